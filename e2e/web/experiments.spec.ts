@@ -1,0 +1,65 @@
+import { test, expect } from './fixtures';
+
+test('create, rename, delete (with undo) an experiment through the UI', async ({ page, lathe }) => {
+  await page.goto(lathe.url);
+  // The token in the URL was traded for a cookie and dropped from the address bar.
+  await expect(page).not.toHaveURL(/token=/);
+  await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
+  await expect(page.getByTestId('status-bar')).toContainText(lathe.home);
+  await expect(page.getByTestId('status-bar')).toContainText('Training: wasm');
+
+  await page.getByRole('button', { name: 'New experiment' }).first().click();
+  await page.getByRole('textbox', { name: 'Name' }).fill('churn-baseline');
+  await page.getByRole('button', { name: 'Create' }).click();
+  const row = page.getByRole('row', { name: /churn-baseline/ });
+  await expect(row).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/experiments.png', fullPage: true });
+
+  // The CLI sees what the UI wrote.
+  const listed = await lathe.cli(['--json', 'experiments', 'list']);
+  expect(listed.code).toBe(0);
+  expect((JSON.parse(listed.stdout) as { name: string }[]).map((e) => e.name)).toContain('churn-baseline');
+
+  // A duplicate name is refused with the message under the field.
+  await page.keyboard.press('n');
+  await page.getByRole('textbox', { name: 'Name' }).fill('churn-baseline');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText('An experiment named "churn-baseline" already exists')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.getByRole('button', { name: 'Rename churn-baseline' }).click();
+  const input = page.getByLabel('New name for churn-baseline');
+  await input.fill('churn-v2');
+  await input.press('Enter');
+  await expect(page.getByRole('row', { name: /churn-v2/ })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Delete churn-v2' }).click();
+  await expect(page.getByRole('dialog', { name: 'Delete experiment?' })).toBeVisible();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('row', { name: /churn-v2/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('row', { name: /churn-v2/ })).toBeVisible();
+});
+
+test('an experiment created from the CLI appears live in an open page', async ({ page, lathe }) => {
+  await page.goto(lathe.url);
+  await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
+  const created = await lathe.cli(['experiments', 'create', 'from-terminal']);
+  expect(created.code).toBe(0);
+  // Another process wrote it: the page learns through its own refresh when the user comes back; the serve
+  // process's own writes arrive over SSE. Reload proves the shared store.
+  await page.reload();
+  await expect(page.getByRole('row', { name: /from-terminal/ })).toBeVisible();
+});
+
+test('keyboard: n opens the create dialog, Escape closes it, Tab reaches the sidebar', async ({ page, lathe }) => {
+  await page.goto(lathe.url);
+  await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
+  await page.keyboard.press('n');
+  await expect(page.getByRole('dialog', { name: 'New experiment' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Name' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Experiments' })).toBeFocused();
+});

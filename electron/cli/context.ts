@@ -1,0 +1,19 @@
+/** Opens the core for one CLI command, from the global --home option or LATHE_HOME. */
+import { openCore, type Core } from '../core/core.js';
+import { resolveHomePath } from '../core/home.js';
+import type { GlobalOptions } from './output.js';
+
+/** The home a command works on. */
+export function homeFrom(options: GlobalOptions): string {
+  return resolveHomePath({ flag: options.home, env: process.env.LATHE_HOME });
+}
+
+/** Runs `work` with an open core and always closes it. */
+export async function withCore<T>(options: GlobalOptions, work: (core: Core) => T | Promise<T>): Promise<T> {
+  const core = openCore({ home: homeFrom(options), shell: 'cli' });
+  try {
+    return await work(core);
+  } finally {
+    core.dispose();
+  }
+}

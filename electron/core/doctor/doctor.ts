@@ -1,0 +1,51 @@
+/** `lathe doctor`: a truthful report of what this machine gives Lathe. Every line is measured, none assumed. */
+import { probeElectronBinary, hasDisplay } from './electron-binary.js';
+import { probeTrainingBackends, type TrainingBackendProbe } from '../compute/training-backends.js';
+import { probeInference, type InferenceProbe } from '../compute/inference-providers.js';
+import { probeGpu, type GpuProbe } from '../compute/gpu.js';
+import type { Core } from '../core.js';
+
+/** The doctor's report, as `lathe doctor --json` prints it. */
+export interface DoctorReport {
+  ok: boolean;
+  node: string;
+  platform: string;
+  electron: { binaryPresent: boolean; version?: string; path?: string; display: boolean; detail: string };
+  training: { chosen: string; backends: TrainingBackendProbe[] };
+  inference: InferenceProbe;
+  gpu: GpuProbe;
+  home: string;
+  database: { path: string; schemaVersion: number; supportedSchemaVersion: number };
+  objects: { count: number; bytes: number };
+  problems: string[];
+}
+
+/** Runs every probe. `ok` is false when something Lathe needs (the store, ONNX Runtime, any training backend) is broken. */
+export async function runDoctor(core: Core): Promise<DoctorReport> {
+  const [backends, inference] = await Promise.all([probeTrainingBackends(), probeInference()]);
+  const electron = probeElectronBinary();
+  const usage = core.objects.usage();
+  const problems: string[] = [];
+  if (!inference.available) problems.push(inference.detail);
+  const chosen = backends.find((b) => b.available)?.name;
+  if (!chosen) problems.push('no TensorFlow.js backend could be loaded');
+  return {
+    ok: problems.length === 0,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    electron: {
+      binaryPresent: electron.present,
+      version: electron.version,
+      path: electron.path,
+      display: hasDisplay(),
+      detail: electron.reason,
+    },
+    training: { chosen: chosen ?? 'none', backends },
+    inference,
+    gpu: probeGpu(),
+    home: core.home,
+    database: { path: core.databasePath, schemaVersion: core.schemaVersion(), supportedSchemaVersion: core.supportedSchemaVersion },
+    objects: { count: usage.objects, bytes: usage.bytes },
+    problems,
+  };
+}

@@ -1,0 +1,15 @@
+/** The numbered migrations, in order. A migration is never edited once released: add the next one. */
+import { migration001 } from './001-initial.js';
+
+/** One schema step: applied once, inside the transaction that applies all pending steps. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, oldest first; versions are 1, 2, 3 … without gaps. */
+export const migrations: readonly Migration[] = [migration001];
+
+/** The schema version this build of Lathe writes. */
+export const latestSchemaVersion = migrations.length;

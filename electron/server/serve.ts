@@ -1,0 +1,82 @@
+/**
+ * `lathe serve`: opens the core over a home, starts the HTTP server, records how to reach it in
+ * `<home>/server.json` (mode 0600, removed on clean exit) and shuts down cleanly on SIGINT/SIGTERM.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openCore, type Core } from '../core/core.js';
+import { createDispatch } from '../core/rpc/dispatch.js';
+import { createHandlers } from '../core/rpc/handlers.js';
+import { latheVersion } from '../core/version.js';
+import { startHttpServer, type RunningServer } from './http-server.js';
+
+/** Options of `lathe serve`. */
+export interface ServeOptions {
+  home: string;
+  port: number;
+  token?: string;
+  rendererDir?: string;
+}
+
+/** A started `lathe serve`: the server, the core behind it, and a clean stop. */
+export interface Serving {
+  server: RunningServer;
+  core: Core;
+  serverFile: string;
+  stop(): Promise<void>;
+}
+
+/** The default port when none is given; a busy default falls back to a free port. */
+export const defaultPort = 7788;
+
+/** Where the built renderer is, from dist/electron/cli/ or from the source tree. */
+export function defaultRendererDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // Bundled: dist/electron/cli/lathe.js -> dist/renderer. Source: electron/server -> dist/renderer.
+  return here.includes(`${join('dist', 'electron')}`) ? join(here, '..', '..', 'renderer') : join(here, '..', '..', 'dist', 'renderer');
+}
+
+/** Starts serving. The caller prints the URL and decides when to stop. */
+export async function startServing(options: ServeOptions & { portExplicit?: boolean }): Promise<Serving> {
+  const core = openCore({ home: options.home, shell: 'web' });
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const dispatch = createDispatch(createHandlers(core, latheVersion()));
+  let server: RunningServer;
+  try {
+    server = await startHttpServer({
+      dispatch,
+      events: core.events,
+      rendererDir: options.rendererDir ?? defaultRendererDir(),
+      token,
+      port: options.port,
+    }).catch(async (error: unknown) => {
+      if (options.portExplicit || options.port === 0) throw error;
+      return startHttpServer({ dispatch, events: core.events, rendererDir: options.rendererDir ?? defaultRendererDir(), token, port: 0 });
+    });
+  } catch (error) {
+    core.dispose();
+    throw error;
+  }
+  const serverFile = join(core.home, 'server.json');
+  rmSync(serverFile, { force: true }); // A stale file from a crash may have looser permissions.
+  writeFileSync(
+    serverFile,
+    JSON.stringify({ url: `${server.url}?token=${token}`, port: server.port, token, pid: process.pid }, null, 2) + '\n',
+    { mode: 0o600 },
+  );
+  let stopped = false;
+  return {
+    server,
+    core,
+    serverFile,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+      core.dispose();
+      rmSync(serverFile, { force: true });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// `npm start`: the desktop app where an Electron binary and a display exist; otherwise one line saying
+// why, then the same UI served by `lathe serve` on 127.0.0.1.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+if (!existsSync(join(root, 'dist/electron/main.js')) || !existsSync(join(root, 'dist/renderer/index.html'))) {
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
+function electronBinary() {
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = dirname(require.resolve('electron/package.json'));
+    const pathFile = join(dir, 'path.txt');
+    if (!existsSync(pathFile)) return { reason: 'no Electron binary is installed (`npm run electron:install` fetches it where GitHub is reachable)' };
+    const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(binary) ? { binary } : { reason: `the Electron binary ${binary} is missing` };
+  } catch {
+    return { reason: 'the electron package is not installed' };
+  }
+}
+
+const linuxLike = !['darwin', 'win32'].includes(process.platform);
+const { binary, reason } = electronBinary();
+const noDisplay = linuxLike && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+const extra = process.argv.slice(2);
+
+if (binary && !noDisplay) {
+  const child = spawn(binary, [root, ...extra], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log(`Lathe desktop is unavailable here (${reason ?? 'no display: DISPLAY and WAYLAND_DISPLAY are unset'}); serving the same UI on 127.0.0.1 instead.`);
+  const child = spawn(process.execPath, [join(root, 'bin/lathe.js'), 'serve', ...extra], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
