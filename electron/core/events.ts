@@ -1,5 +1,5 @@
 /** The core's typed event bus: services emit contract events, shells forward them (IPC, SSE). */
-import type { EventName, EventPayload } from '../../shared/contract.js';
+import type { EventName, EventPayload } from '../../shared/contract/index.js';
 
 /** A listener that receives every event with its name (what the shells forward). */
 export type AnyEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;

@@ -4,7 +4,7 @@
  * a parameter so the whole wiring is unit-tested against a fake.
  */
 import type { BrowserWindow } from 'electron';
-import { ipcChannels } from '../../shared/contract.js';
+import { ipcChannels } from '../../shared/contract/index.js';
 import { openCore, type Core } from '../core/core.js';
 import { resolveHomePath } from '../core/home.js';
 import { createDispatch } from '../core/rpc/dispatch.js';

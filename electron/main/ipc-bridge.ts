@@ -3,7 +3,7 @@
  * and payload to the core's dispatcher, which parses it with the contract before any service runs
  * (the pattern of VS Code's validatedIpcMain). Errors travel as the contract's error shape.
  */
-import { ipcChannels } from '../../shared/contract.js';
+import { ipcChannels } from '../../shared/contract/index.js';
 import type { Dispatch } from '../core/rpc/dispatch.js';
 import type { ElectronApi, IpcMainInvokeEvent } from './electron-api.js';
 import { isAppUrl } from './security.js';

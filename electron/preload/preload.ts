@@ -3,7 +3,7 @@
  * sees ipcRenderer; every call goes through the single validated invoke channel.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { eventNames, ipcChannels, methodNames, type EventName, type EventPayload, type LatheClient } from '../../shared/contract';
+import { eventNames, ipcChannels, methodNames, type EventName, type EventPayload, type LatheClient } from '../../shared/contract/index';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();

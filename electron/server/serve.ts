@@ -11,6 +11,7 @@ import { createDispatch } from '../core/rpc/dispatch.js';
 import { createHandlers } from '../core/rpc/handlers.js';
 import { latheVersion } from '../core/version.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
+import { featureRoutes } from './routes.js';
 
 /** Options of `lathe serve`. */
 export interface ServeOptions {
@@ -43,17 +44,13 @@ export async function startServing(options: ServeOptions & { portExplicit?: bool
   const core = openCore({ home: options.home, shell: 'web' });
   const token = options.token ?? randomBytes(24).toString('hex');
   const dispatch = createDispatch(createHandlers(core, latheVersion()));
+  const settings = { dispatch, events: core.events, rendererDir: options.rendererDir ?? defaultRendererDir(), token, routes: featureRoutes(core) };
   let server: RunningServer;
   try {
-    server = await startHttpServer({
-      dispatch,
-      events: core.events,
-      rendererDir: options.rendererDir ?? defaultRendererDir(),
-      token,
-      port: options.port,
-    }).catch(async (error: unknown) => {
+    server = await startHttpServer({ ...settings, port: options.port }).catch(async (error: unknown) => {
+      // The default port is a convenience: when it is busy, take any free one. An explicit port is a promise.
       if (options.portExplicit || options.port === 0) throw error;
-      return startHttpServer({ dispatch, events: core.events, rendererDir: options.rendererDir ?? defaultRendererDir(), token, port: 0 });
+      return startHttpServer({ ...settings, port: 0 });
     });
   } catch (error) {
     core.dispose();

@@ -1,6 +1,6 @@
 /** `lathe experiments …`: create, list, rename, delete and restore experiments. */
 import type { Command } from 'commander';
-import type { Experiment } from '../../../shared/contract.js';
+import type { Experiment } from '../../../shared/contract/index.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
 import { printResult, table, type GlobalOptions } from '../output.js';

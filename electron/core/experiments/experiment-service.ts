@@ -1,5 +1,5 @@
 /** Experiments: named groups of runs. Names are unique across active and deleted ones, as in MLflow. */
-import type { Experiment } from '../../../shared/contract.js';
+import type { Experiment } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import type { Db } from '../store/database.js';
 import type { EventBus } from '../events.js';

@@ -2,7 +2,7 @@
  * The one entry point both transports call: checks the method exists, parses the payload with its
  * schema before any service sees it, and turns every failure into the contract's error shape.
  */
-import { isMethodName, methods, type MethodName } from '../../../shared/contract.js';
+import { isMethodName, methods, type MethodName } from '../../../shared/contract/index.js';
 import { LatheError, toErrorShape, type ErrorShape } from '../../../shared/errors.js';
 import type { z } from 'zod';
 import type { Handlers } from './handlers.js';

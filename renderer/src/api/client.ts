@@ -1,5 +1,5 @@
 /** Picks the transport: the preload's `window.lathe` inside Electron, HTTP in a browser. */
-import { methodNames, type LatheClient } from '../../../shared/contract';
+import { methodNames, type LatheClient } from '../../../shared/contract/index';
 import { ClientError } from './client-error';
 import { createHttpClient } from './http-transport';
 

@@ -1,7 +1,7 @@
 /** React glue: the client in context, queries that refresh on core events, errors as notifications. */
 import { createContext, useContext, useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { EventName, LatheClient } from '../../../shared/contract';
+import type { EventName, LatheClient } from '../../../shared/contract/index';
 
 /** Holds the client for the whole app. */
 export const ClientContext = createContext<LatheClient | null>(null);

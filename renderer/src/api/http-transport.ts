@@ -1,5 +1,5 @@
 /** The client over HTTP, for the web shell (`lathe serve`): POST /api/rpc/<method>, events over SSE. */
-import { eventNames, methodNames, type EventName, type EventPayload, type LatheClient } from '../../../shared/contract';
+import { eventNames, methodNames, type EventName, type EventPayload, type LatheClient } from '../../../shared/contract/index';
 import { ClientError } from './client-error';
 
 type Listener = (payload: unknown) => void;

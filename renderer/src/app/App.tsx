@@ -4,7 +4,6 @@ import { Navigate, Route, Routes, useLocation, useNavigate, Link } from 'react-r
 import { useEffect, useRef } from 'react';
 import { sections } from './sections';
 import { StatusBar } from './StatusBar';
-import { ExperimentsPage } from '../features/experiments/ExperimentsPage';
 
 /** The app shell: sidebar of working sections, the page, and a status bar. */
 export function App() {
@@ -62,7 +61,9 @@ export function App() {
       <AppShell.Main>
         <Routes>
           <Route path="/" element={<Navigate to="/experiments" replace />} />
-          <Route path="/experiments" element={<ExperimentsPage />} />
+          {sections.map((section) => (
+            <Route key={section.path} path={`${section.path}/*`} element={<section.page />} />
+          ))}
           <Route path="*" element={<Navigate to="/experiments" replace />} />
         </Routes>
       </AppShell.Main>

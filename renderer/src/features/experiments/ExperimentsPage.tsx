@@ -4,7 +4,7 @@ import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconPencil, IconPlus, IconRestore, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Experiment } from '../../../../shared/contract';
+import type { Experiment } from '../../../../shared/contract/index';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { CreateExperimentModal } from './CreateExperimentModal';

@@ -1,67 +1,22 @@
 /**
  * The contract between Lathe's renderer and its core: every method with its input and output
  * schema, and every event with its payload. Both transports (Electron IPC and HTTP) are generated
- * from this one map, and both clients `satisfies` {@link LatheClient}.
+ * from this one map, and both clients `satisfies` {@link LatheClient}. Each feature keeps its part in
+ * its own file beside this one; this file only joins them.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { experimentEvents, experimentMethods } from './experiments.js';
 
-/** A name a person types for an experiment; MLflow allows up to 250 characters. */
-export const ExperimentName = z
-  .string()
-  .trim()
-  .min(1, 'name must not be empty')
-  .max(250, 'name must be at most 250 characters');
-
-/** An experiment as the UI and CLI see it. */
-export const Experiment = z.object({
-  id: z.string(),
-  name: z.string(),
-  lifecycleStage: z.enum(['active', 'deleted']),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  runCount: z.number().int(),
-});
-export type Experiment = z.infer<typeof Experiment>;
-
-/** Where the app's compute runs, as `lathe doctor` finds it. */
-export const BackendInfo = z.object({
-  training: z.string(),
-  inference: z.string(),
-});
-
-/** Facts the status bar and the about box show. */
-export const AppInfo = z.object({
-  version: z.string(),
-  home: z.string(),
-  databasePath: z.string(),
-  schemaVersion: z.number().int(),
-  shell: z.enum(['electron', 'web']),
-  backend: BackendInfo,
-});
-export type AppInfo = z.infer<typeof AppInfo>;
-
-const ExperimentId = z.string().regex(/^\d+$/, 'experiment id must be a number');
-const Empty = z.object({}).strict();
+export * from './experiments.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
-  'app.info': { input: Empty, output: AppInfo },
-  'experiments.list': {
-    input: z.object({ includeDeleted: z.boolean().optional() }).strict(),
-    output: z.array(Experiment),
-  },
-  'experiments.create': { input: z.object({ name: ExperimentName }).strict(), output: Experiment },
-  'experiments.rename': {
-    input: z.object({ id: ExperimentId, name: ExperimentName }).strict(),
-    output: Experiment,
-  },
-  'experiments.delete': { input: z.object({ id: ExperimentId }).strict(), output: Experiment },
-  'experiments.restore': { input: z.object({ id: ExperimentId }).strict(), output: Experiment },
+  ...experimentMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
 export const events = {
-  'experiments.changed': z.object({ id: z.string(), change: z.enum(['created', 'renamed', 'deleted', 'restored']) }),
+  ...experimentEvents,
 } as const;
 
 /** A method name of the contract. */

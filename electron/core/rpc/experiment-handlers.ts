@@ -1,0 +1,25 @@
+/** Handlers for the app's own facts and for experiments. */
+import type { experimentMethods } from '../../../shared/contract/index.js';
+import type { Core } from '../core.js';
+import { chooseTrainingBackend } from '../compute/training-backends.js';
+import { probeInference } from '../compute/inference-providers.js';
+import type { HandlersFor } from './handlers.js';
+
+/** app.* and experiments.* */
+export function experimentHandlers(core: Core, version: string): HandlersFor<keyof typeof experimentMethods> {
+  return {
+    'app.info': async () => ({
+      version,
+      home: core.home,
+      databasePath: core.databasePath,
+      schemaVersion: core.schemaVersion(),
+      shell: core.shell === 'electron' ? 'electron' : 'web',
+      backend: { training: await chooseTrainingBackend(), inference: (await probeInference()).chosen },
+    }),
+    'experiments.list': (input) => core.experiments.list(input),
+    'experiments.create': (input) => core.experiments.create(input.name),
+    'experiments.rename': (input) => core.experiments.rename(input.id, input.name),
+    'experiments.delete': (input) => core.experiments.delete(input.id),
+    'experiments.restore': (input) => core.experiments.restore(input.id),
+  };
+}

@@ -1,0 +1,8 @@
+/** The feature routes `lathe serve` mounts beside the contract (MLflow's REST API, uploads …). One line a feature. */
+import type { Core } from '../core/core.js';
+import type { RouteHandler } from './http-server.js';
+
+/** Builds every extra route over a core. */
+export function featureRoutes(_core: Core): RouteHandler[] {
+  return [];
+}

@@ -1,0 +1,19 @@
+/** The sidebar's sections and their pages. Only sections that work are listed; each feature adds one entry here. */
+import { IconFlask } from '@tabler/icons-react';
+import type { ComponentType } from 'react';
+import { ExperimentsPage } from '../features/experiments/ExperimentsPage';
+
+/** One entry of the sidebar, with the page it opens. */
+export interface Section {
+  path: string;
+  label: string;
+  icon: ComponentType<{ size?: number; stroke?: number }>;
+  /** The key that jumps to this section after pressing "g" (as in GitHub's shortcuts). */
+  shortcut: string;
+  /** The page; it receives the rest of the path (e.g. /experiments/3/runs) through react-router. */
+  page: ComponentType;
+}
+
+export const sections: Section[] = [
+  { path: '/experiments', label: 'Experiments', icon: IconFlask, shortcut: 'e', page: ExperimentsPage },
+];
