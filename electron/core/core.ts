@@ -9,6 +9,7 @@ import { ObjectStore } from './objects/object-store.js';
 import { EventBus } from './events.js';
 import { ExperimentService } from './experiments/experiment-service.js';
 import { prepareHome } from './home.js';
+import { ModelService } from './models/model-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -29,6 +30,7 @@ export interface Core {
   readonly objects: ObjectStore;
   readonly events: EventBus;
   readonly experiments: ExperimentService;
+  readonly models: ModelService;
   schemaVersion(): number;
   dispose(): void;
 }
@@ -42,6 +44,7 @@ export function openCore(options: CoreOptions): Core {
   objects.sweepTemp();
   const events = new EventBus();
   const experiments = new ExperimentService(db, events);
+  const models = new ModelService(db, objects, events);
   let disposed = false;
   return {
     home,
@@ -52,10 +55,12 @@ export function openCore(options: CoreOptions): Core {
     objects,
     events,
     experiments,
+    models,
     schemaVersion: () => schemaVersion(db),
     dispose() {
       if (disposed) return;
       disposed = true;
+      void models.dispose();
       events.dispose();
       db.close();
     },

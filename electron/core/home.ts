@@ -49,7 +49,7 @@ export function describeFsError(error: unknown): string {
     case 'ENOSPC':
       return 'the disk is full';
     case 'EEXIST':
-      return 'a file is in the way';
+      return 'it is a file, not a folder';
     default:
       return error instanceof Error ? error.message : String(error);
   }

@@ -27,7 +27,9 @@ export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWi
 /** True for a URL of the app's own pages. */
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === appOrigin;
+    // Compare scheme and host: for a custom scheme WHATWG URL gives origin "null" outside Electron.
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}` === appOrigin;
   } catch {
     return false;
   }

@@ -85,6 +85,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         sendJson(response, 405, { error: { code: 'BAD_INPUT', message: 'RPC methods are called with POST' } });
         return;
       }
+      // Requiring JSON forces a CORS preflight on any cross-origin caller, which gets no CORS answer.
+      if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+        sendError(response, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'RPC bodies are JSON: send Content-Type: application/json' });
+        return;
+      }
       const method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length));
       const payload = await readJson(request, rpcBodyLimit);
       const result = await options.dispatch(method, payload);

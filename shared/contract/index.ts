@@ -6,17 +6,29 @@
  */
 import type { z } from 'zod';
 import { experimentEvents, experimentMethods } from './experiments.js';
+import { datasetEvents, datasetMethods } from './datasets.js';
+import { trackingEvents, trackingMethods } from './tracking.js';
+import { modelEvents, modelMethods } from './models.js';
 
 export * from './experiments.js';
+export * from './datasets.js';
+export * from './tracking.js';
+export * from './models.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
   ...experimentMethods,
+  ...datasetMethods,
+  ...trackingMethods,
+  ...modelMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
 export const events = {
   ...experimentEvents,
+  ...datasetEvents,
+  ...trackingEvents,
+  ...modelEvents,
 } as const;
 
 /** A method name of the contract. */

@@ -1,0 +1,153 @@
+/**
+ * The embedded analytical engine: one in-memory DuckDB instance per process, shared by every reader.
+ * DuckDB runs queries on its own threads, so the event loop only waits on promises; results reach JS
+ * one 2,048-row chunk at a time. Memory is capped and spills to a temp folder, so a 10,000,000-row
+ * file is read without exhausting RAM.
+ */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { LatheError } from '../../../shared/errors.js';
+
+/** The file formats Lathe reads. */
+export type TableFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl';
+
+/** The column types Lathe shows and lets a user override. */
+export type ColumnType = 'integer' | 'float' | 'boolean' | 'categorical' | 'datetime' | 'text';
+
+/** Every format, for validation and help text. */
+export const tableFormats: readonly TableFormat[] = ['csv', 'tsv', 'parquet', 'jsonl'];
+
+let instance: Promise<DuckDBInstance> | undefined;
+
+/** The process-wide engine, created on first use. */
+function engine(): Promise<DuckDBInstance> {
+  if (!instance) {
+    const spill = join(tmpdir(), `lathe-duckdb-${process.pid}`);
+    mkdirSync(spill, { recursive: true });
+    instance = DuckDBInstance.create(':memory:', {
+      memory_limit: process.env.LATHE_DUCKDB_MEMORY ?? '2GB',
+      temp_directory: spill,
+      // A reader must never reach the network or install extensions behind the user's back.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+  }
+  return instance;
+}
+
+/** A fresh connection; the caller closes it (`closeSync`). */
+export async function openConnection(): Promise<DuckDBConnection> {
+  return (await engine()).connect();
+}
+
+/** Runs `work` on a fresh connection and always closes it. */
+export async function withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const connection = await (await engine()).connect();
+  try {
+    return await work(connection);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+/** A SQL string literal. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A SQL identifier (column names come from user files and may hold anything). */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** How a file is read: the format and, for delimited text, whether every row is used to infer types. */
+export interface ReadOptions {
+  format: TableFormat;
+  /** DuckDB's type sniffing sample; -1 reads the whole file (used when the default sample guessed wrong). */
+  sampleSize?: number;
+}
+
+/** The SQL table expression that reads `path` in `options.format`. */
+export function sourceSql(path: string, options: ReadOptions): string {
+  const file = sqlString(path);
+  switch (options.format) {
+    case 'csv':
+    case 'tsv': {
+      const delimiter = options.format === 'csv' ? "','" : "'\\t'";
+      const sample = options.sampleSize ?? 20480;
+      // Dialect is fixed (RFC 4180) so DuckDB never guesses a different delimiter or a header-less file.
+      return `read_csv(${file}, header=true, delim=${delimiter === "'\\t'" ? 'E' + delimiter : delimiter}, quote='"', escape='"', strict_mode=true, sample_size=${sample}, null_padding=false)`;
+    }
+    case 'parquet':
+      return `read_parquet(${file})`;
+    case 'jsonl':
+      return `read_json(${file}, format='newline_delimited', sample_size=${options.sampleSize ?? 20480})`;
+  }
+}
+
+/** The format implied by a file name, or undefined. */
+export function formatFromName(name: string): TableFormat | undefined {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.tsv') || lower.endsWith('.tab')) return 'tsv';
+  if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return 'parquet';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  return undefined;
+}
+
+/** The format of `path` from `explicit` or its extension; a clear error when neither says. */
+export function resolveFormat(path: string, explicit?: TableFormat): TableFormat {
+  const format = explicit ?? formatFromName(path);
+  if (!format) {
+    throw new LatheError('BAD_INPUT', `${path}: cannot tell the format from the file name; use .csv, .tsv, .parquet or .jsonl, or pass a format`, {
+      file: path,
+    });
+  }
+  return format;
+}
+
+/** Maps a DuckDB type name to Lathe's column type; VARCHAR is refined to categorical or text by the caller. */
+export function baseTypeOf(duckType: string): ColumnType | 'string' {
+  const t = duckType.toUpperCase();
+  if (t === 'BOOLEAN') return 'boolean';
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(t)) return 'integer';
+  if (t === 'FLOAT' || t === 'DOUBLE' || t.startsWith('DECIMAL')) return 'float';
+  if (t === 'DATE' || t.startsWith('TIMESTAMP') || t === 'TIME') return 'datetime';
+  return 'string';
+}
+
+/** True when values of this Lathe type travel as numbers (Float64Array). */
+export function isNumericType(type: ColumnType): boolean {
+  return type === 'integer' || type === 'float' || type === 'boolean';
+}
+
+/** Decides categorical versus text for a string column from its distinct count and mean length. */
+export function refineStringType(distinct: number, nonMissing: number, meanLength: number): ColumnType {
+  if (meanLength > 60) return 'text';
+  if (distinct <= 20) return 'categorical';
+  if (distinct <= 1000 && distinct <= 0.5 * nonMissing) return 'categorical';
+  return 'text';
+}
+
+/**
+ * Turns a DuckDB failure while reading `path` into a LatheError naming the file and, when DuckDB
+ * reports it, the line. `label` is what the person knows the file as (the original name, not the object path).
+ */
+export function readError(label: string, error: unknown): LatheError {
+  if (error instanceof LatheError) return error;
+  const raw = error instanceof Error ? error.message : String(error);
+  const line = /Line:\s*(\d+)/.exec(raw)?.[1];
+  const first = raw.split('\n').map((l) => l.trim()).find((l) => l && !/^(Invalid Input Error|Conversion Error|IO Error): ?$/.test(l)) ?? raw;
+  const reason = first.replace(/^(Invalid Input Error|Conversion Error|IO Error|Binder Error|Parser Error): /, '').replace(/ on Line: \d+$/, '');
+  const detailLine = raw.split('\n').map((l) => l.trim()).find((l, i) => i > 0 && l && !l.startsWith('Original Line') && !l.startsWith('Possible') && !l.includes('='));
+  const message = `${label}${line ? `, line ${line}` : ''}: ${detailLine && /^CSV Error/.test(reason) ? detailLine : reason}`;
+  return new LatheError('BAD_INPUT', message, { file: label, ...(line ? { line: Number(line) } : {}) });
+}
+
+/** True for a DuckDB error that a full-file type sniff would fix (a late value that does not fit the sampled type). */
+export function isSniffError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Could not convert|Conversion Error|could not be cast|JSON transform error/i.test(message);
+}

@@ -1,0 +1,55 @@
+/**
+ * Artifact paths come from outside (REST calls, URLs): they are checked here before anything else sees
+ * them. MLflow's artifact handlers shipped a long run of path traversal CVEs (`..`, `%2e%2e`, double
+ * encoding, backslashes, `#`, `;`, `//proc/self/root`, `file:` URIs); every one of those is refused with
+ * BAD_INPUT. Artifacts are objects in the content-addressed store, so no file path is ever built from an
+ * artifact path; the checks keep the names clean and the refusal explicit.
+ */
+import { LatheError } from '../../../shared/errors.js';
+
+/** The longest artifact path accepted. */
+export const maxArtifactPathLength = 1024;
+
+/**
+ * Checks a run-relative artifact path, already URL-decoded once, and returns it unchanged (no silent
+ * rewriting). `allowEmpty` admits '' (the run's root) for listing.
+ */
+export function checkArtifactPath(path: string, options: { allowEmpty?: boolean } = {}): string {
+  const refuse = (why: string): never => {
+    throw new LatheError('BAD_INPUT', `Invalid artifact path "${path.slice(0, 200)}": ${why}`, { field: 'path' });
+  };
+  if (path === '') {
+    if (options.allowEmpty) return '';
+    refuse('it is empty');
+  }
+  if (path.length > maxArtifactPathLength) refuse(`longer than ${maxArtifactPathLength} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(path)) refuse('control characters are not allowed');
+  if (path.includes('\\')) refuse('backslashes are not allowed');
+  if (path.includes('%')) refuse('"%" is not allowed (the path was encoded more than once)');
+  if (path.includes('#') || path.includes(';') || path.includes('?')) refuse('"#", ";" and "?" are not allowed');
+  if (path.includes(':')) refuse('":" is not allowed (no URI schemes or drive letters)');
+  if (path.startsWith('/') || path.startsWith('~')) refuse('it must be relative to the run\'s artifact root');
+  const segments = path.split('/');
+  for (const segment of segments) {
+    if (segment === '') refuse('empty segments ("//") are not allowed');
+    if (segment === '.' || segment === '..') refuse('"." and ".." segments are not allowed');
+  }
+  return path;
+}
+
+/** Decodes the segments of a raw URL path once each; refuses what cannot be decoded or hides a separator. */
+export function decodeUrlArtifactPath(raw: string): string {
+  const decoded: string[] = [];
+  for (const segment of raw.split('/')) {
+    let text: string;
+    try {
+      text = decodeURIComponent(segment);
+    } catch {
+      throw new LatheError('BAD_INPUT', `Invalid artifact path: malformed percent-encoding in "${segment.slice(0, 100)}"`, { field: 'path' });
+    }
+    if (text.includes('/')) throw new LatheError('BAD_INPUT', 'Invalid artifact path: an encoded "/" inside a segment is not allowed', { field: 'path' });
+    decoded.push(text);
+  }
+  return decoded.join('/');
+}
