@@ -33,7 +33,7 @@ if (binary && !noDisplay) {
   const child = spawn(binary, [root, ...extra], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  console.log(`Lathe desktop is unavailable here (${reason ?? 'no display: DISPLAY and WAYLAND_DISPLAY are unset'}); serving the same UI on 127.0.0.1 instead.`);
+  console.log(`Lathe desktop is unavailable here: ${reason ?? 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'}; serving the same UI on 127.0.0.1 instead.`);
   const child = spawn(process.execPath, [join(root, 'bin/lathe.js'), 'serve', ...extra], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
