@@ -8,6 +8,7 @@ import { openDatabase, schemaVersion, latestSchemaVersion, type Db } from './sto
 import { ObjectStore } from './objects/object-store.js';
 import { EventBus } from './events.js';
 import { ExperimentService } from './experiments/experiment-service.js';
+import { TrackingService } from './tracking/tracking-service.js';
 import { prepareHome } from './home.js';
 import { ModelService } from './models/model-service.js';
 
@@ -30,6 +31,7 @@ export interface Core {
   readonly objects: ObjectStore;
   readonly events: EventBus;
   readonly experiments: ExperimentService;
+  readonly tracking: TrackingService;
   readonly models: ModelService;
   schemaVersion(): number;
   dispose(): void;
@@ -44,6 +46,7 @@ export function openCore(options: CoreOptions): Core {
   objects.sweepTemp();
   const events = new EventBus();
   const experiments = new ExperimentService(db, events);
+  const tracking = new TrackingService(db, objects, events, experiments);
   const models = new ModelService(db, objects, events);
   let disposed = false;
   return {
@@ -55,11 +58,13 @@ export function openCore(options: CoreOptions): Core {
     objects,
     events,
     experiments,
+    tracking,
     models,
     schemaVersion: () => schemaVersion(db),
     dispose() {
       if (disposed) return;
       disposed = true;
+      tracking.dispose();
       void models.dispose();
       events.dispose();
       db.close();
