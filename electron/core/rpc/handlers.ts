@@ -3,6 +3,7 @@ import type { MethodName, MethodOutput, methods } from '../../../shared/contract
 import type { z } from 'zod';
 import type { Core } from '../core.js';
 import { experimentHandlers } from './experiment-handlers.js';
+import { trackingHandlers } from './tracking-handlers.js';
 
 /** The parsed input of a method. */
 export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -19,5 +20,6 @@ export type Handlers = HandlersFor<MethodName>;
 export function createHandlers(core: Core, version: string): Handlers {
   return {
     ...experimentHandlers(core, version),
+    ...trackingHandlers(core),
   };
 }
