@@ -8,6 +8,7 @@ import { openDatabase, schemaVersion, latestSchemaVersion, type Db } from './sto
 import { ObjectStore } from './objects/object-store.js';
 import { EventBus } from './events.js';
 import { ExperimentService } from './experiments/experiment-service.js';
+import { DatasetService } from './data/dataset-service.js';
 import { TrackingService } from './tracking/tracking-service.js';
 import { prepareHome } from './home.js';
 import { ModelService } from './models/model-service.js';
@@ -31,6 +32,7 @@ export interface Core {
   readonly objects: ObjectStore;
   readonly events: EventBus;
   readonly experiments: ExperimentService;
+  readonly datasets: DatasetService;
   readonly tracking: TrackingService;
   readonly models: ModelService;
   schemaVersion(): number;
@@ -46,6 +48,7 @@ export function openCore(options: CoreOptions): Core {
   objects.sweepTemp();
   const events = new EventBus();
   const experiments = new ExperimentService(db, events);
+  const datasets = new DatasetService(db, objects, events, home);
   const tracking = new TrackingService(db, objects, events, experiments);
   const models = new ModelService(db, objects, events);
   let disposed = false;
@@ -58,6 +61,7 @@ export function openCore(options: CoreOptions): Core {
     objects,
     events,
     experiments,
+    datasets,
     tracking,
     models,
     schemaVersion: () => schemaVersion(db),

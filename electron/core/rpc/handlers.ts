@@ -3,6 +3,7 @@ import type { MethodName, MethodOutput, methods } from '../../../shared/contract
 import type { z } from 'zod';
 import type { Core } from '../core.js';
 import { experimentHandlers } from './experiment-handlers.js';
+import { datasetHandlers } from './dataset-handlers.js';
 import { trackingHandlers } from './tracking-handlers.js';
 
 /** The parsed input of a method. */
@@ -20,6 +21,7 @@ export type Handlers = HandlersFor<MethodName>;
 export function createHandlers(core: Core, version: string): Handlers {
   return {
     ...experimentHandlers(core, version),
+    ...datasetHandlers(core),
     ...trackingHandlers(core),
   };
 }

@@ -1,0 +1,479 @@
+/**
+ * Datasets: named, versioned, content-addressed tables. Adding a file hashes, checks and copies it in
+ * one pass in a worker, stores the bytes under their SHA-256, profiles them with DuckDB and records
+ * the version in one IMMEDIATE transaction (object first, then the database; an object nothing
+ * references is removed on failure). The same bytes under the same name are the same version.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import type {
+  AddDatasetResult,
+  ColumnType,
+  DatasetColumn,
+  DatasetDiff,
+  DatasetFormat,
+  DatasetProfile,
+  DatasetSummary,
+  DatasetVersion,
+  QueryResult,
+} from '../../../shared/contract/index.js';
+import { LatheError } from '../../../shared/errors.js';
+import type { EventBus } from '../events.js';
+import type { ObjectStore } from '../objects/object-store.js';
+import type { Db } from '../store/database.js';
+import { startWorker } from '../workers/worker-host.js';
+import { diffVersions } from './diff.js';
+import { formatFromName, sourceSql, sqlString, withConnection, type ReadOptions } from './engine.js';
+import type { IngestRequest, IngestResponse } from './ingest-protocol.js';
+import { inferSchema, profileTable, toCell } from './profile.js';
+import { queryTable, rememberReadOptions } from './read-table.js';
+import { runSandboxedQuery } from './sql-box.js';
+
+/** What {@link DatasetService.resolve} returns: everything a reader needs to open a version. */
+export interface ResolvedDataset {
+  datasetId: string;
+  name: string;
+  version: number;
+  versionId: string;
+  hash: string;
+  /** The object-store file (no extension: pass `format` to the readers). */
+  path: string;
+  format: DatasetFormat;
+  columns: { name: string; type: ColumnType }[];
+  rows: number;
+  readOptions: ReadOptions;
+}
+
+/** Options of {@link DatasetService.add}. */
+export interface AddOptions {
+  path: string;
+  name: string;
+  message?: string;
+  format?: DatasetFormat;
+  /** The name a person knows the file by, when `path` is a temp copy (web uploads). */
+  originName?: string;
+  /** Set for temp copies: no stat cache entry, origin recorded as the upload. */
+  transient?: boolean;
+}
+
+interface VersionRow {
+  id: string;
+  dataset_id: string;
+  name: string;
+  version: number;
+  hash: string;
+  size: number;
+  format: DatasetFormat;
+  row_count: number;
+  schema_json: string;
+  profile_json: string;
+  read_options_json: string;
+  message: string;
+  origin_path: string | null;
+  origin_size: number | null;
+  origin_mtime_ms: number | null;
+  parent_version: number | null;
+  created_at: number;
+}
+
+const versionSelect = `
+  SELECT v.*, d.name AS name, p.version AS parent_version
+  FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id
+  LEFT JOIN dataset_versions p ON p.id = v.parent_id`;
+
+/** Parses NAME, NAME@latest, NAME@3. */
+export function parseRef(ref: string): { name: string; version: number | 'latest' } {
+  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:@(latest|\d+))?$/.exec(ref.trim());
+  if (!match) throw new LatheError('BAD_INPUT', `"${ref}" is not a dataset reference; use NAME, NAME@latest or NAME@3`, { ref });
+  const version = match[2] === undefined || match[2] === 'latest' ? 'latest' : Number(match[2]);
+  return { name: match[1]!, version };
+}
+
+/** Runs the ingest worker over one file. */
+function runIngest(request: IngestRequest): Promise<IngestResponse> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker('dataset-ingest', { workerData: request });
+    let settled = false;
+    worker.once('message', (response: IngestResponse) => {
+      settled = true;
+      resolve(response);
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the ingest worker exited with code ${code} before answering`));
+    });
+  });
+}
+
+/** The datasets service (`core.datasets`). */
+export class DatasetService {
+  private readonly tempDir: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly objects: ObjectStore,
+    private readonly events: EventBus,
+    home: string,
+  ) {
+    // Same file system as the object store, so a finished copy is renamed into place, never copied twice.
+    this.tempDir = join(home, 'objects', 'tmp');
+    mkdirSync(this.tempDir, { recursive: true });
+  }
+
+  /** Adds a file as the next version of `name` (or names the existing version holding the same bytes). */
+  async add(options: AddOptions): Promise<AddDatasetResult> {
+    const path = resolvePath(options.path);
+    const label = options.originName ?? options.path;
+    const format = options.format ?? formatFromName(options.originName ?? path);
+    if (!format) {
+      throw new LatheError('BAD_INPUT', `${label}: cannot tell the format from the file name; use .csv, .tsv, .parquet or .jsonl (or pass --format)`, { file: label });
+    }
+    let stat;
+    try {
+      stat = statSync(path, { bigint: true });
+    } catch {
+      throw new LatheError('NOT_FOUND', `${label}: no such file`, { file: label });
+    }
+    if (!stat.isFile()) throw new LatheError('BAD_INPUT', `${label}: not a regular file`, { file: label });
+    const size = Number(stat.size);
+    const mtimeNs = stat.mtimeNs.toString();
+    const inode = stat.ino.toString();
+    const origin = { path: options.transient ? label : path, size, mtimeMs: Number(stat.mtimeMs) };
+
+    // 1. The stat cache: an unchanged file is not hashed again.
+    let hash: string | undefined;
+    if (!options.transient) {
+      const cached = this.db
+        .prepare('SELECT hash FROM dataset_stat_cache WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ?')
+        .get(path, size, mtimeNs, inode) as { hash: string } | undefined;
+      if (cached && this.objects.has(cached.hash)) hash = cached.hash;
+    }
+    if (hash) {
+      const existing = this.findByHash(options.name, hash);
+      if (existing) return this.addResult(existing, true);
+    }
+
+    // 2. Hash, check and copy in one pass, in the worker.
+    let createdObject = false;
+    if (!hash) {
+      const temp = join(this.tempDir, `ingest-${Date.now()}-${randomBytes(6).toString('hex')}`);
+      let response: IngestResponse;
+      try {
+        response = await runIngest({ source: path, format, copyTo: temp });
+      } catch (error) {
+        rmSync(temp, { force: true });
+        throw error;
+      }
+      if (!response.ok) {
+        rmSync(temp, { force: true });
+        const p = response.problem;
+        if (response.io) throw new LatheError('BAD_INPUT', `${label}: cannot read the file: ${p.message}`, { file: label });
+        throw new LatheError('BAD_INPUT', `${label}: ${p.message}`, {
+          file: label,
+          ...(p.line !== undefined ? { line: p.line } : {}),
+          ...(p.column !== undefined ? { column: p.column } : {}),
+          ...(p.field !== undefined ? { field: p.field } : {}),
+        });
+      }
+      hash = response.hash;
+      const target = this.objects.pathOf(hash);
+      if (existsSync(target)) rmSync(temp, { force: true });
+      else {
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(temp, target);
+        createdObject = true;
+      }
+      if (!options.transient) this.rememberStat(path, size, mtimeNs, inode, hash);
+      const existing = this.findByHash(options.name, hash);
+      if (existing) return this.addResult(existing, true);
+    }
+
+    // 3. Schema and profile: reuse them when these bytes are already a version elsewhere.
+    try {
+      const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(options.name) as { id: string } | undefined;
+      const parent = dataset ? this.latestRow(dataset.id) : undefined;
+      const twin = this.db.prepare(`${versionSelect} WHERE v.hash = ? AND v.format = ? ORDER BY v.created_at LIMIT 1`).get(hash, format) as VersionRow | undefined;
+      let columns: DatasetColumn[];
+      let profile: DatasetProfile;
+      let readOptions: ReadOptions;
+      const overrides = parent ? carriedOverrides(JSON.parse(parent.schema_json) as DatasetColumn[]) : new Map<string, ColumnType>();
+      if (twin && overrides.size === 0 && (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)) {
+        columns = JSON.parse(twin.schema_json) as DatasetColumn[];
+        profile = JSON.parse(twin.profile_json) as DatasetProfile;
+        readOptions = JSON.parse(twin.read_options_json) as ReadOptions;
+      } else {
+        ({ columns, profile, readOptions } = await this.profileObject(hash, format, label, overrides));
+      }
+      if (profile.rows === 0) throw new LatheError('BAD_INPUT', `${label}: the file has no rows`, { file: label });
+      const version = this.insertVersion({ name: options.name, hash, size, format, columns, profile, readOptions, message: options.message ?? '', origin });
+      createdObject = false;
+      this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
+      return this.addResult(version, false);
+    } finally {
+      if (createdObject && !this.isReferenced(hash)) this.objects.remove(hash);
+    }
+  }
+
+  /** Every dataset with its latest version, most recently changed first. */
+  list(): DatasetSummary[] {
+    const datasets = this.db.prepare('SELECT id, name, created_at, updated_at FROM datasets ORDER BY updated_at DESC, name').all() as {
+      id: string;
+      name: string;
+      created_at: number;
+      updated_at: number;
+    }[];
+    return datasets.flatMap((d) => {
+      const latest = this.latestRow(d.id);
+      if (!latest) return [];
+      const count = (this.db.prepare('SELECT count(*) AS n FROM dataset_versions WHERE dataset_id = ?').get(d.id) as { n: number }).n;
+      return [{ id: d.id, name: d.name, versionCount: count, latest: toVersion(latest), createdAt: d.created_at, updatedAt: d.updated_at }];
+    });
+  }
+
+  /** Every version of a dataset, newest first. */
+  versions(name: string): DatasetVersion[] {
+    const rows = this.db.prepare(`${versionSelect} WHERE d.name = ? ORDER BY v.version DESC`).all(name) as VersionRow[];
+    if (rows.length === 0) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { name });
+    return rows.map(toVersion);
+  }
+
+  /** A version and its profile. */
+  show(ref: string): { version: DatasetVersion; profile: DatasetProfile } {
+    const row = this.rowOf(ref);
+    return { version: toVersion(row), profile: JSON.parse(row.profile_json) as DatasetProfile };
+  }
+
+  /** Resolves NAME, NAME@latest or NAME@3 to the object and schema of that version. */
+  resolve(ref: string): ResolvedDataset {
+    const row = this.rowOf(ref);
+    const path = this.objects.pathOf(row.hash);
+    const readOptions = JSON.parse(row.read_options_json) as ReadOptions;
+    rememberReadOptions(path, readOptions);
+    const columns = (JSON.parse(row.schema_json) as DatasetColumn[]).map((c) => ({ name: c.name, type: c.type }));
+    return { datasetId: row.dataset_id, name: row.name, version: row.version, versionId: row.id, hash: row.hash, path, format: row.format, columns, rows: row.row_count, readOptions };
+  }
+
+  /** Overrides a column's type (null returns to the inferred one) and re-profiles the version. */
+  async setColumnType(ref: string, column: string, type: ColumnType | null): Promise<{ version: DatasetVersion; profile: DatasetProfile }> {
+    const row = this.rowOf(ref);
+    const schema = JSON.parse(row.schema_json) as DatasetColumn[];
+    const target = schema.find((c) => c.name === column);
+    if (!target) throw new LatheError('BAD_INPUT', `${row.name}@${row.version} has no column "${column}"`, { column });
+    const overrides = new Map(schema.filter((c) => c.type !== c.inferredType && c.name !== column).map((c) => [c.name, c.type]));
+    if (type !== null && type !== target.inferredType) overrides.set(column, type);
+    const { columns, profile } = await this.profileObject(row.hash, row.format, `${row.name}@${row.version}`, overrides);
+    this.db.prepare('UPDATE dataset_versions SET schema_json = ?, profile_json = ? WHERE id = ?').run(JSON.stringify(columns), JSON.stringify(profile), row.id);
+    this.events.emit('datasets.changed', { name: row.name, version: row.version, change: 'retyped' });
+    return this.show(`${row.name}@${row.version}`);
+  }
+
+  /** A page of rows of a version, in file order. */
+  async rows(ref: string, offset: number, limit: number): Promise<QueryResult> {
+    const resolved = this.resolve(ref);
+    const started = performance.now();
+    return queryTable(
+      resolved.path,
+      resolved.format,
+      async (connection, source) => {
+        const reader = await connection.runAndReadAll(`SELECT * FROM ${source} LIMIT ${limit} OFFSET ${offset}`);
+        return {
+          columns: reader.columnNames().map((name, i) => ({ name, type: reader.columnTypes()[i]!.toString() })),
+          rows: reader.getRowsJson().map((r) => r.map(toCell)),
+          truncated: offset + limit < resolved.rows,
+          elapsedMs: Math.round(performance.now() - started),
+        };
+      },
+      `${resolved.name}@${resolved.version}`,
+    );
+  }
+
+  /** Runs one read-only SELECT over a version, exposed as the table `data`. */
+  async sql(ref: string, sql: string, limit: number): Promise<QueryResult> {
+    const resolved = this.resolve(ref);
+    return runSandboxedQuery(resolved.path, sourceSql(resolved.path, resolved.readOptions), sql, limit);
+  }
+
+  /** Compares two versions (any datasets); with `key`, also row by row. */
+  async diff(refA: string, refB: string, key?: string): Promise<DatasetDiff> {
+    const a = this.rowOf(refA);
+    const b = this.rowOf(refB);
+    return diffVersions(
+      { version: toVersion(a), profile: JSON.parse(a.profile_json) as DatasetProfile, path: this.objects.pathOf(a.hash), readOptions: JSON.parse(a.read_options_json) as ReadOptions },
+      { version: toVersion(b), profile: JSON.parse(b.profile_json) as DatasetProfile, path: this.objects.pathOf(b.hash), readOptions: JSON.parse(b.read_options_json) as ReadOptions },
+      key,
+    );
+  }
+
+  /**
+   * Writes a version to `out`: the stored bytes when the extension matches the version's format (or
+   * there is none), otherwise converted by DuckDB. Refuses to overwrite unless `overwrite`.
+   */
+  async export(ref: string, out: string, overwrite = false): Promise<{ path: string; bytes: number; format: DatasetFormat; converted: boolean }> {
+    const resolved = this.resolve(ref);
+    const target = resolvePath(out);
+    if (existsSync(target) && !overwrite) throw new LatheError('ALREADY_EXISTS', `${out} already exists (pass --force to overwrite)`, { file: out });
+    if (!existsSync(dirname(target))) throw new LatheError('NOT_FOUND', `${dirname(out)}: no such folder`, { file: out });
+    const wanted = formatFromName(basename(target)) ?? resolved.format;
+    const temp = join(dirname(target), `.${basename(target)}.lathe-${randomBytes(4).toString('hex')}`);
+    try {
+      if (wanted === resolved.format) copyFileSync(resolved.path, temp);
+      else {
+        const options = wanted === 'parquet' ? 'FORMAT parquet' : wanted === 'jsonl' ? 'FORMAT json' : wanted === 'tsv' ? "FORMAT csv, HEADER, DELIMITER E'\\t'" : 'FORMAT csv, HEADER';
+        await withConnection((connection) => connection.run(`COPY (SELECT * FROM ${sourceSql(resolved.path, resolved.readOptions)}) TO ${sqlString(temp)} (${options})`));
+      }
+      renameSync(temp, target);
+    } finally {
+      rmSync(temp, { force: true });
+    }
+    return { path: target, bytes: statSync(target).size, format: wanted, converted: wanted !== resolved.format };
+  }
+
+  private async profileObject(
+    hash: string,
+    format: DatasetFormat,
+    label: string,
+    overrides: Map<string, ColumnType>,
+  ): Promise<{ columns: DatasetColumn[]; profile: DatasetProfile; readOptions: ReadOptions }> {
+    const path = this.objects.pathOf(hash);
+    return queryTable(
+      path,
+      format,
+      async (connection, source, readOptions) => {
+        await connection.run(`CREATE TEMP TABLE lathe_profile AS SELECT * FROM ${source}`);
+        const schema = await inferSchema(connection, 'lathe_profile');
+        const columns = schema.map((c) => ({ name: c.name, inferredType: c.inferred, type: overrides.get(c.name) ?? c.inferred, base: c.base }));
+        const profile = await profileTable(connection, 'lathe_profile', columns);
+        return { columns: columns.map(({ name, type, inferredType }) => ({ name, type, inferredType })), profile, readOptions: { format, ...(readOptions.sampleSize !== undefined ? { sampleSize: readOptions.sampleSize } : {}) } };
+      },
+      label,
+    );
+  }
+
+  private insertVersion(input: {
+    name: string;
+    hash: string;
+    size: number;
+    format: DatasetFormat;
+    columns: DatasetColumn[];
+    profile: DatasetProfile;
+    readOptions: ReadOptions;
+    message: string;
+    origin: { path: string; size: number; mtimeMs: number };
+  }): VersionRow {
+    const now = Date.now();
+    const insert = this.db.transaction((): VersionRow => {
+      let dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(input.name) as { id: string } | undefined;
+      if (!dataset) {
+        dataset = { id: randomUUID() };
+        this.db.prepare('INSERT INTO datasets (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(dataset.id, input.name, now, now);
+      }
+      // Re-checked inside the lock: another process may have added these bytes meanwhile.
+      const same = this.db.prepare('SELECT id FROM dataset_versions WHERE dataset_id = ? AND hash = ?').get(dataset.id, input.hash) as { id: string } | undefined;
+      if (same) return this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow;
+      const parent = this.latestRow(dataset.id);
+      const id = randomUUID();
+      this.db
+        .prepare(
+          `INSERT INTO dataset_versions (id, dataset_id, version, hash, size, format, row_count, schema_json, profile_json, read_options_json, message,
+             origin_path, origin_size, origin_mtime_ms, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          dataset.id,
+          (parent?.version ?? 0) + 1,
+          input.hash,
+          input.size,
+          input.format,
+          input.profile.rows,
+          JSON.stringify(input.columns),
+          JSON.stringify(input.profile),
+          JSON.stringify(input.readOptions),
+          input.message,
+          input.origin.path,
+          input.origin.size,
+          input.origin.mtimeMs,
+          parent?.id ?? null,
+          now,
+        );
+      const edge = this.db.prepare(
+        'INSERT OR IGNORE INTO lineage_edges (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      if (parent) edge.run('dataset_version', parent.id, 'dataset_version', id, 'parent', now);
+      edge.run('file', input.origin.path, 'dataset_version', id, 'origin', now);
+      this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, dataset.id);
+      return this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(id) as VersionRow;
+    });
+    return insert.immediate();
+  }
+
+  private rememberStat(path: string, size: number, mtimeNs: string, inode: string, hash: string): void {
+    // Only when the file did not change while it was read; otherwise the next add hashes again.
+    const now = statSync(path, { bigint: true });
+    if (Number(now.size) !== size || now.mtimeNs.toString() !== mtimeNs) return;
+    this.db
+      .prepare(
+        `INSERT INTO dataset_stat_cache (path, size, mtime_ns, inode, hash, checked_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, inode = excluded.inode, hash = excluded.hash, checked_at = excluded.checked_at`,
+      )
+      .run(path, size, mtimeNs, inode, hash, Date.now());
+  }
+
+  private isReferenced(hash: string): boolean {
+    return this.db.prepare('SELECT 1 FROM dataset_versions WHERE hash = ? LIMIT 1').get(hash) !== undefined;
+  }
+
+  private findByHash(name: string, hash: string): VersionRow | undefined {
+    return this.db.prepare(`${versionSelect} WHERE d.name = ? AND v.hash = ?`).get(name, hash) as VersionRow | undefined;
+  }
+
+  private latestRow(datasetId: string): VersionRow | undefined {
+    return this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? ORDER BY v.version DESC LIMIT 1`).get(datasetId) as VersionRow | undefined;
+  }
+
+  private rowOf(ref: string): VersionRow {
+    const { name, version } = parseRef(ref);
+    const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: string } | undefined;
+    if (!dataset) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { ref });
+    const row =
+      version === 'latest'
+        ? this.latestRow(dataset.id)
+        : (this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? AND v.version = ?`).get(dataset.id, version) as VersionRow | undefined);
+    if (!row) {
+      const latest = this.latestRow(dataset.id);
+      throw new LatheError('NOT_FOUND', `Dataset "${name}" has no version ${version}${latest ? ` (latest is ${latest.version})` : ''}`, { ref });
+    }
+    return row;
+  }
+
+  private addResult(row: VersionRow, deduplicated: boolean): AddDatasetResult {
+    const columns = (JSON.parse(row.schema_json) as DatasetColumn[]).length;
+    return { name: row.name, version: row.version, versionId: row.id, hash: row.hash, rows: row.row_count, columns, deduplicated };
+  }
+}
+
+/** Type overrides a new version inherits from its parent. */
+function carriedOverrides(parentSchema: DatasetColumn[]): Map<string, ColumnType> {
+  return new Map(parentSchema.filter((c) => c.type !== c.inferredType).map((c) => [c.name, c.type]));
+}
+
+function toVersion(row: VersionRow): DatasetVersion {
+  return {
+    id: row.id,
+    datasetId: row.dataset_id,
+    name: row.name,
+    version: row.version,
+    hash: row.hash,
+    size: row.size,
+    format: row.format,
+    rows: row.row_count,
+    columns: JSON.parse(row.schema_json) as DatasetColumn[],
+    message: row.message,
+    origin: row.origin_path === null ? null : { path: row.origin_path, size: row.origin_size ?? 0, mtimeMs: row.origin_mtime_ms ?? 0 },
+    parentVersion: row.parent_version,
+    createdAt: row.created_at,
+  };
+}

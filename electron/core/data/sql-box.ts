@@ -1,0 +1,84 @@
+/**
+ * The read-only SQL box: one SELECT over one version, exposed as the view `data`. It runs in its own
+ * short-lived DuckDB instance whose file access is limited to that version's object
+ * (`allowed_paths` + `enable_external_access=false`, then `lock_configuration`), so a query cannot
+ * read other files, write, attach databases or change settings. Non-SELECT statements are refused
+ * before they run. https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview
+ */
+import { DuckDBInstance, JsonDuckDBValueConverter, StatementType } from '@duckdb/node-api';
+import type { QueryResult } from '../../../shared/contract/index.js';
+import { LatheError } from '../../../shared/errors.js';
+import { sqlString } from './engine.js';
+import { toCell } from './profile.js';
+
+/** How long one query may run. */
+export const sqlTimeoutMs = 30_000;
+
+/** Runs `sql` against the view `data` defined as `SELECT * FROM <source>`; returns at most `limit` rows. */
+export async function runSandboxedQuery(objectPath: string, source: string, sql: string, limit: number): Promise<QueryResult> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const timer = setTimeout(() => connection.interrupt(), sqlTimeoutMs);
+  try {
+    await connection.run(`SET allowed_paths = [${sqlString(objectPath)}]`);
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET autoinstall_known_extensions = false');
+    await connection.run('SET autoload_known_extensions = false');
+    await connection.run(`CREATE VIEW data AS SELECT * FROM ${source}`);
+    await connection.run('SET lock_configuration = true');
+    const text = sql.trim().replace(/;+\s*$/, '');
+    let prepared;
+    try {
+      prepared = await connection.prepare(text);
+    } catch (error) {
+      throw queryError(error);
+    }
+    if (prepared.statementType !== StatementType.SELECT) {
+      throw new LatheError('BAD_INPUT', 'Only a single SELECT query is allowed here (the SQL box is read-only); query the table "data"');
+    }
+    const started = performance.now();
+    let result;
+    try {
+      result = await prepared.stream();
+    } catch (error) {
+      throw queryError(error);
+    }
+    const rows: QueryResult['rows'] = [];
+    let truncated = false;
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (error) {
+        throw queryError(error);
+      }
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const row of chunk.convertRows(JsonDuckDBValueConverter)) {
+        if (rows.length >= limit) {
+          truncated = true;
+          break;
+        }
+        rows.push(row.map(toCell));
+      }
+      if (truncated) break;
+    }
+    return {
+      columns: result.columnNames().map((name, i) => ({ name, type: result.columnTypes()[i]!.toString() })),
+      rows,
+      truncated,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    clearTimeout(timer);
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+function queryError(error: unknown): LatheError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/INTERRUPT/i.test(message)) return new LatheError('BAD_INPUT', `The query ran longer than ${sqlTimeoutMs / 1000} s and was stopped`);
+  const first = message.split('\n')[0]!.replace(/^(Parser|Binder|Catalog|Permission|Invalid Input|Conversion) Error: /, '');
+  const line = /LINE (\d+):/.exec(message)?.[1];
+  return new LatheError('BAD_INPUT', `SQL error${line ? ` (line ${line})` : ''}: ${first}`, line ? { line: Number(line) } : undefined);
+}
