@@ -1,8 +1,9 @@
 /** The feature routes `lathe serve` mounts beside the contract (MLflow's REST API, uploads …). One line a feature. */
 import type { Core } from '../core/core.js';
 import type { RouteHandler } from './http-server.js';
+import { mlflowRoutes } from './mlflow/mlflow-routes.js';
 
 /** Builds every extra route over a core. */
-export function featureRoutes(_core: Core): RouteHandler[] {
-  return [];
+export function featureRoutes(core: Core): RouteHandler[] {
+  return [...mlflowRoutes(core)];
 }

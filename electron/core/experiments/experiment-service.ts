@@ -85,6 +85,30 @@ export class ExperimentService {
     return this.get(id);
   }
 
+  /** An experiment's tags (MLflow's experiment tags), by key. */
+  tags(id: string): Record<string, string> {
+    this.get(id);
+    const rows = this.db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key').all(id);
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  /** Sets (or overwrites) one tag of an experiment. */
+  setTag(id: string, key: string, value: string): void {
+    this.get(id);
+    this.db
+      .prepare('INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value')
+      .run(id, key, value);
+    this.db.prepare('UPDATE experiments SET updated_at = ? WHERE id = ?').run(Date.now(), id);
+    this.events.emit('experiments.changed', { id, change: 'renamed' });
+  }
+
+  /** Removes one tag; NOT_FOUND when the experiment has no such tag. */
+  deleteTag(id: string, key: string): void {
+    this.get(id);
+    const info = this.db.prepare('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(id, key);
+    if (info.changes === 0) throw new LatheError('NOT_FOUND', `Experiment ${id} has no tag "${key}"`, { field: 'key' });
+  }
+
   private setStage(id: string, stage: 'active' | 'deleted'): void {
     this.get(id);
     this.db

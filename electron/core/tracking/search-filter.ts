@@ -145,7 +145,7 @@ function tokenize(source: string): Token[] {
 }
 
 /** Parses a filter string; empty means "everything". Throws BAD_INPUT naming the position on a mistake. */
-export function parseFilter(source: string | undefined): FilterClause[] {
+export function parseFilter(source: string | undefined, attributes: Record<string, { column: string; numeric: boolean }> = runAttributes): FilterClause[] {
   if (!source || source.trim() === '') return [];
   const tokens = tokenize(source);
   const clauses: FilterClause[] = [];
@@ -154,7 +154,7 @@ export function parseFilter(source: string | undefined): FilterClause[] {
   const keyword = (token: Token | undefined, word: string) => token?.kind === 'word' && token.text.toUpperCase() === word;
 
   for (;;) {
-    const identifier = readIdentifier(source, tokens, i);
+    const identifier = readIdentifier(source, tokens, i, attributes);
     i = identifier.next;
     const { entity, key } = identifier;
     let comparator: FilterClause['comparator'];
@@ -210,7 +210,7 @@ export function parseFilter(source: string | undefined): FilterClause[] {
       else fail(source, value.at, `Expected a value after ${comparator}, got "${'text' in value ? value.text : ''}"`);
       i += 1;
     }
-    checkClause(source, clause, tokens[identifier.start]!.at);
+    checkClause(source, clause, tokens[identifier.start]!.at, attributes);
     clauses.push(clause);
     if (i >= tokens.length) break;
     if (!keyword(peek(), 'AND')) {
@@ -223,18 +223,18 @@ export function parseFilter(source: string | undefined): FilterClause[] {
   return clauses;
 }
 
-function readIdentifier(source: string, tokens: Token[], start: number): { entity: FilterEntity; key: string; text: string; next: number; start: number } {
+function readIdentifier(source: string, tokens: Token[], start: number, attributes = runAttributes): { entity: FilterEntity; key: string; text: string; next: number; start: number } {
   const token = tokens[start];
   if (!token) fail(source, source.length, 'Expected an identifier such as metrics.acc');
   if (token.kind === 'quoted') {
     // A bare quoted attribute name: `Run name` = 'x'
-    return resolveIdentifier(source, token.at, 'attribute', token.text, token.text, start + 1, start);
+    return resolveIdentifier(source, token.at, 'attribute', token.text, token.text, start + 1, start, attributes);
   }
   if (token.kind !== 'word') fail(source, token.at, 'Expected an identifier such as metrics.acc');
   const dot = token.text.indexOf('.');
   if (dot < 0) {
     // No prefix: an attribute (MLflow requires `attributes.`, we accept the bare name too).
-    return resolveIdentifier(source, token.at, 'attribute', token.text, token.text, start + 1, start);
+    return resolveIdentifier(source, token.at, 'attribute', token.text, token.text, start + 1, start, attributes);
   }
   const prefix = token.text.slice(0, dot);
   const entity = entityNames[prefix.toLowerCase()];
@@ -247,20 +247,20 @@ function readIdentifier(source: string, tokens: Token[], start: number): { entit
     key = quoted.text;
     next += 1;
   }
-  return resolveIdentifier(source, token.at, entity, key, `${prefix}.${key}`, next, start);
+  return resolveIdentifier(source, token.at, entity, key, `${prefix}.${key}`, next, start, attributes);
 }
 
-function resolveIdentifier(source: string, at: number, entity: FilterEntity, key: string, text: string, next: number, start: number) {
+function resolveIdentifier(source: string, at: number, entity: FilterEntity, key: string, text: string, next: number, start: number, attributes: Record<string, { column: string; numeric: boolean }>) {
   if (key.length === 0 || key.length > 250) fail(source, at, `Key of ${text} must be 1 to 250 characters`);
-  if (entity === 'attribute' && !(key in runAttributes)) {
-    fail(source, at, `Unknown attribute "${key}" (one of ${Object.keys(runAttributes).filter((k) => /^[a-z_]+$/.test(k)).join(', ')})`);
+  if (entity === 'attribute' && !Object.prototype.hasOwnProperty.call(attributes, key)) {
+    fail(source, at, `Unknown attribute "${key}" (one of ${Object.keys(attributes).filter((k) => /^[a-z_]+$/.test(k)).join(', ')})`);
   }
   return { entity, key, text, next, start };
 }
 
-function checkClause(source: string, clause: FilterClause, at: number): void {
+function checkClause(source: string, clause: FilterClause, at: number, attributes: Record<string, { column: string; numeric: boolean }>): void {
   const { entity, comparator, value } = clause;
-  const numeric = entity === 'metric' || (entity === 'attribute' && runAttributes[clause.key]!.numeric);
+  const numeric = entity === 'metric' || (entity === 'attribute' && attributes[clause.key]!.numeric);
   if (numeric) {
     if (['LIKE', 'ILIKE', 'IN', 'NOT IN'].includes(comparator)) fail(source, at, `${comparator} does not apply to the number ${clause.key}`);
     if (comparator.startsWith('IS') && entity === 'metric') return;
