@@ -12,6 +12,8 @@ import { DatasetService } from './data/dataset-service.js';
 import { TrackingService } from './tracking/tracking-service.js';
 import { prepareHome } from './home.js';
 import { ModelService } from './models/model-service.js';
+import { createDataResolver } from './models/data-source.js';
+import { TrainingService } from './train/training-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -35,6 +37,7 @@ export interface Core {
   readonly datasets: DatasetService;
   readonly tracking: TrackingService;
   readonly models: ModelService;
+  readonly training: TrainingService;
   schemaVersion(): number;
   dispose(): void;
 }
@@ -50,7 +53,9 @@ export function openCore(options: CoreOptions): Core {
   const experiments = new ExperimentService(db, events);
   const datasets = new DatasetService(db, objects, events, home);
   const tracking = new TrackingService(db, objects, events, experiments);
-  const models = new ModelService(db, objects, events);
+  const resolveData = createDataResolver(datasets);
+  const models = new ModelService(db, objects, events, resolveData);
+  const training = new TrainingService({ events, experiments, tracking, models, resolveData });
   let disposed = false;
   return {
     home,
@@ -64,11 +69,13 @@ export function openCore(options: CoreOptions): Core {
     datasets,
     tracking,
     models,
+    training,
     schemaVersion: () => schemaVersion(db),
     dispose() {
       if (disposed) return;
       disposed = true;
       tracking.dispose();
+      training.dispose();
       void models.dispose();
       events.dispose();
       db.close();

@@ -6,13 +6,16 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, copyFileSync } 
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { BenchResult, FeatureSpec, ImportResult, LineageLink, ModelSummary, ModelVersion } from '../../../shared/contract/index.js';
-import { LatheError } from '../../../shared/errors.js';
+import { LatheError, isErrorShape } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
 import { isTensorModel, openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
 import { benchSession } from './bench.js';
+import { createDataResolver, type DataResolver } from './data-source.js';
+import { startWorker } from '../workers/worker-host.js';
+import type { PredictReply, PredictRequest } from '../infer/predict-protocol.js';
 
 interface ModelRow {
   id: number;
@@ -82,6 +85,7 @@ export class ModelService {
     private readonly db: Db,
     private readonly objects: ObjectStore,
     private readonly events: EventBus,
+    private readonly resolveData: DataResolver = createDataResolver(),
   ) {}
 
   /** Every model, most recently changed first. */
@@ -250,6 +254,53 @@ export class ModelService {
       outputs[name] = values.length === 1 ? values[0]! : values;
     }
     return outputs;
+  }
+
+  /**
+   * Scores a table (file or dataset) with a version in the predict worker and writes `out` (.csv or
+   * .parquet). Progress arrives through `onProgress` and as `models.predictProgress` events.
+   */
+  async predict(
+    input: { ref: string; data: string; out: string; features?: string[]; batchRows?: number },
+    onProgress?: (rows: number, totalRows: number | null) => void,
+  ): Promise<{ rows: number; out: string; columns: string[]; seconds: number; scoreSeconds: number }> {
+    const version = this.resolve(input.ref);
+    const data = await this.resolveData(input.data);
+    const out = resolvePath(input.out);
+    if (!existsSync(dirname(out))) throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(out)}`, { file: out });
+    const started = performance.now();
+    const request: PredictRequest = {
+      modelPath: this.pathOf(version),
+      inputs: version.inputs,
+      outputs: version.outputs,
+      features: version.features,
+      featuresOverride: input.features,
+      dataPath: data.path,
+      format: data.format,
+      out,
+      batchRows: input.batchRows ?? 16_384,
+    };
+    const worker = startWorker('predict');
+    let totalRows: number | null = null;
+    const ref = `${version.model}@${version.version}`;
+    try {
+      const done = await new Promise<Extract<PredictReply, { type: 'done' }>>((resolve, reject) => {
+        worker.on('message', (reply: PredictReply) => {
+          if (reply.type === 'started') totalRows = reply.totalRows;
+          else if (reply.type === 'progress') {
+            onProgress?.(reply.rows, totalRows);
+            this.events.emit('models.predictProgress', { ref, rows: reply.rows, totalRows });
+          } else if (reply.type === 'done') resolve(reply);
+          else reject(isErrorShape(reply.error) ? new LatheError(reply.error.code, reply.error.message, reply.error.details) : new Error(reply.error.message));
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => reject(new Error(`The predict worker stopped unexpectedly (exit code ${code})`)));
+        worker.postMessage(request);
+      });
+      return { rows: done.rows, out, columns: done.columns, seconds: (performance.now() - started) / 1000, scoreSeconds: done.scoreSeconds };
+    } finally {
+      await worker.terminate();
+    }
   }
 
   /** Closes cached sessions. */

@@ -5,6 +5,7 @@ import type { Core } from '../core.js';
 import { experimentHandlers } from './experiment-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import { trackingHandlers } from './tracking-handlers.js';
+import { modelHandlers } from './model-handlers.js';
 
 /** The parsed input of a method. */
 export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -23,5 +24,6 @@ export function createHandlers(core: Core, version: string): Handlers {
     ...experimentHandlers(core, version),
     ...datasetHandlers(core),
     ...trackingHandlers(core),
+    ...modelHandlers(core),
   };
 }

@@ -1,0 +1,60 @@
+/**
+ * Scores a whole table with one model: streams the needed columns in batches, runs ONNX Runtime on
+ * each and writes the output columns to CSV or Parquet. Runs in the predict worker.
+ */
+import { describeTable, scanBatches, writeTable } from '../data/read-table.js';
+import { LatheError } from '../../../shared/errors.js';
+import { buildFeeds, openSession, outputColumns, planFeeds } from './scoring.js';
+import type { PredictRequest } from './predict-protocol.js';
+
+/** Runs one batch prediction. */
+export async function runBatchPredict(
+  request: PredictRequest,
+  hooks: { onStart?: (totalRows: number) => void; onProgress?: (rows: number) => void } = {},
+): Promise<{ rows: number; columns: string[]; scoreSeconds: number }> {
+  if (!/\.(csv|parquet)$/i.test(request.out)) throw new LatheError('BAD_INPUT', `--out must end in .csv or .parquet: ${request.out}`, { file: request.out });
+  const description = await describeTable(request.dataPath, { format: request.format });
+  const kinds = new Map(description.columns.map((c) => [c.name, c.type === 'integer' || c.type === 'float' || c.type === 'boolean' ? ('numeric' as const) : ('text' as const)]));
+  const plan = planFeeds({ inputs: request.inputs, outputs: request.outputs, features: request.features }, kinds, request.featuresOverride);
+  const needed = plan.mode === 'tensor' ? plan.columns : plan.bindings.map((b) => b.column);
+  hooks.onStart?.(description.rows);
+  const session = await openSession(request.modelPath);
+  const parts: { name: string; values: Float64Array | string[] }[][] = [];
+  let rows = 0;
+  let scoreSeconds = 0;
+  try {
+    for await (const batch of scanBatches(request.dataPath, [...new Set(needed)], request.batchRows, { format: request.format })) {
+      const n = batch.columns.values().next().value?.length ?? 0;
+      if (n === 0) continue;
+      const t0 = performance.now();
+      const results = await session.run(buildFeeds(plan, batch.columns, n));
+      parts.push(outputColumns(results, session.outputNames, n));
+      scoreSeconds += (performance.now() - t0) / 1000;
+      rows += n;
+      hooks.onProgress?.(rows);
+    }
+  } finally {
+    await session.release();
+  }
+  const columns = concatParts(parts, rows);
+  if (columns.length === 0) throw new LatheError('BAD_INPUT', `${request.dataPath} has no rows to score`, { file: request.dataPath });
+  await writeTable(request.out, columns);
+  return { rows, columns: columns.map((c) => c.name), scoreSeconds };
+}
+
+function concatParts(parts: { name: string; values: Float64Array | string[] }[][], rows: number): { name: string; values: Float64Array | (string | null)[] }[] {
+  const first = parts[0];
+  if (!first) return [];
+  return first.map((column, k) => {
+    if (column.values instanceof Float64Array) {
+      const values = new Float64Array(rows);
+      let at = 0;
+      for (const part of parts) {
+        values.set(part[k]!.values as Float64Array, at);
+        at += part[k]!.values.length;
+      }
+      return { name: column.name, values };
+    }
+    return { name: column.name, values: parts.flatMap((part) => part[k]!.values as string[]) };
+  });
+}

@@ -1,0 +1,22 @@
+/** Typed messages between the model service and the predict worker (electron/workers/predict.worker.ts). */
+import type { TensorSpec } from '../../../shared/contract/index.js';
+
+/** Host → worker: score one table with one model and write the outputs. */
+export interface PredictRequest {
+  modelPath: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  features: string[];
+  featuresOverride?: string[];
+  dataPath: string;
+  format?: 'csv' | 'tsv' | 'parquet' | 'jsonl';
+  out: string;
+  batchRows: number;
+}
+
+/** Worker → host. */
+export type PredictReply =
+  | { type: 'started'; totalRows: number }
+  | { type: 'progress'; rows: number }
+  | { type: 'done'; rows: number; columns: string[]; scoreSeconds: number }
+  | { type: 'error'; error: { code: string; message: string; details?: Record<string, unknown> } };

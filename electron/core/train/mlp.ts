@@ -1,0 +1,236 @@
+/**
+ * A multi-layer perceptron trained with TensorFlow.js: ReLU hidden layers, Adam, softmax cross-entropy
+ * or mean squared error, seeded Glorot initialisation and shuffling, early stopping on validation loss
+ * (the best epoch's weights are kept). Written as a plain loop rather than `model.fit` so that progress,
+ * cancel and determinism are in our hands.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { DenseLayer } from './onnx-writer.js';
+import { seededRandom, shuffleInPlace } from './random.js';
+
+/** Network and optimiser settings. */
+export interface MlpOptions {
+  hidden: number[];
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  patience: number;
+}
+
+/** The matrices one training uses. `y` is class indices (classification) or standardised targets. */
+export interface MlpData {
+  task: 'classification' | 'regression';
+  classes: number;
+  width: number;
+  trainX: Float32Array;
+  trainY: Int32Array | Float32Array;
+  validationX: Float32Array;
+  validationY: Int32Array | Float32Array;
+}
+
+/** One tick of progress from inside the loop. */
+export interface MlpProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number | null;
+  valLoss: number | null;
+  valMetric: number | null;
+  etaSeconds: number | null;
+}
+
+/** One epoch's summary. */
+export interface EpochSummary {
+  epoch: number;
+  loss: number;
+  valLoss: number;
+  /** Validation accuracy (classification) or RMSE (regression), from the hook that computes it. */
+  valMetric: number | null;
+  seconds: number;
+}
+
+/** What training gives back: the kept weights and the history. */
+export interface MlpResult {
+  layers: DenseLayer[];
+  history: EpochSummary[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+}
+
+/** Thrown (and caught by the job) when a cancel is seen. */
+export class TrainingCancelled extends Error {
+  constructor() {
+    super('Training was cancelled');
+    this.name = 'TrainingCancelled';
+  }
+}
+
+/** Glorot-uniform weights from the seeded generator, zero biases. */
+export function initialLayers(width: number, hidden: number[], outputs: number, seed: number): DenseLayer[] {
+  const random = seededRandom(seed);
+  const sizes = [width, ...hidden, outputs];
+  return sizes.slice(1).map((out, i) => {
+    const inputs = sizes[i]!;
+    const limit = Math.sqrt(6 / (inputs + out));
+    const weights = new Float32Array(inputs * out);
+    for (let k = 0; k < weights.length; k++) weights[k] = (random() * 2 - 1) * limit;
+    return { inputs, outputs: out, weights, biases: new Float32Array(out) };
+  });
+}
+
+/** Applies the network to a batch: logits (classification) or standardised values (regression). */
+export function forward(variables: tf.Variable[], x: tf.Tensor2D): tf.Tensor2D {
+  let h: tf.Tensor2D = x;
+  for (let i = 0; i < variables.length; i += 2) {
+    h = tf.add(tf.matMul(h, variables[i] as tf.Tensor2D), variables[i + 1]!) as tf.Tensor2D;
+    if (i + 2 < variables.length) h = tf.relu(h);
+  }
+  return h;
+}
+
+function lossOf(task: MlpData['task'], classes: number, output: tf.Tensor2D, y: tf.Tensor): tf.Scalar {
+  if (task === 'classification') return tf.losses.softmaxCrossEntropy(tf.oneHot(y as tf.Tensor1D, classes), output) as tf.Scalar;
+  return tf.losses.meanSquaredError(y.reshape([-1, 1]), output) as tf.Scalar;
+}
+
+/** Predicts in chunks: class probabilities (rows × classes) or standardised values (rows). */
+export function predict(layers: DenseLayer[], x: Float32Array, rows: number, task: MlpData['task']): Float32Array {
+  const variables = layers.flatMap((l) => [tf.tensor2d(l.weights, [l.inputs, l.outputs]), tf.tensor1d(l.biases)]);
+  const width = layers[0]!.inputs;
+  const outputs = layers[layers.length - 1]!.outputs;
+  const out = new Float32Array(rows * outputs);
+  const chunk = 8192;
+  for (let start = 0; start < rows; start += chunk) {
+    const end = Math.min(rows, start + chunk);
+    const values = tf.tidy(() => {
+      const logits = forward(variables as tf.Variable[], tf.tensor2d(x.subarray(start * width, end * width), [end - start, width]));
+      return (task === 'classification' ? tf.softmax(logits) : logits).dataSync() as Float32Array;
+    });
+    out.set(values, start * outputs);
+  }
+  variables.forEach((v) => v.dispose());
+  return out;
+}
+
+/**
+ * Trains. `onProgress` is called a few times per epoch; `checkCancel` is awaited between batches so a
+ * cancel message can arrive (the event loop turns there) and throw {@link TrainingCancelled}.
+ */
+export async function trainMlp(
+  data: MlpData,
+  options: MlpOptions,
+  hooks: {
+    onProgress?: (p: MlpProgress) => void;
+    onEpoch?: (e: EpochSummary) => void;
+    checkCancel?: () => Promise<void>;
+    /** Scores the validation outputs (probabilities or standardised values). */
+    validationMetric?: (outputs: Float32Array) => number;
+  } = {},
+): Promise<MlpResult> {
+  const outputs = data.task === 'classification' ? data.classes : 1;
+  const initial = initialLayers(data.width, options.hidden, outputs, options.seed);
+  const variables = initial.flatMap((l, i) => [
+    tf.variable(tf.tensor2d(l.weights, [l.inputs, l.outputs]), true, `w${i}`),
+    tf.variable(tf.tensor1d(l.biases), true, `b${i}`),
+  ]);
+  const optimizer = tf.train.adam(options.learningRate);
+  const rows = data.trainY.length;
+  const batches = Math.ceil(rows / options.batchSize);
+  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const random = seededRandom(options.seed ^ 0x5a17);
+  const xBuffer = new Float32Array(options.batchSize * data.width);
+  const yBuffer = data.task === 'classification' ? new Int32Array(options.batchSize) : new Float32Array(options.batchSize);
+  const validationX = tf.tensor2d(data.validationX, [data.validationY.length, data.width]);
+  const validationY = data.task === 'classification' ? tf.tensor1d(data.validationY as Int32Array, 'int32') : tf.tensor1d(data.validationY as Float32Array);
+  const history: EpochSummary[] = [];
+  let best = { loss: Infinity, epoch: 0, weights: initial };
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  const started = performance.now();
+  const progressEvery = Math.max(1, Math.floor(batches / 20));
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const epochStart = performance.now();
+      shuffleInPlace(order, random);
+      let lossSum = 0;
+      let lossCount = 0;
+      for (let b = 0; b < batches; b++) {
+        const start = b * options.batchSize;
+        const end = Math.min(rows, start + options.batchSize);
+        const n = end - start;
+        for (let r = 0; r < n; r++) {
+          const row = order[start + r]!;
+          xBuffer.set(data.trainX.subarray(row * data.width, (row + 1) * data.width), r * data.width);
+          yBuffer[r] = data.trainY[row]!;
+        }
+        const cost = tf.tidy(() => {
+          const x = tf.tensor2d(xBuffer.subarray(0, n * data.width), [n, data.width]);
+          const y = data.task === 'classification' ? tf.tensor1d(yBuffer.subarray(0, n) as Int32Array, 'int32') : tf.tensor1d(yBuffer.subarray(0, n) as Float32Array);
+          return optimizer.minimize(() => lossOf(data.task, data.classes, forward(variables, x), y), true, variables)!;
+        });
+        const batchLoss = cost.dataSync()[0]!;
+        cost.dispose();
+        lossSum += batchLoss * n;
+        lossCount += n;
+        if (b % progressEvery === 0 || b === batches - 1) {
+          const done = (epoch - 1) * batches + b + 1;
+          const elapsed = (performance.now() - started) / 1000;
+          hooks.onProgress?.({
+            epoch,
+            batch: b + 1,
+            batches,
+            loss: lossSum / lossCount,
+            valLoss: history.at(-1)?.valLoss ?? null,
+            valMetric: history.at(-1)?.valMetric ?? null,
+            etaSeconds: (elapsed / done) * (options.epochs * batches - done),
+          });
+        }
+        await hooks.checkCancel?.();
+      }
+      const [valLoss, valOutputs] = tf.tidy(() => {
+        const output = forward(variables, validationX);
+        const loss = lossOf(data.task, data.classes, output, validationY).dataSync()[0]!;
+        return [loss, (data.task === 'classification' ? tf.softmax(output) : output).dataSync() as Float32Array] as const;
+      });
+      const valMetric = hooks.validationMetric ? hooks.validationMetric(valOutputs) : null;
+      const summary = { epoch, loss: lossSum / lossCount, valLoss, valMetric, seconds: (performance.now() - epochStart) / 1000 };
+      history.push(summary);
+      hooks.onEpoch?.(summary);
+      if (valLoss < best.loss - 1e-7) {
+        best = { loss: valLoss, epoch, weights: readLayers(variables) };
+        sinceBest = 0;
+      } else if (++sinceBest >= options.patience) {
+        stoppedEarly = epoch < options.epochs;
+        break;
+      }
+    }
+  } finally {
+    variables.forEach((v) => v.dispose());
+    validationX.dispose();
+    validationY.dispose();
+    optimizer.dispose();
+  }
+  return { layers: best.weights, history, bestEpoch: best.epoch, stoppedEarly };
+}
+
+function readLayers(variables: tf.Variable[]): DenseLayer[] {
+  const layers: DenseLayer[] = [];
+  for (let i = 0; i < variables.length; i += 2) {
+    const [inputs, outputs] = variables[i]!.shape as [number, number];
+    layers.push({ inputs, outputs, weights: (variables[i]!.dataSync() as Float32Array).slice(), biases: (variables[i + 1]!.dataSync() as Float32Array).slice() });
+  }
+  return layers;
+}
+
+/** Selects the TensorFlow.js backend by its recorded name (loading tfjs-node or wasm as needed). */
+export async function useBackend(name: string): Promise<void> {
+  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (name === 'tensorflow' || name === 'tensorflow-gpu') {
+    const pkg = name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
+    await import(/* @vite-ignore */ pkg);
+  }
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) throw new Error(`TensorFlow.js backend "${name}" failed to initialise`);
+}

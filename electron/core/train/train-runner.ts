@@ -1,0 +1,70 @@
+/** Starts a training job in the train worker and turns its messages into a promise, hooks and a cancel. */
+import { LatheError, isErrorShape } from '../../../shared/errors.js';
+import type { ColumnValues } from '../infer/scoring.js';
+import { startWorker } from '../workers/worker-host.js';
+import type { EpochSummary, MlpProgress } from './mlp.js';
+import type { TrainJobOptions, TrainJobResult } from './train-job.js';
+import type { TrainReply, TrainRequest } from './train-protocol.js';
+
+/** How long a cancelled worker may take to stop by itself before it is terminated. */
+export const cancelGraceMs = 5000;
+
+/** A running job. `result` resolves with the job's result, or with `'cancelled'`. */
+export interface TrainHandle {
+  result: Promise<TrainJobResult | 'cancelled'>;
+  cancel(): void;
+}
+
+/** Runs {@link runTrainJob} in a worker thread. */
+export function startTraining(
+  columns: Map<string, ColumnValues>,
+  options: TrainJobOptions,
+  hooks: { onPhase?: (phase: 'preprocessing' | 'training' | 'evaluating') => void; onProgress?: (p: MlpProgress) => void; onEpoch?: (e: EpochSummary) => void } = {},
+): TrainHandle {
+  const worker = startWorker('train');
+  let settled = false;
+  let cancelTimer: NodeJS.Timeout | undefined;
+  const result = new Promise<TrainJobResult | 'cancelled'>((resolve, reject) => {
+    const finish = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(cancelTimer);
+      action();
+      void worker.terminate();
+    };
+    worker.on('message', (reply: TrainReply) => {
+      switch (reply.type) {
+        case 'phase':
+          hooks.onPhase?.(reply.phase);
+          break;
+        case 'progress':
+          hooks.onProgress?.(reply.progress);
+          break;
+        case 'epoch':
+          hooks.onEpoch?.(reply.epoch);
+          break;
+        case 'done':
+          finish(() => resolve(reply.result));
+          break;
+        case 'cancelled':
+          finish(() => resolve('cancelled'));
+          break;
+        case 'error':
+          finish(() => reject(isErrorShape(reply.error) ? new LatheError(reply.error.code, reply.error.message) : new Error(reply.error.message)));
+          break;
+      }
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) => finish(() => (cancelTimer ? resolve('cancelled') : reject(new Error(`The train worker stopped unexpectedly (exit code ${code})`)))));
+  });
+  worker.postMessage({ type: 'start', columns: [...columns.entries()], options } satisfies TrainRequest);
+  return {
+    result,
+    cancel() {
+      if (settled || cancelTimer) return;
+      worker.postMessage({ type: 'cancel' } satisfies TrainRequest);
+      // A worker busy inside one long batch still stops: terminate it after a grace period.
+      cancelTimer = setTimeout(() => void worker.terminate(), cancelGraceMs);
+    },
+  };
+}

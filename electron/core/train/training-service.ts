@@ -1,0 +1,281 @@
+/**
+ * Training jobs as the app, `lathe serve` and the CLI see them: resolves the data, starts a tracked
+ * run, trains in the train worker while streaming progress events and logging per-epoch metrics,
+ * checks the ONNX export against TensorFlow.js, registers the model version with its lineage and
+ * artifacts, and ends the run FINISHED, FAILED or KILLED (cancel).
+ */
+import { randomUUID } from 'node:crypto';
+import { type z } from 'zod';
+import { TrainOptions, type TrainingJob, type TrainingProgress, type TrainResult } from '../../../shared/contract/index.js';
+import { LatheError, toErrorShape } from '../../../shared/errors.js';
+import { chooseTrainingBackend } from '../compute/training-backends.js';
+import type { EventBus } from '../events.js';
+import type { ExperimentService } from '../experiments/experiment-service.js';
+import type { ModelService } from '../models/model-service.js';
+import type { TrackingService } from '../tracking/tracking-service.js';
+import { describeTable, readColumns } from '../data/read-table.js';
+import type { ColumnValues } from '../infer/scoring.js';
+import { latheVersion } from '../version.js';
+import type { DataResolver } from '../models/data-source.js';
+import { agreementTolerance, compareWithOnnxRuntime } from './agreement.js';
+import { startTraining, type TrainHandle } from './train-runner.js';
+import { prepareTarget, type TrainJobResult } from './train-job.js';
+
+type ParsedTrainOptions = z.output<typeof TrainOptions>;
+
+interface Job {
+  record: TrainingJob;
+  handle?: TrainHandle;
+  cancelRequested: boolean;
+  done: Promise<TrainResult>;
+}
+
+/** Runs and tracks training jobs. */
+export class TrainingService {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(
+    private readonly deps: {
+      events: EventBus;
+      experiments: ExperimentService;
+      tracking: TrackingService;
+      models: ModelService;
+      resolveData: DataResolver;
+    },
+  ) {}
+
+  /** Starts a job and returns its id at once; progress and the end arrive as events. */
+  start(input: z.input<typeof TrainOptions>): { jobId: string; done: Promise<TrainResult> } {
+    const options = TrainOptions.parse(input);
+    const jobId = randomUUID();
+    const record: TrainingJob = {
+      jobId,
+      data: options.data,
+      target: options.target,
+      status: 'running',
+      runId: null,
+      progress: null,
+      result: null,
+      error: null,
+      startedAt: Date.now(),
+    };
+    const job: Job = { record, cancelRequested: false, done: Promise.resolve() as unknown as Promise<TrainResult> };
+    this.jobs.set(jobId, job);
+    job.done = this.run(job, options);
+    job.done.catch(() => undefined);
+    return { jobId, done: job.done };
+  }
+
+  /** Trains and waits for the end (the CLI's `lathe train`). */
+  async train(input: z.input<typeof TrainOptions>, onProgress?: (p: TrainingProgress) => void): Promise<TrainResult> {
+    const { jobId, done } = this.start(input);
+    const stop = onProgress ? this.onProgress(jobId, onProgress) : () => undefined;
+    try {
+      return await done;
+    } finally {
+      stop();
+    }
+  }
+
+  /** Jobs of this process, newest first. */
+  list(): TrainingJob[] {
+    return [...this.jobs.values()].map((j) => j.record).sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  /** Asks a job to stop; its run ends KILLED. False when it was not running. */
+  cancel(jobId: string): boolean {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new LatheError('NOT_FOUND', `No training job ${jobId}`, { jobId });
+    if (job.record.status !== 'running') return false;
+    job.cancelRequested = true;
+    job.handle?.cancel();
+    return true;
+  }
+
+  /** Cancels every running job (when the core closes). */
+  dispose(): void {
+    for (const job of this.jobs.values()) if (job.record.status === 'running') this.cancel(job.record.jobId);
+  }
+
+  private onProgress(jobId: string, listener: (p: TrainingProgress) => void): () => void {
+    return this.deps.events.onDidEmit((event, payload) => {
+      if (event === 'models.trainingProgress' && (payload as TrainingProgress).jobId === jobId) listener(payload as TrainingProgress);
+    });
+  }
+
+  private progress(job: Job, patch: Partial<TrainingProgress> & Pick<TrainingProgress, 'phase'>): void {
+    const previous = job.record.progress;
+    const progress: TrainingProgress = {
+      jobId: job.record.jobId,
+      epoch: 0,
+      epochs: 0,
+      batch: 0,
+      batches: 0,
+      loss: null,
+      valLoss: null,
+      valMetric: null,
+      valMetricName: null,
+      etaSeconds: null,
+      backend: null,
+      ...(previous ?? {}),
+      ...patch,
+    };
+    job.record.progress = progress;
+    this.deps.events.emit('models.trainingProgress', progress);
+  }
+
+  private async run(job: Job, options: ParsedTrainOptions): Promise<TrainResult> {
+    const { tracking, experiments, models } = this.deps;
+    let runId: string | null = null;
+    try {
+      this.progress(job, { phase: 'loading', epochs: options.epochs });
+      const data = await this.deps.resolveData(options.data);
+      const description = await describeTable(data.path, { format: data.format });
+      if (description.rows === 0) throw new LatheError('BAD_INPUT', `${data.label} has no rows`, { data: data.label });
+      const names = description.columns.map((c) => c.name);
+      if (!names.includes(options.target)) {
+        throw new LatheError('BAD_INPUT', `Target column "${options.target}" is not in ${data.label} (columns: ${names.join(', ')})`, { column: options.target });
+      }
+      const features = options.features && options.features.length > 0 ? options.features : names.filter((n) => n !== options.target);
+      const missing = features.filter((f) => !names.includes(f));
+      if (missing.length > 0) throw new LatheError('BAD_INPUT', `Not in ${data.label}: ${missing.join(', ')} (columns: ${names.join(', ')})`, { missing });
+      const backend = await chooseTrainingBackend(options.backend).catch((error: Error) => {
+        throw new LatheError('BAD_INPUT', error.message, { field: 'backend' });
+      });
+      const columns = await readColumns(data.path, [...features, options.target], { format: data.format });
+      if (job.cancelRequested) throw new CancelledBeforeStart();
+
+      const experimentName = options.experiment ?? 'Default';
+      const experiment = experiments.findByName(experimentName) ?? experiments.create(experimentName);
+      const modelName = options.modelName ?? defaultModelName(data.name, options.target);
+      const run = tracking.createRun({
+        experimentId: experiment.id,
+        name: `train ${modelName}`,
+        tags: { 'lathe.kind': 'training', 'lathe.backend': backend, 'lathe.data': data.label, 'lathe.model': modelName },
+      });
+      runId = run.id;
+      job.record.runId = run.id;
+      tracking.logParams(run.id, {
+        data: data.label,
+        target: options.target,
+        task: options.task,
+        features: features.join(','),
+        hidden: options.hidden.join(','),
+        epochs: String(options.epochs),
+        batch_size: String(options.batchSize),
+        learning_rate: String(options.learningRate),
+        seed: String(options.seed),
+        patience: String(options.patience),
+        backend,
+      });
+      if (data.hash) tracking.logInputs(run.id, [{ name: data.name, digest: data.hash.slice(0, 16), sourceType: 'lathe-dataset', source: data.label }]);
+
+      const metricName = { classification: 'val_accuracy', regression: 'val_rmse' } as const;
+      // Decided here too (cheaply) so that progress and metrics are named before the worker reports.
+      const task = prepareTarget(columns.get(options.target)!, options.target, options.task).spec.task;
+      job.handle = startTraining(
+        columns,
+        {
+          target: options.target,
+          task: options.task,
+          features,
+          hidden: options.hidden,
+          epochs: options.epochs,
+          batchSize: options.batchSize,
+          learningRate: options.learningRate,
+          seed: options.seed,
+          patience: options.patience,
+          backend,
+          producerVersion: latheVersion(),
+        },
+        {
+          onPhase: (phase) => this.progress(job, { phase, backend }),
+          onProgress: (p) => this.progress(job, { phase: 'training', ...p, epochs: options.epochs, backend, valMetricName: metricName[task] }),
+          onEpoch: (e) => {
+            const now = Date.now();
+            const points = [
+              { key: 'loss', value: e.loss, step: e.epoch, timestamp: now },
+              { key: 'val_loss', value: e.valLoss, step: e.epoch, timestamp: now },
+              { key: 'epoch_seconds', value: e.seconds, step: e.epoch, timestamp: now },
+            ];
+            if (e.valMetric !== null) points.push({ key: metricName[task], value: e.valMetric, step: e.epoch, timestamp: now });
+            tracking.logMetrics(run.id, points);
+            this.progress(job, { phase: 'training', epoch: e.epoch, valLoss: e.valLoss, valMetric: e.valMetric });
+          },
+        },
+      );
+      if (job.cancelRequested) job.handle.cancel();
+      const outcome = await job.handle.result;
+      if (outcome === 'cancelled') throw new CancelledBeforeStart();
+
+      this.progress(job, { phase: 'saving' });
+      const agreement = await compareWithOnnxRuntime(outcome.onnx, columns, outcome.testRows, outcome.testPredictions, outcome.preprocessing.target);
+      if (agreement.maxDifference > agreementTolerance) {
+        throw new LatheError('INTERNAL', `The exported ONNX graph disagrees with TensorFlow.js on the test split (max difference ${agreement.maxDifference.toExponential(2)} > ${agreementTolerance})`);
+      }
+      const metrics: Record<string, number> = { ...outcome.metrics, onnx_max_difference: agreement.maxDifference };
+      const version = await models.registerTrained({
+        name: modelName,
+        onnx: outcome.onnx,
+        preprocessing: new TextEncoder().encode(JSON.stringify(outcome.preprocessing, null, 1)),
+        task: outcome.task,
+        features: outcome.features,
+        featureSpecs: outcome.preprocessing.steps.map((s) => (s.kind === 'numeric' ? { name: s.name, kind: s.kind } : { name: s.name, kind: s.kind, categories: s.categories })),
+        target: options.target,
+        classes: outcome.preprocessing.target.task === 'classification' ? outcome.preprocessing.target.classes : null,
+        metrics,
+        backend,
+        runId: run.id,
+        datasetVersionId: data.datasetVersionId,
+      });
+      await logArtifacts(tracking, run.id, outcome);
+      const now = Date.now();
+      tracking.logMetrics(run.id, Object.entries(metrics).filter(([, v]) => Number.isFinite(v)).map(([key, value]) => ({ key: `test_${key}`.replace('test_val_', 'val_'), value, step: 0, timestamp: now })));
+      tracking.setTags(run.id, { 'lathe.model_version': `${version.model}@${version.version}`, 'lathe.task': outcome.task });
+      tracking.endRun(run.id, 'FINISHED');
+      const result: TrainResult = { run: run.id, model: version.model, version: version.version, backend, metrics };
+      job.record.status = 'finished';
+      job.record.result = result;
+      this.deps.events.emit('models.trainingFinished', { ...job.record });
+      return result;
+    } catch (error) {
+      const cancelled = error instanceof CancelledBeforeStart;
+      if (runId) {
+        try {
+          if (!cancelled) tracking.setTags(runId, { 'lathe.error': toErrorShape(error).message.slice(0, 5000) });
+          tracking.endRun(runId, cancelled ? 'KILLED' : 'FAILED');
+        } catch (endError) {
+          console.error('lathe: could not end the training run', endError);
+        }
+      }
+      job.record.status = cancelled ? 'killed' : 'failed';
+      job.record.error = cancelled ? 'Cancelled' : toErrorShape(error).message;
+      this.deps.events.emit('models.trainingFinished', { ...job.record });
+      if (cancelled) throw new LatheError('CONFLICT', `Training was cancelled${runId ? `; run ${runId} ended KILLED` : ''}`, { runId });
+      throw error;
+    }
+  }
+}
+
+class CancelledBeforeStart extends Error {}
+
+/** `<dataset>-<target>` with characters a model name cannot hold replaced. */
+export function defaultModelName(dataName: string, target: string): string {
+  return `${dataName}-${target}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200) || 'model';
+}
+
+async function logArtifacts(tracking: TrackingService, runId: string, outcome: TrainJobResult): Promise<void> {
+  const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 1));
+  await tracking.logArtifactBytes(runId, 'model/model.onnx', outcome.onnx);
+  await tracking.logArtifactBytes(runId, 'model/preprocessing.json', json(outcome.preprocessing));
+  await tracking.logArtifactBytes(runId, 'feature_importance.json', json(outcome.importance));
+  await tracking.logArtifactBytes(runId, 'history.json', json(outcome.history));
+  if (outcome.confusion) await tracking.logArtifactBytes(runId, 'confusion_matrix.json', json(outcome.confusion));
+  if (outcome.residuals) {
+    const csv = ['actual,predicted,residual', ...outcome.residuals.map((r) => `${r.actual},${r.predicted},${r.actual - r.predicted}`)].join('\n') + '\n';
+    await tracking.logArtifactBytes(runId, 'residuals.csv', new TextEncoder().encode(csv));
+  }
+}
+
+/** Keeps the column type the reader gave. */
+export type { ColumnValues };
