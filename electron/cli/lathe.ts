@@ -4,6 +4,7 @@ import { latheVersion } from '../core/version.js';
 import { exitCodes, reportError, type GlobalOptions } from './output.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerExperimentCommands } from './commands/experiments.js';
+import { registerRunCommands } from './commands/runs.js';
 import { registerServeCommand } from './commands/serve.js';
 
 /** Builds the program (exported for tests). */
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerServeCommand(program, globals);
   registerDoctorCommand(program, globals);
   registerExperimentCommands(program, globals);
+  registerRunCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;
 }
