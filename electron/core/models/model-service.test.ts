@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempCore } from '../testing/temp-core.js';
 import type { Core } from '../core.js';
 import { openSession, planFeeds, scoreColumns } from '../infer/scoring.js';
+import { readColumns, writeTable } from '../data/read-table.js';
 
 const fixture = new URL('../../../resources/fixtures/pytorch-mlp/', import.meta.url).pathname;
 const reference = JSON.parse(readFileSync(join(fixture, 'reference.json'), 'utf8')) as {
@@ -104,5 +105,30 @@ describe('ONNX import of a PyTorch model', () => {
     expect(bench.latencyMs.p99).toBeGreaterThanOrEqual(bench.latencyMs.p50);
     expect(bench.throughputRowsPerSecond.batch1024).toBeGreaterThan(bench.throughputRowsPerSecond.batch1);
     expect(core.models.resolve('m').bench).toEqual(bench);
+  });
+
+  it('scores a CSV file in the predict worker into CSV and Parquet, as PyTorch does', async () => {
+    await core.models.importFile(join(fixture, 'model.onnx'), 'm', reference.features);
+    const seen: number[] = [];
+    const csv = join(scratch, 'scores.csv');
+    const result = await core.models.predict({ ref: 'm@1', data: join(fixture, 'inputs.csv'), out: csv, batchRows: 10 }, (rows) => seen.push(rows));
+    expect(result).toMatchObject({ rows: 25, columns: ['probabilities_0', 'probabilities_1', 'probabilities_2'] });
+    expect(seen).toEqual([10, 20, 25]);
+    const written = await readColumns(csv, result.columns);
+    reference.outputs.forEach((row, i) => row.forEach((p, j) => expect(Math.abs((written.get(`probabilities_${j}`) as Float64Array)[i]! - p)).toBeLessThan(1e-6)));
+    const parquet = join(scratch, 'scores.parquet');
+    await core.models.predict({ ref: 'm', data: join(fixture, 'inputs.csv'), out: parquet });
+    expect((await readColumns(parquet, ['probabilities_2'])).get('probabilities_2')).toEqual(written.get('probabilities_2'));
+  });
+
+  it('maps the feature order given at predict time and lists missing columns', async () => {
+    await core.models.importFile(join(fixture, 'model.onnx'), 'm');
+    const renamed = join(scratch, 'renamed.csv');
+    const columns = reference.features.map((_, j) => ({ name: `f${j}`, values: Float64Array.from(reference.inputs.map((r) => r[j]!)) }));
+    await writeTable(renamed, columns);
+    await expect(core.models.predict({ ref: 'm', data: renamed, out: join(scratch, 'x.csv') })).rejects.toThrow(/give its column order with --features/);
+    await expect(core.models.predict({ ref: 'm', data: renamed, out: join(scratch, 'x.csv'), features: ['f0', 'f1', 'zz', 'yy'] })).rejects.toThrow(/missing columns: zz, yy/);
+    const ok = await core.models.predict({ ref: 'm', data: renamed, out: join(scratch, 'x.csv'), features: ['f0', 'f1', 'f2', 'f3'] });
+    expect(ok.rows).toBe(25);
   });
 });

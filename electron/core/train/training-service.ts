@@ -44,8 +44,8 @@ export class TrainingService {
     },
   ) {}
 
-  /** Starts a job and returns its id at once; progress and the end arrive as events. */
-  start(input: z.input<typeof TrainOptions>): { jobId: string; done: Promise<TrainResult> } {
+  /** Starts a job and returns its id at once; progress and the end arrive as events (and to `onProgress`). */
+  start(input: z.input<typeof TrainOptions>, onProgress?: (p: TrainingProgress) => void): { jobId: string; done: Promise<TrainResult> } {
     const options = TrainOptions.parse(input);
     const jobId = randomUUID();
     const record: TrainingJob = {
@@ -61,20 +61,15 @@ export class TrainingService {
     };
     const job: Job = { record, cancelRequested: false, done: Promise.resolve() as unknown as Promise<TrainResult> };
     this.jobs.set(jobId, job);
-    job.done = this.run(job, options);
+    const stop = onProgress ? this.onProgress(jobId, onProgress) : () => undefined;
+    job.done = this.run(job, options).finally(stop);
     job.done.catch(() => undefined);
     return { jobId, done: job.done };
   }
 
   /** Trains and waits for the end (the CLI's `lathe train`). */
   async train(input: z.input<typeof TrainOptions>, onProgress?: (p: TrainingProgress) => void): Promise<TrainResult> {
-    const { jobId, done } = this.start(input);
-    const stop = onProgress ? this.onProgress(jobId, onProgress) : () => undefined;
-    try {
-      return await done;
-    } finally {
-      stop();
-    }
+    return this.start(input, onProgress).done;
   }
 
   /** Jobs of this process, newest first. */

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TrainingProgress } from '../../../shared/contract/index.js';
+import type { Core } from '../core.js';
+import { writeTable } from '../data/read-table.js';
+import { openTempCore } from '../testing/temp-core.js';
+import { syntheticTable } from './testing-data.js';
+
+let core: Core;
+let cleanup: () => void;
+let scratch: string;
+beforeEach(() => {
+  ({ core, cleanup } = openTempCore());
+  scratch = mkdtempSync(join(tmpdir(), 'lathe-train-'));
+});
+afterEach(async () => {
+  core.training.dispose();
+  await core.models.dispose();
+  cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function addDataset(rows: number, task: 'classification' | 'regression' = 'classification'): Promise<void> {
+  const file = join(scratch, 'customers.csv');
+  await writeTable(file, [...syntheticTable(rows, 11, task)].map(([name, values]) => ({ name, values })));
+  await core.datasets.add({ path: file, name: 'customers' });
+}
+
+describe('TrainingService (train worker, tracked run, model version)', () => {
+  it('trains from a dataset version into a FINISHED run and a model version linked to both', async () => {
+    await addDataset(600);
+    const progress: TrainingProgress[] = [];
+    const result = await core.training.train(
+      { data: 'customers@1', target: 'target', epochs: 5, hidden: [16], batchSize: 64, learningRate: 0.01, experiment: 'churn', backend: 'wasm' },
+      (p) => progress.push(p),
+    );
+    expect(result).toMatchObject({ model: 'customers-target', version: 1, backend: 'wasm' });
+    expect(result.metrics.accuracy).toBeGreaterThan(0.6);
+    expect(result.metrics.onnx_max_difference).toBeLessThanOrEqual(1e-4);
+    expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['loading', 'preprocessing', 'training', 'evaluating', 'saving']));
+    const training = progress.filter((p) => p.phase === 'training');
+    expect(training.at(-1)).toMatchObject({ epochs: 5, valMetricName: 'val_accuracy', backend: 'wasm' });
+    expect(training.some((p) => p.etaSeconds !== null && p.batches > 0)).toBe(true);
+
+    const run = core.tracking.getRunDetail(result.run);
+    expect(run.status).toBe('FINISHED');
+    expect(core.tracking.metricHistory(result.run, 'val_loss').points.length).toBeGreaterThanOrEqual(1);
+    const artifacts = core.tracking.listArtifacts(result.run).map((a) => a.path);
+    expect(artifacts).toEqual(expect.arrayContaining(['model', 'feature_importance.json', 'confusion_matrix.json']));
+
+    const { version, lineage } = core.models.versionWithLineage('customers-target@1');
+    expect(version).toMatchObject({ source: 'trained', task: 'classification', runId: result.run, backend: 'wasm', classes: ['high', 'low', 'mid'] });
+    expect(lineage).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ direction: 'upstream', kind: 'run', id: result.run, relation: 'produced' }),
+        expect.objectContaining({ direction: 'upstream', kind: 'dataset_version', label: 'customers@1', relation: 'trained_on' }),
+      ]),
+    );
+    const prediction = await core.models.predictRow('customers-target', { x1: 14, x2: 40, noise: 0, color: 'red' });
+    expect(prediction.label).toBe('high');
+  }, 60_000);
+
+  it('cancel ends the run KILLED and registers nothing', async () => {
+    await addDataset(3000);
+    const { jobId, done } = core.training.start({ data: 'customers', target: 'target', epochs: 500, patience: 500, batchSize: 8, backend: 'wasm' });
+    const stop = core.events.onDidEmit((event, payload) => {
+      if (event === 'models.trainingProgress' && (payload as TrainingProgress).phase === 'training') {
+        stop();
+        expect(core.training.cancel(jobId)).toBe(true);
+      }
+    });
+    await expect(done).rejects.toThrow(/cancelled.*KILLED/);
+    const job = core.training.list()[0]!;
+    expect(job.status).toBe('killed');
+    expect(core.tracking.getRun(job.runId!).status).toBe('KILLED');
+    expect(core.models.list()).toEqual([]);
+  }, 60_000);
+
+  it('names a missing target column', async () => {
+    await addDataset(100);
+    await expect(core.training.train({ data: 'customers', target: 'churned' })).rejects.toThrow(/Target column "churned" is not in customers@1/);
+  });
+});
