@@ -13,7 +13,7 @@ const built = existsSync(join(root, 'dist/electron/cli/lathe.js')) && existsSync
 describe('npm start without Electron', () => {
   it.runIf(built)('explains in one line why, then serves the UI on 127.0.0.1', async () => {
     const home = mkdtempSync(join(tmpdir(), 'lathe-start-'));
-    const env = { ...process.env, LATHE_HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, LATHE_HOME: home };
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
     const child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -63,3 +63,16 @@ test('keyboard: n opens the create dialog, Escape closes it, Tab reaches the sid
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Experiments' })).toBeFocused();
 });
+
+test('follows the operating system between light and dark, and shows an empty state that says what to do', async ({ page, lathe }) => {
+  // Start from no experiments at all: delete Default through the CLI.
+  expect((await lathe.cli(['experiments', 'delete', '0'])).code).toBe(0);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(lathe.url);
+  await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+  await expect(page.getByRole('heading', { name: 'No experiments yet' })).toBeVisible();
+  await expect(page.getByText('lathe experiments create NAME')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/experiments-empty-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'light');
+});

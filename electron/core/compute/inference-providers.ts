@@ -28,7 +28,14 @@ export interface InferenceProbe {
  * Loads onnxruntime-node and checks each provider. "Not bundled" providers (CUDA, TensorRT) need their
  * shared library beside the binding, which the install skips here; CUDA is chosen only with a GPU too.
  */
-export async function probeInference(): Promise<InferenceProbe> {
+export function probeInference(): Promise<InferenceProbe> {
+  // Providers do not change while Lathe runs: probe once.
+  cached ??= probe();
+  return cached;
+}
+let cached: Promise<InferenceProbe> | undefined;
+
+async function probe(): Promise<InferenceProbe> {
   try {
     const ort = await import('onnxruntime-node');
     const listed = (ort as unknown as { listSupportedBackends?: () => { name: string; bundled: boolean }[] }).listSupportedBackends?.() ?? [

@@ -1,4 +1,4 @@
-import { AppShell, Group, NavLink, Text, Title, Tooltip, Kbd, Stack } from '@mantine/core';
+import { AppShell, Group, NavLink, Title, Tooltip, Kbd, Stack } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { Navigate, Route, Routes, useLocation, useNavigate, Link } from 'react-router';
 import { useEffect, useRef } from 'react';
@@ -54,9 +54,6 @@ export function App() {
             </Tooltip>
           ))}
         </Stack>
-        <Text size="xs" c="dimmed" mt="auto" px="xs">
-          Datasets, models and pipelines arrive here as they are built.
-        </Text>
       </AppShell.Navbar>
       <AppShell.Main>
         <Routes>
