@@ -6,6 +6,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerExperimentCommands } from './commands/experiments.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerModelCommands } from './commands/models.js';
 
 /** Builds the program (exported for tests). */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDoctorCommand(program, globals);
   registerExperimentCommands(program, globals);
   registerRunCommands(program, globals);
+  registerModelCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;
 }
