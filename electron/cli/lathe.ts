@@ -5,6 +5,7 @@ import { exitCodes, reportError, type GlobalOptions } from './output.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerExperimentCommands } from './commands/experiments.js';
 import { registerRunCommands } from './commands/runs.js';
+import { registerDataCommands } from './commands/data.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerModelCommands } from './commands/models.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDoctorCommand(program, globals);
   registerExperimentCommands(program, globals);
   registerRunCommands(program, globals);
+  registerDataCommands(program, globals);
   registerModelCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;

@@ -26,7 +26,7 @@ import { startWorker } from '../workers/worker-host.js';
 import { diffVersions } from './diff.js';
 import { formatFromName, sourceSql, sqlString, withConnection, type ReadOptions } from './engine.js';
 import type { IngestRequest, IngestResponse } from './ingest-protocol.js';
-import { inferSchema, profileTable, toCell } from './profile.js';
+import { inferSchema, profileTable, readerCells } from './profile.js';
 import { queryTable, rememberReadOptions } from './read-table.js';
 import { runSandboxedQuery } from './sql-box.js';
 
@@ -282,7 +282,7 @@ export class DatasetService {
         const reader = await connection.runAndReadAll(`SELECT * FROM ${source} LIMIT ${limit} OFFSET ${offset}`);
         return {
           columns: reader.columnNames().map((name, i) => ({ name, type: reader.columnTypes()[i]!.toString() })),
-          rows: reader.getRowsJson().map((r) => r.map(toCell)),
+          rows: readerCells(reader),
           truncated: offset + limit < resolved.rows,
           elapsedMs: Math.round(performance.now() - started),
         };

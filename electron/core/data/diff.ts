@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell, ColumnDiff, ColumnProfile, ColumnType, DatasetColumn, DatasetDiff, DatasetProfile, DatasetVersion, KeyDiff } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import { baseTypeOf, readError, sourceSql, sqlIdentifier, withConnection, type ReadOptions } from './engine.js';
-import { binEdges, columnExpression, histogram, toCell } from './profile.js';
+import { binEdges, columnExpression, histogram, readerCells } from './profile.js';
 import { jensenShannonDistance, populationStabilityIndex } from './stats.js';
 
 /** One side of a diff. */
@@ -141,8 +141,8 @@ async function numericDistances(
   const bucket = (e: string) => `CASE ${cuts.map((c, i) => `WHEN ${e} <= ${c} THEN ${i}`).join(' ')} ELSE ${cuts.length} END`;
   const countBins = async (table: string, e: string) => {
     const counts = new Array<number>(cuts.length + 1).fill(0);
-    const rows = (await connection.runAndReadAll(`SELECT ${bucket(e)} AS k, count(*)::DOUBLE AS n FROM ${table} WHERE ${e} IS NOT NULL AND NOT isnan(${e}) GROUP BY k`)).getRowObjectsJson();
-    for (const r of rows) counts[Number(r.k)] = Number(r.n);
+    const rows = (await connection.runAndReadAll(`SELECT ${bucket(e)} AS lathe_bin, count(*)::DOUBLE AS lathe_n FROM ${table} WHERE ${e} IS NOT NULL AND NOT isnan(${e}) GROUP BY lathe_bin`)).getRowObjectsJson();
+    for (const r of rows) counts[Number(r.lathe_bin)] = Number(r.lathe_n);
     return counts;
   };
   entry.psi = populationStabilityIndex(await countBins('a', ea), await countBins('b', eb));
@@ -164,10 +164,10 @@ async function numericDistances(
 async function categoricalDistances(connection: DuckDBConnection, entry: ColumnDiff, ea: string, eb: string): Promise<void> {
   const rows = (
     await connection.runAndReadAll(`
-      WITH fa AS (SELECT CAST(${ea} AS VARCHAR) AS v, count(*)::DOUBLE AS n FROM a WHERE ${ea} IS NOT NULL GROUP BY v),
-           fb AS (SELECT CAST(${eb} AS VARCHAR) AS v, count(*)::DOUBLE AS n FROM b WHERE ${eb} IS NOT NULL GROUP BY v)
-      SELECT coalesce(fa.v, fb.v) AS v, coalesce(fa.n, 0) AS na, coalesce(fb.n, 0) AS nb
-      FROM fa FULL OUTER JOIN fb ON fa.v = fb.v ORDER BY na + nb DESC, v`)
+      WITH fa AS (SELECT CAST(${ea} AS VARCHAR) AS lathe_v, count(*)::DOUBLE AS n FROM a WHERE ${ea} IS NOT NULL GROUP BY lathe_v),
+           fb AS (SELECT CAST(${eb} AS VARCHAR) AS lathe_v, count(*)::DOUBLE AS n FROM b WHERE ${eb} IS NOT NULL GROUP BY lathe_v)
+      SELECT coalesce(fa.lathe_v, fb.lathe_v) AS v, coalesce(fa.n, 0) AS na, coalesce(fb.n, 0) AS nb
+      FROM fa FULL OUTER JOIN fb ON fa.lathe_v = fb.lathe_v ORDER BY na + nb DESC, v`)
   ).getRowObjectsJson();
   const na = rows.map((r) => Number(r.na));
   const nb = rows.map((r) => Number(r.nb));
@@ -198,7 +198,7 @@ async function keyDiff(connection: DuckDBConnection, key: string, columnsA: Data
         (SELECT count(*) FROM a JOIN b ON ${joinKey} WHERE ${differs})::DOUBLE AS changed,
         (SELECT count(*) FROM a JOIN b ON ${joinKey} WHERE NOT (${differs}))::DOUBLE AS unchanged`)
   ).getRowObjectsJson()[0]!;
-  const rowsOf = async (sql: string) => (await connection.runAndReadAll(sql)).getRowsJson().map((r) => r.map(toCell));
+  const rowsOf = async (sql: string) => readerCells(await connection.runAndReadAll(sql));
   const added = await rowsOf(`SELECT * FROM b WHERE NOT EXISTS (SELECT 1 FROM a WHERE ${joinKey}) ORDER BY ${k} LIMIT ${keyDiffSamples}`);
   const removed = await rowsOf(`SELECT * FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE ${joinKey}) ORDER BY ${k} LIMIT ${keyDiffSamples}`);
   const changedRows = common.length === 0 ? [] : await rowsOf(

@@ -18,6 +18,10 @@ export const topK = 10;
 export const sampleRowCount = 100;
 /** Columns aggregated per query (a 2,000-column file becomes 50 queries, not one huge one). */
 const columnsPerQuery = 40;
+/** Columns with at most this many distinct values get their frequencies from one map aggregate. */
+const frequencyMapBound = 10_000;
+/** Up to this many rows, distinct values are counted from an in-memory list per column. */
+const smallTableRows = 100_000;
 
 /** The effective SQL expression for a column seen as `type`. */
 export function columnExpression(name: string, baseType: ColumnType | 'string', type: ColumnType): string {
@@ -42,6 +46,23 @@ export function toCell(value: unknown): Cell {
   if (typeof value === 'string') return value;
   if (typeof value === 'bigint') return Number(value);
   return JSON.stringify(value);
+}
+
+const wideIntegers = new Set(['BIGINT', 'HUGEINT', 'UBIGINT', 'UHUGEINT']);
+
+/** Like {@link toCell}, but 64-bit integers (which JSON conversion gives as strings) become numbers when exact. */
+export function toTypedCell(value: unknown, duckType: string): Cell {
+  if (typeof value === 'string' && wideIntegers.has(duckType)) {
+    const n = Number(value);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  return toCell(value);
+}
+
+/** Rows of a result reader as contract cells. */
+export function readerCells(reader: { columnTypes(): { toString(): string }[]; getRowsJson(): unknown[][] }, width?: number): Cell[][] {
+  const types = reader.columnTypes().map((t) => t.toString());
+  return reader.getRowsJson().map((row) => (width === undefined ? row : row.slice(0, width)).map((v, i) => toTypedCell(v, types[i]!)));
 }
 
 /** The raw schema of table `t` with the inferred Lathe types. */
@@ -97,7 +118,10 @@ export async function profileTable(
     // Exact distinct counts where the estimate is within the bound.
     const exactParts: string[] = [];
     group.forEach((c, i) => {
-      if (Number(row[`u${i}`]) <= exactUniqueBound) exactParts.push(`count(DISTINCT ${columnExpression(c.name, c.base, c.type)}) AS x${i}`);
+      if (Number(row[`u${i}`]) > exactUniqueBound) return;
+      const e = columnExpression(c.name, c.base, c.type);
+      // Small tables: list_distinct is far cheaper per column than a DISTINCT aggregate (wide files); large ones hash.
+      exactParts.push(rows <= smallTableRows ? `length(list_distinct(list(${e}))) AS x${i}` : `count(DISTINCT ${e}) AS x${i}`);
     });
     const exact = exactParts.length > 0 ? (await connection.runAndReadAll(`SELECT ${exactParts.join(', ')} FROM ${table}`)).getRowObjectsJson()[0]! : {};
     for (const [i, c] of group.entries()) {
@@ -122,15 +146,21 @@ export async function profileTable(
     }
   }
   // Histograms for numeric columns, top-k for the others; one statement per column group.
-  for (const [index, c] of columns.entries()) {
-    const profile = profiles[index]!;
-    const e = columnExpression(c.name, c.base, c.type);
-    if (isNumeric(c.type)) {
-      if (profile.count === 0 || typeof profile.min !== 'number' || typeof profile.max !== 'number') continue;
-      profile.histogram = await histogram(connection, table, e, binEdges(profile.min, profile.max, c.type === 'integer'));
-    } else if (c.type !== 'datetime' && profile.count > 0) {
-      profile.top = await topValues(connection, table, e, topK);
-    }
+  for (let start = 0; start < columns.length; start += columnsPerQuery) {
+    const group = columns.slice(start, start + columnsPerQuery).map((c, k) => ({ c, profile: profiles[start + k]!, e: columnExpression(c.name, c.base, c.type) }));
+    const numericItems = group.filter(({ c, profile }) => isNumeric(c.type) && profile.count > 0 && typeof profile.min === 'number' && typeof profile.max === 'number');
+    const counted = await histograms(
+      connection,
+      table,
+      numericItems.map(({ c, profile, e }) => ({ expression: e, edges: binEdges(profile.min as number, profile.max as number, c.type === 'integer') })),
+    );
+    numericItems.forEach((item, k) => (item.profile.histogram = counted[k]!));
+    const topItems = group.filter(({ c, profile }) => !isNumeric(c.type) && c.type !== 'datetime' && profile.count > 0);
+    // Few distinct values: one scan for the whole group; many (text): one grouped query per column.
+    const few = topItems.filter((item) => item.profile.unique <= frequencyMapBound);
+    const tops = await frequentValues(connection, table, few.map((item) => item.e), topK);
+    few.forEach((item, k) => (item.profile.top = tops[k]!));
+    for (const item of topItems.filter((x) => x.profile.unique > frequencyMapBound)) item.profile.top = await topValues(connection, table, item.e, topK);
   }
   const sample = await sampleRows(connection, table, columns.map((c) => c.name));
   return { rows, columns: profiles, sample, elapsedMs: Math.round(performance.now() - started) };
@@ -148,33 +178,61 @@ export function binEdges(min: number, max: number, integer: boolean, bins = hist
 
 /** Counts of `expression` over bins with the given edges (values outside fall in the end bins). */
 export async function histogram(connection: DuckDBConnection, table: string, expression: string, edges: number[]): Promise<{ edges: number[]; counts: number[] }> {
-  const bins = edges.length - 1;
-  const lo = edges[0]!;
-  const width = (edges[bins]! - lo) / bins;
-  const rowsOut = (
-    await connection.runAndReadAll(
-      `SELECT least(greatest(floor((${expression} - ${lo}) / ${width}), 0), ${bins - 1})::INTEGER AS b, count(*)::DOUBLE AS n FROM ${table} WHERE ${expression} IS NOT NULL AND NOT isnan(${expression}) GROUP BY b`,
-    )
-  ).getRowObjectsJson();
-  const counts = new Array<number>(bins).fill(0);
-  for (const r of rowsOut) counts[Number(r.b)] = Number(r.n);
-  return { edges, counts };
+  return (await histograms(connection, table, [{ expression, edges }]))[0]!;
+}
+
+/**
+ * Histograms of several expressions over one table in one scan, with DuckDB's `histogram(x, boundaries)`
+ * aggregate (a value goes to the first bin whose upper edge is >= it).
+ */
+export async function histograms(connection: DuckDBConnection, table: string, items: { expression: string; edges: number[] }[]): Promise<{ edges: number[]; counts: number[] }[]> {
+  if (items.length === 0) return [];
+  const parts = items.map(({ expression, edges }, k) => `histogram(CAST(${expression} AS DOUBLE), [${edges.slice(1).map(sqlNumber).join(', ')}]::DOUBLE[]) AS h${k}`);
+  const row = (await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${table}`)).getRowObjectsJson()[0]!;
+  return items.map(({ edges }, k) => {
+    const counts = new Array<number>(edges.length - 1).fill(0);
+    const uppers = edges.slice(1);
+    for (const entry of (row[`h${k}`] as { key: number; value: string | number }[] | null) ?? []) {
+      let bin = uppers.findIndex((upper) => Number(entry.key) <= upper);
+      if (bin < 0) bin = counts.length - 1;
+      counts[bin]! += Number(entry.value);
+    }
+    return { edges, counts };
+  });
+}
+
+function sqlNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : value > 0 ? "'infinity'::DOUBLE" : "'-infinity'::DOUBLE";
+}
+
+/** Full frequency maps of several low-cardinality expressions in one scan; the top `k` of each. */
+export async function frequentValues(connection: DuckDBConnection, table: string, expressions: string[], k: number): Promise<{ value: string; count: number }[][]> {
+  if (expressions.length === 0) return [];
+  const parts = expressions.map((expression, i) => `histogram(CAST(${expression} AS VARCHAR)) AS f${i}`);
+  const row = (await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${table}`)).getRowObjectsJson()[0]!;
+  return expressions.map((_, i) =>
+    ((row[`f${i}`] as { key: string; value: string | number }[] | null) ?? [])
+      .map((entry) => ({ value: String(entry.key), count: Number(entry.value) }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+      .slice(0, k),
+  );
 }
 
 /** The most frequent values of `expression`, ties broken by value so the result is stable. */
 export async function topValues(connection: DuckDBConnection, table: string, expression: string, k: number): Promise<{ value: string; count: number }[]> {
   const rowsOut = (
     await connection.runAndReadAll(
-      `SELECT CAST(${expression} AS VARCHAR) AS v, count(*)::DOUBLE AS n FROM ${table} WHERE ${expression} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ${k}`,
+      `SELECT CAST(${expression} AS VARCHAR) AS lathe_v, count(*)::DOUBLE AS lathe_n FROM ${table} WHERE ${expression} IS NOT NULL GROUP BY lathe_v ORDER BY lathe_n DESC, lathe_v LIMIT ${k}`,
     )
   ).getRowObjectsJson();
-  return rowsOut.map((r) => ({ value: String(r.v), count: Number(r.n) }));
+  return rowsOut.map((r) => ({ value: String(r.lathe_v), count: Number(r.lathe_n) }));
 }
 
 /** A reproducible sample of rows, in file order. */
 async function sampleRows(connection: DuckDBConnection, table: string, names: string[]): Promise<DatasetProfile['sample']> {
   const reader = await connection.runAndReadAll(
-    `SELECT * EXCLUDE (lathe_row) FROM (SELECT *, row_number() OVER () AS lathe_row FROM ${table}) USING SAMPLE reservoir(${sampleRowCount} ROWS) REPEATABLE (7) ORDER BY lathe_row`,
+    `SELECT * FROM (SELECT * FROM (SELECT *, row_number() OVER () AS lathe_row FROM ${table}) USING SAMPLE reservoir(${sampleRowCount} ROWS) REPEATABLE (7)) ORDER BY lathe_row`,
   );
-  return { columns: names, rows: reader.getRowsJson().map((row) => row.map(toCell)) };
+  // The last column is the row number used for ordering.
+  return { columns: names, rows: readerCells(reader, names.length) };
 }

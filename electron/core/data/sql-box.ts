@@ -9,7 +9,7 @@ import { DuckDBInstance, JsonDuckDBValueConverter, StatementType } from '@duckdb
 import type { QueryResult } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import { sqlString } from './engine.js';
-import { toCell } from './profile.js';
+import { toTypedCell } from './profile.js';
 
 /** How long one query may run. */
 export const sqlTimeoutMs = 30_000;
@@ -43,6 +43,7 @@ export async function runSandboxedQuery(objectPath: string, source: string, sql:
     } catch (error) {
       throw queryError(error);
     }
+    const types = result.columnTypes().map((t) => t.toString());
     const rows: QueryResult['rows'] = [];
     let truncated = false;
     for (;;) {
@@ -58,7 +59,7 @@ export async function runSandboxedQuery(objectPath: string, source: string, sql:
           truncated = true;
           break;
         }
-        rows.push(row.map(toCell));
+        rows.push(row.map((v, i) => toTypedCell(v, types[i]!)));
       }
       if (truncated) break;
     }

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** The repository (or installed app) root: the first folder above this file with Lathe's package.json. */
@@ -25,10 +25,11 @@ const runningFromSource = import.meta.url.endsWith('.ts');
 export function startWorker(name: string, options: WorkerOptions = {}): Worker {
   const root = appRoot();
   if (runningFromSource) {
-    return new Worker(join(root, 'electron', 'workers', `${name}.worker.ts`), {
-      ...options,
-      execArgv: [...(options.execArgv ?? []), '--import', 'tsx'],
-    });
+    // `execArgv: ['--import', 'tsx']` does not reach a worker's entry module on Node 20 ("Unknown file
+    // extension .ts"), so a tiny ESM shim registers tsx inside the worker and then imports the entry.
+    const entry = pathToFileURL(join(root, 'electron', 'workers', `${name}.worker.ts`)).href;
+    const shim = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+    return new Worker(shim, { ...options, eval: true });
   }
   return new Worker(join(root, 'dist', 'electron', 'workers', `${name}.worker.js`), options);
 }
