@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { electronSqliteBinding } from './electron-native.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 if (!existsSync(join(root, 'dist/electron/main.js')) || !existsSync(join(root, 'dist/renderer/index.html'))) {
@@ -18,19 +19,26 @@ function electronBinary() {
     const pathFile = join(dir, 'path.txt');
     if (!existsSync(pathFile)) return { reason: 'no Electron binary is installed (`npm run electron:install` fetches it where GitHub is reachable)' };
     const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-    return existsSync(binary) ? { binary } : { reason: `the Electron binary ${binary} is missing` };
+    const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+    return existsSync(binary) ? { binary, version } : { reason: `the Electron binary ${binary} is missing` };
   } catch {
     return { reason: 'the electron package is not installed' };
   }
 }
 
 const linuxLike = !['darwin', 'win32'].includes(process.platform);
-const { binary, reason } = electronBinary();
+let { binary, version, reason } = electronBinary();
 const noDisplay = linuxLike && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const extra = process.argv.slice(2);
 
+const sqliteBinding = binary && !noDisplay ? electronSqliteBinding(root, version) : undefined;
+if (binary && !noDisplay && !sqliteBinding) {
+  reason = `better-sqlite3 could not be built for Electron ${version}`;
+  binary = undefined;
+}
+
 if (binary && !noDisplay) {
-  const child = spawn(binary, [root, ...extra], { stdio: 'inherit' });
+  const child = spawn(binary, [root, ...extra], { stdio: 'inherit', env: { ...process.env, LATHE_SQLITE_BINDING: sqliteBinding } });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`Lathe desktop is unavailable here: ${reason ?? 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'}; serving the same UI on 127.0.0.1 instead.`);

@@ -75,6 +75,19 @@ describe('openDatabase', () => {
     db.close();
   });
 
+  it('loads the native binding named by LATHE_SQLITE_BINDING (how the Electron app gets an Electron-ABI build)', () => {
+    const previous = process.env.LATHE_SQLITE_BINDING;
+    try {
+      process.env.LATHE_SQLITE_BINDING = join(dir, 'missing', 'better_sqlite3.node');
+      expect(() => openDatabase(join(dir, 'lathe.db'))).toThrowError(/Cannot open the Lathe database/);
+      process.env.LATHE_SQLITE_BINDING = new URL('../../../node_modules/better-sqlite3/build/Release/better_sqlite3.node', import.meta.url).pathname;
+      openDatabase(join(dir, 'lathe.db')).close();
+    } finally {
+      if (previous === undefined) delete process.env.LATHE_SQLITE_BINDING;
+      else process.env.LATHE_SQLITE_BINDING = previous;
+    }
+  });
+
   it('has migrations numbered 1..n without gaps', async () => {
     const { migrations } = await import('./migrations/index.js');
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));

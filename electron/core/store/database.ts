@@ -24,7 +24,9 @@ export function openDatabase(path: string, options: { migrations?: readonly Migr
 
   let db: Db;
   try {
-    db = new Database(path);
+    // LATHE_SQLITE_BINDING: a better_sqlite3.node built for Electron's ABI (see scripts/electron-native.mjs).
+    const nativeBinding = process.env.LATHE_SQLITE_BINDING;
+    db = new Database(path, nativeBinding ? { nativeBinding } : {});
   } catch (error) {
     throw new LatheError('STORE_UNUSABLE', `Cannot open the Lathe database ${path}: ${(error as Error).message}`, { path });
   }
@@ -67,7 +69,8 @@ function assertLooksLikeSqlite(path: string): void {
 function assertNotFromTheFuture(path: string, latest: number): void {
   if (!existsSync(path) || statSync(path).size === 0) return;
   let version: number;
-  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  const nativeBinding = process.env.LATHE_SQLITE_BINDING;
+  const probe = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     version = probe.pragma('user_version', { simple: true }) as number;
   } catch (error) {
