@@ -27,8 +27,18 @@ function electronBinary() {
 }
 
 const linuxLike = !['darwin', 'win32'].includes(process.platform);
-let { binary, version, reason } = electronBinary();
 const noDisplay = linuxLike && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+let { binary, version, reason } = electronBinary();
+if (!binary && !noDisplay) {
+  // Electron's package fetches its binary on first use (from GitHub), not at install: try once, quietly.
+  const installer = join(root, 'node_modules', 'electron', 'install.js');
+  if (existsSync(installer)) {
+    console.log('Fetching the Electron binary (first start)…');
+    spawnSync(process.execPath, [installer], { stdio: 'ignore', timeout: 300_000 });
+    ({ binary, version, reason } = electronBinary());
+    if (!binary) reason = 'the Electron binary could not be downloaded (no connection to GitHub?)';
+  }
+}
 const extra = process.argv.slice(2);
 
 const sqliteBinding = binary && !noDisplay ? electronSqliteBinding(root, version) : undefined;
