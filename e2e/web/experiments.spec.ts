@@ -46,10 +46,8 @@ test('an experiment created from the CLI appears live in an open page', async ({
   await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
   const created = await lathe.cli(['experiments', 'create', 'from-terminal']);
   expect(created.code).toBe(0);
-  // Another process wrote it: the page learns through its own refresh when the user comes back; the serve
-  // process's own writes arrive over SSE. Reload proves the shared store.
-  await page.reload();
-  await expect(page.getByRole('row', { name: /from-terminal/ })).toBeVisible();
+  // Another process wrote it: the server notices the store changed and the page refreshes, no reload.
+  await expect(page.getByRole('row', { name: /from-terminal/ })).toBeVisible({ timeout: 5000 });
 });
 
 test('keyboard: n opens the create dialog, Escape closes it, Tab reaches the sidebar', async ({ page, lathe }) => {

@@ -8,6 +8,7 @@ import { ipcChannels } from '../../shared/contract/index.js';
 import { openCore, type Core } from '../core/core.js';
 import { resolveHomePath } from '../core/home.js';
 import { createDispatch } from '../core/rpc/dispatch.js';
+import { watchStoreChanges } from '../core/store/change-watcher.js';
 import { createHandlers } from '../core/rpc/handlers.js';
 import { latheVersion } from '../core/version.js';
 import { createAppProtocolHandler, registerAppScheme, appScheme } from './app-protocol.js';
@@ -75,6 +76,7 @@ export async function bootstrap(electron: ElectronApi, options: BootstrapOptions
   registerIpcBridge(electron.ipcMain, createDispatch(createHandlers(core, latheVersion())));
   installMenu(electron);
   running.window = createMainWindow(electron, options.preloadPath);
+  electron.app.on('will-quit', watchStoreChanges(core.db, core.events));
   core.events.onDidEmit((event, payload) => {
     const window = running.window;
     if (window && !window.isDestroyed()) window.webContents.send(ipcChannels.event, event, payload);

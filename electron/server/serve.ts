@@ -12,6 +12,7 @@ import { createHandlers } from '../core/rpc/handlers.js';
 import { latheVersion } from '../core/version.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import { featureRoutes } from './routes.js';
+import { watchStoreChanges } from '../core/store/change-watcher.js';
 
 /** Options of `lathe serve`. */
 export interface ServeOptions {
@@ -63,6 +64,7 @@ export async function startServing(options: ServeOptions & { portExplicit?: bool
     JSON.stringify({ url: `${server.url}?token=${token}`, port: server.port, token, pid: process.pid }, null, 2) + '\n',
     { mode: 0o600 },
   );
+  const stopWatching = watchStoreChanges(core.db, core.events);
   let stopped = false;
   return {
     server,
@@ -71,6 +73,7 @@ export async function startServing(options: ServeOptions & { portExplicit?: bool
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopWatching();
       await server.close();
       core.dispose();
       rmSync(serverFile, { force: true });

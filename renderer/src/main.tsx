@@ -14,12 +14,16 @@ import { createClient } from './api/client';
 const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
+const client = createClient();
+// Another process wrote to the store (the CLI, a script): whatever is on screen may be stale.
+client.on('store.changed', () => void queryClient.invalidateQueries());
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     {/* "auto" follows the operating system's light or dark setting. */}
     <MantineProvider theme={theme} defaultColorScheme="auto">
       <Notifications position="bottom-right" />
-      <ClientContext.Provider value={createClient()}>
+      <ClientContext.Provider value={client}>
         <QueryClientProvider client={queryClient}>
           <HashRouter>
             <App />
