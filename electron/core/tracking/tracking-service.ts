@@ -166,8 +166,12 @@ export class TrackingService {
 
   /** Starts a run in an active experiment. A run without a name gets a random one (and the mlflow.runName tag). */
   createRun(input: { experimentId: string; name?: string; tags?: Record<string, string>; startTime?: number; userId?: string }): Run {
-    const experiment = this.experiments.get(input.experimentId);
-    if (experiment.lifecycleStage !== 'active') {
+    // A plain lookup: ExperimentService.get also counts the experiment's runs, which grows with every run.
+    const experiment = this.db
+      .prepare<[string], { id: number; name: string; lifecycle_stage: string }>('SELECT id, name, lifecycle_stage FROM experiments WHERE id = ?')
+      .get(input.experimentId);
+    if (!experiment) throw new LatheError('NOT_FOUND', `No experiment with id ${input.experimentId}`, { field: 'experiment_id', id: input.experimentId });
+    if (experiment.lifecycle_stage !== 'active') {
       throw new LatheError('BAD_INPUT', `Experiment ${experiment.id} "${experiment.name}" is deleted; restore it before starting runs in it`, { field: 'experiment_id' });
     }
     const tags = { ...(input.tags ?? {}) };
@@ -179,10 +183,10 @@ export class TrackingService {
     this.db.transaction(() => {
       this.db
         .prepare("INSERT INTO runs (id, experiment_id, name, status, start_time, user_id) VALUES (?, ?, ?, 'RUNNING', ?, ?)")
-        .run(id, Number(experiment.id), name, startTime, input.userId ?? '');
+        .run(id, experiment.id, name, startTime, input.userId ?? '');
       this.writeTags(this.runRow(id), tags);
     })();
-    this.events.emit('runs.changed', { experimentId: experiment.id, runIds: [id], change: 'created' });
+    this.events.emit('runs.changed', { experimentId: String(experiment.id), runIds: [id], change: 'created' });
     return this.getRun(id);
   }
 
