@@ -2,6 +2,8 @@
 import { IconFlask } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { ExperimentsPage } from '../features/experiments/ExperimentsPage';
+import { DatasetsPage } from '../features/datasets/DatasetsPage';
+import { IconDatabase } from '@tabler/icons-react';
 
 /** One entry of the sidebar, with the page it opens. */
 export interface Section {
@@ -16,4 +18,5 @@ export interface Section {
 
 export const sections: Section[] = [
   { path: '/experiments', label: 'Experiments', icon: IconFlask, shortcut: 'e', page: ExperimentsPage },
+  { path: '/datasets', label: 'Datasets', icon: IconDatabase, shortcut: 'd', page: DatasetsPage },
 ];

@@ -1,0 +1,274 @@
+/**
+ * Datasets: the list, and for one dataset its version timeline with the profile, rows, SQL box and
+ * comparison of any two versions. Routes: /datasets and /datasets/NAME?v=3&tab=profile.
+ */
+import { useState } from 'react';
+import { Alert, Badge, Button, Code, Group, Loader, Paper, ScrollArea, Stack, Table, Tabs, Text, Title, Tooltip } from '@mantine/core';
+import { useDisclosure, useHotkeys } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft, IconChartBar, IconDatabase, IconGitCompare, IconPlus, IconSql, IconTable } from '@tabler/icons-react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
+import type { AddDatasetResult, DatasetVersion } from '../../../../shared/contract/index';
+import { useClient, useInvalidateOn } from '../../api/hooks';
+import { AddDatasetModal } from './AddDatasetModal';
+import { formatNumber } from './Chart';
+import { DiffView } from './DiffView';
+import { ProfileView, TypeBadge } from './ProfileView';
+import { RowsView } from './RowsView';
+import { SqlView } from './SqlView';
+import './datasets.css';
+
+function when(timestamp: number): string {
+  return new Date(timestamp).toLocaleString();
+}
+
+function useAddedNotice() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return (result: AddDatasetResult) => {
+    void queryClient.invalidateQueries({ queryKey: ['datasets'] });
+    notifications.show({
+      color: result.deduplicated ? 'gray' : 'green',
+      title: result.deduplicated ? 'Already stored' : `Added ${result.name}@${result.version}`,
+      message: result.deduplicated
+        ? `These bytes are ${result.name}@${result.version}; no new version was made.`
+        : `${result.rows.toLocaleString()} rows × ${result.columns} columns, sha256 ${result.hash.slice(0, 12)}…`,
+    });
+    navigate(`/datasets/${encodeURIComponent(result.name)}?v=${result.version}`);
+  };
+}
+
+function DatasetList() {
+  const client = useClient();
+  const [adding, addModal] = useDisclosure(false);
+  const [dropped, setDropped] = useState<File | null>(null);
+  const list = useQuery({ queryKey: ['datasets', 'list'], queryFn: () => client['datasets.list']({}) });
+  useHotkeys([['n', () => addModal.open()]]);
+  const onAdded = useAddedNotice();
+  const webShell = typeof window !== 'undefined' && window.lathe === undefined;
+
+  return (
+    <Stack
+      gap="md"
+      maw={1200}
+      onDragOver={(e) => webShell && e.dataTransfer.types.includes('Files') && e.preventDefault()}
+      onDrop={(e) => {
+        if (!webShell || e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        setDropped(e.dataTransfer.files[0]!);
+        addModal.open();
+      }}
+    >
+      <Group justify="space-between">
+        <div>
+          <Title order={2}>Datasets</Title>
+          <Text c="dimmed" size="sm">Versioned by the SHA-256 of their bytes, profiled once, comparable version to version.</Text>
+        </div>
+        <Tooltip label={<>Shortcut: N</>}>
+          <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>Add dataset</Button>
+        </Tooltip>
+      </Group>
+      {list.isPending && <Loader size="sm" aria-label="Loading datasets" />}
+      {list.isError && <Alert color="red" title="Could not load datasets">{list.error.message}</Alert>}
+      {list.data && list.data.length === 0 && (
+        <Paper withBorder p="xl" ta="center">
+          <Stack align="center" gap="xs">
+            <IconDatabase size={36} stroke={1.3} />
+            <Title order={4}>No datasets yet</Title>
+            <Text c="dimmed" size="sm" maw={560}>
+              Add a CSV, TSV, Parquet or JSON Lines file{webShell ? ' (or drop it on this page)' : ''}. From a terminal: <Code>lathe data add FILE --name NAME</Code>. To try it, Lathe ships samples in <Code>resources/samples/</Code>.
+            </Text>
+            <Button mt="sm" leftSection={<IconPlus size={16} />} onClick={addModal.open}>Add dataset</Button>
+          </Stack>
+        </Paper>
+      )}
+      {list.data && list.data.length > 0 && (
+        <Paper withBorder>
+          <Table highlightOnHover verticalSpacing="sm" aria-label="Datasets">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th w={90}>Latest</Table.Th>
+                <Table.Th w={100} ta="right">Rows</Table.Th>
+                <Table.Th w={90} ta="right">Columns</Table.Th>
+                <Table.Th w={90}>Format</Table.Th>
+                <Table.Th w={140}>SHA-256</Table.Th>
+                <Table.Th w={200}>Updated</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data.map((dataset) => (
+                <Table.Tr key={dataset.id} data-testid={`dataset-row-${dataset.name}`}>
+                  <Table.Td>
+                    <Text component={Link} to={`/datasets/${encodeURIComponent(dataset.name)}`} fw={600} c="blue">
+                      {dataset.name}
+                    </Text>
+                    {dataset.latest.message && <Text size="xs" c="dimmed" truncate maw={360}>{dataset.latest.message}</Text>}
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="light">@{dataset.latest.version}</Badge>
+                    {dataset.versionCount > 1 && <Text span size="xs" c="dimmed"> of {dataset.versionCount}</Text>}
+                  </Table.Td>
+                  <Table.Td ta="right">{formatNumber(dataset.latest.rows)}</Table.Td>
+                  <Table.Td ta="right">{dataset.latest.columns.length}</Table.Td>
+                  <Table.Td>{dataset.latest.format}</Table.Td>
+                  <Table.Td className="mono" title={dataset.latest.hash}>{dataset.latest.hash.slice(0, 12)}</Table.Td>
+                  <Table.Td>{when(dataset.updatedAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
+      <AddDatasetModal
+        opened={adding}
+        initialFile={dropped}
+        onClose={() => {
+          addModal.close();
+          setDropped(null);
+        }}
+        onAdded={onAdded}
+      />
+    </Stack>
+  );
+}
+
+function Timeline({ versions, selected, onSelect }: { versions: DatasetVersion[]; selected: number; onSelect: (version: number) => void }) {
+  return (
+    <Stack gap={2} role="listbox" aria-label="Versions">
+      {versions.map((v) => (
+        <div
+          key={v.id}
+          className="timeline-item"
+          data-selected={v.version === selected}
+          role="option"
+          aria-selected={v.version === selected}
+          tabIndex={0}
+          onClick={() => onSelect(v.version)}
+          onKeyDown={(e) => e.key === 'Enter' && onSelect(v.version)}
+          data-testid={`version-${v.version}`}
+        >
+          <Group gap={6} wrap="nowrap">
+            <Badge size="sm" variant={v.version === selected ? 'filled' : 'light'}>@{v.version}</Badge>
+            <Text size="xs" c="dimmed">{new Date(v.createdAt).toLocaleDateString()}</Text>
+          </Group>
+          <Text size="xs">{formatNumber(v.rows)} rows × {v.columns.length}</Text>
+          {v.message && <Text size="xs" c="dimmed" lineClamp={2}>{v.message}</Text>}
+          <Text size="xs" c="dimmed" className="mono">{v.hash.slice(0, 10)}</Text>
+        </div>
+      ))}
+    </Stack>
+  );
+}
+
+function DatasetDetail() {
+  const client = useClient();
+  const { name = '' } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const [adding, addModal] = useDisclosure(false);
+  const onAdded = useAddedNotice();
+  const versions = useQuery({ queryKey: ['datasets', 'versions', name], queryFn: () => client['datasets.versions']({ name }) });
+  const latest = versions.data?.[0]?.version;
+  const selected = Number(search.get('v') ?? latest ?? 0) || latest || 0;
+  const tab = search.get('tab') ?? 'profile';
+  const shown = useQuery({
+    queryKey: ['datasets', 'show', name, selected],
+    queryFn: () => client['datasets.show']({ ref: `${name}@${selected}` }),
+    enabled: selected > 0,
+  });
+  const setParam = (key: string, value: string) =>
+    setSearch((current) => {
+      const next = new URLSearchParams(current);
+      next.set(key, value);
+      return next;
+    });
+
+  if (versions.isError) {
+    return (
+      <Stack maw={800}>
+        <Button component={Link} to="/datasets" variant="subtle" leftSection={<IconArrowLeft size={16} />} w="fit-content">All datasets</Button>
+        <Alert color="red" title="Could not open the dataset">{versions.error.message}</Alert>
+      </Stack>
+    );
+  }
+  if (!versions.data) return <Loader size="sm" aria-label="Loading dataset" />;
+  const version = shown.data?.version;
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Button component={Link} to="/datasets" variant="subtle" size="compact-sm" leftSection={<IconArrowLeft size={14} />} mb={4}>All datasets</Button>
+          <Group gap="xs">
+            <Title order={2}>{name}</Title>
+            {version && <Badge size="lg" variant="light">@{version.version}</Badge>}
+          </Group>
+          {version && (
+            <Text size="xs" c="dimmed">
+              {version.format.toUpperCase()} · sha256 <span className="mono" title={version.hash}>{version.hash.slice(0, 16)}…</span>
+              {version.parentVersion !== null ? ` · parent @${version.parentVersion}` : ' · first version'}
+              {version.origin ? ` · from ${version.origin.path}` : ''} · added {when(version.createdAt)}
+            </Text>
+          )}
+        </div>
+        <Button variant="default" leftSection={<IconPlus size={16} />} onClick={addModal.open}>New version</Button>
+      </Group>
+      <Group align="flex-start" wrap="nowrap" gap="lg">
+        <Paper withBorder p="xs" w={190} style={{ flex: 'none' }}>
+          <Text size="xs" fw={600} c="dimmed" mb={4} px={6}>VERSIONS</Text>
+          <ScrollArea.Autosize mah={640}>
+            <Timeline versions={versions.data} selected={selected} onSelect={(v) => setParam('v', String(v))} />
+          </ScrollArea.Autosize>
+        </Paper>
+        <Stack style={{ flex: 1, minWidth: 0 }}>
+          {version && (
+            <Group gap={6}>
+              {version.columns.slice(0, 12).map((c) => (
+                <Group key={c.name} gap={4} wrap="nowrap">
+                  <Text size="xs" fw={500}>{c.name}</Text>
+                  <TypeBadge type={c.type} />
+                </Group>
+              ))}
+              {version.columns.length > 12 && <Text size="xs" c="dimmed">+{version.columns.length - 12} more</Text>}
+            </Group>
+          )}
+          <Tabs value={tab} onChange={(value) => value && setParam('tab', value)} keepMounted={false}>
+            <Tabs.List>
+              <Tabs.Tab value="profile" leftSection={<IconChartBar size={15} />}>Profile</Tabs.Tab>
+              <Tabs.Tab value="rows" leftSection={<IconTable size={15} />}>Rows</Tabs.Tab>
+              <Tabs.Tab value="sql" leftSection={<IconSql size={15} />}>SQL</Tabs.Tab>
+              <Tabs.Tab value="compare" leftSection={<IconGitCompare size={15} />}>Compare</Tabs.Tab>
+            </Tabs.List>
+            <div style={{ paddingTop: 'var(--mantine-spacing-md)' }}>
+              {shown.isPending && <Loader size="sm" aria-label="Loading profile" />}
+              {shown.isError && <Alert color="red" title="Could not load this version">{shown.error.message}</Alert>}
+              {shown.data && tab === 'profile' && <ProfileView version={shown.data.version} profile={shown.data.profile} />}
+              {shown.data && tab === 'rows' && <RowsView key={`${name}@${selected}`} version={shown.data.version} />}
+              {shown.data && tab === 'sql' && <SqlView version={shown.data.version} />}
+              {shown.data && tab === 'compare' &&
+                (versions.data.length < 2 ? (
+                  <Paper withBorder p="lg">
+                    <Text size="sm">Only one version so far. Add new bytes under the name <b>{name}</b> to compare versions, or from a terminal: <Code>lathe data add FILE --name {name}</Code>.</Text>
+                  </Paper>
+                ) : (
+                  <DiffView versions={versions.data} selected={shown.data.version} />
+                ))}
+            </div>
+          </Tabs>
+        </Stack>
+      </Group>
+      <AddDatasetModal opened={adding} onClose={addModal.close} onAdded={onAdded} key={name} />
+    </Stack>
+  );
+}
+
+/** The datasets section. */
+export function DatasetsPage() {
+  useInvalidateOn('datasets.changed', ['datasets']);
+  return (
+    <Routes>
+      <Route index element={<DatasetList />} />
+      <Route path=":name" element={<DatasetDetail />} />
+    </Routes>
+  );
+}
