@@ -25,6 +25,8 @@ export interface TrainJobOptions {
   patience: number;
   backend: string;
   producerVersion: string;
+  /** True when the data layer typed the target as boolean (it arrives as 0/1): labels become "false"/"true". */
+  booleanTarget?: boolean;
 }
 
 /** Everything a finished job hands back. */
@@ -53,13 +55,16 @@ export interface TrainJobResult {
 export const autoClassificationMaxClasses = 20;
 
 /** Decides the task and encodes the target over rows that have one. */
-export function prepareTarget(values: ColumnValues, name: string, task: TrainJobOptions['task']): { rows: Int32Array; spec: TargetSpec; y: Int32Array | Float64Array } {
+export function prepareTarget(values: ColumnValues, name: string, task: TrainJobOptions['task'], booleanTarget = false): { rows: Int32Array; spec: TargetSpec; y: Int32Array | Float64Array } {
   const present: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!(v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v)))) present.push(i);
   }
   const rows = Int32Array.from(present);
+  if (isNumericColumn(values) && booleanTarget && task !== 'regression') {
+    return { rows, y: Int32Array.from(rows, (i) => (values[i] ? 1 : 0)), spec: { name, task: 'classification', classes: ['false', 'true'], labelType: 'string' } };
+  }
   if (isNumericColumn(values)) {
     const distinct = new Set<number>();
     let integers = true;
@@ -116,7 +121,7 @@ export async function runTrainJob(
   const reserved = features.filter((f) => (reservedOutputNames as readonly string[]).includes(f));
   if (reserved.length > 0) throw new LatheError('BAD_INPUT', `Feature column names ${reserved.join(', ')} clash with the model's outputs (label, probabilities, value); rename them`, { columns: reserved });
 
-  const target = prepareTarget(targetValues, options.target, options.task);
+  const target = prepareTarget(targetValues, options.target, options.task, options.booleanTarget);
   const columns = pick(allColumns, target.rows);
   const rowCount = target.rows.length;
   const classification = target.spec.task === 'classification';

@@ -167,7 +167,8 @@ export class TrainingService {
 
       const metricName = { classification: 'val_accuracy', regression: 'val_rmse' } as const;
       // Decided here too (cheaply) so that progress and metrics are named before the worker reports.
-      const task = prepareTarget(columns.get(options.target)!, options.target, options.task).spec.task;
+      const booleanTarget = description.columns.find((c) => c.name === options.target)?.type === 'boolean';
+      const task = prepareTarget(columns.get(options.target)!, options.target, options.task, booleanTarget).spec.task;
       job.handle = startTraining(
         columns,
         {
@@ -182,6 +183,7 @@ export class TrainingService {
           patience: options.patience,
           backend,
           producerVersion: latheVersion(),
+          booleanTarget,
         },
         {
           onPhase: (phase) => this.progress(job, { phase, backend }),

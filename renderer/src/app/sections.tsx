@@ -1,7 +1,8 @@
 /** The sidebar's sections and their pages. Only sections that work are listed; each feature adds one entry here. */
-import { IconFlask } from '@tabler/icons-react';
+import { IconFlask, IconBrain } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { ExperimentsPage } from '../features/experiments/ExperimentsPage';
+import { ModelsPage } from '../features/models/ModelsPage';
 import { DatasetsPage } from '../features/datasets/DatasetsPage';
 import { IconDatabase } from '@tabler/icons-react';
 
@@ -19,4 +20,5 @@ export interface Section {
 export const sections: Section[] = [
   { path: '/experiments', label: 'Experiments', icon: IconFlask, shortcut: 'e', page: ExperimentsPage },
   { path: '/datasets', label: 'Datasets', icon: IconDatabase, shortcut: 'd', page: DatasetsPage },
+  { path: '/models', label: 'Models', icon: IconBrain, shortcut: 'm', page: ModelsPage },
 ];

@@ -1,0 +1,132 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+
+const fixture = new URL('../../resources/fixtures/pytorch-mlp/model.onnx', import.meta.url).pathname;
+
+/** Signs in with the token URL, then opens one page of the app. */
+async function openAt(page: Page, url: string, origin: string, path: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
+  await page.goto(`${origin}/#${path}`);
+}
+
+/** A small churn table with a learnable signal (plan and usage decide the label). */
+function writeChurnCsv(path: string, rows: number): void {
+  const plans = ['basic', 'pro', 'team'];
+  const lines = ['usage,tenure,plan,churned'];
+  for (let i = 0; i < rows; i++) {
+    const usage = ((i * 37) % 100) / 10;
+    const tenure = (i * 13) % 48;
+    const plan = plans[i % 3]!;
+    const churned = usage + (plan === 'basic' ? -2 : 1) + tenure / 24 < 4 ? 'yes' : 'no';
+    lines.push(`${usage},${tenure},${plan},${churned}`);
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+test('train from the form with live progress, then inspect, predict and benchmark the version', async ({ page, lathe }) => {
+  const csv = join(lathe.home, 'churn.csv');
+  writeChurnCsv(csv, 900);
+  expect((await lathe.cli(['data', 'add', csv, '--name', 'churn'])).code).toBe(0);
+
+  await page.goto(lathe.url);
+  await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
+  await page.keyboard.press('g');
+  await page.keyboard.press('m');
+  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await expect(page.getByText('No models yet')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/models-empty.png', fullPage: true });
+
+  await page.getByRole('button', { name: 'Train model' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Train a model' });
+  await dialog.getByRole('textbox', { name: 'Dataset' }).click();
+  await page.getByRole('option', { name: /churn@1/ }).click();
+  await dialog.getByRole('textbox', { name: 'Target column' }).click();
+  await page.getByRole('option', { name: 'churned' }).click();
+  await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill('25');
+  await dialog.getByRole('textbox', { name: 'Batch size' }).fill('16');
+  await dialog.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
+  await dialog.getByRole('textbox', { name: 'Experiment' }).fill('churn-ui');
+  await page.screenshot({ path: 'test-results/screenshots/models-train-form.png', fullPage: true });
+  await dialog.getByRole('button', { name: 'Start training' }).click();
+  await expect(dialog).toBeHidden();
+
+  const job = page.getByTestId('training-job').first();
+  // Live progress arrives while the worker trains (and the page keeps answering).
+  await expect(job.getByTestId('training-status')).toContainText(/epoch \d+\/25/, { timeout: 20_000 });
+  await page.screenshot({ path: 'test-results/screenshots/models-training.png', fullPage: true });
+  await expect(job.getByText('finished', { exact: true })).toBeVisible({ timeout: 45_000 });
+  await expect(job.getByTestId('training-status')).toContainText('accuracy');
+
+  await page.getByRole('row', { name: /churn-churned/ }).click();
+  await expect(page.getByRole('heading', { name: 'churn-churned', exact: true })).toBeVisible();
+  const metrics = page.getByRole('table', { name: 'Metrics' });
+  await expect(metrics).toContainText('roc_auc');
+  await expect(metrics).toContainText('onnx_max_difference');
+  await expect(page.getByRole('table', { name: 'Inputs' })).toContainText('string[N, 1]');
+  await expect(page.getByText('trained on: churn@1')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/models-detail.png', fullPage: true });
+
+  await page.getByRole('tab', { name: 'Predict' }).click();
+  await page.getByRole('textbox', { name: 'usage' }).fill('0.5');
+  await page.getByRole('textbox', { name: 'tenure' }).fill('2');
+  await page.getByRole('textbox', { name: 'plan' }).click();
+  await page.getByRole('option', { name: 'basic' }).click();
+  await page.getByRole('button', { name: 'Predict' }).click();
+  // The data layer reads yes/no as a boolean column, so the classes are false/true.
+  await expect(page.getByTestId('prediction-label')).toHaveText('true');
+  await page.screenshot({ path: 'test-results/screenshots/models-predict.png', fullPage: true });
+
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await page.getByRole('button', { name: 'Run benchmark' }).click();
+  await expect(page.getByRole('table', { name: 'Benchmark' })).toContainText('rows/s', { timeout: 30_000 });
+  await page.screenshot({ path: 'test-results/screenshots/models-bench.png', fullPage: true });
+
+  // The CLI sees the same version, with the run that made it.
+  const shown = await lathe.cli(['--json', 'model', 'show', 'churn-churned@1']);
+  const parsed = JSON.parse(shown.stdout) as { version: { runId: string; bench: unknown }; lineage: { kind: string }[] };
+  expect(parsed.version.bench).not.toBeNull();
+  expect(parsed.lineage.map((l) => l.kind)).toEqual(expect.arrayContaining(['run', 'dataset_version']));
+});
+
+test('cancel a training from the UI: the run ends KILLED', async ({ page, lathe }) => {
+  const csv = join(lathe.home, 'churn.csv');
+  writeChurnCsv(csv, 3000);
+  expect((await lathe.cli(['data', 'add', csv, '--name', 'churn'])).code).toBe(0);
+  await openAt(page, lathe.url, lathe.origin, '/models');
+  await page.getByRole('button', { name: 'Train model' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Train a model' });
+  await dialog.getByRole('textbox', { name: 'Dataset' }).click();
+  await page.getByRole('option', { name: /churn@1/ }).click();
+  await dialog.getByRole('textbox', { name: 'Target column' }).click();
+  await page.getByRole('option', { name: 'churned' }).click();
+  await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill('5000');
+  await dialog.getByRole('textbox', { name: 'Batch size' }).fill('4');
+  await dialog.getByRole('button', { name: 'Start training' }).click();
+  const job = page.getByTestId('training-job').first();
+  await expect(job.getByTestId('training-status')).toContainText(/epoch \d+\/5000/, { timeout: 20_000 });
+  await job.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('dialog', { name: 'Cancel training?' }).getByRole('button', { name: 'Cancel training' }).click();
+  await expect(job.getByText('killed', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(job.getByTestId('training-status')).toContainText('the run ended KILLED');
+  const runs = await lathe.cli(['--json', 'runs', 'list', '--experiment', 'Default']);
+  expect(runs.stdout).toContain('KILLED');
+  expect(JSON.parse((await lathe.cli(['--json', 'model', 'list'])).stdout)).toEqual([]);
+});
+
+test('an imported PyTorch model shows its schema and scores a typed row', async ({ page, lathe }) => {
+  const imported = await lathe.cli(['model', 'import', fixture, '--name', 'iris-torch', '--features', 'sepal_length,sepal_width,petal_length,petal_width']);
+  expect(imported.code, imported.stderr).toBe(0);
+  await openAt(page, lathe.url, lathe.origin, '/models/iris-torch');
+  await expect(page.getByRole('table', { name: 'Inputs' })).toContainText('float32[batch, 4]');
+  await expect(page.getByText('pytorch 1.13.0')).toBeVisible();
+  await page.getByRole('tab', { name: 'Predict' }).click();
+  for (const [name, value] of [['sepal_length', '5.1'], ['sepal_width', '3.5'], ['petal_length', '1.4'], ['petal_width', '0.2']] as const) {
+    await page.getByRole('textbox', { name }).fill(value);
+  }
+  await page.getByRole('button', { name: 'Predict' }).click();
+  await expect(page.getByRole('region', { name: 'Prediction' }).or(page.getByLabel('Prediction'))).toContainText('probabilities');
+  await page.screenshot({ path: 'test-results/screenshots/models-imported.png', fullPage: true });
+});

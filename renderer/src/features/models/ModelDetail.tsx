@@ -1,0 +1,270 @@
+import { useState } from 'react';
+import { Alert, Anchor, Badge, Breadcrumbs, Button, Code, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import type { ModelVersion, TensorSpec } from '../../../../shared/contract/index';
+import { useClient, useInvalidateOn } from '../../api/hooks';
+import { ClientError } from '../../api/client-error';
+
+const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
+
+function formatNumber(v: number): string {
+  if (Number.isInteger(v)) return v.toLocaleString();
+  if (Math.abs(v) >= 1000) return v.toLocaleString(undefined, { maximumFractionDigits: 1 });
+  if (Math.abs(v) < 0.001 && v !== 0) return v.toExponential(2);
+  return v.toFixed(4);
+}
+
+function shape(spec: TensorSpec): string {
+  return `${spec.type}[${spec.shape.map((d) => d ?? '?').join(', ')}]`;
+}
+
+/** One model: its versions, and the chosen version's metrics, schema, lineage, benchmark and predict panel. */
+export function ModelDetail() {
+  const { name = '' } = useParams();
+  const client = useClient();
+  const model = useQuery({ queryKey: ['models.get', name], queryFn: () => client['models.get']({ name }) });
+  useInvalidateOn('models.changed', ['models.get', name]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const versions = model.data?.versions ?? [];
+  const version = versions.find((v) => v.version === selected) ?? versions[0];
+
+  return (
+    <Stack gap="md" maw={1100}>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/models" size="sm">
+          Models
+        </Anchor>
+        <Text size="sm">{name}</Text>
+      </Breadcrumbs>
+      <Title order={2}>{name}</Title>
+      {model.isPending && <Loader size="sm" aria-label="Loading model" />}
+      {model.isError && <Alert color="red" title="Could not load this model">{ClientError.from(model.error).message}</Alert>}
+      {versions.length > 0 && (
+        <Table highlightOnHover verticalSpacing={4} aria-label="Versions">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Version</Table.Th>
+              <Table.Th>Source</Table.Th>
+              <Table.Th>Task</Table.Th>
+              <Table.Th>Key metric</Table.Th>
+              <Table.Th>Backend</Table.Th>
+              <Table.Th>Created</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {versions.map((v) => {
+              const key = headlineMetrics.find((m) => m in v.metrics);
+              return (
+                <Table.Tr key={v.id} onClick={() => setSelected(v.version)} style={{ cursor: 'pointer' }} bg={v.version === version?.version ? 'var(--mantine-color-blue-light)' : undefined}>
+                  <Table.Td>@{v.version}</Table.Td>
+                  <Table.Td>{v.source}</Table.Td>
+                  <Table.Td>{v.task ?? '–'}</Table.Td>
+                  <Table.Td>{key ? `${key} ${formatNumber(v.metrics[key]!)}` : '–'}</Table.Td>
+                  <Table.Td>{v.backend ?? '–'}</Table.Td>
+                  <Table.Td>{new Date(v.createdAt).toLocaleString()}</Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      {version && <VersionPanel key={version.id} version={version} />}
+    </Stack>
+  );
+}
+
+function VersionPanel({ version }: { version: ModelVersion }) {
+  const ref = `${version.model}@${version.version}`;
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" mb="sm">
+        <Title order={4}>{ref}</Title>
+        <Text size="xs" c="dimmed">
+          {version.producer} · opset {version.opset} · {version.nodes} nodes · {version.parameters.toLocaleString()} parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
+        </Text>
+      </Group>
+      <Tabs defaultValue="overview" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="predict">Predict</Tabs.Tab>
+          <Tabs.Tab value="bench">Benchmark</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="sm">
+          <Overview version={version} />
+        </Tabs.Panel>
+        <Tabs.Panel value="predict" pt="sm">
+          <PredictPanel version={version} />
+        </Tabs.Panel>
+        <Tabs.Panel value="bench" pt="sm">
+          <BenchPanel version={version} />
+        </Tabs.Panel>
+      </Tabs>
+    </Paper>
+  );
+}
+
+function Overview({ version }: { version: ModelVersion }) {
+  const client = useClient();
+  const detail = useQuery({ queryKey: ['models.version', version.id], queryFn: () => client['models.version']({ ref: `${version.model}@${version.version}` }) });
+  const metrics = Object.entries(version.metrics);
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+      <Stack gap="xs">
+        <Text fw={600} size="sm">Metrics (test split)</Text>
+        {metrics.length === 0 ? (
+          <Text size="sm" c="dimmed">Imported models carry no metrics; run a benchmark or score a dataset.</Text>
+        ) : (
+          <Table withRowBorders={false} verticalSpacing={2} aria-label="Metrics">
+            <Table.Tbody>
+              {metrics.map(([k, v]) => (
+                <Table.Tr key={k}>
+                  <Table.Td><Text size="sm">{k}</Text></Table.Td>
+                  <Table.Td><Text size="sm" ff="monospace">{formatNumber(v)}</Text></Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        <Text fw={600} size="sm" mt="sm">Lineage</Text>
+        {detail.data?.lineage.length === 0 && <Text size="sm" c="dimmed">Imported from a file; nothing upstream in Lathe.</Text>}
+        {detail.data?.lineage.map((link) => (
+          <Text size="sm" key={`${link.kind}-${link.id}-${link.relation}`}>
+            {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}: <Code>{link.label}</Code>
+          </Text>
+        ))}
+      </Stack>
+      <Stack gap="xs">
+        <Text fw={600} size="sm">Inputs</Text>
+        <SchemaTable specs={version.inputs} label="Inputs" />
+        {version.features.length > 0 && (
+          <Text size="xs" c="dimmed">Feature columns: {version.features.join(', ')}</Text>
+        )}
+        <Text fw={600} size="sm" mt="sm">Outputs</Text>
+        <SchemaTable specs={version.outputs} label="Outputs" />
+        {version.classes && <Text size="xs" c="dimmed">Classes: {version.classes.join(', ')}</Text>}
+      </Stack>
+    </SimpleGrid>
+  );
+}
+
+function SchemaTable({ specs, label }: { specs: TensorSpec[]; label: string }) {
+  return (
+    <Table withTableBorder verticalSpacing={2} aria-label={label}>
+      <Table.Tbody>
+        {specs.map((s) => (
+          <Table.Tr key={s.name}>
+            <Table.Td><Text size="sm">{s.name}</Text></Table.Td>
+            <Table.Td><Text size="sm" ff="monospace">{shape(s)}</Text></Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** The fields of the predict form: named inputs, or the feature columns of a single tensor input. */
+function fieldsOf(version: ModelVersion): { name: string; kind: 'number' | 'text'; options?: string[] }[] {
+  if (version.featureSpecs) return version.featureSpecs.map((f) => ({ name: f.name, kind: f.kind === 'numeric' ? 'number' : 'text', options: f.categories }));
+  const [only] = version.inputs;
+  if (version.inputs.length === 1 && only && only.shape.length === 2 && version.features.length > 0) return version.features.map((f) => ({ name: f, kind: 'number' }));
+  return version.inputs.map((i) => ({ name: i.name, kind: i.type === 'string' ? 'text' : 'number' }));
+}
+
+function PredictPanel({ version }: { version: ModelVersion }) {
+  const client = useClient();
+  const fields = fieldsOf(version);
+  const [row, setRow] = useState<Record<string, string | number>>({});
+  const predict = useMutation({
+    mutationFn: () =>
+      client['models.predictRow']({
+        ref: `${version.model}@${version.version}`,
+        row: Object.fromEntries(fields.map((f) => [f.name, row[f.name] === undefined || row[f.name] === '' ? null : row[f.name]!])),
+      }),
+  });
+  const [only] = version.inputs;
+  const unsupported = version.features.length === 0 && version.inputs.length === 1 && only && only.shape.length === 2 && typeof only.shape[1] === 'number' && only.shape[1] > 1;
+  if (unsupported) {
+    return <Text size="sm" c="dimmed">This model takes one {shape(only)} tensor; import it with feature names (--features) to enter a row here.</Text>;
+  }
+  return (
+    <Stack gap="sm">
+      <Text size="sm" c="dimmed">Enter one row; empty fields are missing values (imputed for Lathe-trained models).</Text>
+      <SimpleGrid cols={{ base: 2, md: 4 }}>
+        {fields.map((f) =>
+          f.kind === 'number' ? (
+            <NumberInput key={f.name} label={f.name} value={row[f.name] ?? ''} onChange={(v) => setRow((r) => ({ ...r, [f.name]: v }))} decimalScale={6} />
+          ) : f.options && f.options.length > 0 ? (
+            <Select key={f.name} label={f.name} data={f.options} value={(row[f.name] as string) ?? null} onChange={(v) => setRow((r) => ({ ...r, [f.name]: v ?? '' }))} clearable searchable />
+          ) : (
+            <TextInput key={f.name} label={f.name} value={(row[f.name] as string) ?? ''} onChange={(e) => setRow((r) => ({ ...r, [f.name]: e.currentTarget.value }))} />
+          ),
+        )}
+      </SimpleGrid>
+      <Group>
+        <Button onClick={() => predict.mutate()} loading={predict.isPending}>
+          Predict
+        </Button>
+      </Group>
+      {predict.isError && <Alert color="red" title="Could not predict">{ClientError.from(predict.error).message}</Alert>}
+      {predict.data && (
+        <Paper withBorder p="sm" aria-label="Prediction">
+          {Object.entries(predict.data.outputs).map(([name, value]) => (
+            <Group key={name} gap="xs" align="baseline">
+              <Text size="sm" fw={600}>{name}</Text>
+              {Array.isArray(value) ? (
+                <Group gap={6}>
+                  {value.map((v, i) => (
+                    <Badge key={i} variant="light" size="lg" tt="none">
+                      {version.classes && name === 'probabilities' ? `${version.classes[i]}: ` : ''}
+                      {typeof v === 'number' ? formatNumber(v) : v}
+                    </Badge>
+                  ))}
+                </Group>
+              ) : (
+                <Text size="sm" ff="monospace" data-testid={`prediction-${name}`}>
+                  {typeof value === 'number' ? formatNumber(value) : value}
+                </Text>
+              )}
+            </Group>
+          ))}
+        </Paper>
+      )}
+    </Stack>
+  );
+}
+
+function BenchPanel({ version }: { version: ModelVersion }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const bench = useMutation({
+    mutationFn: () => client['models.bench']({ ref: `${version.model}@${version.version}` }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['models.get', version.model] }),
+    onError: (error) => notifications.show({ title: 'Benchmark failed', message: ClientError.from(error).message, color: 'red' }),
+  });
+  const result = bench.data ?? version.bench;
+  return (
+    <Stack gap="sm">
+      <Group>
+        <Button onClick={() => bench.mutate()} loading={bench.isPending} variant={result ? 'default' : 'filled'}>
+          {result ? 'Run again' : 'Run benchmark'}
+        </Button>
+        <Text size="sm" c="dimmed">Latency at batch 1 and throughput at batch 1, 64 and 1024 on synthetic rows (a few seconds).</Text>
+      </Group>
+      {!result && !bench.isPending && <Text size="sm" c="dimmed">Not benchmarked yet.</Text>}
+      {result && (
+        <Table withTableBorder aria-label="Benchmark" maw={560}>
+          <Table.Tbody>
+            <Table.Tr><Table.Td>Provider</Table.Td><Table.Td>{result.provider}</Table.Td></Table.Tr>
+            <Table.Tr><Table.Td>Latency p50 / p95 / p99</Table.Td><Table.Td ff="monospace">{result.latencyMs.p50.toFixed(3)} / {result.latencyMs.p95.toFixed(3)} / {result.latencyMs.p99.toFixed(3)} ms</Table.Td></Table.Tr>
+            <Table.Tr><Table.Td>Throughput, batch 1</Table.Td><Table.Td ff="monospace">{Math.round(result.throughputRowsPerSecond.batch1).toLocaleString()} rows/s</Table.Td></Table.Tr>
+            <Table.Tr><Table.Td>Throughput, batch 64</Table.Td><Table.Td ff="monospace">{Math.round(result.throughputRowsPerSecond.batch64).toLocaleString()} rows/s</Table.Td></Table.Tr>
+            <Table.Tr><Table.Td>Throughput, batch 1024</Table.Td><Table.Td ff="monospace">{Math.round(result.throughputRowsPerSecond.batch1024).toLocaleString()} rows/s</Table.Td></Table.Tr>
+            <Table.Tr><Table.Td>Measured</Table.Td><Table.Td>{new Date(result.measuredAt).toLocaleString()}</Table.Td></Table.Tr>
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}

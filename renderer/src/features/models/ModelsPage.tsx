@@ -1,0 +1,102 @@
+import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip, Alert } from '@mantine/core';
+import { useDisclosure, useHotkeys } from '@mantine/hooks';
+import { IconFileImport, IconPlayerPlay } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { Route, Routes, useNavigate } from 'react-router';
+import { useClient, useInvalidateOn } from '../../api/hooks';
+import { ClientError } from '../../api/client-error';
+import { ImportModal } from './ImportModal';
+import { ModelDetail } from './ModelDetail';
+import { TrainModal } from './TrainModal';
+import { TrainingJobs } from './TrainingJobs';
+import { useTrainingJobs } from './useTrainingJobs';
+
+/** Models: the registry (trained and imported), training with live progress, and each model's versions. */
+export function ModelsPage() {
+  return (
+    <Routes>
+      <Route index element={<ModelList />} />
+      <Route path=":name" element={<ModelDetail />} />
+    </Routes>
+  );
+}
+
+function ModelList() {
+  const client = useClient();
+  const navigate = useNavigate();
+  const [training, trainModal] = useDisclosure(false);
+  const [importing, importModal] = useDisclosure(false);
+  const list = useQuery({ queryKey: ['models.list'], queryFn: () => client['models.list']({}) });
+  useInvalidateOn('models.changed', ['models.list']);
+  const jobs = useTrainingJobs();
+  useHotkeys([['t', () => trainModal.open()]]);
+
+  return (
+    <Stack gap="md" maw={1100}>
+      <Group justify="space-between">
+        <div>
+          <Title order={2}>Models</Title>
+          <Text c="dimmed" size="sm">
+            Train a baseline on a dataset, or bring a model from PyTorch, scikit-learn or Keras as ONNX. Every version is scored by ONNX Runtime.
+          </Text>
+        </div>
+        <Group>
+          <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={importModal.open}>
+            Import ONNX
+          </Button>
+          <Tooltip label="Shortcut: T">
+            <Button leftSection={<IconPlayerPlay size={16} />} onClick={trainModal.open}>
+              Train model
+            </Button>
+          </Tooltip>
+        </Group>
+      </Group>
+
+      <TrainingJobs jobs={jobs} />
+
+      {list.isPending && <Loader size="sm" aria-label="Loading models" />}
+      {list.isError && <Alert color="red" title="Could not load models">{ClientError.from(list.error).message}</Alert>}
+      {list.data && list.data.length === 0 && (
+        <Paper withBorder p="xl" ta="center">
+          <Text fw={500}>No models yet</Text>
+          <Text c="dimmed" size="sm" mt={4}>
+            Click <b>Train model</b> to fit a network on a dataset, or <b>Import ONNX</b> to bring one in. From a terminal:{' '}
+            <code>lathe train --data NAME --target COLUMN</code>
+          </Text>
+        </Paper>
+      )}
+      {list.data && list.data.length > 0 && (
+        <Table highlightOnHover verticalSpacing="xs" aria-label="Models">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Latest</Table.Th>
+              <Table.Th>Versions</Table.Th>
+              <Table.Th>Source</Table.Th>
+              <Table.Th>Task</Table.Th>
+              <Table.Th>Updated</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.data.map((m) => (
+              <Table.Tr key={m.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/models/${encodeURIComponent(m.name)}`)}>
+                <Table.Td>
+                  <Text fw={500} size="sm">{m.name}</Text>
+                </Table.Td>
+                <Table.Td>{m.latestVersion ? `@${m.latestVersion}` : '–'}</Table.Td>
+                <Table.Td>{m.versionCount}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={m.latestSource === 'trained' ? 'blue' : 'grape'}>{m.latestSource ?? '–'}</Badge>
+                </Table.Td>
+                <Table.Td>{m.latestTask ?? '–'}</Table.Td>
+                <Table.Td>{new Date(m.updatedAt).toLocaleString()}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <TrainModal opened={training} onClose={trainModal.close} />
+      <ImportModal opened={importing} onClose={importModal.close} onImported={(name) => navigate(`/models/${encodeURIComponent(name)}`)} />
+    </Stack>
+  );
+}

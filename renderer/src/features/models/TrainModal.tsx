@@ -1,0 +1,140 @@
+import { useMemo, useState } from 'react';
+import { Alert, Button, Group, Modal, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useClient } from '../../api/hooks';
+import { ClientError } from '../../api/client-error';
+
+/** The Train form: a dataset version, a target and the network's settings; starts a job and closes. */
+export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const datasets = useQuery({ queryKey: ['datasets.list'], queryFn: () => client['datasets.list']({}), enabled: opened });
+  const backends = useQuery({ queryKey: ['models.backends'], queryFn: () => client['models.backends']({}), enabled: opened, staleTime: Infinity });
+  const [dataset, setDataset] = useState<string | null>(null);
+  const [target, setTarget] = useState<string | null>(null);
+  const [features, setFeatures] = useState<string[]>([]);
+  const [task, setTask] = useState<'auto' | 'classification' | 'regression'>('auto');
+  const [hidden, setHidden] = useState('64,64');
+  const [epochs, setEpochs] = useState<number | string>(50);
+  const [batchSize, setBatchSize] = useState<number | string>(128);
+  const [learningRate, setLearningRate] = useState<number | string>(0.001);
+  const [seed, setSeed] = useState<number | string>(42);
+  const [experiment, setExperiment] = useState('Default');
+  const [modelName, setModelName] = useState('');
+  const [backend, setBackend] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const summary = datasets.data?.find((d) => d.name === dataset);
+  const columns = useMemo(() => summary?.latest.columns.map((c) => c.name) ?? [], [summary]);
+  const start = useMutation({
+    mutationFn: () => {
+      const sizes = hidden.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+      if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('Hidden layers: give sizes such as 64,64');
+      return client['models.train']({
+        data: `${dataset}@${summary?.latest.version ?? 'latest'}`,
+        target: target ?? '',
+        task,
+        features: features.length > 0 ? features : undefined,
+        hidden: sizes,
+        epochs: Number(epochs),
+        batchSize: Number(batchSize),
+        learningRate: Number(learningRate),
+        seed: Number(seed),
+        experiment: experiment.trim() || undefined,
+        modelName: modelName.trim() || undefined,
+        backend: (backend ?? undefined) as 'wasm' | undefined,
+      });
+    },
+    onSuccess: () => {
+      setError(null);
+      void queryClient.invalidateQueries({ queryKey: ['models.trainingJobs'] });
+      onClose();
+    },
+    onError: (e) => setError(ClientError.from(e).message),
+  });
+  const noDatasets = datasets.data && datasets.data.length === 0;
+
+  return (
+    <Modal opened={opened} onClose={onClose} title="Train a model" size="lg">
+      <Stack gap="sm">
+        {noDatasets && (
+          <Alert color="yellow" title="No datasets yet">
+            Add a dataset first (Datasets page, or <code>lathe data add FILE --name NAME</code>), then train on it here.
+          </Alert>
+        )}
+        <SimpleGrid cols={2}>
+          <Select
+            label="Dataset"
+            placeholder="Choose a dataset"
+            data={datasets.data?.map((d) => ({ value: d.name, label: `${d.name}@${d.latest.version} (${d.latest.rows.toLocaleString()} rows)` })) ?? []}
+            value={dataset}
+            onChange={(v) => {
+              setDataset(v);
+              setTarget(null);
+              setFeatures([]);
+            }}
+            searchable
+            required
+          />
+          <Select label="Target column" placeholder="What to predict" data={columns} value={target} onChange={setTarget} disabled={!dataset} searchable required />
+        </SimpleGrid>
+        <MultiSelect
+          label="Features"
+          description="Leave empty to use every other column"
+          data={columns.filter((c) => c !== target)}
+          value={features}
+          onChange={setFeatures}
+          disabled={!target}
+          searchable
+          clearable
+        />
+        <div>
+          <Text size="sm" fw={500} mb={4}>
+            Task
+          </Text>
+          <SegmentedControl
+            value={task}
+            onChange={(v) => setTask(v as typeof task)}
+            data={[
+              { value: 'auto', label: 'Auto' },
+              { value: 'classification', label: 'Classification' },
+              { value: 'regression', label: 'Regression' },
+            ]}
+          />
+        </div>
+        <SimpleGrid cols={3}>
+          <TextInput label="Hidden layers" description="Sizes, comma separated" value={hidden} onChange={(e) => setHidden(e.currentTarget.value)} />
+          <NumberInput label="Epochs (max)" description="Early stopping may end sooner" value={epochs} onChange={setEpochs} min={1} max={10000} />
+          <NumberInput label="Batch size" value={batchSize} onChange={setBatchSize} min={1} max={65536} />
+          <NumberInput label="Learning rate" value={learningRate} onChange={setLearningRate} min={0} step={0.0005} decimalScale={6} />
+          <NumberInput label="Seed" value={seed} onChange={setSeed} min={0} />
+          <Select
+            label="Backend"
+            placeholder="Best available"
+            data={backends.data?.map((b) => ({ value: b.name, label: b.available ? b.name : `${b.name} (not available)`, disabled: !b.available })) ?? []}
+            value={backend}
+            onChange={setBackend}
+            clearable
+          />
+        </SimpleGrid>
+        <SimpleGrid cols={2}>
+          <TextInput label="Experiment" description="Created when it does not exist" value={experiment} onChange={(e) => setExperiment(e.currentTarget.value)} />
+          <TextInput label="Model name" description="Default: DATASET-TARGET" value={modelName} onChange={(e) => setModelName(e.currentTarget.value)} />
+        </SimpleGrid>
+        {error && (
+          <Alert color="red" title="Cannot start training">
+            {error}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Close
+          </Button>
+          <Button onClick={() => start.mutate()} loading={start.isPending} disabled={!dataset || !target}>
+            Start training
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
