@@ -23,16 +23,24 @@ export async function runBatchPredict(
   let rows = 0;
   let scoreSeconds = 0;
   try {
+    // One batch is scored while the next is read: ONNX Runtime and DuckDB both work off the JS thread.
+    let pending: Promise<void> = Promise.resolve();
     for await (const batch of scanBatches(request.dataPath, [...new Set(needed)], request.batchRows, { format: request.format })) {
       const n = batch.columns.values().next().value?.length ?? 0;
       if (n === 0) continue;
+      const feeds = buildFeeds(plan, batch.columns, n);
+      await pending;
       const t0 = performance.now();
-      const results = await session.run(buildFeeds(plan, batch.columns, n));
-      parts.push(outputColumns(results, session.outputNames, n));
-      scoreSeconds += (performance.now() - t0) / 1000;
-      rows += n;
-      hooks.onProgress?.(rows);
+      pending = session.run(feeds).then((results) => {
+        parts.push(outputColumns(results, session.outputNames, n));
+        scoreSeconds += (performance.now() - t0) / 1000;
+        rows += n;
+        hooks.onProgress?.(rows);
+      });
+      // Marked handled now; the rejection still surfaces at the next `await pending`.
+      pending.catch(() => undefined);
     }
+    await pending;
   } finally {
     await session.release();
   }
