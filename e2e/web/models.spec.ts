@@ -67,6 +67,9 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await expect(metrics).toContainText('onnx_max_difference');
   await expect(page.getByRole('table', { name: 'Inputs' })).toContainText('string[N, 1]');
   await expect(page.getByText('trained on: churn@1')).toBeVisible();
+  // Artifacts of the training run: permutation importance and the confusion matrix.
+  await expect(page.getByLabel('Feature importance')).toContainText('usage');
+  await expect(page.getByRole('table', { name: 'Confusion matrix' })).toContainText('true');
   await page.screenshot({ path: 'test-results/screenshots/models-detail.png', fullPage: true });
 
   await page.getByRole('tab', { name: 'Predict' }).click();

@@ -127,6 +127,7 @@ function Overview({ version }: { version: ModelVersion }) {
             </Table.Tbody>
           </Table>
         )}
+        {version.runId && <RunArtifacts runId={version.runId} />}
         <Text fw={600} size="sm" mt="sm">Lineage</Text>
         {detail.data?.lineage.length === 0 && <Text size="sm" c="dimmed">Imported from a file; nothing upstream in Lathe.</Text>}
         {detail.data?.lineage.map((link) => (
@@ -146,6 +147,62 @@ function Overview({ version }: { version: ModelVersion }) {
         {version.classes && <Text size="xs" c="dimmed">Classes: {version.classes.join(', ')}</Text>}
       </Stack>
     </SimpleGrid>
+  );
+}
+
+/** Permutation importance and the confusion matrix, read from the training run's artifacts. */
+function RunArtifacts({ runId }: { runId: string }) {
+  const client = useClient();
+  const read = async <T,>(path: string): Promise<T | null> => {
+    try {
+      const preview = await client['runs.artifactPreview']({ runId, path });
+      return JSON.parse(preview.content) as T;
+    } catch {
+      return null;
+    }
+  };
+  const importance = useQuery({ queryKey: ['importance', runId], queryFn: () => read<{ feature: string; importance: number; metric: string }[]>('feature_importance.json') });
+  const confusion = useQuery({ queryKey: ['confusion', runId], queryFn: () => read<{ classes: string[]; counts: number[][] }>('confusion_matrix.json') });
+  const top = importance.data ?? [];
+  const max = Math.max(1e-9, ...top.map((i) => Math.abs(i.importance)));
+  return (
+    <>
+      {top.length > 0 && (
+        <>
+          <Text fw={600} size="sm" mt="sm">Permutation importance (drop in {top[0]!.metric})</Text>
+          <Stack gap={4} aria-label="Feature importance">
+            {top.map((i) => (
+              <Group key={i.feature} gap="xs" wrap="nowrap">
+                <Text size="sm" w={140} truncate>{i.feature}</Text>
+                <div style={{ height: 8, width: `${Math.max(1, (Math.abs(i.importance) / max) * 200)}px`, background: 'var(--mantine-color-blue-5)', borderRadius: 4 }} />
+                <Text size="xs" ff="monospace">{formatNumber(i.importance)}</Text>
+              </Group>
+            ))}
+          </Stack>
+        </>
+      )}
+      {confusion.data && (
+        <>
+          <Text fw={600} size="sm" mt="sm">Confusion matrix (rows: actual, columns: predicted)</Text>
+          <Table withTableBorder verticalSpacing={2} aria-label="Confusion matrix" maw={420}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th />
+                {confusion.data.classes.map((c) => <Table.Th key={c}>{c}</Table.Th>)}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {confusion.data.counts.map((row, i) => (
+                <Table.Tr key={i}>
+                  <Table.Th>{confusion.data!.classes[i]}</Table.Th>
+                  {row.map((n, j) => <Table.Td key={j} ff="monospace" fw={i === j ? 700 : 400}>{n}</Table.Td>)}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </>
+      )}
+    </>
   );
 }
 
