@@ -82,6 +82,13 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await expect(page.getByTestId('prediction-label')).toHaveText('true');
   await page.screenshot({ path: 'test-results/screenshots/models-predict.png', fullPage: true });
 
+  // Batch scoring of the dataset version into a Parquet file, from the same tab.
+  await page.getByRole('textbox', { name: 'Data' }).fill('churn@1');
+  await page.getByRole('textbox', { name: 'Output file' }).fill(join(lathe.home, 'scores.parquet'));
+  await page.getByRole('button', { name: 'Score', exact: true }).click();
+  await expect(page.getByTestId('score-result')).toContainText('Scored 900 rows');
+  await expect(page.getByTestId('score-result')).toContainText('label, probabilities_0, probabilities_1');
+
   await page.getByRole('tab', { name: 'Benchmark' }).click();
   await page.getByRole('button', { name: 'Run benchmark' }).click();
   await expect(page.getByRole('table', { name: 'Benchmark' })).toContainText('rows/s', { timeout: 30_000 });

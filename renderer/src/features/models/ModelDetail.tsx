@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Breadcrumbs, Button, Code, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Autocomplete, Badge, Breadcrumbs, Button, Code, Group, Loader, NumberInput, Paper, Progress, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
@@ -96,6 +96,7 @@ function VersionPanel({ version }: { version: ModelVersion }) {
         </Tabs.Panel>
         <Tabs.Panel value="predict" pt="sm">
           <PredictPanel version={version} />
+          <ScorePanel version={version} />
         </Tabs.Panel>
         <Tabs.Panel value="bench" pt="sm">
           <BenchPanel version={version} />
@@ -287,6 +288,55 @@ function PredictPanel({ version }: { version: ModelVersion }) {
             </Group>
           ))}
         </Paper>
+      )}
+    </Stack>
+  );
+}
+
+/** Scores a whole dataset version (or a table file) into a CSV or Parquet file, with live progress. */
+function ScorePanel({ version }: { version: ModelVersion }) {
+  const client = useClient();
+  const ref = `${version.model}@${version.version}`;
+  const datasets = useQuery({ queryKey: ['datasets.list'], queryFn: () => client['datasets.list']({}) });
+  const [data, setData] = useState('');
+  const [out, setOut] = useState('');
+  const [progress, setProgress] = useState<{ rows: number; totalRows: number | null } | null>(null);
+  const score = useMutation({
+    mutationFn: () => {
+      setProgress(null);
+      const off = client.on('models.predictProgress', (p) => {
+        if (p.ref === ref) setProgress({ rows: p.rows, totalRows: p.totalRows });
+      });
+      return client['models.predict']({ ref, data: data.trim(), out: out.trim() }).finally(off);
+    },
+  });
+  const options = datasets.data?.map((d) => `${d.name}@${d.latest.version}`) ?? [];
+  return (
+    <Stack gap="sm" mt="xl">
+      <Text fw={600} size="sm">Score a dataset</Text>
+      <Group align="flex-end">
+        <Autocomplete
+          label="Data"
+          description="A dataset version, or the path of a table file"
+          placeholder="NAME@V or /path/to/table.csv"
+          data={options}
+          value={data}
+          onChange={setData}
+          w={320}
+        />
+        <TextInput label="Output file" description="Path ending in .csv or .parquet" placeholder="/home/me/scores.parquet" value={out} onChange={(e) => setOut(e.currentTarget.value)} w={320} />
+        <Button onClick={() => score.mutate()} loading={score.isPending} disabled={!data.trim() || !out.trim()}>
+          Score
+        </Button>
+      </Group>
+      {score.isPending && progress && (
+        <Progress value={progress.totalRows ? (progress.rows / progress.totalRows) * 100 : 50} aria-label="Scoring progress" />
+      )}
+      {score.isError && <Alert color="red" title="Could not score">{ClientError.from(score.error).message}</Alert>}
+      {score.data && (
+        <Text size="sm" data-testid="score-result">
+          Scored {score.data.rows.toLocaleString()} rows in {score.data.seconds.toFixed(2)} s → {score.data.out} ({score.data.columns.join(', ')})
+        </Text>
       )}
     </Stack>
   );
