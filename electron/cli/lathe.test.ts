@@ -117,7 +117,7 @@ describe('lathe serve', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const res = await fetch(`http://127.0.0.1:${printed.port}/api/rpc/experiments.list`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${printed.token}` },
+      headers: { Authorization: `Bearer ${printed.token}`, 'Content-Type': 'application/json' },
       body: '{}',
     });
     expect(res.status).toBe(200);
