@@ -296,6 +296,8 @@ describe('rows, SQL box and export', () => {
     await expect(core.datasets.sql('customers', `SELECT * FROM read_csv('${secret}')`, 10)).rejects.toThrow(/SQL error.*(disabled|Permission)/);
     await expect(core.datasets.sql('customers', `COPY data TO '${join(dir, 'out.csv')}'`, 10)).rejects.toThrow(/Only a single SELECT|Cannot access file/);
     await expect(core.datasets.sql('customers', 'CREATE TABLE t AS SELECT 1', 10)).rejects.toThrow(/Only a single SELECT/);
+    await expect(core.datasets.sql('customers', '/* hi */ DELETE FROM data', 10)).rejects.toThrow(/Only a single SELECT/);
+    expect((await core.datasets.sql('customers', '-- count\nSUMMARIZE data', 10)).rows.length).toBe(7);
     await expect(core.datasets.sql('customers', 'SET enable_external_access = true', 10)).rejects.toThrow(/Only a single SELECT/);
     await expect(core.datasets.sql('customers', 'SELECT 1; SELECT 2', 10)).rejects.toThrow(/SQL error/);
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);

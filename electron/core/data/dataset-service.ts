@@ -57,6 +57,13 @@ export interface AddOptions {
   transient?: boolean;
 }
 
+/** A profiled file: its effective schema, profile and how DuckDB must read it. */
+interface Profiled {
+  columns: DatasetColumn[];
+  profile: DatasetProfile;
+  readOptions: ReadOptions;
+}
+
 interface VersionRow {
   id: string;
   dataset_id: string;
@@ -157,18 +164,28 @@ export class DatasetService {
       if (existing) return this.addResult(existing, true);
     }
 
-    // 2. Hash, check and copy in one pass, in the worker.
+    // 2. Hash, check and copy in one pass, in the worker; DuckDB profiles the same file meanwhile.
     let createdObject = false;
+    let early: Promise<{ ok: true; value: Profiled } | { ok: false; error: unknown }> | undefined;
+    const overrides = this.inheritedOverrides(options.name);
     if (!hash) {
       const temp = join(this.tempDir, `ingest-${Date.now()}-${randomBytes(6).toString('hex')}`);
+      // Both read the user's file side by side (the worker on one core, DuckDB on the rest); the result
+      // is kept only if the worker's checks pass and the file did not change meanwhile.
+      early = this.profilePath(path, format, label, overrides).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
       let response: IngestResponse;
       try {
         response = await runIngest({ source: path, format, copyTo: temp });
       } catch (error) {
         rmSync(temp, { force: true });
+        await early;
         throw error;
       }
       if (!response.ok) {
+        await early;
         rmSync(temp, { force: true });
         const p = response.problem;
         if (response.io) throw new LatheError('BAD_INPUT', `${label}: cannot read the file: ${p.message}`, { file: label });
@@ -180,6 +197,12 @@ export class DatasetService {
         });
       }
       hash = response.hash;
+      const now = statSync(path, { bigint: true });
+      if (now.size !== stat.size || now.mtimeNs !== stat.mtimeNs) {
+        rmSync(temp, { force: true });
+        await early;
+        throw new LatheError('CONFLICT', `${label} changed while it was being added; add it again once it is complete`, { file: label });
+      }
       const target = this.objects.pathOf(hash);
       if (existsSync(target)) rmSync(temp, { force: true });
       else {
@@ -189,24 +212,28 @@ export class DatasetService {
       }
       if (!options.transient) this.rememberStat(path, size, mtimeNs, inode, hash);
       const existing = this.findByHash(options.name, hash);
-      if (existing) return this.addResult(existing, true);
+      if (existing) {
+        await early;
+        return this.addResult(existing, true);
+      }
     }
 
-    // 3. Schema and profile: reuse them when these bytes are already a version elsewhere.
+    // 3. Schema and profile: from the run beside the worker, or reused when these bytes are already a version elsewhere.
     try {
-      const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(options.name) as { id: string } | undefined;
-      const parent = dataset ? this.latestRow(dataset.id) : undefined;
       const twin = this.db.prepare(`${versionSelect} WHERE v.hash = ? AND v.format = ? ORDER BY v.created_at LIMIT 1`).get(hash, format) as VersionRow | undefined;
       let columns: DatasetColumn[];
       let profile: DatasetProfile;
       let readOptions: ReadOptions;
-      const overrides = parent ? carriedOverrides(JSON.parse(parent.schema_json) as DatasetColumn[]) : new Map<string, ColumnType>();
-      if (twin && overrides.size === 0 && (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)) {
+      const profiled = early ? await early : undefined;
+      if (profiled && !profiled.ok) throw profiled.error;
+      if (profiled?.ok) {
+        ({ columns, profile, readOptions } = profiled.value);
+      } else if (twin && overrides.size === 0 && (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)) {
         columns = JSON.parse(twin.schema_json) as DatasetColumn[];
         profile = JSON.parse(twin.profile_json) as DatasetProfile;
         readOptions = JSON.parse(twin.read_options_json) as ReadOptions;
       } else {
-        ({ columns, profile, readOptions } = await this.profileObject(hash, format, label, overrides));
+        ({ columns, profile, readOptions } = await this.profilePath(this.objects.pathOf(hash), format, label, overrides));
       }
       if (profile.rows === 0) throw new LatheError('BAD_INPUT', `${label}: the file has no rows`, { file: label });
       const version = this.insertVersion({ name: options.name, hash, size, format, columns, profile, readOptions, message: options.message ?? '', origin });
@@ -265,7 +292,7 @@ export class DatasetService {
     if (!target) throw new LatheError('BAD_INPUT', `${row.name}@${row.version} has no column "${column}"`, { column });
     const overrides = new Map(schema.filter((c) => c.type !== c.inferredType && c.name !== column).map((c) => [c.name, c.type]));
     if (type !== null && type !== target.inferredType) overrides.set(column, type);
-    const { columns, profile } = await this.profileObject(row.hash, row.format, `${row.name}@${row.version}`, overrides);
+    const { columns, profile } = await this.profilePath(this.objects.pathOf(row.hash), row.format, `${row.name}@${row.version}`, overrides);
     this.db.prepare('UPDATE dataset_versions SET schema_json = ?, profile_json = ? WHERE id = ?').run(JSON.stringify(columns), JSON.stringify(profile), row.id);
     this.events.emit('datasets.changed', { name: row.name, version: row.version, change: 'retyped' });
     return this.show(`${row.name}@${row.version}`);
@@ -332,13 +359,14 @@ export class DatasetService {
     return { path: target, bytes: statSync(target).size, format: wanted, converted: wanted !== resolved.format };
   }
 
-  private async profileObject(
-    hash: string,
-    format: DatasetFormat,
-    label: string,
-    overrides: Map<string, ColumnType>,
-  ): Promise<{ columns: DatasetColumn[]; profile: DatasetProfile; readOptions: ReadOptions }> {
-    const path = this.objects.pathOf(hash);
+  /** Type overrides the next version of `name` inherits from its latest version. */
+  private inheritedOverrides(name: string): Map<string, ColumnType> {
+    const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: string } | undefined;
+    const parent = dataset ? this.latestRow(dataset.id) : undefined;
+    return parent ? carriedOverrides(JSON.parse(parent.schema_json) as DatasetColumn[]) : new Map<string, ColumnType>();
+  }
+
+  private async profilePath(path: string, format: DatasetFormat, label: string, overrides: Map<string, ColumnType>): Promise<Profiled> {
     return queryTable(
       path,
       format,

@@ -10,6 +10,8 @@ import { baseTypeOf, refineStringType, sqlIdentifier } from './engine.js';
 
 /** Distinct values are counted exactly up to this many (estimated above it). */
 export const exactUniqueBound = 100_000;
+/** Quantiles are exact up to this many rows and estimated from a reservoir sample of this size beyond. */
+export const exactQuantileRows = 100_000;
 /** Bins of a numeric histogram. */
 export const histogramBins = 20;
 /** Entries of a top-k list. */
@@ -106,7 +108,8 @@ export async function profileTable(
           `max(${e}) AS hi${i}`,
           `avg(${e}) AS mean${i}`,
           `stddev_samp(${e}) AS std${i}`,
-          `quantile_cont(${e}, [${quantileLevels.join(', ')}]) AS q${i}`,
+          // Exact quantiles sort every column (6 s for 16 columns × 1M rows here); beyond the bound a 100,000-value reservoir sample estimates them.
+          rows <= exactQuantileRows ? `quantile_cont(${e}, [${quantileLevels.join(', ')}]) AS q${i}` : `reservoir_quantile(${e}, [${quantileLevels.join(', ')}], ${exactQuantileRows}) AS q${i}`,
         );
       } else if (c.type === 'datetime') {
         parts.push(`CAST(min(${e}) AS VARCHAR) AS lo${i}`, `CAST(max(${e}) AS VARCHAR) AS hi${i}`);

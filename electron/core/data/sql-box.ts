@@ -27,15 +27,16 @@ export async function runSandboxedQuery(objectPath: string, source: string, sql:
     await connection.run(`CREATE VIEW data AS SELECT * FROM ${source}`);
     await connection.run('SET lock_configuration = true');
     const text = sql.trim().replace(/;+\s*$/, '');
+    // Refuse writes by their first word before DuckDB binds them (binding DELETE on a view fails with a less helpful message).
+    const firstWord = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*([A-Za-z]+)/.exec(text)?.[1]?.toLowerCase();
+    if (!firstWord || !readKeywords.has(firstWord)) throw notReadOnly();
     let prepared;
     try {
       prepared = await connection.prepare(text);
     } catch (error) {
       throw queryError(error);
     }
-    if (prepared.statementType !== StatementType.SELECT) {
-      throw new LatheError('BAD_INPUT', 'Only a single SELECT query is allowed here (the SQL box is read-only); query the table "data"');
-    }
+    if (prepared.statementType !== StatementType.SELECT) throw notReadOnly();
     const started = performance.now();
     let result;
     try {
@@ -74,6 +75,13 @@ export async function runSandboxedQuery(objectPath: string, source: string, sql:
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** Statements that can start a query. */
+const readKeywords = new Set(['select', 'with', 'from', 'values', 'table', 'describe', 'summarize', 'show', 'pivot', 'unpivot']);
+
+function notReadOnly(): LatheError {
+  return new LatheError('BAD_INPUT', 'Only a single SELECT query is allowed here (the SQL box is read-only); query the table "data"');
 }
 
 function queryError(error: unknown): LatheError {

@@ -34,7 +34,7 @@ function ColumnChart({ column }: { column: ColumnProfile }) {
         series: [{ type: 'bar', data: column.histogram.counts, barCategoryGap: '4%', name: 'rows' }],
       };
     }
-    if (column.top && column.top.length > 0) {
+    if (column.top && column.top.length > 0 && !(column.type === 'text' && column.top[0]!.count <= 1)) {
       const top = [...column.top].reverse();
       return {
         grid: { left: 90, right: 12, top: 4, bottom: 18 },
@@ -46,7 +46,14 @@ function ColumnChart({ column }: { column: ColumnProfile }) {
     }
     return null;
   }, [column]);
-  if (!option) return <Text size="xs" c="dimmed" h={140}>No chart for {column.type} columns; see min and max.</Text>;
+  if (!option) {
+    const why = column.type === 'datetime' ? 'Dates: see the first and last below.' : column.type === 'text' ? 'Every value is different (free text): see the sample rows.' : 'No values to chart.';
+    return (
+      <Text size="xs" c="dimmed" h={140} pt="xl" ta="center">
+        {why}
+      </Text>
+    );
+  }
   return <Chart option={option} label={`${column.histogram ? 'Histogram' : 'Most frequent values'} of ${column.name}`} />;
 }
 
@@ -57,7 +64,7 @@ function ColumnCard({ column, schema, reference, onRetype, retyping }: { column:
     ['missing', `${formatNumber(column.missing)}${total > 0 ? ` (${((100 * column.missing) / total).toFixed(1)}%)` : ''}`],
     ['unique', `${column.uniqueExact ? '' : '≈ '}${formatNumber(column.unique)}`],
   ];
-  if (column.min !== null) rows.push(['min', typeof column.min === 'number' ? formatNumber(column.min) : String(column.min)], ['max', typeof column.max === 'number' ? formatNumber(column.max) : String(column.max)]);
+  if (column.min !== null) rows.push([column.type === 'datetime' ? 'first' : 'min', typeof column.min === 'number' ? formatNumber(column.min) : String(column.min)], [column.type === 'datetime' ? 'last' : 'max', typeof column.max === 'number' ? formatNumber(column.max) : String(column.max)]);
   if (column.mean !== null) rows.push([column.type === 'boolean' ? 'share true' : 'mean', formatNumber(column.mean)]);
   if (column.std !== null) rows.push(['std', formatNumber(column.std)]);
   const overridden = schema !== undefined && schema.type !== schema.inferredType;
@@ -69,7 +76,7 @@ function ColumnCard({ column, schema, reference, onRetype, retyping }: { column:
           <Tooltip label={overridden ? `Inferred: ${schema.inferredType}. Choose the inferred type to undo.` : 'Inferred type; change it if Lathe guessed wrong'}>
             <Select
               size="xs"
-              w={130}
+              w={170}
               aria-label={`Type of ${column.name} in ${reference}`}
               data={types.map((t) => ({ value: t, label: schema && t === schema.inferredType ? `${t} (inferred)` : t }))}
               value={column.type}
