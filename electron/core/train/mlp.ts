@@ -89,9 +89,10 @@ export function forward(variables: tf.Variable[], x: tf.Tensor2D): tf.Tensor2D {
   return h;
 }
 
-function lossOf(task: MlpData['task'], classes: number, output: tf.Tensor2D, y: tf.Tensor): tf.Scalar {
-  if (task === 'classification') return tf.losses.softmaxCrossEntropy(tf.oneHot(y as tf.Tensor1D, classes), output) as tf.Scalar;
-  return tf.losses.meanSquaredError(y.reshape([-1, 1]), output) as tf.Scalar;
+/** Loss of a batch; `y` is one-hot (classification) or standardised targets. */
+function lossOf(task: MlpData['task'], output: tf.Tensor2D, y: tf.Tensor): tf.Scalar {
+  if (task === 'classification') return tf.losses.softmaxCrossEntropy(y, output) as tf.Scalar;
+  return tf.losses.meanSquaredError(y, output) as tf.Scalar;
 }
 
 /** Predicts in chunks: class probabilities (rows × classes) or standardised values (rows). */
@@ -140,9 +141,14 @@ export async function trainMlp(
   const order = Int32Array.from({ length: rows }, (_, i) => i);
   const random = seededRandom(options.seed ^ 0x5a17);
   const xBuffer = new Float32Array(options.batchSize * data.width);
-  const yBuffer = data.task === 'classification' ? new Int32Array(options.batchSize) : new Float32Array(options.batchSize);
+  // Labels go in one-hot from JS: one op less per batch than tf.oneHot (training speed is per-op overhead here).
+  const yWidth = data.task === 'classification' ? data.classes : 1;
+  const yBuffer = new Float32Array(options.batchSize * yWidth);
   const validationX = tf.tensor2d(data.validationX, [data.validationY.length, data.width]);
-  const validationY = data.task === 'classification' ? tf.tensor1d(data.validationY as Int32Array, 'int32') : tf.tensor1d(data.validationY as Float32Array);
+  const validationY =
+    data.task === 'classification'
+      ? tf.tidy(() => tf.oneHot(tf.tensor1d(data.validationY as Int32Array, 'int32'), data.classes).toFloat())
+      : tf.tensor2d(data.validationY as Float32Array, [data.validationY.length, 1]);
   const history: EpochSummary[] = [];
   let best = { loss: Infinity, epoch: 0, weights: initial };
   let sinceBest = 0;
@@ -162,12 +168,16 @@ export async function trainMlp(
         for (let r = 0; r < n; r++) {
           const row = order[start + r]!;
           xBuffer.set(data.trainX.subarray(row * data.width, (row + 1) * data.width), r * data.width);
-          yBuffer[r] = data.trainY[row]!;
+          if (yWidth === 1) yBuffer[r] = data.trainY[row]!;
+          else {
+            yBuffer.fill(0, r * yWidth, (r + 1) * yWidth);
+            yBuffer[r * yWidth + data.trainY[row]!] = 1;
+          }
         }
         const cost = tf.tidy(() => {
           const x = tf.tensor2d(xBuffer.subarray(0, n * data.width), [n, data.width]);
-          const y = data.task === 'classification' ? tf.tensor1d(yBuffer.subarray(0, n) as Int32Array, 'int32') : tf.tensor1d(yBuffer.subarray(0, n) as Float32Array);
-          return optimizer.minimize(() => lossOf(data.task, data.classes, forward(variables, x), y), true, variables)!;
+          const y = tf.tensor2d(yBuffer.subarray(0, n * yWidth), [n, yWidth]);
+          return optimizer.minimize(() => lossOf(data.task, forward(variables, x), y), true, variables)!;
         });
         const batchLoss = cost.dataSync()[0]!;
         cost.dispose();
@@ -190,7 +200,7 @@ export async function trainMlp(
       }
       const [valLoss, valOutputs] = tf.tidy(() => {
         const output = forward(variables, validationX);
-        const loss = lossOf(data.task, data.classes, output, validationY).dataSync()[0]!;
+        const loss = lossOf(data.task, output, validationY).dataSync()[0]!;
         return [loss, (data.task === 'classification' ? tf.softmax(output) : output).dataSync() as Float32Array] as const;
       });
       const valMetric = hooks.validationMetric ? hooks.validationMetric(valOutputs) : null;
