@@ -20,7 +20,7 @@ export async function runBatchPredict(
   const plan = planFeeds({ inputs: request.inputs, outputs: request.outputs, features: request.features }, kinds, request.featuresOverride);
   const needed = plan.mode === 'tensor' ? plan.columns : plan.bindings.map((b) => b.column);
   hooks.onStart?.(description.rows);
-  const session = await openSession(request.modelPath);
+  const session = await openSession(request.modelPath, request.providers);
   // CSV is streamed batch by batch while the next batch is read and scored; Parquet is written at the end.
   const csv = /\.csv$/i.test(request.out) ? new CsvStream(request.out) : null;
   const parts: { name: string; values: Float64Array | string[] }[][] = [];

@@ -12,6 +12,8 @@ export interface PredictRequest {
   format?: 'csv' | 'tsv' | 'parquet' | 'jsonl';
   out: string;
   batchRows: number;
+  /** ONNX Runtime execution providers, best first. */
+  providers: string[];
 }
 
 /** Worker → host. */

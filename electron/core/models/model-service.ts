@@ -13,6 +13,7 @@ import type { Db } from '../store/database.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
 import { isTensorModel, openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
 import { benchSession } from './bench.js';
+import { probeInference } from '../compute/inference-providers.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
 import { startWorker } from '../workers/worker-host.js';
 import type { PredictReply, PredictRequest } from '../infer/predict-protocol.js';
@@ -204,7 +205,7 @@ export class ModelService {
   async session(version: ModelVersion): Promise<ort.InferenceSession> {
     let session = this.sessions.get(version.hash);
     if (!session) {
-      session = openSession(this.pathOf(version));
+      session = this.providers().then((providers) => openSession(this.pathOf(version), providers));
       this.sessions.set(version.hash, session);
       session.catch(() => this.sessions.delete(version.hash));
     }
@@ -214,9 +215,10 @@ export class ModelService {
   /** Benchmarks a version and records the result on it. */
   async bench(ref: string, options: { budgetMs?: number; latencyRuns?: number } = {}): Promise<BenchResult> {
     const version = this.resolve(ref);
-    const session = await openSession(this.pathOf(version));
+    const providers = await this.providers();
+    const session = await openSession(this.pathOf(version), providers);
     try {
-      const result = await benchSession(session, version.inputs, version.featureSpecs, options);
+      const result = await benchSession(session, version.inputs, version.featureSpecs, { ...options, provider: providers[0] });
       this.db.prepare('UPDATE model_versions SET bench_json = ? WHERE id = ?').run(JSON.stringify(result), Number(version.id));
       this.events.emit('models.changed', { model: version.model, version: version.version, change: 'benchmarked' });
       return result;
@@ -279,6 +281,7 @@ export class ModelService {
       format: data.format,
       out,
       batchRows: input.batchRows ?? 16_384,
+      providers: await this.providers(),
     };
     const worker = startWorker('predict');
     let totalRows: number | null = null;
@@ -301,6 +304,12 @@ export class ModelService {
     } finally {
       await worker.terminate();
     }
+  }
+
+  /** ONNX Runtime execution providers for a model loaded now: CUDA first when usable here, else CPU. */
+  private async providers(): Promise<string[]> {
+    const probe = await probeInference();
+    return probe.chosen === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
   }
 
   /** Closes cached sessions. */
