@@ -59,6 +59,8 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await page.screenshot({ path: 'test-results/screenshots/models-training.png', fullPage: true });
   await expect(job.getByText('finished', { exact: true })).toBeVisible({ timeout: 45_000 });
   await expect(job.getByTestId('training-status')).toContainText('accuracy');
+  await expect(job.getByRole('img', { name: 'Loss per epoch' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/models-trained.png', fullPage: true });
 
   await page.getByRole('row', { name: /churn-churned/ }).click();
   await expect(page.getByRole('heading', { name: 'churn-churned', exact: true })).toBeVisible();

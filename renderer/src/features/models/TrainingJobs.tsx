@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import type { TrainingJob } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
+import { LossChart } from './LossChart';
 
 const statusColor = { running: 'blue', finished: 'green', failed: 'red', killed: 'gray' } as const;
 
@@ -81,6 +82,7 @@ export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
                     ? `Cancelled; the run ended KILLED${job.runId ? ` (run ${job.runId.slice(0, 8)})` : ''}`
                     : (job.error ?? 'starting…')}
             </Text>
+            {job.runId && job.status !== 'killed' && job.status !== 'failed' && (p?.epoch ?? 0) >= 2 && <LossChart runId={job.runId} epoch={p?.epoch ?? 0} />}
           </Paper>
         );
       })}
