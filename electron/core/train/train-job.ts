@@ -105,6 +105,7 @@ export async function runTrainJob(
   options: TrainJobOptions,
   hooks: {
     onPhase?: (phase: 'preprocessing' | 'training' | 'evaluating') => void;
+    onPrepared?: (task: 'classification' | 'regression', rows: number) => void;
     onProgress?: (p: MlpProgress) => void;
     onEpoch?: (e: EpochSummary) => void;
     checkCancel?: () => Promise<void>;
@@ -127,6 +128,7 @@ export async function runTrainJob(
   const classification = target.spec.task === 'classification';
   const classes = target.spec.task === 'classification' ? target.spec.classes.length : 1;
   if (classification && classes < 2) throw new LatheError('BAD_INPUT', `Target "${options.target}" has one class only; classification needs at least two`, { column: options.target });
+  hooks.onPrepared?.(target.spec.task, rowCount);
   const split: Split = splitRows(rowCount, options.seed, classification ? (target.y as Int32Array) : undefined);
 
   const steps = fitSteps(columns, features, split.train);

@@ -1,30 +1,41 @@
 /** Starts a training job in the train worker and turns its messages into a promise, hooks and a cancel. */
 import { LatheError, isErrorShape } from '../../../shared/errors.js';
-import type { ColumnValues } from '../infer/scoring.js';
 import { startWorker } from '../workers/worker-host.js';
 import type { EpochSummary, MlpProgress } from './mlp.js';
 import type { TrainJobOptions, TrainJobResult } from './train-job.js';
-import type { TrainReply, TrainRequest } from './train-protocol.js';
+import type { Agreement } from './agreement.js';
+import type { TrainReply, TrainRequest, TrainSource } from './train-protocol.js';
 
 /** How long a cancelled worker may take to stop by itself before it is terminated. */
 export const cancelGraceMs = 5000;
 
-/** A running job. `result` resolves with the job's result, or with `'cancelled'`. */
+/** What a finished job gives back: its result and how ONNX Runtime agreed with TensorFlow.js. */
+export interface TrainOutcome {
+  result: TrainJobResult;
+  agreement: Agreement;
+}
+
+/** A running job. `result` resolves with the outcome, or with `'cancelled'`. */
 export interface TrainHandle {
-  result: Promise<TrainJobResult | 'cancelled'>;
+  result: Promise<TrainOutcome | 'cancelled'>;
   cancel(): void;
 }
 
-/** Runs {@link runTrainJob} in a worker thread. */
+/** Runs {@link runTrainJob} in a worker thread (which also reads the table and checks the ONNX export). */
 export function startTraining(
-  columns: Map<string, ColumnValues>,
+  source: TrainSource,
   options: TrainJobOptions,
-  hooks: { onPhase?: (phase: 'preprocessing' | 'training' | 'evaluating') => void; onProgress?: (p: MlpProgress) => void; onEpoch?: (e: EpochSummary) => void } = {},
+  hooks: {
+    onPhase?: (phase: 'preprocessing' | 'training' | 'evaluating') => void;
+    onPrepared?: (task: 'classification' | 'regression', rows: number) => void;
+    onProgress?: (p: MlpProgress) => void;
+    onEpoch?: (e: EpochSummary) => void;
+  } = {},
 ): TrainHandle {
   const worker = startWorker('train');
   let settled = false;
   let cancelTimer: NodeJS.Timeout | undefined;
-  const result = new Promise<TrainJobResult | 'cancelled'>((resolve, reject) => {
+  const result = new Promise<TrainOutcome | 'cancelled'>((resolve, reject) => {
     const finish = (action: () => void) => {
       if (settled) return;
       settled = true;
@@ -37,6 +48,9 @@ export function startTraining(
         case 'phase':
           hooks.onPhase?.(reply.phase);
           break;
+        case 'prepared':
+          hooks.onPrepared?.(reply.task, reply.rows);
+          break;
         case 'progress':
           hooks.onProgress?.(reply.progress);
           break;
@@ -44,7 +58,7 @@ export function startTraining(
           hooks.onEpoch?.(reply.epoch);
           break;
         case 'done':
-          finish(() => resolve(reply.result));
+          finish(() => resolve({ result: reply.result, agreement: reply.agreement }));
           break;
         case 'cancelled':
           finish(() => resolve('cancelled'));
@@ -57,7 +71,7 @@ export function startTraining(
     worker.on('error', (error) => finish(() => reject(error)));
     worker.on('exit', (code) => finish(() => (cancelTimer ? resolve('cancelled') : reject(new Error(`The train worker stopped unexpectedly (exit code ${code})`)))));
   });
-  worker.postMessage({ type: 'start', columns: [...columns.entries()], options } satisfies TrainRequest);
+  worker.postMessage({ type: 'start', source, options } satisfies TrainRequest);
   return {
     result,
     cancel() {

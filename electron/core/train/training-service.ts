@@ -13,13 +13,12 @@ import type { EventBus } from '../events.js';
 import type { ExperimentService } from '../experiments/experiment-service.js';
 import type { ModelService } from '../models/model-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
-import { describeTable, readColumns } from '../data/read-table.js';
-import type { ColumnValues } from '../infer/scoring.js';
+import { describeTable } from '../data/read-table.js';
 import { latheVersion } from '../version.js';
 import type { DataResolver } from '../models/data-source.js';
-import { agreementTolerance, compareWithOnnxRuntime } from './agreement.js';
+import { agreementTolerance } from './agreement.js';
 import { startTraining, type TrainHandle } from './train-runner.js';
-import { prepareTarget, type TrainJobResult } from './train-job.js';
+import type { TrainJobResult } from './train-job.js';
 
 type ParsedTrainOptions = z.output<typeof TrainOptions>;
 
@@ -137,7 +136,6 @@ export class TrainingService {
       const backend = await chooseTrainingBackend(options.backend).catch((error: Error) => {
         throw new LatheError('BAD_INPUT', error.message, { field: 'backend' });
       });
-      const columns = await readColumns(data.path, [...features, options.target], { format: data.format });
       if (job.cancelRequested) throw new CancelledBeforeStart();
 
       const experimentName = options.experiment ?? 'Default';
@@ -166,11 +164,11 @@ export class TrainingService {
       if (data.hash) tracking.logInputs(run.id, [{ name: data.name, digest: data.hash.slice(0, 16), sourceType: 'lathe-dataset', source: data.label }]);
 
       const metricName = { classification: 'val_accuracy', regression: 'val_rmse' } as const;
-      // Decided here too (cheaply) so that progress and metrics are named before the worker reports.
       const booleanTarget = description.columns.find((c) => c.name === options.target)?.type === 'boolean';
-      const task = prepareTarget(columns.get(options.target)!, options.target, options.task, booleanTarget).spec.task;
+      // Known for sure once the worker has looked at the target ('prepared'); names the validation metric.
+      let task: 'classification' | 'regression' | null = options.task === 'auto' ? null : options.task;
       job.handle = startTraining(
-        columns,
+        { kind: 'file', path: data.path, format: data.format, columns: [...features, options.target] },
         {
           target: options.target,
           task: options.task,
@@ -187,7 +185,8 @@ export class TrainingService {
         },
         {
           onPhase: (phase) => this.progress(job, { phase, backend }),
-          onProgress: (p) => this.progress(job, { phase: 'training', ...p, epochs: options.epochs, backend, valMetricName: metricName[task] }),
+          onPrepared: (prepared) => (task = prepared),
+          onProgress: (p) => this.progress(job, { phase: 'training', ...p, epochs: options.epochs, backend, valMetricName: task ? metricName[task] : null }),
           onEpoch: (e) => {
             const now = Date.now();
             const points = [
@@ -195,18 +194,18 @@ export class TrainingService {
               { key: 'val_loss', value: e.valLoss, step: e.epoch, timestamp: now },
               { key: 'epoch_seconds', value: e.seconds, step: e.epoch, timestamp: now },
             ];
-            if (e.valMetric !== null) points.push({ key: metricName[task], value: e.valMetric, step: e.epoch, timestamp: now });
+            if (e.valMetric !== null && task) points.push({ key: metricName[task], value: e.valMetric, step: e.epoch, timestamp: now });
             tracking.logMetrics(run.id, points);
             this.progress(job, { phase: 'training', epoch: e.epoch, valLoss: e.valLoss, valMetric: e.valMetric });
           },
         },
       );
       if (job.cancelRequested) job.handle.cancel();
-      const outcome = await job.handle.result;
-      if (outcome === 'cancelled') throw new CancelledBeforeStart();
+      const finished = await job.handle.result;
+      if (finished === 'cancelled') throw new CancelledBeforeStart();
+      const { result: outcome, agreement } = finished;
 
       this.progress(job, { phase: 'saving' });
-      const agreement = await compareWithOnnxRuntime(outcome.onnx, columns, outcome.testRows, outcome.testPredictions, outcome.preprocessing.target);
       if (agreement.maxDifference > agreementTolerance) {
         throw new LatheError('INTERNAL', `The exported ONNX graph disagrees with TensorFlow.js on the test split (max difference ${agreement.maxDifference.toExponential(2)} > ${agreementTolerance})`);
       }
@@ -274,5 +273,3 @@ async function logArtifacts(tracking: TrackingService, runId: string, outcome: T
   }
 }
 
-/** Keeps the column type the reader gave. */
-export type { ColumnValues };
