@@ -66,6 +66,8 @@ export const trackingMethods = {
         orderBy: z.array(z.string().max(500)).max(10).optional(),
         maxResults: z.number().int().min(1).max(50_000).optional(),
         pageToken: z.string().max(200).optional(),
+        /** Skip this many matches (random access for a virtualized table); pageToken wins when both are given. */
+        offset: z.number().int().min(0).optional(),
         lifecycle: z.enum(['active', 'deleted', 'all']).optional(),
         /** Also count every match (costs a second pass; the runs table asks once per filter). */
         withTotal: z.boolean().optional(),

@@ -43,6 +43,8 @@ export interface SearchOptions {
   orderBy?: readonly string[];
   maxResults?: number;
   pageToken?: string;
+  /** Skip this many matches; pageToken wins when both are given. */
+  offset?: number;
   lifecycle?: 'active' | 'deleted' | 'all';
   withTotal?: boolean;
 }
@@ -555,7 +557,7 @@ export class TrackingService {
   searchRuns(options: SearchOptions): { runs: RunDetail[]; nextPageToken?: string; total?: number } {
     const where = filterToSql(options.filter);
     const order = orderToSql(options.orderBy);
-    const offset = decodePageToken(options.pageToken);
+    const offset = options.pageToken ? decodePageToken(options.pageToken) : (options.offset ?? 0);
     const limit = options.maxResults ?? 1000;
     const experimentIds = options.experimentIds.map((id) => Number(id));
     const stage = options.lifecycle ?? 'active';

@@ -1,10 +1,10 @@
 /** The sidebar's sections and their pages. Only sections that work are listed; each feature adds one entry here. */
 import { IconFlask, IconBrain } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
-import { ExperimentsPage } from '../features/experiments/ExperimentsPage';
-import { ModelsPage } from '../features/models/ModelsPage';
+import { ExperimentsSection } from '../features/runs/ExperimentsSection';
 import { DatasetsPage } from '../features/datasets/DatasetsPage';
 import { IconDatabase } from '@tabler/icons-react';
+import { ModelsPage } from '../features/models/ModelsPage';
 
 /** One entry of the sidebar, with the page it opens. */
 export interface Section {
@@ -18,7 +18,7 @@ export interface Section {
 }
 
 export const sections: Section[] = [
-  { path: '/experiments', label: 'Experiments', icon: IconFlask, shortcut: 'e', page: ExperimentsPage },
+  { path: '/experiments', label: 'Experiments', icon: IconFlask, shortcut: 'e', page: ExperimentsSection },
   { path: '/datasets', label: 'Datasets', icon: IconDatabase, shortcut: 'd', page: DatasetsPage },
   { path: '/models', label: 'Models', icon: IconBrain, shortcut: 'm', page: ModelsPage },
 ];

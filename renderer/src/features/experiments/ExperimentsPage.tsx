@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Code, Group, Loader, Modal, Paper, Stack, Switch, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Link } from 'react-router';
+import { ActionIcon, Alert, Anchor, Badge, Button, Code, Group, Loader, Modal, Paper, Stack, Switch, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconPencil, IconPlus, IconRestore, IconTrash } from '@tabler/icons-react';
@@ -124,7 +125,9 @@ export function ExperimentsPage() {
                       </form>
                     ) : (
                       <Group gap="xs">
-                        <Text fw={500}>{experiment.name}</Text>
+                        <Anchor component={Link} to={`/experiments/${experiment.id}`} fw={500} aria-label={`Open runs of ${experiment.name}`}>
+                          {experiment.name}
+                        </Anchor>
                         {experiment.lifecycleStage === 'deleted' && <Badge color="gray" variant="light">deleted</Badge>}
                       </Group>
                     )}

@@ -1,0 +1,38 @@
+/** One ECharts instance in a div: created once, updated with setOption, resized with its box, disposed on unmount. */
+import { useEffect, useRef } from 'react';
+import { useComputedColorScheme } from '@mantine/core';
+import * as echarts from 'echarts/core';
+import { LineChart, ParallelChart } from 'echarts/charts';
+import { DataZoomComponent, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, ToolboxComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([LineChart, ParallelChart, DataZoomComponent, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, ToolboxComponent, CanvasRenderer]);
+
+/** The option object ECharts takes. */
+export type ChartOption = echarts.EChartsCoreOption;
+
+/** Draws `option`; `notMerge` replaces rather than merges (series removed stay removed). */
+export function EChart({ option, height = 260, label }: { option: ChartOption; height?: number; label: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const scheme = useComputedColorScheme('light');
+
+  useEffect(() => {
+    if (!box.current) return;
+    const instance = echarts.init(box.current, scheme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(box.current);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, [scheme]);
+
+  useEffect(() => {
+    chart.current?.setOption({ backgroundColor: 'transparent', ...option }, { notMerge: true });
+  }, [option, scheme]);
+
+  return <div ref={box} role="img" aria-label={label} style={{ width: '100%', height }} />;
+}

@@ -1,0 +1,107 @@
+/**
+ * One metric over one or more runs: the core downsamples each series (LTTB) to about the chart's width;
+ * x by step, wall time or time since the run started; smoothing; log scale; zoom with the wheel or the slider.
+ */
+import { useMemo } from 'react';
+import { Paper, Text } from '@mantine/core';
+import { useQueries } from '@tanstack/react-query';
+import type { MetricPoint } from '../../../../shared/contract/index';
+import { useClient } from '../../api/hooks';
+import { EChart, type ChartOption } from './EChart';
+import { smooth } from './format';
+import { useLiveInvalidate } from './live';
+
+/** How the x axis is drawn. */
+export type XAxisMode = 'step' | 'time' | 'relative';
+
+/** Display settings shared by every chart on a page. */
+export interface ChartSettings {
+  xAxis: XAxisMode;
+  smoothing: number;
+  logScale: boolean;
+}
+
+/** A run drawn in a chart. */
+export interface ChartRun {
+  id: string;
+  name: string;
+  startTime: number;
+}
+
+function xOf(point: MetricPoint, mode: XAxisMode, startTime: number): number {
+  if (mode === 'step') return point.step;
+  if (mode === 'time') return point.timestamp;
+  return (point.timestamp - startTime) / 1000;
+}
+
+/** The chart of `metric` for `runs`. */
+export function MetricChart({ metric, runs, settings, height = 240, maxPoints = 1000 }: { metric: string; runs: ChartRun[]; settings: ChartSettings; height?: number; maxPoints?: number }) {
+  const client = useClient();
+  const histories = useQueries({
+    queries: runs.map((run) => ({
+      queryKey: ['runs.metricHistory', run.id, metric, settings.xAxis === 'step' ? 'step' : 'time', maxPoints],
+      queryFn: () => client['runs.metricHistory']({ runId: run.id, key: metric, maxPoints, xAxis: settings.xAxis === 'step' ? 'step' : 'time' }),
+    })),
+  });
+  const runIds = runs.map((r) => r.id);
+  useLiveInvalidate(['runs.metrics'], ['runs.metricHistory'], (p) => (p.runIds ?? []).some((id) => runIds.includes(id)), 1500);
+
+  const option = useMemo<ChartOption>(() => {
+    const series = runs.flatMap((run, index) => {
+      const data = histories[index]?.data;
+      if (!data) return [];
+      const xs = data.points.map((p) => xOf(p, settings.xAxis, run.startTime));
+      const raw = data.points.map((p) => (settings.logScale && p.value !== null && p.value <= 0 ? null : p.value));
+      const smoothed = smooth(raw, settings.smoothing);
+      const line = (values: (number | null)[], faint: boolean) => ({
+        type: 'line',
+        name: run.name,
+        showSymbol: data.points.length < 50,
+        symbolSize: 4,
+        sampling: 'lttb',
+        connectNulls: false,
+        emphasis: { focus: 'series' },
+        lineStyle: { width: faint ? 1 : 1.8, opacity: faint ? 0.25 : 1 },
+        itemStyle: faint ? { opacity: 0.25 } : undefined,
+        silent: faint,
+        tooltip: faint ? { show: false } : undefined,
+        data: values.map((v, i) => [xs[i], v]),
+      });
+      return settings.smoothing > 0 ? [line(raw, true), line(smoothed, false)] : [line(raw, false)];
+    });
+    return {
+      animation: false,
+      color: palette,
+      grid: { left: 56, right: 16, top: runs.length > 1 ? 36 : 16, bottom: 56 },
+      legend: runs.length > 1 ? { type: 'scroll', top: 0, data: runs.map((r) => r.name) } : undefined,
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)).toString() : String(v ?? '')) },
+      xAxis: {
+        type: settings.xAxis === 'time' ? 'time' : 'value',
+        name: settings.xAxis === 'step' ? 'step' : settings.xAxis === 'relative' ? 'seconds' : '',
+        nameLocation: 'middle',
+        nameGap: 24,
+        scale: true,
+      },
+      yAxis: { type: settings.logScale ? 'log' : 'value', scale: true },
+      dataZoom: [{ type: 'inside', filterMode: 'none' }, { type: 'slider', height: 16, bottom: 6, filterMode: 'none' }],
+      series,
+    };
+  }, [histories, runs, settings]);
+
+  const total = histories.reduce((sum, h) => sum + (h.data?.total ?? 0), 0);
+  const downsampled = histories.some((h) => h.data?.downsampled);
+  return (
+    <Paper withBorder p="sm">
+      <Text size="sm" fw={600} mb={4} data-testid={`chart-${metric}`}>
+        {metric}{' '}
+        <Text span size="xs" c="dimmed" fw={400}>
+          {total.toLocaleString()} point{total === 1 ? '' : 's'}{downsampled ? ' · downsampled for display' : ''}
+        </Text>
+      </Text>
+      <EChart option={option} height={height} label={`Chart of ${metric}`} />
+    </Paper>
+  );
+}
+
+/** Distinct colours for up to ten runs, then repeating. */
+export const palette = ['#228be6', '#fa5252', '#40c057', '#fab005', '#7950f2', '#15aabf', '#fd7e14', '#e64980', '#82c91e', '#868e96'];
