@@ -149,7 +149,10 @@ export const KeyDiff = z.object({
   removed: z.number().int(),
   changed: z.number().int(),
   unchanged: z.number().int(),
+  /** The columns compared to tell changed rows (present in both with the same type). */
   columns: z.array(z.string()),
+  /** Columns in both versions but retyped, so not compared value by value. */
+  skipped: z.array(z.string()),
   samples: z.object({
     added: z.array(z.array(Cell)),
     removed: z.array(z.array(Cell)),

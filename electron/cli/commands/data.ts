@@ -207,6 +207,7 @@ function humanDiff(diff: DatasetDiff): string {
   if (diff.keyDiff) {
     const k = diff.keyDiff;
     lines.push('', `by key "${k.key}": ${k.added} added, ${k.removed} removed, ${k.changed} changed, ${k.unchanged} unchanged`);
+    if (k.skipped.length > 0) lines.push(`  (not compared, type changed: ${k.skipped.join(', ')})`);
     for (const change of k.samples.changed) {
       const fields = k.columns.flatMap((name, i) => (String(change.before[i]) !== String(change.after[i]) ? [`${name}: ${cellText(change.before[i])} → ${cellText(change.after[i])}`] : []));
       lines.push(`  ${k.key}=${cellText(change.key)}  ${fields.join('; ')}`);

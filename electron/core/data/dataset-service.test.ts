@@ -267,7 +267,12 @@ describe('diff', () => {
     expect(key.samples.added[0]![0]).toBe(401);
     expect(key.samples.removed[0]![0]).toBe(1);
     expect(key.changed + key.unchanged).toBe(380);
+    // Changed: income where id % 4 == 0, plan where id % 7 == 0 and the plan was not already "pro" (churned was retyped, so not compared).
+    expect(key.skipped).toEqual(['churned']);
+    expect(key.columns).toEqual(['age', 'income', 'plan', 'signup_date', 'notes']);
     expect(key.changed).toBeGreaterThanOrEqual(95);
+    expect(key.changed).toBeLessThan(150);
+    expect(key.samples.changed[0]).toMatchObject({ key: 21 });
   });
 
   it('refuses a key that is not unique', async () => {

@@ -185,9 +185,11 @@ async function keyDiff(connection: DuckDBConnection, key: string, columnsA: Data
     }
     if (Number(row.missing) > 0) throw new LatheError('BAD_INPUT', `key column "${key}" has ${Number(row.missing)} missing value(s) in ${label}`, { column: key });
   }
-  const inB = new Set(columnsB.map((c) => c.name));
-  const common = columnsA.map((c) => c.name).filter((n) => n !== key && inB.has(n));
-  // Compare as text so a column retyped between versions still compares by its written value.
+  const typeInB = new Map(columnsB.map((c) => [c.name, c.type]));
+  const shared = columnsA.filter((c) => c.name !== key && typeInB.has(c.name));
+  // A retyped column (say true/false became 1/0) would make every row "changed"; it is reported, not compared.
+  const common = shared.filter((c) => typeInB.get(c.name) === c.type).map((c) => c.name);
+  const skipped = shared.filter((c) => typeInB.get(c.name) !== c.type).map((c) => c.name);
   const differs = common.length > 0 ? common.map((c) => `CAST(a.${sqlIdentifier(c)} AS VARCHAR) IS DISTINCT FROM CAST(b.${sqlIdentifier(c)} AS VARCHAR)`).join(' OR ') : 'false';
   const joinKey = `CAST(a.${k} AS VARCHAR) = CAST(b.${k} AS VARCHAR)`;
   const counts = (
@@ -213,6 +215,7 @@ async function keyDiff(connection: DuckDBConnection, key: string, columnsA: Data
     changed: Number(counts.changed),
     unchanged: Number(counts.unchanged),
     columns: common,
+    skipped,
     samples: { added, removed, changed },
   };
 }

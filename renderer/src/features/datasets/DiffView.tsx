@@ -8,10 +8,10 @@ import { binLabels, Chart, formatNumber } from './Chart';
 
 /** PSI bands as commonly read (and as Evidently reports them): < 0.1 stable, 0.1–0.25 moderate, > 0.25 major shift. */
 function psiColor(psi: number): string {
-  return psi < 0.1 ? 'green' : psi < 0.25 ? 'yellow' : 'red';
+  return psi < 0.1 ? 'green' : psi < 0.25 ? 'orange' : 'red';
 }
 function jsColor(js: number): string {
-  return js < 0.1 ? 'green' : js < 0.2 ? 'yellow' : 'red';
+  return js < 0.1 ? 'green' : js < 0.2 ? 'orange' : 'red';
 }
 
 const colorA = '#748ffc';
@@ -58,11 +58,20 @@ function DistributionChart({ column, labelA, labelB }: { column: ColumnDiff; lab
 
 function ChangeBadge({ column }: { column: ColumnDiff }) {
   if (column.change === 'same') return <Text size="xs" c="dimmed">same type</Text>;
-  const color = column.change === 'added' ? 'green' : column.change === 'removed' ? 'red' : 'yellow';
+  const color = column.change === 'added' ? 'green' : column.change === 'removed' ? 'red' : 'orange';
   return (
-    <Badge size="sm" variant="light" color={color}>
+    <Text size="xs" fw={600} c={`${color}.7`} style={{ whiteSpace: 'nowrap' }}>
       {column.change === 'retyped' ? `${column.typeA} → ${column.typeB}` : column.change}
-    </Badge>
+    </Text>
+  );
+}
+
+/** A distance with the color of its band. */
+function Distance({ value, color }: { value: number; color: string }) {
+  return (
+    <Text span size="sm" fw={600} c={`${color}.7`} className="mono">
+      {value.toFixed(3)}
+    </Text>
   );
 }
 
@@ -104,6 +113,10 @@ function KeyDiffView({ diff }: { diff: DatasetDiff }) {
           <Text size="sm"><Badge color="yellow" variant="light">{formatNumber(key.changed)}</Badge> changed</Text>
           <Text size="sm"><Badge color="gray" variant="light">{formatNumber(key.unchanged)}</Badge> unchanged</Text>
         </Group>
+        <Text size="xs" c="dimmed">
+          Compared {key.columns.length} column{key.columns.length === 1 ? '' : 's'}
+          {key.skipped.length > 0 ? `; not compared because their type changed: ${key.skipped.join(', ')}` : ''}.
+        </Text>
         <SampleRows title="Added (sample)" columns={diff.b.columns.map((c) => c.name)} rows={key.samples.added} />
         <SampleRows title="Removed (sample)" columns={diff.a.columns.map((c) => c.name)} rows={key.samples.removed} />
         {key.samples.changed.length > 0 && (
@@ -223,9 +236,9 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
                     <Table.Td ta="right" className="mono">{c.deltas.unique !== undefined ? formatNumber(c.deltas.unique) : ''}</Table.Td>
                     <Table.Td ta="right" className="mono">{c.deltas.mean !== undefined ? formatNumber(c.deltas.mean) : ''}</Table.Td>
                     <Table.Td ta="right" className="mono">{c.deltas.median !== undefined ? formatNumber(c.deltas.median) : ''}</Table.Td>
-                    <Table.Td ta="right">{c.psi !== null && <Badge variant="light" color={psiColor(c.psi)}>{c.psi.toFixed(3)}</Badge>}</Table.Td>
+                    <Table.Td ta="right">{c.psi !== null && <Distance value={c.psi} color={psiColor(c.psi)} />}</Table.Td>
                     <Table.Td ta="right" className="mono">{c.wasserstein !== null ? formatNumber(c.wasserstein) : ''}</Table.Td>
-                    <Table.Td ta="right">{c.jensenShannon !== null && <Badge variant="light" color={jsColor(c.jensenShannon)}>{c.jensenShannon.toFixed(3)}</Badge>}</Table.Td>
+                    <Table.Td ta="right">{c.jensenShannon !== null && <Distance value={c.jensenShannon} color={jsColor(c.jensenShannon)} />}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
