@@ -19,7 +19,12 @@ export function modelHandlers(core: Core): HandlersFor<keyof typeof modelMethods
       return { rows: result.rows, out: result.out, columns: result.columns, seconds: result.seconds };
     },
     'models.backends': async () => probeTrainingBackends(),
-    'models.train': (input) => ({ jobId: core.training.start(input).jobId }),
+    // Answers once the data and options are checked and the run exists, so the form shows bad input itself.
+    'models.train': async (input) => {
+      const { jobId, started } = core.training.start(input);
+      await started;
+      return { jobId };
+    },
     'models.trainingJobs': () => core.training.list(),
     'models.cancelTraining': (input) => ({ cancelled: core.training.cancel(input.jobId) }),
   };

@@ -81,5 +81,12 @@ describe('TrainingService (train worker, tracked run, model version)', () => {
   it('names a missing target column', async () => {
     await addDataset(100);
     await expect(core.training.train({ data: 'customers', target: 'churned' })).rejects.toThrow(/Target column "churned" is not in customers@1/);
+    // The RPC answers only once the job has started, so the form shows this error itself.
+    const { started, done } = core.training.start({ data: 'customers', target: 'target', features: ['x1', 'ghost'] });
+    await expect(started).rejects.toThrow(/Not in customers@1: ghost/);
+    await expect(done).rejects.toThrow();
+    const ok = core.training.start({ data: 'customers', target: 'target', epochs: 1 });
+    await expect(ok.started).resolves.toBeUndefined();
+    await ok.done;
   });
 });

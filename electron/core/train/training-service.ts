@@ -27,6 +27,8 @@ interface Job {
   handle?: TrainHandle;
   cancelRequested: boolean;
   done: Promise<TrainResult>;
+  /** Settles once the data and options are checked and the run exists (or with the first error). */
+  onDidStart: (error?: unknown) => void;
 }
 
 /** Runs and tracks training jobs. */
@@ -44,7 +46,7 @@ export class TrainingService {
   ) {}
 
   /** Starts a job and returns its id at once; progress and the end arrive as events (and to `onProgress`). */
-  start(input: z.input<typeof TrainOptions>, onProgress?: (p: TrainingProgress) => void): { jobId: string; done: Promise<TrainResult> } {
+  start(input: z.input<typeof TrainOptions>, onProgress?: (p: TrainingProgress) => void): { jobId: string; done: Promise<TrainResult>; started: Promise<void> } {
     const options = TrainOptions.parse(input);
     const jobId = randomUUID();
     const record: TrainingJob = {
@@ -58,12 +60,17 @@ export class TrainingService {
       error: null,
       startedAt: Date.now(),
     };
-    const job: Job = { record, cancelRequested: false, done: Promise.resolve() as unknown as Promise<TrainResult> };
+    let onDidStart: (error?: unknown) => void = () => undefined;
+    const started = new Promise<void>((resolve, reject) => {
+      onDidStart = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    started.catch(() => undefined);
+    const job: Job = { record, cancelRequested: false, done: Promise.resolve() as unknown as Promise<TrainResult>, onDidStart };
     this.jobs.set(jobId, job);
     const stop = onProgress ? this.onProgress(jobId, onProgress) : () => undefined;
     job.done = this.run(job, options).finally(stop);
     job.done.catch(() => undefined);
-    return { jobId, done: job.done };
+    return { jobId, done: job.done, started };
   }
 
   /** Trains and waits for the end (the CLI's `lathe train`). */
@@ -148,6 +155,7 @@ export class TrainingService {
       });
       runId = run.id;
       job.record.runId = run.id;
+      job.onDidStart();
       tracking.logParams(run.id, {
         data: data.label,
         target: options.target,
@@ -236,6 +244,7 @@ export class TrainingService {
       return result;
     } catch (error) {
       const cancelled = error instanceof CancelledBeforeStart;
+      job.onDidStart(cancelled ? new LatheError('CONFLICT', 'Training was cancelled before it started') : error);
       if (runId) {
         try {
           if (!cancelled) tracking.setTags(runId, { 'lathe.error': toErrorShape(error).message.slice(0, 5000) });
