@@ -101,3 +101,13 @@ test('compare two versions added from the CLI, with a key column', async ({ page
   await expect(page.getByRole('img', { name: /Distribution of income/ })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/datasets-diff.png', fullPage: true });
 });
+
+test('try the bundled sample from the empty page', async ({ page, lathe }) => {
+  await page.goto(lathe.url);
+  await page.getByRole('link', { name: 'Datasets' }).click();
+  await page.getByRole('button', { name: 'Try the sample' }).click();
+  await expect(page.getByRole('heading', { name: 'customers-sample' })).toBeVisible();
+  await expect(page.getByRole('listbox', { name: 'Versions' }).getByRole('option')).toHaveCount(2);
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(page.getByTestId('diff-summary')).toContainText('400 → 410 (+10)');
+});

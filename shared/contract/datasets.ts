@@ -199,6 +199,8 @@ export const datasetMethods = {
       .strict(),
     output: AddDatasetResult,
   },
+  /** Adds the bundled sample dataset (two versions of "customers-sample") to try profiles and diffs. */
+  'datasets.addSample': { input: z.object({}).strict(), output: z.array(AddDatasetResult) },
   'datasets.setColumnType': {
     input: z.object({ ref: DatasetRef, column: z.string().min(1), type: ColumnType.nullable() }).strict(),
     output: z.object({ version: DatasetVersion, profile: DatasetProfile }),

@@ -88,6 +88,15 @@ describe('adding datasets', () => {
     ]);
   });
 
+  it('adds the bundled sample as two versions, once', async () => {
+    const added = await core.datasets.addSample();
+    expect(added.map((r) => [r.name, r.version, r.deduplicated])).toEqual([
+      ['customers-sample', 1, false],
+      ['customers-sample', 2, false],
+    ]);
+    expect((await core.datasets.addSample()).every((r) => r.deduplicated)).toBe(true);
+  });
+
   it('skips hashing an unchanged file (stat cache) and hashes again when it changes', async () => {
     const path = file('cache.csv', 'a,b\n1,2\n');
     await core.datasets.add({ path, name: 'cache' });

@@ -29,6 +29,7 @@ import type { IngestRequest, IngestResponse } from './ingest-protocol.js';
 import { inferSchema, profileTable, readerCells } from './profile.js';
 import { queryTable, rememberReadOptions } from './read-table.js';
 import { runSandboxedQuery } from './sql-box.js';
+import { sampleFiles, samplesFolder } from './samples.js';
 
 /** What {@link DatasetService.resolve} returns: everything a reader needs to open a version. */
 export interface ResolvedDataset {
@@ -243,6 +244,14 @@ export class DatasetService {
     } finally {
       if (createdObject && !this.isReferenced(hash)) this.objects.remove(hash);
     }
+  }
+
+  /** Adds the bundled sample as two versions of "customers-sample" (the same bytes again add nothing). */
+  async addSample(): Promise<AddDatasetResult[]> {
+    const folder = samplesFolder();
+    const results: AddDatasetResult[] = [];
+    for (const sample of sampleFiles) results.push(await this.add({ path: join(folder, sample.file), name: 'customers-sample', message: sample.message }));
+    return results;
   }
 
   /** Every dataset with its latest version, most recently changed first. */

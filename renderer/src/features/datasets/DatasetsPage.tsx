@@ -7,10 +7,11 @@ import { Alert, Badge, Button, Code, Group, Loader, Paper, ScrollArea, Stack, Ta
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconChartBar, IconDatabase, IconGitCompare, IconPlus, IconSql, IconTable } from '@tabler/icons-react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { AddDatasetResult, DatasetVersion } from '../../../../shared/contract/index';
 import { useClient, useInvalidateOn } from '../../api/hooks';
+import { ClientError } from '../../api/client-error';
 import { AddDatasetModal } from './AddDatasetModal';
 import { formatNumber } from './Chart';
 import { DiffView } from './DiffView';
@@ -47,6 +48,11 @@ function DatasetList() {
   useHotkeys([['n', () => addModal.open()]]);
   const onAdded = useAddedNotice();
   const webShell = typeof window !== 'undefined' && window.lathe === undefined;
+  const sample = useMutation({
+    mutationFn: () => client['datasets.addSample']({}),
+    onSuccess: (results) => onAdded(results[results.length - 1]!),
+    onError: (error) => notifications.show({ title: 'Could not add the sample', message: ClientError.from(error).message, color: 'red' }),
+  });
 
   return (
     <Stack
@@ -77,9 +83,13 @@ function DatasetList() {
             <IconDatabase size={36} stroke={1.3} />
             <Title order={4}>No datasets yet</Title>
             <Text c="dimmed" size="sm" maw={560}>
-              Add a CSV, TSV, Parquet or JSON Lines file{webShell ? ' (or drop it on this page)' : ''}. From a terminal: <Code>lathe data add FILE --name NAME</Code>. To try it, Lathe ships samples in <Code>resources/samples/</Code>.
+              Add a CSV, TSV, Parquet or JSON Lines file{webShell ? ' (or drop it on this page)' : ''}. From a terminal: <Code>lathe data add FILE --name NAME</Code>. Or try
+              the sample: two versions of a small customer table, ready to profile and compare.
             </Text>
-            <Button mt="sm" leftSection={<IconPlus size={16} />} onClick={addModal.open}>Add dataset</Button>
+            <Group mt="sm">
+              <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>Add dataset</Button>
+              <Button variant="default" loading={sample.isPending} onClick={() => sample.mutate()}>Try the sample</Button>
+            </Group>
           </Stack>
         </Paper>
       )}
