@@ -243,6 +243,14 @@ describe('bad input leaves nothing behind and names the file, line and column', 
     truncateSync(path, Math.floor(statSync(path).size / 2));
     await expectRejected(path, /truncated Parquet file/);
   });
+  it('a Parquet file corrupted inside (magic bytes and footer intact): DuckDB fails, the stored copy is removed', async () => {
+    const path = join(dir, 'corrupt.parquet');
+    await writeTable(path, [{ name: 'x', values: new Float64Array(Array.from({ length: 5000 }, (_, i) => i * 1.5)) }]);
+    const bytes = readFileSync(path);
+    bytes.fill(0xab, 8, Math.floor(bytes.length / 2));
+    writeFileSync(path, bytes);
+    await expectRejected(path, /the Parquet file is damaged or cannot be read/);
+  });
   it('a broken JSON Lines record', async () => {
     await expectRejected(file('broken.jsonl', '{"a": 1}\n{"a": 2,,}\n'), /line 2, column 9 is not valid JSON/, { line: 2, column: 9 });
   });

@@ -376,6 +376,16 @@ export class DatasetService {
   }
 
   private async profilePath(path: string, format: DatasetFormat, label: string, overrides: Map<string, ColumnType>): Promise<Profiled> {
+    try {
+      return await this.profileWithDuckDb(path, format, label, overrides);
+    } catch (error) {
+      if (format !== 'parquet' || !(error instanceof LatheError)) throw error;
+      const reason = error.message.startsWith(`${label}: `) ? error.message.slice(label.length + 2) : error.message;
+      throw new LatheError('BAD_INPUT', `${label}: the Parquet file is damaged or cannot be read (${reason})`, error.details);
+    }
+  }
+
+  private async profileWithDuckDb(path: string, format: DatasetFormat, label: string, overrides: Map<string, ColumnType>): Promise<Profiled> {
     return queryTable(
       path,
       format,

@@ -140,7 +140,7 @@ export function readError(label: string, error: unknown): LatheError {
   const raw = error instanceof Error ? error.message : String(error);
   const line = /Line:\s*(\d+)/.exec(raw)?.[1];
   const first = raw.split('\n').map((l) => l.trim()).find((l) => l && !/^(Invalid Input Error|Conversion Error|IO Error): ?$/.test(l)) ?? raw;
-  const reason = first.replace(/^(Invalid Input Error|Conversion Error|IO Error|Binder Error|Parser Error): /, '').replace(/ on Line: \d+$/, '');
+  const reason = first.replace(/^(Invalid Input Error|Invalid Error|Conversion Error|IO Error|Binder Error|Parser Error|Serialization Error): /, '').replace(/ on Line: \d+$/, '');
   const detailLine = raw.split('\n').map((l) => l.trim()).find((l, i) => i > 0 && l && !l.startsWith('Original Line') && !l.startsWith('Possible') && !l.includes('='));
   const message = `${label}${line ? `, line ${line}` : ''}: ${detailLine && /^CSV Error/.test(reason) ? detailLine : reason}`;
   return new LatheError('BAD_INPUT', message, { file: label, ...(line ? { line: Number(line) } : {}) });
