@@ -106,7 +106,8 @@ export function buildFeeds(plan: FeedPlan, columns: Map<string, ColumnValues>, r
     const data = plan.elementType === 'float64' ? new Float64Array(rows * width) : new Float32Array(rows * width);
     plan.columns.forEach((name, j) => {
       const values = columns.get(name)!;
-      for (let i = 0; i < rows; i++) data[i * width + j] = toNumber(values[i]);
+      if (values instanceof Float64Array) for (let i = 0; i < rows; i++) data[i * width + j] = values[i]!;
+      else for (let i = 0; i < rows; i++) data[i * width + j] = toNumber(values[i]);
     });
     return { [plan.input.name]: new ort.Tensor(plan.elementType, data, [rows, width]) };
   }
@@ -137,6 +138,7 @@ function typedFor(type: string, values: ColumnValues, rows: number): Float32Arra
       return out;
     }
     case 'float64': {
+      if (values instanceof Float64Array) return values.slice(0, rows);
       const out = new Float64Array(rows);
       for (let i = 0; i < rows; i++) out[i] = toNumber(values[i]);
       return out;
@@ -157,6 +159,8 @@ function typedFor(type: string, values: ColumnValues, rows: number): Float32Arra
       return out;
     }
     default: {
+      // Typed-array conversion is native and keeps NaN (missing) as NaN.
+      if (values instanceof Float64Array) return new Float32Array(values.subarray(0, rows));
       const out = new Float32Array(rows);
       for (let i = 0; i < rows; i++) out[i] = toNumber(values[i]);
       return out;
