@@ -299,6 +299,31 @@ describe('diff', () => {
 });
 
 describe('rows, SQL box and export', () => {
+  it('reads large text versions through a Parquet copy, with the same answers', async () => {
+    await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'customers' });
+    await core.datasets.add({ path: join(samples, 'customers-v2.csv'), name: 'customers' });
+    const direct = {
+      rows: await core.datasets.rows('customers@1', 100, 50),
+      sql: await core.datasets.sql('customers@2', 'SELECT plan, avg(income) AS mean FROM data GROUP BY plan ORDER BY plan', 10),
+      diff: await core.datasets.diff('customers@1', 'customers@2', 'customer_id'),
+    };
+    const copy = core.datasets.columnar.pathFor(core.datasets.resolve('customers@1').hash);
+    expect(existsSync(copy)).toBe(false);
+    core.datasets.columnar.thresholdBytes = 0;
+    const cached = {
+      rows: await core.datasets.rows('customers@1', 100, 50),
+      sql: await core.datasets.sql('customers@2', 'SELECT plan, avg(income) AS mean FROM data GROUP BY plan ORDER BY plan', 10),
+      diff: await core.datasets.diff('customers@1', 'customers@2', 'customer_id'),
+    };
+    expect(existsSync(copy)).toBe(true);
+    expect(cached.rows.rows).toEqual(direct.rows.rows);
+    expect(cached.rows.columns).toEqual(direct.rows.columns);
+    expect(cached.sql.rows).toEqual(direct.sql.rows);
+    expect(cached.diff).toEqual(direct.diff);
+    // The SQL box may read the copy, and still nothing else.
+    await expect(core.datasets.sql('customers@1', `SELECT * FROM read_csv('${join(samples, 'customers-v2.csv')}')`, 10)).rejects.toThrow(/SQL error/);
+  });
+
   it('pages rows in file order', async () => {
     await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'customers' });
     const page = await core.datasets.rows('customers', 10, 5);

@@ -24,11 +24,12 @@ import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import { startWorker } from '../workers/worker-host.js';
 import { diffVersions } from './diff.js';
-import { formatFromName, sourceSql, sqlString, withConnection, type ReadOptions } from './engine.js';
+import { formatFromName, readError, sourceSql, sqlString, withConnection, type ReadOptions } from './engine.js';
 import type { IngestRequest, IngestResponse } from './ingest-protocol.js';
 import { inferSchema, profileTable, readerCells } from './profile.js';
 import { queryTable, rememberReadOptions } from './read-table.js';
 import { runSandboxedQuery } from './sql-box.js';
+import { ColumnarCache, type TableSource } from './columnar-cache.js';
 import { sampleFiles, samplesFolder } from './samples.js';
 
 /** What {@link DatasetService.resolve} returns: everything a reader needs to open a version. */
@@ -130,6 +131,15 @@ export class DatasetService {
     // Same file system as the object store, so a finished copy is renamed into place, never copied twice.
     this.tempDir = join(home, 'objects', 'tmp');
     mkdirSync(this.tempDir, { recursive: true });
+    this.columnar = new ColumnarCache(join(home, 'cache', 'columnar'));
+  }
+
+  /** Parquet copies of large text versions for rows, SQL and diffs. */
+  readonly columnar: ColumnarCache;
+
+  /** How rows, SQL and diffs read a version. */
+  private async tableSource(row: VersionRow): Promise<TableSource> {
+    return this.columnar.source(this.objects.pathOf(row.hash), row.hash, row.size, JSON.parse(row.read_options_json) as ReadOptions);
   }
 
   /** Adds a file as the next version of `name` (or names the existing version holding the same bytes). */
@@ -309,28 +319,29 @@ export class DatasetService {
 
   /** A page of rows of a version, in file order. */
   async rows(ref: string, offset: number, limit: number): Promise<QueryResult> {
-    const resolved = this.resolve(ref);
+    const row = this.rowOf(ref);
+    const label = `${row.name}@${row.version}`;
     const started = performance.now();
-    return queryTable(
-      resolved.path,
-      resolved.format,
-      async (connection, source) => {
-        const reader = await connection.runAndReadAll(`SELECT * FROM ${source} LIMIT ${limit} OFFSET ${offset}`);
+    try {
+      const source = await this.tableSource(row);
+      return await withConnection(async (connection) => {
+        const reader = await connection.runAndReadAll(`SELECT * FROM ${source.sql} LIMIT ${limit} OFFSET ${offset}`);
         return {
           columns: reader.columnNames().map((name, i) => ({ name, type: reader.columnTypes()[i]!.toString() })),
           rows: readerCells(reader),
-          truncated: offset + limit < resolved.rows,
+          truncated: offset + limit < row.row_count,
           elapsedMs: Math.round(performance.now() - started),
         };
-      },
-      `${resolved.name}@${resolved.version}`,
-    );
+      });
+    } catch (error) {
+      throw readError(label, error);
+    }
   }
 
   /** Runs one read-only SELECT over a version, exposed as the table `data`. */
   async sql(ref: string, sql: string, limit: number): Promise<QueryResult> {
-    const resolved = this.resolve(ref);
-    return runSandboxedQuery(resolved.path, sourceSql(resolved.path, resolved.readOptions), sql, limit);
+    const source = await this.tableSource(this.rowOf(ref));
+    return runSandboxedQuery(source.path, source.sql, sql, limit);
   }
 
   /** Compares two versions (any datasets); with `key`, also row by row. */
@@ -338,8 +349,8 @@ export class DatasetService {
     const a = this.rowOf(refA);
     const b = this.rowOf(refB);
     return diffVersions(
-      { version: toVersion(a), profile: JSON.parse(a.profile_json) as DatasetProfile, path: this.objects.pathOf(a.hash), readOptions: JSON.parse(a.read_options_json) as ReadOptions },
-      { version: toVersion(b), profile: JSON.parse(b.profile_json) as DatasetProfile, path: this.objects.pathOf(b.hash), readOptions: JSON.parse(b.read_options_json) as ReadOptions },
+      { version: toVersion(a), profile: JSON.parse(a.profile_json) as DatasetProfile, source: (await this.tableSource(a)).sql },
+      { version: toVersion(b), profile: JSON.parse(b.profile_json) as DatasetProfile, source: (await this.tableSource(b)).sql },
       key,
     );
   }

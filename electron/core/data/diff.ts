@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell, ColumnDiff, ColumnProfile, ColumnType, DatasetColumn, DatasetDiff, DatasetProfile, DatasetVersion, KeyDiff } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
-import { baseTypeOf, readError, sourceSql, sqlIdentifier, withConnection, type ReadOptions } from './engine.js';
+import { baseTypeOf, readError, sqlIdentifier, withConnection } from './engine.js';
 import { binEdges, columnExpression, histogram, readerCells } from './profile.js';
 import { jensenShannonDistance, populationStabilityIndex } from './stats.js';
 
@@ -14,8 +14,8 @@ import { jensenShannonDistance, populationStabilityIndex } from './stats.js';
 export interface DiffSide {
   version: DatasetVersion;
   profile: DatasetProfile;
-  path: string;
-  readOptions: ReadOptions;
+  /** The table expression that reads the version. */
+  source: string;
 }
 
 /** Rows shown for each of added, removed and changed. */
@@ -41,8 +41,8 @@ export async function diffVersions(a: DiffSide, b: DiffSide, key?: string): Prom
   const names = [...a.version.columns.map((c) => c.name), ...b.version.columns.map((c) => c.name).filter((n) => !columnsA.has(n))];
   try {
     return await withConnection(async (connection) => {
-      await connection.run(`CREATE TEMP TABLE a AS SELECT * FROM ${sourceSql(a.path, a.readOptions)}`);
-      await connection.run(`CREATE TEMP TABLE b AS SELECT * FROM ${sourceSql(b.path, b.readOptions)}`);
+      await connection.run(`CREATE TEMP TABLE a AS SELECT * FROM ${a.source}`);
+      await connection.run(`CREATE TEMP TABLE b AS SELECT * FROM ${b.source}`);
       const baseA = await baseTypes(connection, 'a');
       const baseB = await baseTypes(connection, 'b');
       const columns: ColumnDiff[] = [];

@@ -56,6 +56,44 @@ function DistributionChart({ column, labelA, labelB }: { column: ColumnDiff; lab
   return <Chart option={option} height={160} label={`Distribution of ${column.name}: ${labelA} against ${labelB}`} />;
 }
 
+/** The two versions' statistics of one column, side by side. */
+function SideBySide({ column, labelA, labelB }: { column: ColumnDiff; labelA: string; labelB: string }) {
+  const a = column.a;
+  const b = column.b;
+  if (!a || !b) return null;
+  const stat = (value: Cell | number | undefined | null) => (value === null || value === undefined ? '—' : typeof value === 'number' ? formatNumber(value) : String(value));
+  const rows: [string, string, string][] = [
+    ['rows with a value', stat(a.count), stat(b.count)],
+    ['missing', stat(a.missing), stat(b.missing)],
+    ['unique', `${a.uniqueExact ? '' : '≈'}${stat(a.unique)}`, `${b.uniqueExact ? '' : '≈'}${stat(b.unique)}`],
+  ];
+  if (a.mean !== null || b.mean !== null) rows.push(['mean', stat(a.mean), stat(b.mean)]);
+  if (a.std !== null || b.std !== null) rows.push(['std', stat(a.std), stat(b.std)]);
+  if (a.quantiles || b.quantiles) rows.push(['median', stat(a.quantiles?.[3]), stat(b.quantiles?.[3])]);
+  if (a.min !== null || b.min !== null) rows.push(['min … max', `${stat(a.min)} … ${stat(a.max)}`, `${stat(b.min)} … ${stat(b.max)}`]);
+  if (a.top && b.top) rows.push(['most frequent', a.top[0]?.value ?? '—', b.top[0]?.value ?? '—']);
+  return (
+    <Table fz="xs" verticalSpacing={2} mt={6} aria-label={`Statistics of ${column.name}: ${labelA} and ${labelB}`}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th />
+          <Table.Th ta="right" c={colorA}>{labelA}</Table.Th>
+          <Table.Th ta="right" c={colorB}>{labelB}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map(([label, x, y]) => (
+          <Table.Tr key={label}>
+            <Table.Td c="dimmed">{label}</Table.Td>
+            <Table.Td ta="right" className="mono">{x}</Table.Td>
+            <Table.Td ta="right" className="mono" fw={x !== y ? 600 : undefined}>{y}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 function ChangeBadge({ column }: { column: ColumnDiff }) {
   if (column.change === 'same') return <Text size="xs" c="dimmed">same type</Text>;
   const color = column.change === 'added' ? 'green' : column.change === 'removed' ? 'red' : 'orange';
@@ -246,7 +284,7 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
           </Paper>
           {charted.length > 0 && (
             <>
-              <Title order={4}>Distributions (share of rows), most shifted first</Title>
+              <Title order={4}>Side by side: distributions (share of rows) and statistics, most shifted first</Title>
               <SimpleGrid cols={{ base: 1, md: 2, lg: 3 }}>
                 {charted.map((c) => (
                   <Paper key={c.name} withBorder p="sm">
@@ -256,6 +294,7 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
                       {c.jensenShannon !== null && <Badge size="xs" variant="light" color={jsColor(c.jensenShannon)}>JS {c.jensenShannon.toFixed(3)}</Badge>}
                     </Group>
                     <DistributionChart column={c} labelA={labelA} labelB={labelB} />
+                    <SideBySide column={c} labelA={labelA} labelB={labelB} />
                   </Paper>
                 ))}
               </SimpleGrid>
