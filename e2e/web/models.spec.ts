@@ -45,8 +45,9 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await page.getByRole('option', { name: /churn@1/ }).click();
   await dialog.getByRole('textbox', { name: 'Target column' }).click();
   await page.getByRole('option', { name: 'churned' }).click();
-  await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill('25');
-  await dialog.getByRole('textbox', { name: 'Batch size' }).fill('16');
+  // Enough batches (40 epochs × 84) that progress is seen before the end.
+  await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill('40');
+  await dialog.getByRole('textbox', { name: 'Batch size' }).fill('8');
   await dialog.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
   await dialog.getByRole('textbox', { name: 'Experiment' }).fill('churn-ui');
   await page.screenshot({ path: 'test-results/screenshots/models-train-form.png', fullPage: true });
@@ -55,7 +56,7 @@ test('train from the form with live progress, then inspect, predict and benchmar
 
   const job = page.getByTestId('training-job').first();
   // Live progress arrives while the worker trains (and the page keeps answering).
-  await expect(job.getByTestId('training-status')).toContainText(/epoch \d+\/25/, { timeout: 20_000 });
+  await expect(job.getByTestId('training-status')).toContainText(/epoch \d+\/40/, { timeout: 20_000 });
   await page.screenshot({ path: 'test-results/screenshots/models-training.png', fullPage: true });
   await expect(job.getByText('finished', { exact: true })).toBeVisible({ timeout: 45_000 });
   await expect(job.getByTestId('training-status')).toContainText('accuracy');
