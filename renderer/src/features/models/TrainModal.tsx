@@ -103,8 +103,8 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
           />
         </div>
         <SimpleGrid cols={3}>
-          <TextInput label="Hidden layers" description="Sizes, comma separated" value={hidden} onChange={(e) => setHidden(e.currentTarget.value)} />
-          <NumberInput label="Epochs (max)" description="Early stopping may end sooner" value={epochs} onChange={setEpochs} min={1} max={10000} />
+          <TextInput label="Hidden layers" placeholder="64,64" value={hidden} onChange={(e) => setHidden(e.currentTarget.value)} />
+          <NumberInput label="Epochs (max)" value={epochs} onChange={setEpochs} min={1} max={10000} />
           <NumberInput label="Batch size" value={batchSize} onChange={setBatchSize} min={1} max={65536} />
           <NumberInput label="Learning rate" value={learningRate} onChange={setLearningRate} min={0} step={0.0005} decimalScale={6} />
           <NumberInput label="Seed" value={seed} onChange={setSeed} min={0} />
@@ -117,6 +117,9 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
             clearable
           />
         </SimpleGrid>
+        <Text size="xs" c="dimmed">
+          Layer sizes are comma separated. Training stops early when the validation loss has not improved for 5 epochs; the best epoch's weights are kept.
+        </Text>
         <SimpleGrid cols={2}>
           <TextInput label="Experiment" description="Created when it does not exist" value={experiment} onChange={(e) => setExperiment(e.currentTarget.value)} />
           <TextInput label="Model name" description="Default: DATASET-TARGET" value={modelName} onChange={(e) => setModelName(e.currentTarget.value)} />
