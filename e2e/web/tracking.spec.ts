@@ -81,8 +81,12 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   // Sorting by a metric column (server side).
   await filter.fill('');
   await filter.press('Enter');
-  await page.getByRole('button', { name: 'Sort by metrics.accuracy' }).click();
+  // Numbers sort high to low first, then low to high.
+  const sortAccuracy = page.getByRole('button', { name: 'Sort by metrics.accuracy' });
   const firstRow = page.locator('[role=row][data-testid^="run-row-"]').first();
+  await sortAccuracy.click();
+  await expect(firstRow).toHaveAttribute('data-testid', `run-row-${a.id}`);
+  await sortAccuracy.click();
   await expect(firstRow).toHaveAttribute('data-testid', `run-row-${b.id}`);
 
   // Run page: params, charts, artifact previews.
@@ -92,14 +96,16 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await page.getByRole('tab', { name: /Charts/ }).click();
   await expect(page.getByTestId('chart-loss')).toContainText('50 points');
   await expect(page.getByRole('img', { name: 'Chart of loss' }).locator('canvas')).toBeVisible();
-  await page.getByRole('radio', { name: 'Relative time' }).check({ force: true });
-  await page.getByRole('switch', { name: 'Log scale' }).check({ force: true });
+  await page.getByText('Relative time', { exact: true }).click();
+  await expect(page.getByRole('radio', { name: 'Relative time' })).toBeChecked();
+  await page.getByRole('switch', { name: 'Log scale' }).click();
+  await expect(page.getByRole('switch', { name: 'Log scale' })).toBeChecked();
   await page.screenshot({ path: 'test-results/screenshots/run-charts.png', fullPage: true });
   await page.getByRole('tab', { name: 'Artifacts' }).click();
-  await page.getByRole('link', { name: /config\.json/ }).click();
+  await page.getByRole('button', { name: /config\.json/ }).click();
   await expect(page.getByLabel('Preview of config.json')).toContainText('"dropout": 0.2');
-  await page.getByRole('link', { name: /^eval/ }).click();
-  await page.getByRole('link', { name: /predictions\.csv/ }).click();
+  await page.getByRole('button', { name: /^eval/ }).click();
+  await page.getByRole('button', { name: /predictions\.csv/ }).click();
   await expect(page.getByRole('table', { name: 'Preview of eval/predictions.csv' })).toContainText('dog');
   await page.screenshot({ path: 'test-results/screenshots/run-artifacts.png', fullPage: true });
 
@@ -111,7 +117,7 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   const params = page.getByRole('table', { name: 'Params' });
   await expect(params).toContainText('seed');
   await expect(params).not.toContainText('optimizer');
-  await page.getByRole('switch', { name: 'Only params that differ' }).uncheck({ force: true });
+  await page.getByRole('switch', { name: 'Only params that differ' }).click();
   await expect(params).toContainText('optimizer');
   await page.getByRole('textbox', { name: 'Group by param' }).click();
   await page.getByRole('option', { name: 'lr' }).click();
@@ -159,7 +165,8 @@ test('a 100,000-run experiment scrolls to its last run', async ({ page, lathe })
   await page.screenshot({ path: 'test-results/screenshots/runs-100k.png' });
 
   // Sorting 100,000 runs by a metric is answered by the core, not the page.
-  await page.getByRole('button', { name: 'Sort by metrics.acc' }).click();
+  await page.getByRole('button', { name: 'Sort by metrics.acc' }).click(); // high to low
+  await page.getByRole('button', { name: 'Sort by metrics.acc' }).click(); // low to high
   await table.evaluate((el) => (el.scrollTop = 0));
   const firstAcc = page.locator('[role=row][data-testid^="run-row-"]').first().getByRole('cell').nth(5);
   await expect(firstAcc).toHaveText('0', { timeout: 10_000 });

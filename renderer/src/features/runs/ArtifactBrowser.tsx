@@ -26,9 +26,9 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
     <Group align="flex-start" wrap="nowrap" gap="md">
       <Paper withBorder w={300} p={4}>
         <Breadcrumbs separator="/" px="xs" py={4}>
-          <Anchor size="xs" onClick={() => setDirectory('')}>artifacts</Anchor>
+          <Anchor component="button" size="xs" onClick={() => setDirectory('')}>artifacts</Anchor>
           {parts.map((part, i) => (
-            <Anchor key={i} size="xs" onClick={() => setDirectory(parts.slice(0, i + 1).join('/'))}>{part}</Anchor>
+            <Anchor component="button" key={i} size="xs" onClick={() => setDirectory(parts.slice(0, i + 1).join('/'))}>{part}</Anchor>
           ))}
         </Breadcrumbs>
         {entries.isPending && <Loader size="xs" m="xs" />}
@@ -37,6 +37,7 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
             const name = entry.path.split('/').pop()!;
             return (
               <NavLink
+                component="button"
                 key={entry.path}
                 label={name}
                 description={entry.isDir ? undefined : bytesText(entry.size)}

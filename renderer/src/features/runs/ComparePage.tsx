@@ -132,7 +132,21 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
       animation: false,
       color: palette,
       tooltip: {},
-      parallelAxis: dims.map((d, i) => ({ dim: i, name: d.kind === 'metric' ? d.key : `${d.key}`, type: d.numeric ? 'value' : 'category', data: d.numeric ? undefined : d.categories, scale: true, nameTextStyle: { fontWeight: d.kind === 'metric' ? 'bold' : 'normal' } })),
+      parallelAxis: dims.map((d, i) => {
+        // Explicit ranges: each run is its own series, and ECharts' automatic extent misses some of them.
+        const values = runs.map((r) => (d.kind === 'metric' ? r.metrics[d.key]?.value : Number(r.params[d.key]))).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+        const low = Math.min(...values);
+        const high = Math.max(...values);
+        const pad = high > low ? (high - low) * 0.05 : Math.abs(high) * 0.05 || 1;
+        return {
+          dim: i,
+          name: d.key,
+          type: d.numeric ? 'value' : 'category',
+          data: d.numeric ? undefined : d.categories,
+          ...(d.numeric && values.length ? { min: Number((low - pad).toPrecision(6)), max: Number((high + pad).toPrecision(6)) } : {}),
+          nameTextStyle: { fontWeight: d.kind === 'metric' ? 'bold' : 'normal' },
+        };
+      }),
       parallel: { left: 60, right: 80, top: 40, bottom: 30 },
       series: runs.map((r, index) => ({
         type: 'parallel',
@@ -155,7 +169,7 @@ function GroupBands({ runIds, groupBy, metric }: { runIds: string[]; groupBy: st
       const name = `${groupBy}=${group.group ?? '(none)'} (${group.runIds.length} run${group.runIds.length === 1 ? '' : 's'})`;
       const stack = `band-${index}`;
       return [
-        { type: 'line', name, data: group.points.map((p) => [p.step, p.mean]), showSymbol: false, lineStyle: { color, width: 2 }, itemStyle: { color } },
+        { type: 'line', name, data: group.points.map((p) => [p.step, p.mean]), showSymbol: group.points.length < 50, lineStyle: { color, width: 2 }, itemStyle: { color } },
         { type: 'line', data: group.points.map((p) => [p.step, p.mean - p.std]), stack, lineStyle: { opacity: 0 }, showSymbol: false, silent: true, tooltip: { show: false } },
         { type: 'line', data: group.points.map((p) => [p.step, 2 * p.std]), stack, lineStyle: { opacity: 0 }, areaStyle: { color, opacity: 0.18 }, showSymbol: false, silent: true, tooltip: { show: false } },
       ];
@@ -165,7 +179,7 @@ function GroupBands({ runIds, groupBy, metric }: { runIds: string[]; groupBy: st
       legend: { top: 0, type: 'scroll' },
       tooltip: { trigger: 'axis' },
       grid: { left: 56, right: 16, top: 36, bottom: 40 },
-      xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24 },
+      xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
       yAxis: { type: 'value', scale: true },
       dataZoom: [{ type: 'inside' }],
       series,
