@@ -191,12 +191,122 @@ class DelimitedValidator extends TextValidator {
   }
 
   protected scan(bytes: Buffer): void {
+    let i = 0;
+    // The header goes through the careful loop (it collects names); data rows through the fast one.
+    while (this.header === null && i < bytes.length) this.step(bytes[i++]!);
+    if (i < bytes.length) this.scanRows(bytes, i);
+  }
+
+  /**
+   * The hot loop over data rows: the same state machine as {@link step} with its state in locals. Anything
+   * unusual (a record of the wrong width, a blank line, an error) syncs the locals back and defers to the
+   * careful methods, so messages stay identical.
+   */
+  private scanRows(bytes: Buffer, start: number): void {
     const delimiter = this.delimiter;
-    const collecting = this.header === null;
-    for (let i = 0; i < bytes.length; i++) {
+    const expected = this.header!.length;
+    let state = this.state;
+    let fields = this.fields;
+    let recordChars = this.recordChars;
+    let column = this.column;
+    let line = this.line;
+    let records = this.records;
+    // No closures over these locals: captured variables would live in a heap context and lose the point.
+    for (let i = start; i < bytes.length; i++) {
       const b = bytes[i]!;
-      if ((b & 0xc0) !== 0x80) this.column++;
-      if (collecting && this.header === null) this.collectHeaderByte(b);
+      if ((b & 0xc0) !== 0x80) column++;
+      if (state === CsvState.Unquoted || state === CsvState.FieldStart) {
+        if (b === delimiter) {
+          if (fields + 1 >= expected) {
+            this.state = state;
+            this.fields = fields;
+            this.recordChars = recordChars;
+            this.column = column;
+            this.line = line;
+            this.records = records;
+            this.endField();
+          }
+          fields++;
+          state = CsvState.FieldStart;
+          recordChars++;
+        } else if (b === LF) {
+          if (recordChars > 0 && fields + 1 === expected) {
+            records++;
+            fields = 0;
+            recordChars = 0;
+            state = CsvState.FieldStart;
+            line++;
+            column = 0;
+          } else {
+            this.state = state;
+            this.fields = fields;
+            this.recordChars = recordChars;
+            this.column = column;
+            this.line = line;
+            this.records = records;
+            this.endRecord();
+            state = this.state;
+            fields = this.fields;
+            recordChars = this.recordChars;
+            column = this.column;
+            line = this.line;
+            records = this.records;
+          }
+        } else if (b === QUOTE) {
+          if (state === CsvState.Unquoted) {
+            this.state = state;
+            this.fields = fields;
+            this.recordChars = recordChars;
+            this.column = column;
+            this.line = line;
+            this.records = records;
+            this.step(b, true);
+          }
+          state = CsvState.Quoted;
+          this.quoteLine = line;
+          this.quoteColumn = column;
+          recordChars++;
+        } else if (b !== CR && state === CsvState.FieldStart) {
+          state = CsvState.Unquoted;
+          recordChars++;
+        }
+      } else if (state === CsvState.Quoted) {
+        if (b === QUOTE) state = CsvState.QuoteInQuoted;
+        else if (b === LF) {
+          line++;
+          column = 0;
+        }
+      } else {
+        // Just after a quote inside a quoted field: the careful loop decides.
+        this.state = state;
+        this.fields = fields;
+        this.recordChars = recordChars;
+        this.column = column;
+        this.line = line;
+        this.records = records;
+        this.step(b, true);
+        state = this.state;
+        fields = this.fields;
+        recordChars = this.recordChars;
+        column = this.column;
+        line = this.line;
+        records = this.records;
+      }
+    }
+    this.state = state;
+    this.fields = fields;
+    this.recordChars = recordChars;
+    this.column = column;
+    this.line = line;
+    this.records = records;
+  }
+
+  /** One byte through the careful state machine; `counted` when the caller already advanced the column. */
+  private step(b: number, counted = false): void {
+    const delimiter = this.delimiter;
+    {
+      if (!counted && (b & 0xc0) !== 0x80) this.column++;
+      if (this.header === null) this.collectHeaderByte(b);
       switch (this.state) {
         case CsvState.FieldStart:
           if (b === QUOTE) {
