@@ -47,6 +47,12 @@ describe('lathe data', () => {
     expect(humanDiff.stdout).toContain('rows: 400 → 410 (+10)');
     expect(humanDiff.stdout).toMatch(/income\s+same/);
 
+    const retyped = await lathe('data', 'set-type', 'customers@1', 'age', 'categorical');
+    expect(retyped.stdout.trim()).toBe('customers@1: age is categorical (inferred integer)');
+    const undone = await lathe('--json', 'data', 'set-type', 'customers@1', 'age', 'inferred');
+    expect((JSON.parse(undone.stdout) as { version: { columns: { name: string; type: string }[] } }).version.columns[1]).toMatchObject({ name: 'age', type: 'integer' });
+    expect((await lathe('data', 'set-type', 'customers@1', 'age', 'number')).code).toBe(2);
+
     const out = join(home, 'export.csv');
     const exported = await lathe('--json', 'data', 'export', 'customers@1', '--out', out);
     expect(JSON.parse(exported.stdout)).toMatchObject({ format: 'csv', converted: false });

@@ -86,6 +86,20 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     });
 
   data
+    .command('set-type')
+    .description('override the inferred type of a column in a version and profile it again ("inferred" undoes it)')
+    .argument('<ref>', 'version reference')
+    .argument('<column>', 'column name')
+    .argument('<type>', 'integer, float, boolean, categorical, datetime, text or inferred')
+    .action(async (ref: string, column: string, type: string) => {
+      const options = globals();
+      const input = parseInput('datasets.setColumnType', { ref, column, type: type === 'inferred' ? null : type });
+      const result = await withCore(options, (core) => core.datasets.setColumnType(input.ref, input.column, input.type));
+      const changed = result.version.columns.find((c) => c.name === column)!;
+      printResult(options, result, () => `${result.version.name}@${result.version.version}: ${column} is ${changed.type}${changed.type === changed.inferredType ? ' (inferred)' : ` (inferred ${changed.inferredType})`}`);
+    });
+
+  data
     .command('sql')
     .description('run one read-only SELECT over a version, which is the table "data"')
     .argument('<ref>', 'version reference')
