@@ -40,24 +40,39 @@ async function ingest(): Promise<{ core: Core; runId: string; coreRate: number; 
   // Batches are generated before timing so both sides time only the writing.
   const batches = Array.from({ length: totalPoints / batchSize }, (_, b) => makeBatch(b * batchSize));
 
-  const rawCore = tempCore();
-  const rawRun = rawCore.tracking.createRun({ experimentId: '0', name: 'raw' });
-  const runKey = (rawCore.db.prepare('SELECT key FROM runs WHERE id = ?').get(rawRun.id) as { key: number }).key;
-  const insert = rawCore.db.prepare('INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)');
-  const rawBatch = rawCore.db.transaction((batch: MetricInput[]) => {
-    for (const p of batch) insert.run(runKey, p.key, p.step, p.timestamp, p.value);
-  });
-  let started = performance.now();
-  for (const batch of batches) rawBatch(batch);
-  const rawRate = totalPoints / ((performance.now() - started) / 1000);
-  rawCore.dispose();
-
-  const core = tempCore();
-  const run = core.tracking.createRun({ experimentId: '0', name: 'core' });
-  started = performance.now();
-  for (const batch of batches) core.tracking.logMetrics(run.id, batch);
-  const coreRate = totalPoints / ((performance.now() - started) / 1000);
-  return { core, runId: run.id, coreRate, rawRate };
+  // Raw and core alternate twice, each on a fresh store, and the best rate of each counts: the machine is
+  // shared, so one slow moment should not decide the ratio either way.
+  const rawOnce = () => {
+    const rawCore = tempCore();
+    const rawRun = rawCore.tracking.createRun({ experimentId: '0', name: 'raw' });
+    const runKey = (rawCore.db.prepare('SELECT key FROM runs WHERE id = ?').get(rawRun.id) as { key: number }).key;
+    const insert = rawCore.db.prepare('INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)');
+    const rawBatch = rawCore.db.transaction((batch: MetricInput[]) => {
+      for (const p of batch) insert.run(runKey, p.key, p.step, p.timestamp, p.value);
+    });
+    const started = performance.now();
+    for (const batch of batches) rawBatch(batch);
+    const rate = totalPoints / ((performance.now() - started) / 1000);
+    rawCore.dispose();
+    return rate;
+  };
+  const coreOnce = () => {
+    const core = tempCore();
+    const run = core.tracking.createRun({ experimentId: '0', name: 'core' });
+    const started = performance.now();
+    for (const batch of batches) core.tracking.logMetrics(run.id, batch);
+    return { core, runId: run.id, rate: totalPoints / ((performance.now() - started) / 1000) };
+  };
+  const rawRates = [rawOnce()];
+  const first = coreOnce();
+  first.core.dispose();
+  rawRates.push(rawOnce());
+  const second = coreOnce();
+  const rawRate = Math.max(...rawRates);
+  const coreRate = Math.max(first.rate, second.rate);
+  const { core, runId } = second;
+  say(`  ingest runs: raw ${rawRates.map((r) => Math.round(r).toLocaleString('en')).join(', ')}; core ${[first.rate, second.rate].map((r) => Math.round(r).toLocaleString('en')).join(', ')} points/s`);
+  return { core, runId, coreRate, rawRate };
 }
 
 function history(core: Core, runId: string): { historyMs: number; firstMs: number; rawReadMs: number; points: number } {

@@ -130,6 +130,10 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
     const where = index === undefined ? '' : `metrics[${index}].`;
     if (typeof entry !== 'object' || entry === null) invalid(`${where || 'metric'} must be an object`);
     const m = entry as Fields;
+    // Fast path: what every client sends (key string, value number, int64s as numbers); checked again in the core.
+    if (typeof m.key === 'string' && m.key !== '' && typeof m.value === 'number' && typeof m.timestamp === 'number' && (typeof m.step === 'number' || m.step === undefined)) {
+      return { key: m.key, value: m.value, timestamp: m.timestamp, step: (m.step as number | undefined) ?? 0 };
+    }
     const key = stringField(m, 'key', true);
     if (m.value === undefined || m.value === null) invalid(`Missing value for required parameter '${where}value'.`);
     const value = doubleValue(m.value, `${where}value`);
