@@ -90,6 +90,8 @@ export const LineageLink = z.object({
   id: z.string(),
   relation: z.string(),
   label: z.string(),
+  /** Where the entity opens in the app (a route such as /experiments/3/runs/<id>), when it has a page. */
+  route: z.string().nullable(),
 });
 export type LineageLink = z.infer<typeof LineageLink>;
 

@@ -123,7 +123,7 @@ export class ModelService {
       const upstream = edge.to_kind === lineageKinds.modelVersion && edge.to_id === version.id;
       const kind = upstream ? edge.from_kind : edge.to_kind;
       const id = upstream ? edge.from_id : edge.to_id;
-      return { direction: upstream ? 'upstream' : 'downstream', kind, id, relation: edge.relation, label: this.lineageLabel(kind, id) };
+      return { direction: upstream ? 'upstream' : 'downstream', kind, id, relation: edge.relation, ...this.lineageTarget(kind, id) };
     });
     return { version, lineage };
   }
@@ -401,20 +401,25 @@ export class ModelService {
     return row;
   }
 
-  private lineageLabel(kind: string, id: string): string {
+  /** A person's name for a lineage neighbour, and its page in the app when it has one. */
+  private lineageTarget(kind: string, id: string): { label: string; route: string | null } {
     try {
       if (kind === lineageKinds.modelVersion) {
         const row = this.db.prepare<[number], { name: string; version: number }>('SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?').get(Number(id));
-        if (row) return `${row.name}@${row.version}`;
+        if (row) return { label: `${row.name}@${row.version}`, route: `/models/${encodeURIComponent(row.name)}` };
       }
       if (kind === lineageKinds.datasetVersion) {
         const row = this.db.prepare<[string], { name: string; version: number }>('SELECT d.name, v.version FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?').get(id);
-        if (row) return `${row.name}@${row.version}`;
+        if (row) return { label: `${row.name}@${row.version}`, route: `/datasets/${encodeURIComponent(row.name)}` };
+      }
+      if (kind === lineageKinds.run) {
+        const row = this.db.prepare<[string], { name: string; experiment_id: number }>('SELECT name, experiment_id FROM runs WHERE id = ?').get(id);
+        if (row) return { label: `run ${row.name} (${id.slice(0, 8)})`, route: `/experiments/${row.experiment_id}/runs/${id}` };
       }
     } catch {
-      // The datasets tables belong to another feature; without them the id alone is shown.
+      // Tables of another feature may be missing in an older store; the id alone is shown.
     }
-    return `${kind.replace('_', ' ')} ${id}`;
+    return { label: `${kind.replace('_', ' ')} ${id}`, route: null };
   }
 }
 

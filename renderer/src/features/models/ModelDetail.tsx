@@ -133,7 +133,14 @@ function Overview({ version }: { version: ModelVersion }) {
         {detail.data?.lineage.length === 0 && <Text size="sm" c="dimmed">Imported from a file; nothing upstream in Lathe.</Text>}
         {detail.data?.lineage.map((link) => (
           <Text size="sm" key={`${link.kind}-${link.id}-${link.relation}`}>
-            {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}: <Code>{link.label}</Code>
+            {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}:{' '}
+            {link.route ? (
+              <Anchor component={Link} to={link.route} size="sm">
+                {link.label}
+              </Anchor>
+            ) : (
+              <Code>{link.label}</Code>
+            )}
           </Text>
         ))}
       </Stack>
