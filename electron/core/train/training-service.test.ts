@@ -78,6 +78,16 @@ describe('TrainingService (train worker, tracked run, model version)', () => {
     expect(core.models.list()).toEqual([]);
   }, 60_000);
 
+  it('leaves free-text columns out of the default features, and says so in the params', async () => {
+    const file = join(scratch, 'with-ids.csv');
+    const columns = syntheticTable(300, 12, 'classification');
+    columns.set('customer_id', Array.from({ length: 300 }, (_, i) => `customer-${String(i).padStart(5, '0')}`));
+    await writeTable(file, [...columns].map(([name, values]) => ({ name, values })));
+    const result = await core.training.train({ data: file, target: 'target', epochs: 1, hidden: [4] });
+    expect(core.models.resolve(result.model).features).toEqual(['x1', 'x2', 'noise', 'color']);
+    expect(core.tracking.getRunDetail(result.run).params).toMatchObject({ skipped_columns: 'customer_id', features: 'x1,x2,noise,color' });
+  });
+
   it('names a missing target column', async () => {
     await addDataset(100);
     await expect(core.training.train({ data: 'customers', target: 'churned' })).rejects.toThrow(/Target column "churned" is not in customers@1/);

@@ -137,7 +137,10 @@ export class TrainingService {
       if (!names.includes(options.target)) {
         throw new LatheError('BAD_INPUT', `Target column "${options.target}" is not in ${data.label} (columns: ${names.join(', ')})`, { column: options.target });
       }
-      const features = options.features && options.features.length > 0 ? options.features : names.filter((n) => n !== options.target);
+      // By default every other column except free text and timestamps, which one-hot encoding cannot use well.
+      const skipped = options.features?.length ? [] : description.columns.filter((c) => c.name !== options.target && (c.type === 'text' || c.type === 'datetime')).map((c) => c.name);
+      const features = options.features && options.features.length > 0 ? options.features : names.filter((n) => n !== options.target && !skipped.includes(n));
+      if (features.length === 0) throw new LatheError('BAD_INPUT', `No feature columns in ${data.label}: only the target${skipped.length ? ` and text/datetime columns (${skipped.join(', ')}; name them with --features to use them)` : ''}`);
       const missing = features.filter((f) => !names.includes(f));
       if (missing.length > 0) throw new LatheError('BAD_INPUT', `Not in ${data.label}: ${missing.join(', ')} (columns: ${names.join(', ')})`, { missing });
       const backend = await chooseTrainingBackend(options.backend).catch((error: Error) => {
@@ -161,6 +164,7 @@ export class TrainingService {
         target: options.target,
         task: options.task,
         features: features.join(','),
+        ...(skipped.length > 0 ? { skipped_columns: skipped.join(',') } : {}),
         hidden: options.hidden.join(','),
         epochs: String(options.epochs),
         batch_size: String(options.batchSize),
