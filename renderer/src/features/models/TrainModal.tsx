@@ -80,7 +80,7 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
         </SimpleGrid>
         <MultiSelect
           label="Features"
-          description="Leave empty to use every other column"
+          description="Leave empty to use every other column except free text and dates"
           data={columns.filter((c) => c !== target)}
           value={features}
           onChange={setFeatures}
