@@ -96,6 +96,13 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await page.getByRole('tab', { name: /Charts/ }).click();
   await expect(page.getByTestId('chart-loss')).toContainText('50 points');
   await expect(page.getByRole('img', { name: 'Chart of loss' }).locator('canvas')).toBeVisible();
+  // Points logged while the chart is open show up without a reload.
+  await fetch(`${lathe.origin}/api/2.0/mlflow/runs/log-batch`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${lathe.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ run_id: a.id, metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'loss', value: 0.01, timestamp: Date.now(), step: 50 + i })) }),
+  });
+  await expect(page.getByTestId('chart-loss')).toContainText('60 points', { timeout: 5000 });
   await page.getByText('Relative time', { exact: true }).click();
   await expect(page.getByRole('radio', { name: 'Relative time' })).toBeChecked();
   await page.getByRole('switch', { name: 'Log scale' }).click();

@@ -227,6 +227,11 @@ describe('artifacts', () => {
     const preview = await core.tracking.artifactPreview(run.id, 'model/config.json');
     expect(preview).toMatchObject({ kind: 'json', content: '{"a":1}', truncated: false });
     expect((await core.tracking.artifactPreview(run.id, 'metrics.csv', 3)).truncated).toBe(true);
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await core.tracking.logArtifactBytes(run.id, 'plots/roc.png', png);
+    expect(await core.tracking.artifactPreview(run.id, 'plots/roc.png')).toMatchObject({ kind: 'image', mime: 'image/png', encoding: 'base64', content: png.toString('base64') });
+    await core.tracking.logArtifactBytes(run.id, 'model.bin', new Uint8Array([0, 1, 2, 0]));
+    expect((await core.tracking.artifactPreview(run.id, 'model.bin')).kind).toBe('binary');
     const first = core.tracking.artifact(run.id, 'metrics.csv').hash;
     await core.tracking.logArtifactBytes(run.id, 'metrics.csv', new TextEncoder().encode('x\n'));
     expect(core.objects.has(first)).toBe(false);

@@ -61,8 +61,8 @@ export const trackingLimits = {
   historyPageSize: 25_000,
 } as const;
 
-/** Points per metric tile (see migration 002). */
-const tileSize = 64;
+/** Points per metric tile, one level each, finest first (see migration 002). */
+const tileSizes = [64, 256, 2048] as const;
 
 interface RunRow {
   key: number;
@@ -156,10 +156,10 @@ export class TrackingService {
        ON CONFLICT (run_key, key) DO UPDATE SET count = excluded.count, latest_step = excluded.latest_step,
          latest_timestamp = excluded.latest_timestamp, latest_value = excluded.latest_value, latest_nan = excluded.latest_nan`,
     );
-    this.selectTile = db.prepare<[number, string, number], TileRow>('SELECT * FROM metric_tiles WHERE run_key = ? AND key = ? AND tile = ?');
+    this.selectTile = db.prepare<[number, string, number, number], TileRow>('SELECT * FROM metric_tiles WHERE run_key = ? AND key = ? AND size = ? AND tile = ?');
     this.upsertTile = db.prepare(
-      `INSERT OR REPLACE INTO metric_tiles (run_key, key, tile, n, first_step, first_timestamp, first_value, last_step, last_timestamp, last_value,
-         min_step, min_timestamp, min_value, max_step, max_timestamp, max_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO metric_tiles (run_key, key, size, tile, n, first_step, first_timestamp, first_value, last_step, last_timestamp, last_value,
+         min_step, min_timestamp, min_value, max_step, max_timestamp, max_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.runByIdStatement = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?');
   }
@@ -395,19 +395,31 @@ export class TrackingService {
     for (const [key, list] of byKey) this.updateSeries(runKey, key, list);
   }
 
-  /** Keeps the latest point, the count and the MinMax tiles of one series up to date. */
+  /** Keeps the latest point, the count and the MinMax tiles (every level) of one series up to date. */
   private updateSeries(runKey: number, key: string, points: MetricInput[]): void {
     const series = this.selectSeries.get(runKey, key);
-    let count = series?.count ?? 0;
+    const start = series?.count ?? 0;
     let latest = series
       ? { step: series.latest_step, timestamp: series.latest_timestamp, value: series.latest_value, nan: series.latest_nan === 1 }
       : undefined;
-    let tileIndex = Math.floor(count / tileSize);
-    let tile: TileRow | undefined = count % tileSize === 0 ? undefined : this.selectTile.get(runKey, key, tileIndex);
+    for (const p of points) {
+      if (!latest || p.step > latest.step || (p.step === latest.step && p.timestamp >= latest.timestamp)) {
+        latest = { step: p.step, timestamp: p.timestamp, value: Number.isNaN(p.value) ? null : p.value, nan: Number.isNaN(p.value) };
+      }
+    }
+    for (const size of tileSizes) this.updateTiles(runKey, key, size, start, points);
+    this.upsertSeries.run(runKey, key, start + points.length, latest!.step, latest!.timestamp, latest!.value, latest!.nan ? 1 : 0);
+  }
+
+  /** Folds points (numbered from `start` in arrival order) into the tiles of one level. */
+  private updateTiles(runKey: number, key: string, size: number, start: number, points: MetricInput[]): void {
+    let count = start;
+    let tileIndex = Math.floor(count / size);
+    let tile: TileRow | undefined = count % size === 0 ? undefined : this.selectTile.get(runKey, key, size, tileIndex);
     const flush = () => {
       if (!tile) return;
       this.upsertTile.run(
-        runKey, key, tileIndex, tile.n,
+        runKey, key, size, tileIndex, tile.n,
         tile.first_step, tile.first_timestamp, tile.first_value,
         tile.last_step, tile.last_timestamp, tile.last_value,
         tile.min_step, tile.min_timestamp, tile.min_value,
@@ -415,7 +427,7 @@ export class TrackingService {
       );
     };
     for (const p of points) {
-      const index = Math.floor(count / tileSize);
+      const index = Math.floor(count / size);
       if (index !== tileIndex) {
         flush();
         tileIndex = index;
@@ -431,12 +443,8 @@ export class TrackingService {
         if (tile.max_value === null || p.value > tile.max_value) [tile.max_step, tile.max_timestamp, tile.max_value] = [p.step, p.timestamp, p.value];
       }
       count += 1;
-      if (!latest || p.step > latest.step || (p.step === latest.step && p.timestamp >= latest.timestamp)) {
-        latest = { step: p.step, timestamp: p.timestamp, value: Number.isNaN(p.value) ? null : p.value, nan: Number.isNaN(p.value) };
-      }
     }
     flush();
-    this.upsertSeries.run(runKey, key, count, latest!.step, latest!.timestamp, latest!.value, latest!.nan ? 1 : 0);
   }
 
   // ---- reading metrics ---------------------------------------------------------------------------
@@ -471,48 +479,71 @@ export class TrackingService {
     const series = this.selectSeries.get(row.key, key);
     if (!series) return { key, total: 0, downsampled: false, points: [] };
     const total = series.count;
-    let candidates: MetricPoint[];
-    // Tiles give 4 candidates per 64 points; read rows while that would be fewer than 2 per output point.
-    const useTiles = (total / tileSize) * 4 >= 2 * maxPoints;
-    if (useTiles) {
+    const byTime = options.xAxis === 'time';
+    // The coarsest tile level that still gives about 4 candidates per output point; the finest level down
+    // to 2 per point; below that, the rows themselves.
+    const level = [...tileSizes].reverse().find((size) => total / size >= (size === tileSizes[0] ? maxPoints / 2 : maxPoints));
+    let steps: Float64Array;
+    let times: Float64Array;
+    let values: Float64Array;
+    let n = 0;
+    if (level !== undefined) {
       const tiles = this.db
-        .prepare<[number, string], unknown[]>(
+        .prepare<[number, string, number], unknown[]>(
           `SELECT first_step, first_timestamp, first_value, min_step, min_timestamp, min_value, max_step, max_timestamp, max_value, last_step, last_timestamp, last_value
-           FROM metric_tiles WHERE run_key = ? AND key = ? AND first_step IS NOT NULL`,
+           FROM metric_tiles WHERE run_key = ? AND key = ? AND size = ? AND first_step IS NOT NULL ORDER BY tile`,
         )
         .raw()
-        .all(row.key, key) as (number | null)[][];
-      candidates = [];
+        .all(row.key, key, level) as number[][];
+      steps = new Float64Array(tiles.length * 4);
+      times = new Float64Array(tiles.length * 4);
+      values = new Float64Array(tiles.length * 4);
       for (const t of tiles) {
-        let previous = -1;
         for (let c = 0; c < 12; c += 3) {
-          const step = t[c]!;
-          const timestamp = t[c + 1]!;
-          // Skip repeats (the min is often the first or last point).
-          if (c > 0 && step === t[previous]! && timestamp === t[previous + 1]!) continue;
-          candidates.push({ step, timestamp, value: t[c + 2]! });
-          previous = c;
+          // Skip a repeat of the previous candidate (the min is often the first or last point).
+          if (n > 0 && t[c] === steps[n - 1] && t[c + 1] === times[n - 1]) continue;
+          steps[n] = t[c]!;
+          times[n] = t[c + 1]!;
+          values[n] = t[c + 2]!;
+          n += 1;
         }
       }
     } else {
-      candidates = this.db
-        .prepare<[number, string], MetricPoint>('SELECT step, timestamp, value FROM metrics WHERE run_key = ? AND key = ? ORDER BY step, timestamp')
-        .all(row.key, key);
+      const rows = this.db
+        .prepare<[number, string], unknown[]>('SELECT step, timestamp, value FROM metrics WHERE run_key = ? AND key = ? ORDER BY step, timestamp')
+        .raw()
+        .all(row.key, key) as [number, number, number | null][];
+      if (rows.length <= maxPoints && !byTime) {
+        return { key, total, downsampled: false, points: rows.map(([step, timestamp, value]) => ({ step, timestamp, value: jsonValue(value) })) };
+      }
+      steps = new Float64Array(rows.length);
+      times = new Float64Array(rows.length);
+      values = new Float64Array(rows.length);
+      for (const [step, timestamp, value] of rows) {
+        if (value === null || !Number.isFinite(value)) continue; // NaN and ±Infinity cannot be drawn
+        steps[n] = step;
+        times[n] = timestamp;
+        values[n] = value;
+        n += 1;
+      }
     }
-    const byTime = options.xAxis === 'time';
-    if (useTiles || byTime) candidates.sort(byTime ? (a, b) => a.timestamp - b.timestamp || a.step - b.step : (a, b) => a.step - b.step || a.timestamp - b.timestamp);
-    const finite = candidates.filter((p) => p.value !== null && Number.isFinite(p.value));
-    if (finite.length <= maxPoints && !useTiles) {
-      return { key, total, downsampled: false, points: candidates.map((p) => ({ ...p, value: jsonValue(p.value) })) };
+    // Candidates arrive in logging order; sort by x only when that order is not already x order.
+    const xs = byTime ? times : steps;
+    let order: number[] | undefined;
+    for (let i = 1; i < n; i += 1) {
+      if (xs[i]! < xs[i - 1]!) {
+        order = Array.from({ length: n }, (_, j) => j).sort((a, b) => xs[a]! - xs[b]! || (byTime ? steps[a]! - steps[b]! : times[a]! - times[b]!));
+        break;
+      }
     }
-    const xs = new Float64Array(finite.length);
-    const ys = new Float64Array(finite.length);
-    for (let i = 0; i < finite.length; i += 1) {
-      xs[i] = byTime ? finite[i]!.timestamp : finite[i]!.step;
-      ys[i] = finite[i]!.value!;
-    }
-    const kept = lttbIndices(xs, ys, maxPoints);
-    return { key, total, downsampled: true, points: kept.map((i) => finite[i]!) };
+    const sortedX = order ? Float64Array.from(order, (j) => xs[j]!) : xs.subarray(0, n);
+    const sortedY = order ? Float64Array.from(order, (j) => values[j]!) : values.subarray(0, n);
+    const kept = n <= maxPoints ? Array.from({ length: n }, (_, i) => i) : lttbIndices(sortedX, sortedY, maxPoints);
+    const points = kept.map((i) => {
+      const j = order ? order[i]! : i;
+      return { step: steps[j]!, timestamp: times[j]!, value: values[j]! };
+    });
+    return { key, total, downsampled: level !== undefined || n > maxPoints || n < total, points };
   }
 
   /** Mean ± std of a metric per step across runs grouped by a param's value (the compare view's bands). */

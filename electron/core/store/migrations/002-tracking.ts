@@ -3,8 +3,9 @@
  *
  * Metric points are one row each in `metrics` (what MLflow's get-history pages through). Beside them,
  * `metric_series` keeps per run and key the latest point (search and the runs table read it) and the
- * count, and `metric_tiles` keeps for every 64 consecutive points their first, last, minimum and maximum:
- * long series are downsampled from the tiles (MinMax preselection, then LTTB) without reading every row.
+ * count, and `metric_tiles` keeps for every `size` consecutive points (64, 256 and 2048: three levels) their
+ * first, last, minimum and maximum: long series are downsampled from the coarsest level that still has enough
+ * tiles (MinMax preselection, then LTTB) without reading every row.
  */
 export const migration002 = {
   version: 2,
@@ -64,13 +65,14 @@ export const migration002 = {
     CREATE TABLE metric_tiles (
       run_key INTEGER NOT NULL,
       key TEXT NOT NULL,
+      size INTEGER NOT NULL,
       tile INTEGER NOT NULL,
       n INTEGER NOT NULL,
       first_step INTEGER, first_timestamp INTEGER, first_value REAL,
       last_step INTEGER, last_timestamp INTEGER, last_value REAL,
       min_step INTEGER, min_timestamp INTEGER, min_value REAL,
       max_step INTEGER, max_timestamp INTEGER, max_value REAL,
-      PRIMARY KEY (run_key, key, tile)
+      PRIMARY KEY (run_key, key, size, tile)
     ) WITHOUT ROWID;
 
     -- Artifacts are objects in the content-addressed store, named by a run-relative path.

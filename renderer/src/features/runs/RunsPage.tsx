@@ -172,6 +172,14 @@ export function RunsPage() {
   const width = headers.reduce((sum, h) => sum + h.getSize(), 0);
   const templateColumns = headers.map((h) => `${h.getSize()}px`).join(' ');
 
+  if (experiments.data && !experiment) {
+    return (
+      <Stack maw={700}>
+        <Alert color="red" title="No such experiment">There is no experiment with id {experimentId}. It may have been purged.</Alert>
+        <Anchor component={Link} to="/experiments">Back to the experiments</Anchor>
+      </Stack>
+    );
+  }
   return (
     <Stack gap="md" h="calc(100vh - 110px)">
       <Group justify="space-between" align="flex-end">
