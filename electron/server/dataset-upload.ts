@@ -90,8 +90,10 @@ function receive(request: IncomingMessage, temp: string, limit: number, filename
       failed = true;
       request.pause();
       request.removeListener('data', onData);
+      // Reject only once the file is closed: a stream destroyed before its open finished would otherwise
+      // create the file after the caller removed it.
+      out.once('close', () => reject(error));
       out.destroy();
-      reject(error);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
