@@ -363,3 +363,15 @@ describe('rows, SQL box and export', () => {
     expect((await describeTable(parquet.path)).rows).toBe(400);
   });
 });
+
+describe('concurrency', () => {
+  it('two adds of the same new file at once make one version; the other reports it as a duplicate', async () => {
+    const path = join(dir, 'race.csv');
+    writeFileSync(path, 'a,b\n1,2\n3,4\n');
+    const results = await Promise.all([core.datasets.add({ path, name: 'race' }), core.datasets.add({ path, name: 'race' })]);
+    expect(results.map((r) => r.version)).toEqual([1, 1]);
+    expect(results.filter((r) => r.deduplicated)).toHaveLength(1);
+    expect(core.datasets.versions('race')).toHaveLength(1);
+    expect(storedFiles().filter((f) => f.includes(`${join('objects', 'tmp')}`))).toEqual([]);
+  });
+});

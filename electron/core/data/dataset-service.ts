@@ -247,10 +247,10 @@ export class DatasetService {
         ({ columns, profile, readOptions } = await this.profilePath(this.objects.pathOf(hash), format, label, overrides));
       }
       if (profile.rows === 0) throw new LatheError('BAD_INPUT', `${label}: the file has no rows`, { file: label });
-      const version = this.insertVersion({ name: options.name, hash, size, format, columns, profile, readOptions, message: options.message ?? '', origin });
+      const { row: version, created } = this.insertVersion({ name: options.name, hash, size, format, columns, profile, readOptions, message: options.message ?? '', origin });
       createdObject = false;
-      this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
-      return this.addResult(version, false);
+      if (created) this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
+      return this.addResult(version, !created);
     } finally {
       if (createdObject && !this.isReferenced(hash)) this.objects.remove(hash);
     }
@@ -421,9 +421,9 @@ export class DatasetService {
     readOptions: ReadOptions;
     message: string;
     origin: { path: string; size: number; mtimeMs: number };
-  }): VersionRow {
+  }): { row: VersionRow; created: boolean } {
     const now = Date.now();
-    const insert = this.db.transaction((): VersionRow => {
+    const insert = this.db.transaction((): { row: VersionRow; created: boolean } => {
       let dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(input.name) as { id: string } | undefined;
       if (!dataset) {
         dataset = { id: randomUUID() };
@@ -431,7 +431,7 @@ export class DatasetService {
       }
       // Re-checked inside the lock: another process may have added these bytes meanwhile.
       const same = this.db.prepare('SELECT id FROM dataset_versions WHERE dataset_id = ? AND hash = ?').get(dataset.id, input.hash) as { id: string } | undefined;
-      if (same) return this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow;
+      if (same) return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow, created: false };
       const parent = this.latestRow(dataset.id);
       const id = randomUUID();
       this.db
@@ -463,7 +463,7 @@ export class DatasetService {
       if (parent) edge.run('dataset_version', parent.id, 'dataset_version', id, 'parent', now);
       edge.run('file', input.origin.path, 'dataset_version', id, 'origin', now);
       this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, dataset.id);
-      return this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(id) as VersionRow;
+      return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(id) as VersionRow, created: true };
     });
     return insert.immediate();
   }
