@@ -269,7 +269,7 @@ export function RunsPage() {
                           </UnstyledButton>
                         </Tooltip>
                       ) : (
-                        flexRender(header.column.columnDef.header, header.getContext())
+                        <Text size="sm" fw={600} truncate="end">{flexRender(header.column.columnDef.header, header.getContext())}</Text>
                       )}
                     </div>
                   );
