@@ -142,6 +142,17 @@ describe('adding datasets', () => {
     expect(Array.from(columns.get('x') as Float64Array)).toEqual([1, 2, 3]);
   });
 
+  it('keeps a JSON Lines key that first appears after the type-sniffing sample', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ id: i }));
+    lines.push(JSON.stringify({ id: 30_000, late: 'here' }));
+    await core.datasets.add({ path: file('late.jsonl', lines.join('\n') + '\n'), name: 'late' });
+    const { version, profile } = core.datasets.show('late');
+    expect(version.columns.map((c) => c.name)).toEqual(['id', 'late']);
+    expect(profile.columns[1]).toMatchObject({ count: 1, missing: 30_000 });
+    expect(core.datasets.resolve('late').readOptions).toMatchObject({ sampleSize: -1 });
+    expect((await core.datasets.rows('late', 30_000, 1)).rows).toEqual([[30_000, 'here']]);
+  });
+
   it('resolves NAME, NAME@latest and NAME@N, and says NOT_FOUND otherwise', async () => {
     await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'customers' });
     await core.datasets.add({ path: join(samples, 'customers-v2.csv'), name: 'customers' });

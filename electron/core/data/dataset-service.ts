@@ -177,6 +177,7 @@ export class DatasetService {
 
     // 2. Hash, check and copy in one pass, in the worker; DuckDB profiles the same file meanwhile.
     let createdObject = false;
+    let checkedNames: string[] = [];
     let early: Promise<{ ok: true; value: Profiled } | { ok: false; error: unknown }> | undefined;
     const overrides = this.inheritedOverrides(options.name);
     if (!hash) {
@@ -208,6 +209,7 @@ export class DatasetService {
         });
       }
       hash = response.hash;
+      checkedNames = response.summary.header;
       const now = statSync(path, { bigint: true });
       if (now.size !== stat.size || now.mtimeNs !== stat.mtimeNs) {
         rmSync(temp, { force: true });
@@ -237,7 +239,12 @@ export class DatasetService {
       let readOptions: ReadOptions;
       const profiled = early ? await early : undefined;
       if (profiled && !profiled.ok) throw profiled.error;
-      if (profiled?.ok) {
+      const sampledTooFew = (value: Profiled) => format === 'jsonl' && checkedNames.some((name) => !value.columns.some((c) => c.name === name));
+      if (profiled?.ok && sampledTooFew(profiled.value)) {
+        // A key that first appears after DuckDB's sample would be dropped: read the whole file to infer the schema.
+        rememberReadOptions(this.objects.pathOf(hash), { sampleSize: -1 });
+        ({ columns, profile, readOptions } = await this.profilePath(this.objects.pathOf(hash), format, label, overrides));
+      } else if (profiled?.ok) {
         ({ columns, profile, readOptions } = profiled.value);
       } else if (twin && overrides.size === 0 && (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)) {
         columns = JSON.parse(twin.schema_json) as DatasetColumn[];

@@ -69,6 +69,13 @@ export interface ReadOptions {
   sampleSize?: number;
 }
 
+/**
+ * Cells that mean "missing" in CSV and TSV: pandas' default `na_values`, so a column holding numbers and
+ * "NA" is numeric with missing values, as a data scientist expects
+ * (https://pandas.pydata.org/docs/reference/api/pandas.read_csv.html).
+ */
+export const missingMarkers = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null'];
+
 /** The SQL table expression that reads `path` in `options.format`. */
 export function sourceSql(path: string, options: ReadOptions): string {
   const file = sqlString(path);
@@ -78,7 +85,7 @@ export function sourceSql(path: string, options: ReadOptions): string {
       const delimiter = options.format === 'csv' ? "','" : "'\\t'";
       const sample = options.sampleSize ?? 20480;
       // Dialect is fixed (RFC 4180) so DuckDB never guesses a different delimiter or a header-less file.
-      return `read_csv(${file}, header=true, delim=${delimiter === "'\\t'" ? 'E' + delimiter : delimiter}, quote='"', escape='"', strict_mode=true, sample_size=${sample}, null_padding=false)`;
+      return `read_csv(${file}, header=true, delim=${delimiter === "'\\t'" ? 'E' + delimiter : delimiter}, quote='"', escape='"', strict_mode=true, sample_size=${sample}, null_padding=false, nullstr=[${missingMarkers.map(sqlString).join(', ')}])`;
     }
     case 'parquet':
       return `read_parquet(${file})`;

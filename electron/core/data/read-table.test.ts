@@ -108,3 +108,18 @@ describe('read-table', () => {
     }
   });
 });
+
+describe('missing values', () => {
+  it('reads pandas-style missing markers (NA, N/A, null, NaN …) as missing, keeping the column numeric', async () => {
+    const path = join(dir, 'markers.csv');
+    writeFileSync(path, 'x,label\n1.5,a\nNA,b\nN/A,NA\nnull,c\nNaN,d\n4,e\n');
+    const description = await describeTable(path);
+    expect(description.columns).toEqual([
+      { name: 'x', type: 'float' },
+      { name: 'label', type: 'categorical' },
+    ]);
+    const columns = await readColumns(path, ['x', 'label']);
+    expect(Array.from(columns.get('x') as Float64Array)).toEqual([1.5, Number.NaN, Number.NaN, Number.NaN, Number.NaN, 4]);
+    expect(columns.get('label')).toEqual(['a', 'b', null, 'c', 'd', 'e']);
+  });
+});

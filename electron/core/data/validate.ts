@@ -21,7 +21,7 @@ export interface ValidationProblem {
 export interface ValidationSummary {
   /** Data records (CSV/TSV: not counting the header; JSONL: objects). */
   records: number;
-  /** Header names (CSV/TSV), or the keys of the first object (JSONL). */
+  /** Header names (CSV/TSV), or every key seen in any object, in first-seen order (JSONL; up to 10,000). */
   header: string[];
 }
 
@@ -460,7 +460,7 @@ class DelimitedValidator extends TextValidator {
 class JsonLinesValidator extends TextValidator {
   private pending: Buffer[] = [];
   private records = 0;
-  private keys: string[] | null = null;
+  private readonly keys = new Set<string>();
 
   protected formatLabel(): string {
     return 'JSON Lines';
@@ -504,7 +504,7 @@ class JsonLinesValidator extends TextValidator {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ValidationError({ message: `line ${this.line} is not a JSON object (each line must be one {…} record)`, line: this.line, column: 1 });
     }
-    if (this.keys === null) this.keys = Object.keys(value);
+    if (this.keys.size < 10_000) for (const key of Object.keys(value)) this.keys.add(key);
     this.records++;
   }
 
@@ -513,8 +513,8 @@ class JsonLinesValidator extends TextValidator {
       this.checkLine(Buffer.concat(this.pending));
       this.pending = [];
     }
-    if (this.records === 0 || this.keys === null) throw new ValidationError({ message: 'the file has no JSON records (only blank lines)' });
-    return { records: this.records, header: this.keys };
+    if (this.records === 0) throw new ValidationError({ message: 'the file has no JSON records (only blank lines)' });
+    return { records: this.records, header: [...this.keys] };
   }
 }
 
