@@ -30,6 +30,11 @@ export function ComparePage() {
   const shownMetrics = chosenMetrics ?? metricKeys.slice(0, 4);
   const [groupBy, setGroupBy] = useState<string | null>(null);
   const [groupMetric, setGroupMetric] = useState<string | null>(null);
+  // Bands need curves: default to the metric logged for the most steps.
+  const longestMetric = metricKeys.reduce<string | undefined>((best, key) => {
+    const steps = (k: string) => Math.max(...runs.map((r) => r.metrics[k]?.step ?? -1));
+    return best === undefined || steps(key) > steps(best) ? key : best;
+  }, undefined);
 
   if (ids.length < 2) return <Alert color="gray">Pick two or more runs in the runs table, then press Compare.</Alert>;
   if (results.some((r) => r.isPending)) return <Loader size="sm" aria-label="Loading runs" />;
@@ -106,10 +111,10 @@ export function ComparePage() {
         <Group mb="xs">
           <Text fw={600}>Group by a param</Text>
           <Select size="xs" aria-label="Group by param" placeholder="param" data={paramKeys} value={groupBy} onChange={setGroupBy} clearable />
-          <Select size="xs" aria-label="Grouped metric" placeholder="metric" data={metricKeys} value={groupMetric ?? metricKeys[0] ?? null} onChange={setGroupMetric} />
+          <Select size="xs" aria-label="Grouped metric" placeholder="metric" data={metricKeys} value={groupMetric ?? longestMetric ?? null} onChange={setGroupMetric} />
         </Group>
         {groupBy ? (
-          <GroupBands runIds={runs.map((r) => r.id)} groupBy={groupBy} metric={groupMetric ?? metricKeys[0] ?? ''} />
+          <GroupBands runIds={runs.map((r) => r.id)} groupBy={groupBy} metric={groupMetric ?? longestMetric ?? ''} />
         ) : (
           <Text size="sm" c="dimmed">Pick a param (for example the one that differs besides the seed) to see each group's mean ± standard deviation across its runs.</Text>
         )}
