@@ -7,6 +7,8 @@ import { ClientError } from '../../api/client-error';
 import { DataGrid } from './DataGrid';
 
 const pageRows = 200;
+/** Browsers cap an element's height near 33 million pixels: at 30 px a row, the grid scrolls through the first million rows. */
+const maxScrollRows = 1_000_000;
 
 /** The rows tab (give it `key={reference}` so another version starts with an empty page cache). */
 export function RowsView({ version }: { version: DatasetVersion }) {
@@ -45,9 +47,12 @@ export function RowsView({ version }: { version: DatasetVersion }) {
   };
   return (
     <Stack gap="xs">
-      <Text size="xs" c="dimmed">{version.rows.toLocaleString()} rows in file order, loaded {pageRows} at a time as you scroll.</Text>
+      <Text size="xs" c="dimmed">
+        {version.rows.toLocaleString()} rows in file order, loaded {pageRows} at a time as you scroll
+        {version.rows > maxScrollRows ? `; the first ${maxScrollRows.toLocaleString()} are shown here, use the SQL tab (OFFSET) for the rest` : ''}.
+      </Text>
       {error && <Alert color="red" title="Could not read rows">{error}</Alert>}
-      <DataGrid label={`Rows of ${reference}`} columns={version.columns.map((c) => c.name)} rowCount={version.rows} getRow={getRow} onVisibleRange={onVisibleRange} height={560} />
+      <DataGrid label={`Rows of ${reference}`} columns={version.columns.map((c) => c.name)} rowCount={Math.min(version.rows, maxScrollRows)} getRow={getRow} onVisibleRange={onVisibleRange} height={560} />
     </Stack>
   );
 }
