@@ -378,73 +378,99 @@ export class TrackingService {
 
   private writeMetrics(runKey: number, points: readonly MetricInput[]): void {
     const insert = this.insertMetric;
-    const byKey = new Map<string, MetricInput[]>();
-    let lastKey = '';
-    let lastList: MetricInput[] | undefined;
+    let single: string | undefined = points[0]?.key;
     for (let i = 0; i < points.length; i += 1) {
       const p = points[i]!;
-      const value = p.value;
-      insert.run(runKey, p.key, p.step, p.timestamp, Number.isNaN(value) ? null : value);
-      if (p.key !== lastKey || !lastList) {
-        lastKey = p.key;
-        lastList = byKey.get(p.key);
-        if (!lastList) byKey.set(p.key, (lastList = []));
-      }
-      lastList.push(p);
+      insert.run(runKey, p.key, p.step, p.timestamp, Number.isNaN(p.value) ? null : p.value);
+      if (p.key !== single) single = undefined;
+    }
+    // Most batches carry one key (a training loop's loss); others are grouped by key, keeping arrival order.
+    if (single !== undefined) {
+      this.updateSeries(runKey, single, points as MetricInput[]);
+      return;
+    }
+    const byKey = new Map<string, MetricInput[]>();
+    for (const p of points) {
+      const list = byKey.get(p.key);
+      if (list) list.push(p);
+      else byKey.set(p.key, [p]);
     }
     for (const [key, list] of byKey) this.updateSeries(runKey, key, list);
   }
 
-  /** Keeps the latest point, the count and the MinMax tiles (every level) of one series up to date. */
+  /** Keeps the latest point, the count and the MinMax tiles (every level) of one series up to date, in one pass. */
   private updateSeries(runKey: number, key: string, points: MetricInput[]): void {
     const series = this.selectSeries.get(runKey, key);
     const start = series?.count ?? 0;
-    let latest = series
-      ? { step: series.latest_step, timestamp: series.latest_timestamp, value: series.latest_value, nan: series.latest_nan === 1 }
-      : undefined;
-    for (const p of points) {
-      if (!latest || p.step > latest.step || (p.step === latest.step && p.timestamp >= latest.timestamp)) {
-        latest = { step: p.step, timestamp: p.timestamp, value: Number.isNaN(p.value) ? null : p.value, nan: Number.isNaN(p.value) };
-      }
-    }
-    for (const size of tileSizes) this.updateTiles(runKey, key, size, start, points);
-    this.upsertSeries.run(runKey, key, start + points.length, latest!.step, latest!.timestamp, latest!.value, latest!.nan ? 1 : 0);
-  }
-
-  /** Folds points (numbered from `start` in arrival order) into the tiles of one level. */
-  private updateTiles(runKey: number, key: string, size: number, start: number, points: MetricInput[]): void {
-    let count = start;
-    let tileIndex = Math.floor(count / size);
-    let tile: TileRow | undefined = count % size === 0 ? undefined : this.selectTile.get(runKey, key, size, tileIndex);
-    const flush = () => {
-      if (!tile) return;
+    let latestStep = series ? series.latest_step : -Infinity;
+    let latestTimestamp = series ? series.latest_timestamp : -Infinity;
+    let latestValue = series ? series.latest_value : null;
+    let latestNan = series ? series.latest_nan === 1 : false;
+    const levels = tileSizes.map((size) => {
+      const index = Math.floor(start / size);
+      return { size, index, tile: start % size === 0 ? undefined : this.selectTile.get(runKey, key, size, index) };
+    });
+    const flush = (level: { size: number; index: number; tile: TileRow | undefined }) => {
+      const t = level.tile;
+      if (!t) return;
       this.upsertTile.run(
-        runKey, key, size, tileIndex, tile.n,
-        tile.first_step, tile.first_timestamp, tile.first_value,
-        tile.last_step, tile.last_timestamp, tile.last_value,
-        tile.min_step, tile.min_timestamp, tile.min_value,
-        tile.max_step, tile.max_timestamp, tile.max_value,
+        runKey, key, level.size, level.index, t.n,
+        t.first_step, t.first_timestamp, t.first_value,
+        t.last_step, t.last_timestamp, t.last_value,
+        t.min_step, t.min_timestamp, t.min_value,
+        t.max_step, t.max_timestamp, t.max_value,
       );
     };
-    for (const p of points) {
-      const index = Math.floor(count / size);
-      if (index !== tileIndex) {
-        flush();
-        tileIndex = index;
-        tile = undefined;
-      }
-      tile ??= { n: 0, first_step: null, first_timestamp: null, first_value: null, last_step: null, last_timestamp: null, last_value: null, min_step: null, min_timestamp: null, min_value: null, max_step: null, max_timestamp: null, max_value: null };
-      tile.n += 1;
+    let count = start;
+    for (let i = 0; i < points.length; i += 1) {
+      const p = points[i]!;
+      const { step, timestamp, value } = p;
       // Only finite values can be drawn; NaN and ±Infinity stay in the rows but not in the tiles.
-      if (Number.isFinite(p.value)) {
-        if (tile.first_step === null) [tile.first_step, tile.first_timestamp, tile.first_value] = [p.step, p.timestamp, p.value];
-        [tile.last_step, tile.last_timestamp, tile.last_value] = [p.step, p.timestamp, p.value];
-        if (tile.min_value === null || p.value < tile.min_value) [tile.min_step, tile.min_timestamp, tile.min_value] = [p.step, p.timestamp, p.value];
-        if (tile.max_value === null || p.value > tile.max_value) [tile.max_step, tile.max_timestamp, tile.max_value] = [p.step, p.timestamp, p.value];
+      const finite = Number.isFinite(value);
+      for (const level of levels) {
+        const index = Math.floor(count / level.size);
+        if (index !== level.index) {
+          flush(level);
+          level.index = index;
+          level.tile = undefined;
+        }
+        let t = level.tile;
+        if (!t) {
+          t = { n: 0, first_step: null, first_timestamp: null, first_value: null, last_step: null, last_timestamp: null, last_value: null, min_step: null, min_timestamp: null, min_value: null, max_step: null, max_timestamp: null, max_value: null };
+          level.tile = t;
+        }
+        t.n += 1;
+        if (finite) {
+          if (t.first_step === null) {
+            t.first_step = step;
+            t.first_timestamp = timestamp;
+            t.first_value = value;
+          }
+          t.last_step = step;
+          t.last_timestamp = timestamp;
+          t.last_value = value;
+          if (t.min_value === null || value < t.min_value) {
+            t.min_step = step;
+            t.min_timestamp = timestamp;
+            t.min_value = value;
+          }
+          if (t.max_value === null || value > t.max_value) {
+            t.max_step = step;
+            t.max_timestamp = timestamp;
+            t.max_value = value;
+          }
+        }
       }
       count += 1;
+      if (step > latestStep || (step === latestStep && timestamp >= latestTimestamp)) {
+        latestStep = step;
+        latestTimestamp = timestamp;
+        latestNan = Number.isNaN(value);
+        latestValue = latestNan ? null : value;
+      }
     }
-    flush();
+    for (const level of levels) flush(level);
+    this.upsertSeries.run(runKey, key, count, latestStep, latestTimestamp, latestValue, latestNan ? 1 : 0);
   }
 
   // ---- reading metrics ---------------------------------------------------------------------------
