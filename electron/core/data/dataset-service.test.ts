@@ -112,6 +112,14 @@ describe('adding datasets', () => {
     expect((core.db.prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string }).hash).toBe(changed.hash);
   });
 
+  it('stores the same bytes under another name once, reusing the profile', async () => {
+    const a = await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'first-name' });
+    const b = await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'second-name' });
+    expect(b).toMatchObject({ name: 'second-name', version: 1, deduplicated: false, hash: a.hash });
+    expect(core.datasets.show('second-name').profile).toEqual(core.datasets.show('first-name').profile);
+    expect(core.objects.usage().objects).toBe(1);
+  });
+
   it('uses the stat cache instead of reading the file', async () => {
     const path = file('trust.csv', 'a\n1\n');
     const fixed = new Date('2025-01-02T03:04:05.000Z');
