@@ -7,6 +7,8 @@
  */
 import { statSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+// The C API under @duckdb/node-api (same pinned version): numeric vectors are copied as whole buffers, not value by value.
+import duckdb from '@duckdb/node-bindings';
 import { LatheError } from '../../../shared/errors.js';
 import {
   baseTypeOf,
@@ -180,7 +182,6 @@ class ColumnBuilder {
   }
 
   append(chunk: DuckDBDataChunk, index: number): void {
-    const vector = chunk.getColumnVector(index);
     const count = chunk.rowCount;
     if (this.numeric) {
       if (this.length + count > this.numbers.length) {
@@ -188,11 +189,9 @@ class ColumnBuilder {
         grown.set(this.numbers.subarray(0, this.length));
         this.numbers = grown;
       }
-      for (let i = 0; i < count; i++) {
-        const value = vector.getItem(i) as number | null;
-        this.numbers[this.length + i] = value === null ? Number.NaN : value;
-      }
+      copyDoubles(chunk, index, count, this.numbers, this.length);
     } else {
+      const vector = chunk.getColumnVector(index);
       for (let i = 0; i < count; i++) this.strings.push(vector.getItem(i) as string | null);
     }
     this.length += count;
@@ -200,6 +199,27 @@ class ColumnBuilder {
 
   finish(): ColumnValues {
     return this.numeric ? this.numbers.slice(0, this.length) : this.strings;
+  }
+}
+
+/**
+ * Copies a DOUBLE column of a chunk into `target` at `at` as one buffer copy; missing values become NaN.
+ * (Projections cast every numeric column to DOUBLE; chunks from the C API are flat.)
+ */
+function copyDoubles(chunk: DuckDBDataChunk, index: number, count: number, target: Float64Array, at: number): void {
+  const vector = duckdb.data_chunk_get_vector(chunk.chunk, index);
+  const bytes = duckdb.vector_get_data(vector, count * 8);
+  if (bytes.byteOffset % 8 === 0) target.set(new Float64Array(bytes.buffer, bytes.byteOffset, count), at);
+  else new Uint8Array(target.buffer, target.byteOffset + at * 8, count * 8).set(bytes);
+  const validity = duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8);
+  if (!validity) return;
+  for (let b = 0; b < validity.length && b * 8 < count; b++) {
+    const mask = validity[b]!;
+    if (mask === 0xff) continue;
+    for (let k = 0; k < 8; k++) {
+      const i = b * 8 + k;
+      if (i < count && (mask & (1 << k)) === 0) target[at + i] = Number.NaN;
+    }
   }
 }
 

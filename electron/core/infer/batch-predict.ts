@@ -1,12 +1,11 @@
 /**
  * Scores a whole table with one model: streams the needed columns in batches, runs ONNX Runtime on
- * each and writes the output columns to CSV or Parquet. Runs in the predict worker.
+ * each and writes the output columns to CSV or Parquet (DuckDB's writer, see output-sink.ts). Runs in the predict worker.
  */
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { describeTable, scanBatches, writeTable } from '../data/read-table.js';
+import { describeTable, scanBatches } from '../data/read-table.js';
 import { LatheError } from '../../../shared/errors.js';
-import { buildFeeds, openSession, outputColumns, planFeeds } from './scoring.js';
+import { buildFeeds, openSession, planFeeds } from './scoring.js';
+import { batchColumns, OutputSink } from './output-sink.js';
 import type { PredictRequest } from './predict-protocol.js';
 
 /** Runs one batch prediction. */
@@ -21,10 +20,8 @@ export async function runBatchPredict(
   const needed = plan.mode === 'tensor' ? plan.columns : plan.bindings.map((b) => b.column);
   hooks.onStart?.(description.rows);
   const session = await openSession(request.modelPath, request.providers);
-  // CSV is streamed batch by batch while the next batch is read and scored; Parquet is written at the end.
-  const csv = /\.csv$/i.test(request.out) ? new CsvStream(request.out) : null;
-  const parts: { name: string; values: Float64Array | string[] }[][] = [];
-  let columnNames: string[] = [];
+  // Outputs go into DuckDB as whole buffers while the next batch is read and scored; DuckDB writes the file at the end.
+  const sink = new OutputSink(request.out);
   let rows = 0;
   let scoreSeconds = 0;
   try {
@@ -38,10 +35,7 @@ export async function runBatchPredict(
       const t0 = performance.now();
       pending = session.run(feeds).then(async (results) => {
         scoreSeconds += (performance.now() - t0) / 1000;
-        const part = outputColumns(results, session.outputNames, n);
-        columnNames = part.map((c) => c.name);
-        if (csv) await csv.write(part, n);
-        else parts.push(part);
+        await sink.write(batchColumns(results, session.outputNames, n), n);
         rows += n;
         hooks.onProgress?.(rows);
       });
@@ -50,77 +44,12 @@ export async function runBatchPredict(
     }
     await pending;
     if (rows === 0) throw new LatheError('BAD_INPUT', `${request.dataPath} has no rows to score`, { file: request.dataPath });
-    if (csv) await csv.finish();
-    else await writeTable(request.out, concatParts(parts, rows));
+    await sink.finish();
   } catch (error) {
-    csv?.abort();
+    sink.abort();
     throw error;
   } finally {
     await session.release();
   }
-  return { rows, columns: columnNames, scoreSeconds };
-}
-
-/** Writes CSV to a temp file beside the target and renames it into place when complete. */
-class CsvStream {
-  private readonly temp: string;
-  private readonly stream: WriteStream;
-  private headerWritten = false;
-
-  constructor(private readonly target: string) {
-    this.temp = `${target}.lathe-${process.pid}-${Date.now()}.tmp`;
-    this.stream = createWriteStream(this.temp);
-  }
-
-  async write(columns: { name: string; values: Float64Array | string[] }[], rows: number): Promise<void> {
-    let text = '';
-    if (!this.headerWritten) {
-      text += columns.map((c) => csvCell(c.name)).join(',') + '\n';
-      this.headerWritten = true;
-    }
-    const lines = new Array<string>(rows);
-    for (let i = 0; i < rows; i++) {
-      let line = '';
-      for (let c = 0; c < columns.length; c++) {
-        const v = columns[c]!.values[i]!;
-        if (c > 0) line += ',';
-        line += typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : csvCell(v);
-      }
-      lines[i] = line;
-    }
-    text += lines.join('\n') + '\n';
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
-  }
-
-  async finish(): Promise<void> {
-    this.stream.end();
-    await once(this.stream, 'finish');
-    renameSync(this.temp, this.target);
-  }
-
-  abort(): void {
-    this.stream.destroy();
-    rmSync(this.temp, { force: true });
-  }
-}
-
-function csvCell(value: string): string {
-  return /[",\n\r]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-function concatParts(parts: { name: string; values: Float64Array | string[] }[][], rows: number): { name: string; values: Float64Array | (string | null)[] }[] {
-  const first = parts[0];
-  if (!first) return [];
-  return first.map((column, k) => {
-    if (column.values instanceof Float64Array) {
-      const values = new Float64Array(rows);
-      let at = 0;
-      for (const part of parts) {
-        values.set(part[k]!.values as Float64Array, at);
-        at += part[k]!.values.length;
-      }
-      return { name: column.name, values };
-    }
-    return { name: column.name, values: parts.flatMap((part) => part[k]!.values as string[]) };
-  });
+  return { rows, columns: sink.names, scoreSeconds };
 }

@@ -1,0 +1,181 @@
+/**
+ * Writes batch-scoring outputs without formatting a value in JS: each batch's ONNX Runtime output buffers
+ * are copied, whole, into DuckDB data chunks and appended to a temp table; at the end DuckDB's own writer
+ * copies the table to CSV or Parquet (temp file beside the target, renamed into place when complete).
+ *
+ * Columns: `<output>` for one value per row, `<output>_<i>` for a vector (as {@link outputColumns}).
+ * Types on disk: float outputs are DOUBLE (float32 values widened exactly; NaN written as missing),
+ * integer and boolean outputs BIGINT, string outputs VARCHAR.
+ */
+import { renameSync, rmSync } from 'node:fs';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, FLOAT, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+// The C API under @duckdb/node-api (same pinned version): numeric buffers are copied into vectors in one call.
+import duckdb from '@duckdb/node-bindings';
+import type * as ort from 'onnxruntime-node';
+import { openConnection, sqlIdentifier, sqlString } from '../data/engine.js';
+import { LatheError } from '../../../shared/errors.js';
+
+type NumericBuffer = Float32Array | Float64Array | BigInt64Array | Int32Array;
+
+interface SinkColumn {
+  name: string;
+  /** How values sit in the temp table. */
+  stored: 'FLOAT' | 'DOUBLE' | 'BIGINT' | 'INTEGER' | 'BOOLEAN' | 'VARCHAR';
+}
+
+const duckTypes: Record<SinkColumn['stored'], DuckDBType> = { FLOAT, DOUBLE, BIGINT, INTEGER, BOOLEAN, VARCHAR };
+
+/** Output columns of one batch, as buffers ready to copy. */
+interface BatchColumn {
+  column: SinkColumn;
+  values: NumericBuffer | Uint8Array | string[];
+}
+
+/** Splits ORT's outputs into columns (de-interleaving vectors) without converting values. */
+export function batchColumns(results: ort.InferenceSession.OnnxValueMapType, outputNames: readonly string[], rows: number): BatchColumn[] {
+  const columns: BatchColumn[] = [];
+  for (const name of outputNames) {
+    const tensor = results[name] as ort.Tensor | undefined;
+    if (!tensor || !('dims' in tensor)) continue;
+    const width = rows === 0 ? 0 : tensor.dims.length <= 1 ? 1 : tensor.dims.slice(1).reduce((p, d) => p * d, 1);
+    const { stored, data } = storedOf(tensor);
+    if (width === 1 || rows === 0) {
+      columns.push({ column: { name, stored }, values: sliceOf(data, 0, rows) });
+      continue;
+    }
+    for (let j = 0; j < width; j++) {
+      let values: BatchColumn['values'];
+      if (Array.isArray(data)) {
+        const out = new Array<string>(rows);
+        for (let i = 0; i < rows; i++) out[i] = data[i * width + j]!;
+        values = out;
+      } else {
+        const out = new (data.constructor as new (n: number) => NumericBuffer | Uint8Array)(rows);
+        for (let i = 0; i < rows; i++) out[i] = data[i * width + j]!;
+        values = out;
+      }
+      columns.push({ column: { name: `${name}_${j}`, stored }, values });
+    }
+  }
+  return columns;
+}
+
+function storedOf(tensor: ort.Tensor): { stored: SinkColumn['stored']; data: NumericBuffer | Uint8Array | string[] } {
+  const data = tensor.data;
+  switch (tensor.type) {
+    case 'float32':
+      return { stored: 'FLOAT', data: data as Float32Array };
+    case 'float64':
+      return { stored: 'DOUBLE', data: data as Float64Array };
+    case 'int64':
+      return { stored: 'BIGINT', data: data as BigInt64Array };
+    case 'int32':
+      return { stored: 'INTEGER', data: data as Int32Array };
+    case 'bool':
+      return { stored: 'BOOLEAN', data: data as Uint8Array };
+    case 'string':
+      return { stored: 'VARCHAR', data: (data as string[]).map(String) };
+    default: {
+      // Other element types (int8/16, uint*, float16) travel as doubles.
+      const source = data as ArrayLike<number | bigint>;
+      const out = new Float64Array(source.length);
+      for (let i = 0; i < source.length; i++) out[i] = Number(source[i]);
+      return { stored: 'DOUBLE', data: out };
+    }
+  }
+}
+
+function sliceOf(data: BatchColumn['values'], start: number, end: number): BatchColumn['values'] {
+  if (Array.isArray(data)) return data.slice(start, end);
+  return data.length === end - start && start === 0 ? data : data.subarray(start, end);
+}
+
+/** The SELECT list that turns stored columns into the written ones. */
+function writtenExpression(column: SinkColumn): string {
+  const id = sqlIdentifier(column.name);
+  switch (column.stored) {
+    case 'FLOAT':
+    case 'DOUBLE':
+      return `CASE WHEN isnan(${id}) THEN NULL ELSE CAST(${id} AS DOUBLE) END AS ${id}`;
+    case 'BIGINT':
+    case 'INTEGER':
+    case 'BOOLEAN':
+      return `CAST(${id} AS BIGINT) AS ${id}`;
+    case 'VARCHAR':
+      return id;
+  }
+}
+
+/** Appends batches into DuckDB and writes them to `target` (.csv or .parquet) with DuckDB's own writer. */
+export class OutputSink {
+  private connection: DuckDBConnection | undefined;
+  private appender: DuckDBAppender | undefined;
+  private columns: SinkColumn[] | undefined;
+  private readonly table = `lathe_predict_${process.pid}_${Date.now()}`;
+  private readonly temp: string;
+  private readonly chunkRows = duckdb.vector_size();
+
+  constructor(private readonly target: string) {
+    this.temp = `${target}.lathe-${process.pid}-${Date.now()}.tmp`;
+  }
+
+  /** Column names, once the first batch arrived. */
+  get names(): string[] {
+    return (this.columns ?? []).map((c) => c.name);
+  }
+
+  /** Appends one batch (synchronous: whole-buffer copies into DuckDB chunks). */
+  async write(batch: BatchColumn[], rows: number): Promise<void> {
+    if (!this.columns) {
+      this.columns = batch.map((b) => b.column);
+      const seen = new Set<string>();
+      for (const c of this.columns) {
+        if (seen.has(c.name)) throw new LatheError('BAD_INPUT', `The model has two outputs named "${c.name}"`, { column: c.name });
+        seen.add(c.name);
+      }
+      this.connection = await openConnection();
+      await this.connection.run(`CREATE TEMP TABLE ${this.table} (${this.columns.map((c) => `${sqlIdentifier(c.name)} ${c.stored}`).join(', ')})`);
+      this.appender = await this.connection.createAppender(this.table);
+    }
+    const types = this.columns.map((c) => duckTypes[c.stored]);
+    for (let start = 0; start < rows; start += this.chunkRows) {
+      const count = Math.min(this.chunkRows, rows - start);
+      const chunk = DuckDBDataChunk.create(types, count);
+      batch.forEach((b, k) => {
+        if (Array.isArray(b.values)) {
+          chunk.setColumnValues(k, b.values.slice(start, start + count));
+          return;
+        }
+        const values = b.values;
+        const vector = duckdb.data_chunk_get_vector(chunk.chunk, k);
+        const width = values.BYTES_PER_ELEMENT;
+        duckdb.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset + start * width, count * width);
+      });
+      this.appender!.appendDataChunk(chunk);
+    }
+  }
+
+  /** Writes the file and renames it into place. */
+  async finish(): Promise<void> {
+    if (!this.connection || !this.appender || !this.columns) throw new LatheError('BAD_INPUT', 'No rows were scored');
+    this.appender.closeSync();
+    const options = /\.parquet$/i.test(this.target) ? 'FORMAT parquet' : 'FORMAT csv, HEADER';
+    await this.connection.run(`COPY (SELECT ${this.columns.map(writtenExpression).join(', ')} FROM ${this.table}) TO ${sqlString(this.temp)} (${options})`);
+    await this.connection.run(`DROP TABLE ${this.table}`);
+    this.connection.closeSync();
+    this.connection = undefined;
+    renameSync(this.temp, this.target);
+  }
+
+  /** Drops what was written so far. */
+  abort(): void {
+    try {
+      this.appender?.closeSync();
+    } catch {
+      // The appender may already be closed or broken; the connection closes below either way.
+    }
+    this.connection?.closeSync();
+    this.connection = undefined;
+    rmSync(this.temp, { force: true });
+  }
+}
