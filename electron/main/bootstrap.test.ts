@@ -139,6 +139,16 @@ describe('IPC bridge', () => {
     expect(running!.core!.experiments.list().length).toBe(before);
   });
 
+  it('opens the native file dialog for data files, only for the app itself', async () => {
+    const fake = await start();
+    const handler = fake.handlers.get(ipcChannels.pickDataFile)!;
+    expect(await handler(trustedEvent)).toBeNull();
+    fake.answerDialog({ canceled: false, filePaths: ['/data/customers.csv'] });
+    expect(await handler(trustedEvent)).toBe('/data/customers.csv');
+    expect(fake.dialogCalls[0]).toMatchObject({ properties: ['openFile'], filters: [{ extensions: expect.arrayContaining(['csv', 'parquet']) }] });
+    await expect(Promise.resolve(handler({ senderFrame: { url: 'https://evil.example/', parent: null }, sender: {} }))).rejects.toThrow(/FORBIDDEN/);
+  });
+
   it('forwards core events to the window', async () => {
     await start();
     running!.core!.experiments.create('evented');

@@ -14,6 +14,7 @@ import { latheVersion } from '../core/version.js';
 import { createAppProtocolHandler, registerAppScheme, appScheme } from './app-protocol.js';
 import type { ElectronApi } from './electron-api.js';
 import { registerIpcBridge } from './ipc-bridge.js';
+import { registerFileDialog } from './file-dialog.js';
 import { createMainWindow } from './main-window.js';
 import { installMenu } from './menu.js';
 import { denyAllPermissions } from './security.js';
@@ -74,6 +75,7 @@ export async function bootstrap(electron: ElectronApi, options: BootstrapOptions
   }
   const core = running.core;
   registerIpcBridge(electron.ipcMain, createDispatch(createHandlers(core, latheVersion())));
+  registerFileDialog(electron);
   installMenu(electron);
   running.window = createMainWindow(electron, options.preloadPath);
   electron.app.on('will-quit', watchStoreChanges(core.db, core.events));

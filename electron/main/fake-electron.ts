@@ -69,6 +69,8 @@ export function createFakeElectron(options: { lock?: boolean; userData?: string 
   const permission = { request: undefined as undefined | ((...args: unknown[]) => void), check: undefined as undefined | ((...args: unknown[]) => boolean) };
   const protocols = { privileged: [] as unknown[], handlers: new Map<string, (request: Request) => Promise<Response>>() };
   let menuTemplate: unknown;
+  const dialogCalls: unknown[] = [];
+  let dialogAnswer: { canceled: boolean; filePaths: string[] } = { canceled: true, filePaths: [] };
   FakeBrowserWindow.instances = [];
   const fake = {
     app,
@@ -88,10 +90,26 @@ export function createFakeElectron(options: { lock?: boolean; userData?: string 
       },
     },
     shell: { openExternal: (url: string) => (opened.push(url), Promise.resolve()) },
+    dialog: {
+      showOpenDialog: (options: unknown) => {
+        dialogCalls.push(options);
+        return Promise.resolve(dialogAnswer);
+      },
+    },
     Menu: {
       buildFromTemplate: (template: unknown) => (menuTemplate = template),
       setApplicationMenu: () => {},
     },
   };
-  return { electron: fake as unknown as ElectronApi, app, handlers, opened, permission, protocols, menu: () => menuTemplate };
+  return {
+    electron: fake as unknown as ElectronApi,
+    app,
+    handlers,
+    opened,
+    permission,
+    protocols,
+    menu: () => menuTemplate,
+    dialogCalls,
+    answerDialog: (answer: { canceled: boolean; filePaths: string[] }) => void (dialogAnswer = answer),
+  };
 }

@@ -7,6 +7,7 @@ const invoked: unknown[][] = [];
 let eventListener: ((event: unknown, ...args: unknown[]) => void) | undefined;
 
 vi.mock('electron', () => ({
+  webUtils: { getPathForFile: (file: { fakePath: string }) => file.fakePath },
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
   ipcRenderer: {
     invoke: (...args: unknown[]) => (invoked.push(args), Promise.resolve('ok')),
@@ -20,8 +21,16 @@ describe('preload', () => {
     const api = exposed.lathe as Record<string, unknown>;
     expect(Object.keys(api).sort()).toEqual([...methodNames, 'on'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
-    expect(Object.keys(exposed)).toEqual(['lathe']);
+    expect(Object.keys(exposed)).toEqual(['lathe', 'latheDesktop']);
     expect(JSON.stringify(Object.keys(api))).not.toContain('ipcRenderer');
+  });
+
+  it('gives the desktop page file paths (webUtils) and the native file dialog, nothing else', async () => {
+    const desktop = exposed.latheDesktop as { pathForFile: (file: unknown) => string; pickDataFile: () => Promise<unknown> };
+    expect(Object.keys(desktop).sort()).toEqual(['pathForFile', 'pickDataFile']);
+    expect(desktop.pathForFile({ fakePath: '/data/x.csv' })).toBe('/data/x.csv');
+    await desktop.pickDataFile();
+    expect(invoked.at(-1)).toEqual([ipcChannels.pickDataFile]);
   });
 
   it('sends every call through the single invoke channel', async () => {

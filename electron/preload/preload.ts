@@ -2,7 +2,8 @@
  * Exposes `window.lathe`: one named async function per contract method and `on(event)`. The page never
  * sees ipcRenderer; every call goes through the single validated invoke channel.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { DesktopBridge } from '../../shared/desktop';
 import { eventNames, ipcChannels, methodNames, type EventName, type EventPayload, type LatheClient } from '../../shared/contract/index';
 
 type Listener = (payload: unknown) => void;
@@ -28,3 +29,10 @@ const client = {
 } satisfies LatheClient;
 
 contextBridge.exposeInMainWorld('lathe', client);
+
+const desktop = {
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+  pickDataFile: () => ipcRenderer.invoke(ipcChannels.pickDataFile) as Promise<string | null>,
+} satisfies DesktopBridge;
+
+contextBridge.exposeInMainWorld('latheDesktop', desktop);

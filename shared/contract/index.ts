@@ -64,4 +64,5 @@ export type LatheClient = {
 export const ipcChannels = {
   invoke: 'lathe:invoke',
   event: 'lathe:event',
+  pickDataFile: 'lathe:pick-data-file',
 } as const;

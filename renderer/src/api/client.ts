@@ -1,5 +1,6 @@
 /** Picks the transport: the preload's `window.lathe` inside Electron, HTTP in a browser. */
 import { methodNames, type LatheClient } from '../../../shared/contract/index';
+import type { DesktopBridge } from '../../../shared/desktop';
 import { ClientError } from './client-error';
 import { createHttpClient } from './http-transport';
 
@@ -7,6 +8,8 @@ declare global {
   interface Window {
     /** Exposed by electron/preload in the desktop app; absent in the web shell. */
     lathe?: LatheClient;
+    /** Desktop-only helpers (file paths, native dialogs); absent in the web shell. */
+    latheDesktop?: DesktopBridge;
   }
 }
 

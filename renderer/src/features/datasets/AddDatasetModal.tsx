@@ -1,7 +1,7 @@
 /**
- * Adding a dataset: drop a file or pick one (uploaded to `lathe serve` with progress), or type the
- * path of a file on this machine (no copy through the browser; the only way inside the desktop app,
- * whose sandboxed page cannot see file paths).
+ * Adding a dataset: in the web shell, drop a file or pick one (uploaded to `lathe serve` with
+ * progress), or type the path of a file on this machine. In the desktop app, drop a file or choose it
+ * with the native dialog: the preload turns it into a path, and nothing is copied through the page.
  */
 import { useRef, useState } from 'react';
 import { Alert, Button, Code, Group, Modal, Progress, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
@@ -62,17 +62,32 @@ export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { ope
   if (initialFile !== seenInitial) {
     setSeenInitial(initialFile);
     if (initialFile) {
-      setFile(initialFile);
-      setMode('upload');
+      const desktopPath = window.latheDesktop?.pathForFile(initialFile);
+      if (desktopPath) setPath(desktopPath);
+      else {
+        setFile(initialFile);
+        setMode('upload');
+      }
       setName((current) => current || nameFromFile(initialFile.name));
     }
   }
 
   const choose = (chosen: File | undefined) => {
     if (!chosen) return;
-    setFile(chosen);
     setError(null);
     setName((current) => current || nameFromFile(chosen.name));
+    // In the desktop app a dropped file is read in place, by path.
+    const desktopPath = window.latheDesktop?.pathForFile(chosen);
+    if (desktopPath) setPath(desktopPath);
+    else setFile(chosen);
+  };
+  const pickWithDialog = async () => {
+    const picked = await window.latheDesktop?.pickDataFile();
+    if (!picked) return;
+    setPath(picked);
+    setError(null);
+    const base = picked.split(/[\\/]/).pop() ?? '';
+    setName((current) => current || nameFromFile(base));
   };
   const reset = () => {
     setFile(null);
@@ -146,6 +161,32 @@ export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { ope
             <input ref={picker} type="file" accept={accepted.join(',')} hidden data-testid="dataset-file-input" onChange={(e) => choose(e.currentTarget.files?.[0])} />
           </div>
         ) : (
+          <Stack gap="xs">
+          {desktop && window.latheDesktop && (
+            <div
+              className="drop-zone"
+              data-active={dragging}
+              role="button"
+              tabIndex={0}
+              aria-label="Drop a data file here or press Enter to choose one"
+              onClick={() => void pickWithDialog()}
+              onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && void pickWithDialog()}
+              onDragOver={(e) => {
+                e.preventDefault();
+                setDragging(true);
+              }}
+              onDragLeave={() => setDragging(false)}
+              onDrop={(e) => {
+                e.preventDefault();
+                setDragging(false);
+                choose(e.dataTransfer.files[0]);
+              }}
+            >
+              <IconUpload size={28} stroke={1.5} />
+              <Text fw={500} mt="xs">Drop a file here, or click to choose</Text>
+              <Text size="xs" c="dimmed">CSV, TSV, Parquet or JSON Lines</Text>
+            </div>
+          )}
           <TextInput
             label="File path"
             description="The file is hashed and copied into Lathe's store; the original stays where it is."
@@ -158,6 +199,7 @@ export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { ope
               if (!name && base.includes('.')) setName(nameFromFile(base));
             }}
           />
+          </Stack>
         )}
         <TextInput label="Dataset name" description="Adding new bytes under an existing name makes its next version." value={name} onChange={(e) => setName(e.currentTarget.value)} required />
         <TextInput label="Message" placeholder="What changed in this version (optional)" value={message} onChange={(e) => setMessage(e.currentTarget.value)} />

@@ -48,6 +48,8 @@ function DatasetList() {
   useHotkeys([['n', () => addModal.open()]]);
   const onAdded = useAddedNotice();
   const webShell = typeof window !== 'undefined' && window.lathe === undefined;
+  // Both shells take a file dropped on the page: uploaded in the web shell, read by path in the desktop app.
+  const canDrop = webShell || window.latheDesktop !== undefined;
   const sample = useMutation({
     mutationFn: () => client['datasets.addSample']({}),
     onSuccess: (results) => onAdded(results[results.length - 1]!),
@@ -58,9 +60,9 @@ function DatasetList() {
     <Stack
       gap="md"
       maw={1200}
-      onDragOver={(e) => webShell && e.dataTransfer.types.includes('Files') && e.preventDefault()}
+      onDragOver={(e) => canDrop && e.dataTransfer.types.includes('Files') && e.preventDefault()}
       onDrop={(e) => {
-        if (!webShell || e.dataTransfer.files.length === 0) return;
+        if (!canDrop || e.dataTransfer.files.length === 0) return;
         e.preventDefault();
         setDropped(e.dataTransfer.files[0]!);
         addModal.open();
@@ -83,7 +85,7 @@ function DatasetList() {
             <IconDatabase size={36} stroke={1.3} />
             <Title order={4}>No datasets yet</Title>
             <Text c="dimmed" size="sm" maw={560}>
-              Add a CSV, TSV, Parquet or JSON Lines file{webShell ? ' (or drop it on this page)' : ''}. From a terminal: <Code>lathe data add FILE --name NAME</Code>. Or try
+              Add a CSV, TSV, Parquet or JSON Lines file{canDrop ? ' (or drop it on this page)' : ''}. From a terminal: <Code>lathe data add FILE --name NAME</Code>. Or try
               the sample: two versions of a small customer table, ready to profile and compare.
             </Text>
             <Group mt="sm">
