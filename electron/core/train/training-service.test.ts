@@ -7,6 +7,7 @@ import type { Core } from '../core.js';
 import { writeTable } from '../data/read-table.js';
 import { openTempCore } from '../testing/temp-core.js';
 import { syntheticTable } from './testing-data.js';
+import { isIdentifierName } from './training-service.js';
 
 let core: Core;
 let cleanup: () => void;
@@ -78,14 +79,20 @@ describe('TrainingService (train worker, tracked run, model version)', () => {
     expect(core.models.list()).toEqual([]);
   }, 60_000);
 
-  it('leaves free-text columns out of the default features, and says so in the params', async () => {
+  it('recognises identifier column names', () => {
+    for (const name of ['id', 'ID', 'uuid', 'customer_id', 'order-id', 'userId', 'row id']) expect(isIdentifierName(name), name).toBe(true);
+    for (const name of ['idle_time', 'paid', 'valid', 'width', 'identity_score', 'Idaho']) expect(isIdentifierName(name), name).toBe(false);
+  });
+
+  it('leaves free-text and identifier columns out of the default features, and says so in the params', async () => {
     const file = join(scratch, 'with-ids.csv');
     const columns = syntheticTable(300, 12, 'classification');
     columns.set('customer_id', Array.from({ length: 300 }, (_, i) => `customer-${String(i).padStart(5, '0')}`));
+    columns.set('row_id', Float64Array.from({ length: 300 }, (_, i) => i + 1));
     await writeTable(file, [...columns].map(([name, values]) => ({ name, values })));
     const result = await core.training.train({ data: file, target: 'target', epochs: 1, hidden: [4] });
     expect(core.models.resolve(result.model).features).toEqual(['x1', 'x2', 'noise', 'color']);
-    expect(core.tracking.getRunDetail(result.run).params).toMatchObject({ skipped_columns: 'customer_id', features: 'x1,x2,noise,color' });
+    expect(core.tracking.getRunDetail(result.run).params).toMatchObject({ skipped_columns: 'customer_id,row_id', features: 'x1,x2,noise,color' });
   });
 
   it('names a missing target column', async () => {

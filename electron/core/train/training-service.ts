@@ -138,9 +138,12 @@ export class TrainingService {
         throw new LatheError('BAD_INPUT', `Target column "${options.target}" is not in ${data.label} (columns: ${names.join(', ')})`, { column: options.target });
       }
       // By default every other column except free text and timestamps, which one-hot encoding cannot use well.
-      const skipped = options.features?.length ? [] : description.columns.filter((c) => c.name !== options.target && (c.type === 'text' || c.type === 'datetime')).map((c) => c.name);
+      // Identifier columns (id, customer_id, userId, uuid) carry no signal a model should learn from, only row identity.
+      const skipped = options.features?.length
+        ? []
+        : description.columns.filter((c) => c.name !== options.target && (c.type === 'text' || c.type === 'datetime' || isIdentifierName(c.name))).map((c) => c.name);
       const features = options.features && options.features.length > 0 ? options.features : names.filter((n) => n !== options.target && !skipped.includes(n));
-      if (features.length === 0) throw new LatheError('BAD_INPUT', `No feature columns in ${data.label}: only the target${skipped.length ? ` and text/datetime columns (${skipped.join(', ')}; name them with --features to use them)` : ''}`);
+      if (features.length === 0) throw new LatheError('BAD_INPUT', `No feature columns in ${data.label}: only the target${skipped.length ? ` and text, datetime or identifier columns (${skipped.join(', ')}; name them with --features to use them)` : ''}`);
       const missing = features.filter((f) => !names.includes(f));
       if (missing.length > 0) throw new LatheError('BAD_INPUT', `Not in ${data.label}: ${missing.join(', ')} (columns: ${names.join(', ')})`, { missing });
       const backend = await chooseTrainingBackend(options.backend).catch((error: Error) => {
@@ -286,3 +289,7 @@ async function logArtifacts(tracking: TrackingService, runId: string, outcome: T
   }
 }
 
+/** True for a column name that looks like a row identifier: id, uuid, customer_id, userId, order-id. */
+export function isIdentifierName(name: string): boolean {
+  return /^(id|uuid|guid)$/i.test(name) || /[_\-\s](id|uuid)$/i.test(name) || /[a-z]Id$/.test(name);
+}
