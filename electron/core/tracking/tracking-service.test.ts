@@ -112,6 +112,14 @@ describe('metrics', () => {
     expect(detail.metrics.b!.value).toBe(5);
     core.tracking.logMetrics(run.id, [{ key: 'a', value: NaN, step: 9, timestamp: 1 }]);
     expect(core.tracking.getRunDetail(run.id).metrics.a!.text).toBe('NaN');
+    // Batches of 100 and more go through the multi-row insert: same values, NaN included.
+    const long = Array.from({ length: 250 }, (_, i) => ({ key: 'c', value: i === 50 ? NaN : i === 60 ? Infinity : i, step: i, timestamp: i }));
+    core.tracking.logMetrics(run.id, long);
+    const stored = core.tracking.metricPage(run.id, 'c').raw;
+    expect(stored).toHaveLength(250);
+    expect(stored[50]!.value).toBeNull();
+    expect(stored[60]!.value).toBe(Infinity);
+    expect(stored[249]).toEqual({ step: 249, timestamp: 249, value: 249 });
   });
 
   it('refuses points without integer step or timestamp', () => {
