@@ -88,6 +88,20 @@ describe('read-table', () => {
     expect(seen).toEqual(Array.from({ length: 5000 }, (_, k) => k));
   });
 
+  it('streams numeric columns with missing values across chunk and batch boundaries, as readColumns reads them', async () => {
+    const rows = 70_000;
+    const x = Float64Array.from({ length: rows }, (_, k) => (k % 7 === 3 || k % 4099 === 0 ? Number.NaN : k * 0.25 - 100));
+    const path = join(dir, 'missing.parquet');
+    await writeTable(path, [{ name: 'x', values: x }]);
+    const whole = (await readColumns(path, ['x'])).get('x') as Float64Array;
+    expect(Array.from(whole)).toEqual(Array.from(x));
+    for (const batchRows of [3000, 65_536, 1_000_000]) {
+      const seen: number[] = [];
+      for await (const batch of scanBatches(path, ['x'], batchRows)) seen.push(...(batch.columns.get('x') as Float64Array));
+      expect(seen).toEqual(Array.from(x));
+    }
+  });
+
   it('writes CSV and Parquet that read back the same', async () => {
     const values = new Float64Array([1.5, Number.NaN, -2]);
     const ids = new Float64Array([1, 2, 3]);

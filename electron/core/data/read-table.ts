@@ -202,6 +202,13 @@ class ColumnBuilder {
   }
 }
 
+/** A DOUBLE column of a chunk as a Float64Array (one buffer copy; missing values NaN). */
+function chunkDoubles(chunk: DuckDBDataChunk, index: number, count: number): Float64Array {
+  const out = new Float64Array(count);
+  copyDoubles(chunk, index, count, out, 0);
+  return out;
+}
+
 /**
  * Copies a DOUBLE column of a chunk into `target` at `at` as one buffer copy; missing values become NaN.
  * (Projections cast every numeric column to DOUBLE; chunks from the C API are flat.)
@@ -269,9 +276,20 @@ export async function* scanBatches(path: string, columns: string[], batchRows: n
     } catch (error) {
       throw readError(path, error);
     }
-    const pieces: ColumnValues[][] = projection.names.map(() => []);
-    let pending = 0;
+    // Each batch is filled in place: numeric chunk vectors are copied in as whole buffers.
+    // (Buffers start at up to 65,536 rows and grow, so a huge batchRows on a small file allocates little.)
+    const fresh = (): ColumnValues[] => projection.numeric.map((numeric) => (numeric ? new Float64Array(Math.min(batchRows, 1 << 16)) : []));
+    let current = fresh();
+    let filled = 0;
     let offset = 0;
+    const emit = (): TableBatch => {
+      const batch = new Map<string, ColumnValues>();
+      projection.names.forEach((name, i) => {
+        const values = current[i]!;
+        batch.set(name, values instanceof Float64Array && filled < values.length ? values.subarray(0, filled) : values);
+      });
+      return { offset, columns: batch };
+    };
     for (;;) {
       let chunk: DuckDBDataChunk | null;
       try {
@@ -279,45 +297,36 @@ export async function* scanBatches(path: string, columns: string[], batchRows: n
       } catch (error) {
         throw readError(path, error);
       }
-      const done = !chunk || chunk.rowCount === 0;
-      if (!done) {
-        projection.numeric.forEach((numeric, i) => {
-          const builder = new ColumnBuilder(numeric, chunk!.rowCount);
-          builder.append(chunk!, i);
-          pieces[i]!.push(builder.finish());
+      if (!chunk || chunk.rowCount === 0) break;
+      const count = chunk.rowCount;
+      const whole = projection.numeric.map((numeric, i) => (numeric ? chunkDoubles(chunk!, i, count) : chunk!.getColumnVector(i)));
+      let from = 0;
+      while (from < count) {
+        const take = Math.min(count - from, batchRows - filled);
+        whole.forEach((source, i) => {
+          let target = current[i]!;
+          if (source instanceof Float64Array && target.length < filled + take) {
+            const grown = new Float64Array(Math.min(batchRows, Math.max(target.length * 2, filled + take)));
+            grown.set(target as Float64Array);
+            current[i] = target = grown;
+          }
+          if (source instanceof Float64Array) (target as Float64Array).set(take === count ? source : source.subarray(from, from + take), filled);
+          else for (let r = from; r < from + take; r++) (target as (string | null)[]).push(source.getItem(r) as string | null);
         });
-        pending += chunk!.rowCount;
+        filled += take;
+        from += take;
+        if (filled === batchRows) {
+          yield emit();
+          offset += filled;
+          current = fresh();
+          filled = 0;
+        }
       }
-      while (pending >= batchRows || (done && pending > 0)) {
-        const take = Math.min(batchRows, pending);
-        const batch = new Map<string, ColumnValues>();
-        projection.names.forEach((name, i) => batch.set(name, takeRows(pieces[i]!, take, projection.numeric[i]!)));
-        yield { offset, columns: batch };
-        offset += take;
-        pending -= take;
-      }
-      if (done) break;
     }
+    if (filled > 0) yield emit();
   } finally {
     connection.closeSync();
   }
-}
-
-/** Removes the first `count` rows from a queue of pieces and returns them as one column. */
-function takeRows(pieces: ColumnValues[], count: number, numeric: boolean): ColumnValues {
-  const out: Float64Array | (string | null)[] = numeric ? new Float64Array(count) : [];
-  let filled = 0;
-  while (filled < count) {
-    const piece = pieces[0]!;
-    const need = count - filled;
-    const part = piece.length <= need ? piece : piece.slice(0, need);
-    if (numeric) (out as Float64Array).set(part as Float64Array, filled);
-    else for (const v of part as (string | null)[]) (out as (string | null)[]).push(v);
-    filled += part.length;
-    if (piece.length <= need) pieces.shift();
-    else pieces[0] = piece.slice(need);
-  }
-  return out;
 }
 
 /** Writes columns to `path`; the format comes from the extension (.csv, .tsv, .parquet, .jsonl). Missing values (NaN, null) become empty cells. */

@@ -114,6 +114,7 @@ export class OutputSink {
   private readonly table = `lathe_predict_${process.pid}_${Date.now()}`;
   private readonly temp: string;
   private readonly chunkRows = duckdb.vector_size();
+  private logicalTypes: duckdb.LogicalType[] | undefined;
 
   constructor(private readonly target: string) {
     this.temp = `${target}.lathe-${process.pid}-${Date.now()}.tmp`;
@@ -137,10 +138,11 @@ export class OutputSink {
       await this.connection.run(`CREATE TEMP TABLE ${this.table} (${this.columns.map((c) => `${sqlIdentifier(c.name)} ${c.stored}`).join(', ')})`);
       this.appender = await this.connection.createAppender(this.table);
     }
-    const types = this.columns.map((c) => duckTypes[c.stored]);
+    this.logicalTypes ??= this.columns.map((c) => duckTypes[c.stored].toLogicalType().logical_type);
     for (let start = 0; start < rows; start += this.chunkRows) {
       const count = Math.min(this.chunkRows, rows - start);
-      const chunk = DuckDBDataChunk.create(types, count);
+      const chunk = new DuckDBDataChunk(duckdb.create_data_chunk(this.logicalTypes));
+      chunk.rowCount = count;
       batch.forEach((b, k) => {
         if (Array.isArray(b.values)) {
           chunk.setColumnValues(k, b.values.slice(start, start + count));
