@@ -140,7 +140,17 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
           progress.done();
         }
       });
-      const output = { rows: result.rows, out: result.out, columns: result.columns, seconds: result.seconds, rowsPerSecond: result.rows / result.seconds };
+      // After the warm-up (worker start, table description, session load, first batch): the rate a longer file approaches.
+      const steady = result.warmup && result.rows > result.warmup.rows ? (result.rows - result.warmup.rows) / (result.seconds - result.warmup.seconds) : null;
+      const output = {
+        rows: result.rows,
+        out: result.out,
+        columns: result.columns,
+        seconds: result.seconds,
+        rowsPerSecond: result.rows / result.seconds,
+        warmupSeconds: result.warmup?.seconds ?? null,
+        steadyRowsPerSecond: steady,
+      };
       printResult(options, output, () => `scored ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(2)} s → ${result.out} (${result.columns.join(', ')})`);
     });
 

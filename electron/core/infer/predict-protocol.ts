@@ -1,6 +1,9 @@
 /** Typed messages between the model service and the predict worker (electron/workers/predict.worker.ts). */
 import type { TensorSpec } from '../../../shared/contract/index.js';
 
+/** Rows per ONNX Runtime call in `lathe predict` (the compute bench's bare loop uses the same). */
+export const defaultPredictBatchRows = 65_536;
+
 /** Host → worker: score one table with one model and write the outputs. */
 export interface PredictRequest {
   modelPath: string;

@@ -16,7 +16,7 @@ import { benchSession } from './bench.js';
 import { probeInference } from '../compute/inference-providers.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
 import { startWorker } from '../workers/worker-host.js';
-import type { PredictReply, PredictRequest } from '../infer/predict-protocol.js';
+import { defaultPredictBatchRows, type PredictReply, type PredictRequest } from '../infer/predict-protocol.js';
 
 interface ModelRow {
   id: number;
@@ -265,7 +265,7 @@ export class ModelService {
   async predict(
     input: { ref: string; data: string; out: string; features?: string[]; batchRows?: number },
     onProgress?: (rows: number, totalRows: number | null) => void,
-  ): Promise<{ rows: number; out: string; columns: string[]; seconds: number; scoreSeconds: number }> {
+  ): Promise<{ rows: number; out: string; columns: string[]; seconds: number; scoreSeconds: number; warmup: { rows: number; seconds: number } | null }> {
     const version = this.resolve(input.ref);
     const data = await this.resolveData(input.data);
     const out = resolvePath(input.out);
@@ -280,17 +280,20 @@ export class ModelService {
       dataPath: data.path,
       format: data.format,
       out,
-      batchRows: input.batchRows ?? 16_384,
+      batchRows: input.batchRows ?? defaultPredictBatchRows,
       providers: await this.providers(),
     };
     const worker = startWorker('predict');
     let totalRows: number | null = null;
+    // Start-up (worker, table description, session) plus the first batch: reported apart so a steady rate can be told.
+    let warmup: { rows: number; seconds: number } | null = null;
     const ref = `${version.model}@${version.version}`;
     try {
       const done = await new Promise<Extract<PredictReply, { type: 'done' }>>((resolve, reject) => {
         worker.on('message', (reply: PredictReply) => {
           if (reply.type === 'started') totalRows = reply.totalRows;
           else if (reply.type === 'progress') {
+            warmup ??= { rows: reply.rows, seconds: (performance.now() - started) / 1000 };
             onProgress?.(reply.rows, totalRows);
             this.events.emit('models.predictProgress', { ref, rows: reply.rows, totalRows });
           } else if (reply.type === 'done') resolve(reply);
@@ -300,7 +303,7 @@ export class ModelService {
         worker.on('exit', (code) => reject(new Error(`The predict worker stopped unexpectedly (exit code ${code})`)));
         worker.postMessage(request);
       });
-      return { rows: done.rows, out, columns: done.columns, seconds: (performance.now() - started) / 1000, scoreSeconds: done.scoreSeconds };
+      return { rows: done.rows, out, columns: done.columns, seconds: (performance.now() - started) / 1000, scoreSeconds: done.scoreSeconds, warmup };
     } finally {
       await worker.terminate();
     }
