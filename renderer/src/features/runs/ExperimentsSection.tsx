@@ -1,5 +1,5 @@
 /** The Experiments section's pages: the list, one experiment's runs, one run, and the compare view. */
-import { Route, Routes } from 'react-router';
+import { Route, Routes, useParams } from 'react-router';
 import { ExperimentsPage } from '../experiments/ExperimentsPage';
 import { ComparePage } from './ComparePage';
 import { RunPage } from './RunPage';
@@ -10,9 +10,15 @@ export function ExperimentsSection() {
   return (
     <Routes>
       <Route index element={<ExperimentsPage />} />
-      <Route path=":experimentId" element={<RunsPage />} />
+      <Route path=":experimentId" element={<RunsOfExperiment />} />
       <Route path=":experimentId/compare" element={<ComparePage />} />
       <Route path=":experimentId/runs/:runId" element={<RunPage />} />
     </Routes>
   );
+}
+
+/** A fresh runs table per experiment (its filter, sort and columns belong to that experiment). */
+function RunsOfExperiment() {
+  const { experimentId } = useParams();
+  return <RunsPage key={experimentId} />;
 }

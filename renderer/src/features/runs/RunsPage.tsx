@@ -34,7 +34,20 @@ export function RunsPage() {
   const [filterText, setFilterText] = useState('');
   const [filter, setFilter] = useState('');
   const [sorting, setSorting] = useState<SortingState>([]);
-  const [chosen, setChosen] = useState<string[] | null>(null);
+  // The picked columns are remembered per experiment on this machine.
+  const columnsKey = `lathe.runs.columns.${experimentId}`;
+  const [chosen, setChosenState] = useState<string[] | null>(() => {
+    try {
+      const saved = localStorage.getItem(columnsKey);
+      return saved ? (JSON.parse(saved) as string[]) : null;
+    } catch {
+      return null;
+    }
+  });
+  const setChosen = (next: string[]) => {
+    setChosenState(next);
+    localStorage.setItem(columnsKey, JSON.stringify(next));
+  };
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
 
