@@ -57,7 +57,7 @@ export const experimentMethods = {
 
 /** Events of experiments. */
 export const experimentEvents = {
-  'experiments.changed': z.object({ id: z.string(), change: z.enum(['created', 'renamed', 'deleted', 'restored']) }),
+  'experiments.changed': z.object({ id: z.string(), change: z.enum(['created', 'renamed', 'updated', 'deleted', 'restored']) }),
   /** Another process (the CLI, a script, another window) wrote to the store: refresh what is shown. */
   'store.changed': z.object({}),
 } as const;

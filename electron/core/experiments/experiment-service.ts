@@ -99,7 +99,7 @@ export class ExperimentService {
       .prepare('INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value')
       .run(id, key, value);
     this.db.prepare('UPDATE experiments SET updated_at = ? WHERE id = ?').run(Date.now(), id);
-    this.events.emit('experiments.changed', { id, change: 'renamed' });
+    this.events.emit('experiments.changed', { id, change: 'updated' });
   }
 
   /** Removes one tag; NOT_FOUND when the experiment has no such tag. */
