@@ -46,7 +46,7 @@ export async function runBatchPredict(
     if (rows === 0) throw new LatheError('BAD_INPUT', `${request.dataPath} has no rows to score`, { file: request.dataPath });
     await sink.finish();
   } catch (error) {
-    sink.abort();
+    await sink.abort();
     throw error;
   } finally {
     await session.release();

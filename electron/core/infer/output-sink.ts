@@ -1,13 +1,15 @@
 /**
  * Writes batch-scoring outputs without formatting a value in JS: each batch's ONNX Runtime output buffers
- * are copied, whole, into DuckDB data chunks and appended to a temp table; at the end DuckDB's own writer
- * copies the table to CSV or Parquet (temp file beside the target, renamed into place when complete).
+ * are copied, whole, into DuckDB data chunks, and DuckDB's own writer makes the CSV (batch by batch, in
+ * the background) or the Parquet file (at the end); a temp file beside the target is renamed into place
+ * when complete.
  *
  * Columns: `<output>` for one value per row, `<output>_<i>` for a vector (as {@link outputColumns}).
  * Types on disk: float outputs are DOUBLE (float32 values widened exactly; NaN written as missing),
  * integer and boolean outputs BIGINT, string outputs VARCHAR.
  */
 import { renameSync, rmSync } from 'node:fs';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, FLOAT, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 // The C API under @duckdb/node-api (same pinned version): numeric buffers are copied into vectors in one call.
 import duckdb from '@duckdb/node-bindings';
@@ -106,18 +108,31 @@ function writtenExpression(column: SinkColumn): string {
   }
 }
 
-/** Appends batches into DuckDB and writes them to `target` (.csv or .parquet) with DuckDB's own writer. */
+/**
+ * Appends batches into DuckDB and writes them to `target` (.csv or .parquet) with DuckDB's own writer.
+ * CSV is written batch by batch while later batches are read and scored: each batch becomes a table,
+ * DuckDB copies it to a part file on a second connection, and the part's bytes are appended to the
+ * output (header from the first part only). Parquet is one file, so its table is copied once at the end.
+ */
 export class OutputSink {
-  private connection: DuckDBConnection | undefined;
+  private appendConnection: DuckDBConnection | undefined;
+  private copyConnection: DuckDBConnection | undefined;
   private appender: DuckDBAppender | undefined;
   private columns: SinkColumn[] | undefined;
   private readonly table = `lathe_predict_${process.pid}_${Date.now()}`;
   private readonly temp: string;
+  private readonly csv: boolean;
   private readonly chunkRows = duckdb.vector_size();
   private logicalTypes: duckdb.LogicalType[] | undefined;
+  private output: FileHandle | undefined;
+  private parts = 0;
+  private pendingParts = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private failure: unknown;
 
   constructor(private readonly target: string) {
     this.temp = `${target}.lathe-${process.pid}-${Date.now()}.tmp`;
+    this.csv = !/\.parquet$/i.test(target);
   }
 
   /** Column names, once the first batch arrived. */
@@ -125,8 +140,9 @@ export class OutputSink {
     return (this.columns ?? []).map((c) => c.name);
   }
 
-  /** Appends one batch (synchronous: whole-buffer copies into DuckDB chunks). */
+  /** Appends one batch (whole-buffer copies into DuckDB chunks); CSV then goes to disk in the background. */
   async write(batch: BatchColumn[], rows: number): Promise<void> {
+    if (this.failure) throw this.failure;
     if (!this.columns) {
       this.columns = batch.map((b) => b.column);
       const seen = new Set<string>();
@@ -134,9 +150,16 @@ export class OutputSink {
         if (seen.has(c.name)) throw new LatheError('BAD_INPUT', `The model has two outputs named "${c.name}"`, { column: c.name });
         seen.add(c.name);
       }
-      this.connection = await openConnection();
-      await this.connection.run(`CREATE TEMP TABLE ${this.table} (${this.columns.map((c) => `${sqlIdentifier(c.name)} ${c.stored}`).join(', ')})`);
-      this.appender = await this.connection.createAppender(this.table);
+      this.appendConnection = await openConnection();
+      if (this.csv) {
+        this.copyConnection = await openConnection();
+        this.output = await open(this.temp, 'w');
+      }
+    }
+    const table = this.csv ? `${this.table}_${this.parts}` : this.table;
+    if (!this.appender) {
+      await this.appendConnection!.run(`CREATE ${this.csv ? '' : 'TEMP '}TABLE ${table} (${this.columns.map((c) => `${sqlIdentifier(c.name)} ${c.stored}`).join(', ')})`);
+      this.appender = await this.appendConnection!.createAppender(table);
     }
     this.logicalTypes ??= this.columns.map((c) => duckTypes[c.stored].toLogicalType().logical_type);
     for (let start = 0; start < rows; start += this.chunkRows) {
@@ -153,31 +176,76 @@ export class OutputSink {
         const width = values.BYTES_PER_ELEMENT;
         duckdb.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset + start * width, count * width);
       });
-      this.appender!.appendDataChunk(chunk);
+      this.appender.appendDataChunk(chunk);
+    }
+    if (!this.csv) return;
+    this.appender.closeSync();
+    this.appender = undefined;
+    const part = this.parts++;
+    this.pendingParts++;
+    this.queue = this.queue.then(() => this.writePart(table, part)).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    // At most two parts wait, so memory stays near a few batches when the disk is slower than scoring.
+    if (this.pendingParts > 2) await this.queue;
+    if (this.failure) throw this.failure;
+  }
+
+  private async writePart(table: string, part: number): Promise<void> {
+    if (this.failure) return;
+    const file = `${this.temp}.${part}`;
+    try {
+      await this.copyConnection!.run(`COPY (SELECT ${this.columns!.map(writtenExpression).join(', ')} FROM ${table}) TO ${sqlString(file)} (FORMAT csv, HEADER ${part === 0})`);
+      await this.copyConnection!.run(`DROP TABLE ${table}`);
+      await this.output!.write(await readFile(file));
+    } finally {
+      this.pendingParts--;
+      await rm(file, { force: true });
     }
   }
 
-  /** Writes the file and renames it into place. */
+  /** Writes the rest of the file and renames it into place. */
   async finish(): Promise<void> {
-    if (!this.connection || !this.appender || !this.columns) throw new LatheError('BAD_INPUT', 'No rows were scored');
-    this.appender.closeSync();
-    const options = /\.parquet$/i.test(this.target) ? 'FORMAT parquet' : 'FORMAT csv, HEADER';
-    await this.connection.run(`COPY (SELECT ${this.columns.map(writtenExpression).join(', ')} FROM ${this.table}) TO ${sqlString(this.temp)} (${options})`);
-    await this.connection.run(`DROP TABLE ${this.table}`);
-    this.connection.closeSync();
-    this.connection = undefined;
+    if (!this.appendConnection || !this.columns) throw new LatheError('BAD_INPUT', 'No rows were scored');
+    if (this.csv) {
+      await this.queue;
+      if (this.failure) throw this.failure;
+      await this.output!.close();
+      this.output = undefined;
+    } else {
+      this.appender!.closeSync();
+      this.appender = undefined;
+      await this.appendConnection.run(`COPY (SELECT ${this.columns.map(writtenExpression).join(', ')} FROM ${this.table}) TO ${sqlString(this.temp)} (FORMAT parquet)`);
+      await this.appendConnection.run(`DROP TABLE ${this.table}`);
+    }
+    this.close();
     renameSync(this.temp, this.target);
   }
 
   /** Drops what was written so far. */
-  abort(): void {
+  async abort(): Promise<void> {
+    this.failure ??= new Error('aborted');
+    await this.queue;
     try {
       this.appender?.closeSync();
     } catch {
-      // The appender may already be closed or broken; the connection closes below either way.
+      // The appender may already be closed or broken; the connections close below either way.
     }
-    this.connection?.closeSync();
-    this.connection = undefined;
+    this.appender = undefined;
+    await this.output?.close().catch(() => undefined);
+    this.output = undefined;
+    if (this.csv) {
+      // Tables of parts never copied (regular tables: they outlive the connection).
+      for (let part = 0; part < this.parts + 1; part++) await this.appendConnection?.run(`DROP TABLE IF EXISTS ${this.table}_${part}`).catch(() => undefined);
+    }
+    this.close();
     rmSync(this.temp, { force: true });
+  }
+
+  private close(): void {
+    this.appendConnection?.closeSync();
+    this.copyConnection?.closeSync();
+    this.appendConnection = undefined;
+    this.copyConnection = undefined;
   }
 }
