@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readColumns } from '../data/read-table.js';
+import { batchColumns, OutputSink } from './output-sink.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lathe-output-sink-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Outputs shaped as a classifier's: int64 label, float32 probabilities [n, 2], a string tag. */
+function results(start: number, rows: number): ort.InferenceSession.OnnxValueMapType {
+  const label = BigInt64Array.from({ length: rows }, (_, i) => BigInt((start + i) % 3));
+  const probabilities = Float32Array.from({ length: rows * 2 }, (_, k) => (k % 2 === 0 ? (start + (k >> 1)) / 7 : 1 - (start + (k >> 1)) / 7));
+  if (start === 0) probabilities[2] = Number.NaN;
+  const tag = Array.from({ length: rows }, (_, i) => (i === 1 ? 'a, "quoted"' : `t${start + i}`));
+  return {
+    label: new ort.Tensor('int64', label, [rows]),
+    probabilities: new ort.Tensor('float32', probabilities, [rows, 2]),
+    tag: new ort.Tensor('string', tag, [rows]),
+  };
+}
+
+describe('OutputSink', () => {
+  for (const ext of ['csv', 'parquet']) {
+    it(`writes batches to ${ext} through DuckDB with the values ONNX Runtime gave`, async () => {
+      const out = join(dir, `scores.${ext}`);
+      const sink = new OutputSink(out);
+      const sizes = [3000, 5000, 7];
+      let start = 0;
+      for (const rows of sizes) {
+        await sink.write(batchColumns(results(start, rows), ['label', 'probabilities', 'tag'], rows), rows);
+        start += rows;
+      }
+      await sink.finish();
+      expect(sink.names).toEqual(['label', 'probabilities_0', 'probabilities_1', 'tag']);
+      const back = await readColumns(out, sink.names);
+      const total = start;
+      const f = new Float32Array(1);
+      const float32 = (v: number) => ((f[0] = v), f[0]);
+      expect(Array.from(back.get('label') as Float64Array)).toEqual(Array.from({ length: total }, (_, i) => i % 3));
+      const p0 = back.get('probabilities_0') as Float64Array;
+      expect(Number.isNaN(p0[1]!)).toBe(true);
+      expect(p0[5000]).toBe(float32(5000 / 7));
+      expect((back.get('probabilities_1') as Float64Array)[total - 1]).toBe(float32(1 - (total - 1) / 7));
+      expect((back.get('tag') as string[]).slice(0, 3)).toEqual(['t0', 'a, "quoted"', 't2']);
+      expect((back.get('tag') as string[])[total - 1]).toBe(`t${total - 1}`);
+      if (ext === 'csv') expect(readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('label,'))).toHaveLength(1);
+      expect(readdirSync(dir).filter((name) => name.includes('.lathe-'))).toEqual([]);
+    });
+  }
+
+  it('leaves neither the output nor temp files behind when aborted', async () => {
+    const out = join(dir, 'aborted.csv');
+    const sink = new OutputSink(out);
+    await sink.write(batchColumns(results(0, 100), ['label', 'probabilities', 'tag'], 100), 100);
+    await sink.abort();
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.startsWith('aborted'))).toEqual([]);
+  });
+});
