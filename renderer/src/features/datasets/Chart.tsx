@@ -1,37 +1,9 @@
-/** A small ECharts canvas (bar charts only) that follows its container's size and the color scheme. */
-import { useEffect, useRef } from 'react';
-import { useComputedColorScheme } from '@mantine/core';
-import * as echarts from 'echarts/core';
-import { BarChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
-
-echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+/** A small chart for profiles and diffs: the app's one chart component, without animation. */
+import { EChart, type ChartOption } from '../../components/EChart';
 
 /** Draws `option`; re-draws when it changes. */
-export function Chart({ option, height = 140, label }: { option: echarts.EChartsCoreOption; height?: number; label: string }) {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  const scheme = useComputedColorScheme('light');
-
-  useEffect(() => {
-    if (!element.current) return;
-    const instance = echarts.init(element.current, scheme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(element.current);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, [scheme]);
-
-  useEffect(() => {
-    chart.current?.setOption({ backgroundColor: 'transparent', animation: false, ...option }, true);
-  }, [option, scheme]);
-
-  return <div ref={element} style={{ height, width: '100%' }} role="img" aria-label={label} />;
+export function Chart({ option, height = 140, label }: { option: ChartOption; height?: number; label: string }) {
+  return <EChart option={{ animation: false, ...option }} height={height} label={label} />;
 }
 
 /** Short number text for axes and tooltips. */

@@ -9,7 +9,7 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import type { RunDetail } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ChartControls } from './ChartControls';
-import { EChart, type ChartOption } from './EChart';
+import { EChart, type ChartOption } from '../../components/EChart';
 import { metricText } from './format';
 import { MetricChart, palette, type ChartSettings } from './MetricChart';
 

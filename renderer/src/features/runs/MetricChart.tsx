@@ -7,7 +7,7 @@ import { Paper, Text } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
 import type { MetricPoint } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
-import { EChart, type ChartOption } from './EChart';
+import { EChart, type ChartOption } from '../../components/EChart';
 import { smooth } from './format';
 import { useLiveInvalidate } from './live';
 

@@ -1,12 +1,15 @@
-/** One ECharts instance in a div: created once, updated with setOption, resized with its box, disposed on unmount. */
+/**
+ * The one chart component of the app (ECharts): created once, updated with setOption, resized with its
+ * box, redrawn in the dark theme when the color scheme changes, disposed on unmount.
+ */
 import { useEffect, useRef } from 'react';
 import { useComputedColorScheme } from '@mantine/core';
 import * as echarts from 'echarts/core';
-import { LineChart, ParallelChart } from 'echarts/charts';
+import { BarChart, LineChart, ParallelChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, ToolboxComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, ParallelChart, DataZoomComponent, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, ToolboxComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, ParallelChart, DataZoomComponent, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, ToolboxComponent, CanvasRenderer]);
 
 /** The option object ECharts takes. */
 export type ChartOption = echarts.EChartsCoreOption;
