@@ -4,7 +4,8 @@
  */
 import { describeTable, scanBatches } from '../data/read-table.js';
 import { LatheError } from '../../../shared/errors.js';
-import { buildFeeds, openSession, planFeeds } from './scoring.js';
+import { buildFeeds, planFeeds } from './scoring.js';
+import { RemoteSession } from './score-client.js';
 import { batchColumns, OutputSink } from './output-sink.js';
 import type { PredictRequest } from './predict-protocol.js';
 
@@ -14,18 +15,29 @@ export async function runBatchPredict(
   hooks: { onStart?: (totalRows: number) => void; onProgress?: (rows: number) => void } = {},
 ): Promise<{ rows: number; columns: string[]; scoreSeconds: number }> {
   if (!/\.(csv|parquet)$/i.test(request.out)) throw new LatheError('BAD_INPUT', `--out must end in .csv or .parquet: ${request.out}`, { file: request.out });
-  const description = await describeTable(request.dataPath, { format: request.format });
-  const kinds = new Map(description.columns.map((c) => [c.name, c.type === 'integer' || c.type === 'float' || c.type === 'boolean' ? ('numeric' as const) : ('text' as const)]));
-  const plan = planFeeds({ inputs: request.inputs, outputs: request.outputs, features: request.features }, kinds, request.featuresOverride);
+  // ONNX Runtime runs in the score worker, so this thread keeps reading and writing while a batch is scored.
+  // The model loads there while the table is described here.
+  const opening = RemoteSession.open(request.modelPath, request.providers);
+  let plan: ReturnType<typeof planFeeds>;
+  let totalRows: number;
+  try {
+    const description = await describeTable(request.dataPath, { format: request.format });
+    totalRows = description.rows;
+    const kinds = new Map(description.columns.map((c) => [c.name, c.type === 'integer' || c.type === 'float' || c.type === 'boolean' ? ('numeric' as const) : ('text' as const)]));
+    plan = planFeeds({ inputs: request.inputs, outputs: request.outputs, features: request.features }, kinds, request.featuresOverride);
+  } catch (error) {
+    void opening.then((session) => session.release()).catch(() => undefined);
+    throw error;
+  }
   const needed = plan.mode === 'tensor' ? plan.columns : plan.bindings.map((b) => b.column);
-  hooks.onStart?.(description.rows);
-  const session = await openSession(request.modelPath, request.providers);
-  // Outputs go into DuckDB as whole buffers while the next batch is read and scored; DuckDB writes the file at the end.
+  hooks.onStart?.(totalRows);
+  const session = await opening;
+  // Outputs go into DuckDB as whole buffers (CSV written batch by batch in the background, Parquet at the end).
   const sink = new OutputSink(request.out);
   let rows = 0;
   let scoreSeconds = 0;
   try {
-    // One batch is scored while the next is read: ONNX Runtime and DuckDB both work off the JS thread.
+    // One batch is scored (in the score worker) while the next is read here.
     let pending: Promise<void> = Promise.resolve();
     for await (const batch of scanBatches(request.dataPath, [...new Set(needed)], request.batchRows, { format: request.format })) {
       const n = batch.columns.values().next().value?.length ?? 0;

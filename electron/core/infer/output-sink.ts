@@ -16,6 +16,7 @@ import duckdb from '@duckdb/node-bindings';
 import type * as ort from 'onnxruntime-node';
 import { openConnection, sqlIdentifier, sqlString } from '../data/engine.js';
 import { LatheError } from '../../../shared/errors.js';
+import type { WireTensor } from './score-client.js';
 
 type NumericBuffer = Float32Array | Float64Array | BigInt64Array | Int32Array;
 
@@ -34,10 +35,10 @@ interface BatchColumn {
 }
 
 /** Splits ORT's outputs into columns (de-interleaving vectors) without converting values. */
-export function batchColumns(results: ort.InferenceSession.OnnxValueMapType, outputNames: readonly string[], rows: number): BatchColumn[] {
+export function batchColumns(results: Record<string, WireTensor> | ort.InferenceSession.OnnxValueMapType, outputNames: readonly string[], rows: number): BatchColumn[] {
   const columns: BatchColumn[] = [];
   for (const name of outputNames) {
-    const tensor = results[name] as ort.Tensor | undefined;
+    const tensor = results[name] as WireTensor | undefined;
     if (!tensor || !('dims' in tensor)) continue;
     const width = rows === 0 ? 0 : tensor.dims.length <= 1 ? 1 : tensor.dims.slice(1).reduce((p, d) => p * d, 1);
     const { stored, data } = storedOf(tensor);
@@ -62,7 +63,7 @@ export function batchColumns(results: ort.InferenceSession.OnnxValueMapType, out
   return columns;
 }
 
-function storedOf(tensor: ort.Tensor): { stored: SinkColumn['stored']; data: NumericBuffer | Uint8Array | string[] } {
+function storedOf(tensor: WireTensor): { stored: SinkColumn['stored']; data: NumericBuffer | Uint8Array | string[] } {
   const data = tensor.data;
   switch (tensor.type) {
     case 'float32':
