@@ -6,7 +6,7 @@
  *   train_ratio        best Lathe backend's epoch / PyTorch's epoch (goal ≤ 2)
  *   predict_ratio      `lathe predict` rows/s after its warm-up (built CLI when dist/ is current: worker, Parquet read,
  *                      ONNX Runtime, CSV written by DuckDB) over a bare onnxruntime-node session.run loop on the
- *                      same model, rows and batch size (goal ≥ 0.9): the median of `--rounds=N` (default 3)
+ *                      same model, rows and batch size (goal ≥ 0.9): the median of `--rounds=N` (default 5)
  *                      alternated rounds, with predict_ratio_range [min, max], predict_ratio_end_to_end (whole
  *                      command) and predict_ratio_parquet_out; predict_rows_per_s, bare_rows_per_s (medians)
  *   --rows=N           rows scored (default 1,000,000); --predict-only skips the training figures
@@ -238,7 +238,7 @@ export async function run(options: { json: boolean; args: string[] }): Promise<R
     return value;
   };
   const predictRows = option('rows', 1_000_000);
-  const predictRoundsCount = option('rounds', 3);
+  const predictRoundsCount = option('rounds', 5);
   if (!options.args.includes('--predict-only')) await trainingFigures(out);
 
   const folder = mkdtempSync(join(tmpdir(), 'lathe-bench-compute-'));
