@@ -136,56 +136,28 @@ export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { ope
           />
         )}
         {mode === 'upload' ? (
-          <div
-            className="drop-zone"
-            data-active={dragging}
-            role="button"
-            tabIndex={0}
-            aria-label="Drop a data file here or press Enter to choose one"
-            onClick={() => picker.current?.click()}
-            onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && picker.current?.click()}
-            onDragOver={(e) => {
-              e.preventDefault();
-              setDragging(true);
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={(e) => {
-              e.preventDefault();
-              setDragging(false);
-              choose(e.dataTransfer.files[0]);
-            }}
-          >
-            <IconUpload size={28} stroke={1.5} />
-            <Text fw={500} mt="xs">{file ? file.name : 'Drop a file here, or click to choose'}</Text>
-            <Text size="xs" c="dimmed">{file ? `${file.size.toLocaleString()} bytes` : 'CSV, TSV, Parquet or JSON Lines'}</Text>
+          <>
+            <DropZone
+              active={dragging}
+              onDragging={setDragging}
+              onChoose={() => picker.current?.click()}
+              onDropFile={choose}
+              title={file ? file.name : 'Drop a file here, or click to choose'}
+              detail={file ? `${file.size.toLocaleString()} bytes` : 'CSV, TSV, Parquet or JSON Lines'}
+            />
             <input ref={picker} type="file" accept={accepted.join(',')} hidden data-testid="dataset-file-input" onChange={(e) => choose(e.currentTarget.files?.[0])} />
-          </div>
+          </>
         ) : (
           <Stack gap="xs">
           {desktop && window.latheDesktop && (
-            <div
-              className="drop-zone"
-              data-active={dragging}
-              role="button"
-              tabIndex={0}
-              aria-label="Drop a data file here or press Enter to choose one"
-              onClick={() => void pickWithDialog()}
-              onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && void pickWithDialog()}
-              onDragOver={(e) => {
-                e.preventDefault();
-                setDragging(true);
-              }}
-              onDragLeave={() => setDragging(false)}
-              onDrop={(e) => {
-                e.preventDefault();
-                setDragging(false);
-                choose(e.dataTransfer.files[0]);
-              }}
-            >
-              <IconUpload size={28} stroke={1.5} />
-              <Text fw={500} mt="xs">Drop a file here, or click to choose</Text>
-              <Text size="xs" c="dimmed">CSV, TSV, Parquet or JSON Lines</Text>
-            </div>
+            <DropZone
+              active={dragging}
+              onDragging={setDragging}
+              onChoose={() => void pickWithDialog()}
+              onDropFile={choose}
+              title="Drop a file here, or click to choose"
+              detail="CSV, TSV, Parquet or JSON Lines"
+            />
           )}
           <TextInput
             label="File path"
@@ -222,5 +194,34 @@ export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { ope
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/** The dashed area a file is dropped on; click or Enter chooses one instead. */
+function DropZone(props: { active: boolean; onDragging: (dragging: boolean) => void; onChoose: () => void; onDropFile: (file: File | undefined) => void; title: string; detail: string }) {
+  return (
+    <div
+      className="drop-zone"
+      data-active={props.active}
+      role="button"
+      tabIndex={0}
+      aria-label="Drop a data file here or press Enter to choose one"
+      onClick={props.onChoose}
+      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && props.onChoose()}
+      onDragOver={(e) => {
+        e.preventDefault();
+        props.onDragging(true);
+      }}
+      onDragLeave={() => props.onDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        props.onDragging(false);
+        props.onDropFile(e.dataTransfer.files[0]);
+      }}
+    >
+      <IconUpload size={28} stroke={1.5} />
+      <Text fw={500} mt="xs">{props.title}</Text>
+      <Text size="xs" c="dimmed">{props.detail}</Text>
+    </div>
   );
 }
