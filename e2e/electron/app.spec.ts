@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeElectronBinary, hasDisplay } from '../../electron/core/doctor/electron-binary';
+import { electronSqliteBinding } from '../../scripts/electron-native.mjs';
 
 const binary = probeElectronBinary();
 const root = new URL('../..', import.meta.url).pathname;
@@ -19,7 +20,14 @@ test.skip(!hasDisplay(), 'No display (DISPLAY/WAYLAND_DISPLAY unset); run under 
 
 test('the desktop app opens, is isolated, and creates an experiment', async () => {
   const home = mkdtempSync(join(tmpdir(), 'lathe-electron-'));
-  const app = await electron.launch({ executablePath: binary.path, args: [root, '--home', home] });
+  // better-sqlite3 in node_modules is built for Node; the app gets an Electron-ABI build, as `npm start` does.
+  const sqliteBinding = electronSqliteBinding(root, binary.version!);
+  expect(sqliteBinding, 'better-sqlite3 could not be built for Electron').toBeDefined();
+  const app = await electron.launch({
+    executablePath: binary.path,
+    args: [root, '--home', home],
+    env: { ...process.env, LATHE_SQLITE_BINDING: sqliteBinding! },
+  });
   try {
     const page = await app.firstWindow();
     await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
