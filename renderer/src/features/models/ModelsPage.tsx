@@ -2,7 +2,7 @@ import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { IconFileImport, IconPlayerPlay } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { Route, Routes, useNavigate } from 'react-router';
+import { Route, Routes, useNavigate, Link } from 'react-router';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { ImportModal } from './ImportModal';
@@ -66,7 +66,8 @@ function ModelList() {
         </Paper>
       )}
       {list.data && list.data.length > 0 && (
-        <Table highlightOnHover verticalSpacing="xs" aria-label="Models">
+        <Paper withBorder>
+        <Table highlightOnHover verticalSpacing="sm" aria-label="Models">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
@@ -81,7 +82,10 @@ function ModelList() {
             {list.data.map((m) => (
               <Table.Tr key={m.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/models/${encodeURIComponent(m.name)}`)}>
                 <Table.Td>
-                  <Text fw={500} size="sm">{m.name}</Text>
+                  {/* A real link, so the row is reachable with Tab and Enter, not only with the mouse. */}
+                  <Text component={Link} to={`/models/${encodeURIComponent(m.name)}`} fw={600} c="blue" onClick={(e) => e.stopPropagation()}>
+                    {m.name}
+                  </Text>
                 </Table.Td>
                 <Table.Td>{m.latestVersion ? `@${m.latestVersion}` : '–'}</Table.Td>
                 <Table.Td>{m.versionCount}</Table.Td>
@@ -94,6 +98,7 @@ function ModelList() {
             ))}
           </Table.Tbody>
         </Table>
+        </Paper>
       )}
       <TrainModal opened={training} onClose={trainModal.close} />
       <ImportModal opened={importing} onClose={importModal.close} onImported={(name) => navigate(`/models/${encodeURIComponent(name)}`)} />
