@@ -109,22 +109,27 @@ describe('lathe serve', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./run.ts', import.meta.url)), '--home', home, 'serve', '--port', '0', '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-    const printed = JSON.parse(line) as { url: string; port: number; token: string };
-    expect(Object.keys(printed).sort()).toEqual(['port', 'token', 'url']);
-    expect(printed.url).toBe(`http://127.0.0.1:${printed.port}/?token=${printed.token}`);
-    const file = join(home, 'server.json');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const res = await fetch(`http://127.0.0.1:${printed.port}/api/rpc/experiments.list`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${printed.token}`, 'Content-Type': 'application/json' },
-      body: '{}',
-    });
-    expect(res.status).toBe(200);
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
-    expect(existsSync(file)).toBe(false);
+    try {
+      const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+      const printed = JSON.parse(line) as { url: string; port: number; token: string };
+      expect(Object.keys(printed).sort()).toEqual(['port', 'token', 'url']);
+      expect(printed.url).toBe(`http://127.0.0.1:${printed.port}/?token=${printed.token}`);
+      const file = join(home, 'server.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const res = await fetch(`http://127.0.0.1:${printed.port}/api/rpc/experiments.list`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${printed.token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.status).toBe(200);
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      // A failed assertion must not leave the server running.
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('refuses a malformed --port with exit 2', async () => {
