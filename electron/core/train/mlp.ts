@@ -18,6 +18,15 @@ export interface MlpOptions {
   patience: number;
 }
 
+/** Callbacks of one training. */
+export interface MlpHooks {
+  onProgress?: (p: MlpProgress) => void;
+  onEpoch?: (e: EpochSummary) => void;
+  checkCancel?: () => Promise<void>;
+  /** Scores the validation outputs (probabilities or standardised values). */
+  validationMetric?: (outputs: Float32Array) => number;
+}
+
 /** The matrices one training uses. `y` is class indices (classification) or standardised targets. */
 export interface MlpData {
   task: 'classification' | 'regression';
@@ -121,13 +130,7 @@ export function predict(layers: DenseLayer[], x: Float32Array, rows: number, tas
 export async function trainMlp(
   data: MlpData,
   options: MlpOptions,
-  hooks: {
-    onProgress?: (p: MlpProgress) => void;
-    onEpoch?: (e: EpochSummary) => void;
-    checkCancel?: () => Promise<void>;
-    /** Scores the validation outputs (probabilities or standardised values). */
-    validationMetric?: (outputs: Float32Array) => number;
-  } = {},
+  hooks: MlpHooks = {},
 ): Promise<MlpResult> {
   const outputs = data.task === 'classification' ? data.classes : 1;
   const initial = initialLayers(data.width, options.hidden, outputs, options.seed);

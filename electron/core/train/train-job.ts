@@ -6,23 +6,17 @@
 import { LatheError } from '../../../shared/errors.js';
 import type { ColumnValues } from '../infer/scoring.js';
 import { classificationMetrics, confusionMatrix, regressionMetrics } from './metrics.js';
-import { predict, trainMlp, type EpochSummary, type MlpProgress } from './mlp.js';
+import { predict, trainMlp, type EpochSummary, type MlpHooks, type MlpOptions } from './mlp.js';
 import { reservedOutputNames, writeOnnx, type DenseLayer } from './onnx-writer.js';
 import { fitSteps, isNumericColumn, stepOffsets, transform, widthOf, type Preprocessing, type TargetSpec } from './preprocess.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 import { splitRows, type Split } from './split.js';
 
 /** Settings of one job (already validated by the contract's TrainOptions). */
-export interface TrainJobOptions {
+export interface TrainJobOptions extends MlpOptions {
   target: string;
   task: 'auto' | 'classification' | 'regression';
   features?: string[];
-  hidden: number[];
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  patience: number;
   backend: string;
   producerVersion: string;
   /** True when the data layer typed the target as boolean (it arrives as 0/1): labels become "false"/"true". */
@@ -99,17 +93,17 @@ function pick(columns: Map<string, ColumnValues>, rows: Int32Array): Map<string,
   return out;
 }
 
+/** Callbacks of one job: its phases and row count, then the MLP's own hooks. */
+export interface TrainJobHooks extends Pick<MlpHooks, 'onProgress' | 'onEpoch' | 'checkCancel'> {
+  onPhase?: (phase: 'preprocessing' | 'training' | 'evaluating') => void;
+  onPrepared?: (task: 'classification' | 'regression', rows: number) => void;
+}
+
 /** Runs the whole job. */
 export async function runTrainJob(
   allColumns: Map<string, ColumnValues>,
   options: TrainJobOptions,
-  hooks: {
-    onPhase?: (phase: 'preprocessing' | 'training' | 'evaluating') => void;
-    onPrepared?: (task: 'classification' | 'regression', rows: number) => void;
-    onProgress?: (p: MlpProgress) => void;
-    onEpoch?: (e: EpochSummary) => void;
-    checkCancel?: () => Promise<void>;
-  } = {},
+  hooks: TrainJobHooks = {},
 ): Promise<TrainJobResult> {
   hooks.onPhase?.('preprocessing');
   const targetValues = allColumns.get(options.target);

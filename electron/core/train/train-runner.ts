@@ -1,8 +1,7 @@
 /** Starts a training job in the train worker and turns its messages into a promise, hooks and a cancel. */
 import { LatheError, isErrorShape } from '../../../shared/errors.js';
 import { startWorker } from '../workers/worker-host.js';
-import type { EpochSummary, MlpProgress } from './mlp.js';
-import type { TrainJobOptions, TrainJobResult } from './train-job.js';
+import type { TrainJobHooks, TrainJobOptions, TrainJobResult } from './train-job.js';
 import type { Agreement } from './agreement.js';
 import type { TrainReply, TrainRequest, TrainSource } from './train-protocol.js';
 
@@ -25,12 +24,7 @@ export interface TrainHandle {
 export function startTraining(
   source: TrainSource,
   options: TrainJobOptions,
-  hooks: {
-    onPhase?: (phase: 'preprocessing' | 'training' | 'evaluating') => void;
-    onPrepared?: (task: 'classification' | 'regression', rows: number) => void;
-    onProgress?: (p: MlpProgress) => void;
-    onEpoch?: (e: EpochSummary) => void;
-  } = {},
+  hooks: Omit<TrainJobHooks, 'checkCancel'> = {},
 ): TrainHandle {
   const worker = startWorker('train');
   let settled = false;
