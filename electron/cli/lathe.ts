@@ -1,6 +1,6 @@
 /** The `lathe` command: parses arguments with commander and maps outcomes to exit codes 0, 1 and 2. */
 import { Command, CommanderError } from 'commander';
-import { latheVersion } from '../core/version.js';
+import { latheVersion } from '../core/app-root.js';
 import { exitCodes, reportError, type GlobalOptions } from './output.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerExperimentCommands } from './commands/experiments.js';

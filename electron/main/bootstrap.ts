@@ -10,7 +10,7 @@ import { resolveHomePath } from '../core/home.js';
 import { createDispatch } from '../core/rpc/dispatch.js';
 import { watchStoreChanges } from '../core/store/change-watcher.js';
 import { createHandlers } from '../core/rpc/handlers.js';
-import { latheVersion } from '../core/version.js';
+import { latheVersion } from '../core/app-root.js';
 import { createAppProtocolHandler, registerAppScheme, appScheme } from './app-protocol.js';
 import type { ElectronApi } from './electron-api.js';
 import { registerIpcBridge } from './ipc-bridge.js';

@@ -4,12 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openCore, type Core } from '../core/core.js';
 import { createDispatch } from '../core/rpc/dispatch.js';
 import { createHandlers } from '../core/rpc/handlers.js';
-import { latheVersion } from '../core/version.js';
+import { appRoot, latheVersion } from '../core/app-root.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import { featureRoutes } from './routes.js';
 import { watchStoreChanges } from '../core/store/change-watcher.js';
@@ -33,11 +32,9 @@ export interface Serving {
 /** The default port when none is given; a busy default falls back to a free port. */
 export const defaultPort = 7788;
 
-/** Where the built renderer is, from dist/electron/cli/ or from the source tree. */
+/** Where the built renderer is: dist/renderer under Lathe's root, from source and from dist alike. */
 export function defaultRendererDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // Bundled: dist/electron/cli/lathe.js -> dist/renderer. Source: electron/server -> dist/renderer.
-  return here.includes(`${join('dist', 'electron')}`) ? join(here, '..', '..', 'renderer') : join(here, '..', '..', 'dist', 'renderer');
+  return join(appRoot(), 'dist', 'renderer');
 }
 
 /** Starts serving. The caller prints the URL and decides when to stop. */

@@ -14,7 +14,7 @@ import type { ExperimentService } from '../experiments/experiment-service.js';
 import type { ModelService } from '../models/model-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import { describeTable } from '../data/read-table.js';
-import { latheVersion } from '../version.js';
+import { latheVersion } from '../app-root.js';
 import type { DataResolver } from '../models/data-source.js';
 import { agreementTolerance } from './agreement.js';
 import { startTraining, type TrainHandle } from './train-runner.js';

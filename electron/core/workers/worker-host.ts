@@ -3,21 +3,10 @@
  * dist/electron/workers/<name>.worker.js; from source (tests, tsx) it runs the .ts file through tsx,
  * so the same code path is exercised in both.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { appRoot } from '../app-root.js';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-
-/** The repository (or installed app) root: the first folder above this file with Lathe's package.json. */
-function appRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'electron'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the Lathe folder above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
 
 const runningFromSource = import.meta.url.endsWith('.ts');
 
