@@ -4,6 +4,9 @@ import { LatheError } from '../../../shared/errors.js';
 import type { Db } from '../store/database.js';
 import type { EventBus } from '../events.js';
 
+/** Active runs of the experiment aliased `e` (runs_by_experiment index). */
+const runCountSql = "(SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id AND r.lifecycle_stage = 'active')";
+
 interface ExperimentRow {
   id: number;
   name: string;
@@ -24,7 +27,7 @@ export class ExperimentService {
   list(options: { includeDeleted?: boolean } = {}): Experiment[] {
     const rows = this.db
       .prepare<[], ExperimentRow>(
-        `SELECT e.*, ${this.runCountSql()} AS run_count FROM experiments e
+        `SELECT e.*, ${runCountSql} AS run_count FROM experiments e
          ${options.includeDeleted ? '' : "WHERE e.lifecycle_stage = 'active'"}
          ORDER BY e.created_at DESC, e.id DESC`,
       )
@@ -35,7 +38,7 @@ export class ExperimentService {
   /** One experiment by id; NOT_FOUND when there is none. */
   get(id: string): Experiment {
     const row = this.db
-      .prepare<[string], ExperimentRow>(`SELECT e.*, ${this.runCountSql()} AS run_count FROM experiments e WHERE e.id = ?`)
+      .prepare<[string], ExperimentRow>(`SELECT e.*, ${runCountSql} AS run_count FROM experiments e WHERE e.id = ?`)
       .get(id);
     if (!row) throw new LatheError('NOT_FOUND', `No experiment with id ${id}`, { id });
     return toExperiment(row);
@@ -127,14 +130,6 @@ export class ExperimentService {
         id: String(taken.id),
       });
     }
-  }
-
-  /** Run counting arrives with the runs table; until then every experiment has none. */
-  private runCountSql(): string {
-    const hasRuns = this.db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'")
-      .get();
-    return hasRuns ? "(SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id AND r.lifecycle_stage = 'active')" : '0';
   }
 }
 

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LatheError } from '../../../shared/errors.js';
 
@@ -46,8 +46,7 @@ export class ObjectStore {
 
   /** Stores bytes from a buffer. */
   async putBytes(bytes: Uint8Array | string): Promise<StoredObject> {
-    const { Readable } = await import('node:stream');
-    return this.putStream(Readable.from([typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes)]));
+    return this.putStream(Readable.from([Buffer.from(bytes)]));
   }
 
   /** Stores a file's bytes (copied, never moved: the user's file stays where it is). */
