@@ -1,26 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTempCore } from '../testing/temp-core.js';
-import type { Core } from '../core.js';
-import { createDispatch, type Dispatch } from './dispatch.js';
-import { createHandlers } from './handlers.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDispatch } from '../testing/temp-core.js';
 
-let core: Core;
-let cleanup: () => void;
-let dispatch: Dispatch;
-beforeEach(() => {
-  ({ core, cleanup } = openTempCore());
-  dispatch = createDispatch(createHandlers(core, '0.0.0-test'));
-});
-afterEach(() => cleanup());
+const t = useTempDispatch();
 
 describe('dispatch', () => {
   it('calls the handler with the parsed input', async () => {
-    const result = await dispatch('experiments.create', { name: '  spaced  ' });
+    const result = await t.dispatch('experiments.create', { name: '  spaced  ' });
     expect(result).toMatchObject({ ok: true, value: { name: 'spaced' } });
   });
 
   it.each(['nope', 'constructor', '__proto__', 'toString', ''])('refuses the unknown method %j', async (method) => {
-    const result = await dispatch(method, {});
+    const result = await t.dispatch(method, {});
     expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
   });
 
@@ -31,18 +21,18 @@ describe('dispatch', () => {
     [{ name: 'x'.repeat(251) }, 'name'],
     ['not an object', ''],
   ])('refuses the malformed payload %j, naming the field, and changes nothing', async (payload, field) => {
-    const before = core.experiments.list().length;
-    const result = await dispatch('experiments.create', payload);
+    const before = t.core.experiments.list().length;
+    const result = await t.dispatch('experiments.create', payload);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('BAD_INPUT');
       if (field) expect(result.error.details?.field).toBe(field);
     }
-    expect(core.experiments.list().length).toBe(before);
+    expect(t.core.experiments.list().length).toBe(before);
   });
 
   it('passes a service error through with its code', async () => {
-    await dispatch('experiments.create', { name: 'dup' });
-    expect(await dispatch('experiments.create', { name: 'dup' })).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
+    await t.dispatch('experiments.create', { name: 'dup' });
+    expect(await t.dispatch('experiments.create', { name: 'dup' })).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
   });
 });
