@@ -96,15 +96,15 @@ export const LineageLink = z.object({
 export type LineageLink = z.infer<typeof LineageLink>;
 
 /** What import gives back (the `lathe model import --json` document). */
-export const ImportResult = z.object({
-  model: z.string(),
-  version: z.number().int(),
-  inputs: z.array(TensorSpec),
-  outputs: z.array(TensorSpec),
-  opset: z.number().int(),
-  producer: z.string(),
-  nodes: z.number().int(),
-  parameters: z.number().int(),
+export const ImportResult = ModelVersion.pick({
+  model: true,
+  version: true,
+  inputs: true,
+  outputs: true,
+  opset: true,
+  producer: true,
+  nodes: true,
+  parameters: true,
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 
