@@ -4,6 +4,7 @@ import type { RunDetail } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import type { Core } from '../../core/core.js';
 import { withCore } from '../context.js';
+import { formatBytes } from './doctor.js';
 import { printResult, table, type GlobalOptions } from '../output.js';
 
 /** Registers the runs commands. */
@@ -112,10 +113,4 @@ function humanRun(run: RunDetail, artifacts: { path: string; isDir: boolean; siz
   section('Tags', Object.entries(run.tags));
   section('Artifacts', artifacts.map((a) => [a.isDir ? a.path + '/' : a.path, a.isDir ? '' : formatBytes(a.size ?? 0)]));
   return lines.join('\n');
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
