@@ -114,7 +114,8 @@ export function parseLenientJson(text: string): unknown {
   }
 }
 
-function invalid(message: string): never {
+/** Throws MLflow's INVALID_PARAMETER_VALUE (400) with this message. */
+export function invalid(message: string): never {
   throw new MlflowError('INVALID_PARAMETER_VALUE', 400, message);
 }
 

@@ -17,6 +17,7 @@ import {
   doubleJson,
   doubleValue,
   int64Field,
+  invalid,
   keyValues,
   listField,
   MlflowError,
@@ -65,10 +66,6 @@ async function handle(endpoints: Record<string, { methods: string[]; run: Endpoi
   }
 }
 
-function invalid(message: string): never {
-  throw new MlflowError('INVALID_PARAMETER_VALUE', 400, message);
-}
-
 function runIdOf(fields: Fields): string {
   const id = stringField(fields, 'run_id') ?? stringField(fields, 'run_uuid');
   if (!id) invalid("Missing value for required parameter 'run_id'.");
@@ -113,7 +110,8 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
     return {
       info: runInfoJson(run),
       data: {
-        metrics: Object.values(run.metrics).map((m) => ({ key: m.key, value: doubleJson(m.text === 'NaN' ? NaN : m.text === 'Infinity' ? Infinity : m.text === '-Infinity' ? -Infinity : m.value), timestamp: m.timestamp, step: m.step })),
+        // A null value is NaN or an infinity; its text is then already protobuf JSON's spelling of it.
+        metrics: Object.values(run.metrics).map((m) => ({ key: m.key, value: m.value ?? m.text, timestamp: m.timestamp, step: m.step })),
         params: Object.entries(run.params).map(([key, value]) => ({ key, value })),
         tags: Object.entries(run.tags).map(([key, value]) => ({ key, value })),
       },
