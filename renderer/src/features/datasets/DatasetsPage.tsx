@@ -12,6 +12,7 @@ import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 're
 import type { AddDatasetResult, DatasetVersion } from '../../../../shared/contract/index';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
+import { EmptyState } from '../../components/EmptyState';
 import { AddDatasetModal } from './AddDatasetModal';
 import { formatNumber } from './Chart';
 import { DiffView } from './DiffView';
@@ -80,20 +81,19 @@ function DatasetList() {
       {list.isPending && <Loader size="sm" aria-label="Loading datasets" />}
       {list.isError && <Alert color="red" title="Could not load datasets">{list.error.message}</Alert>}
       {list.data && list.data.length === 0 && (
-        <Paper withBorder p="xl" ta="center">
-          <Stack align="center" gap="xs">
-            <IconDatabase size={36} stroke={1.3} />
-            <Title order={4}>No datasets yet</Title>
-            <Text c="dimmed" size="sm" maw={560}>
-              Add a CSV, TSV, Parquet or JSON Lines file{canDrop ? ' (or drop it on this page)' : ''}. From a terminal: <Code>lathe data add FILE --name NAME</Code>. Or try
-              the sample: two versions of a small customer table, ready to profile and compare.
-            </Text>
-            <Group mt="sm">
+        <EmptyState
+          icon={<IconDatabase size={36} stroke={1.3} />}
+          title="No datasets yet"
+          actions={
+            <>
               <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>Add dataset</Button>
               <Button variant="default" loading={sample.isPending} onClick={() => sample.mutate()}>Try the sample</Button>
-            </Group>
-          </Stack>
-        </Paper>
+            </>
+          }
+        >
+          Add a CSV, TSV, Parquet or JSON Lines file{canDrop ? ' (or drop it on this page)' : ''}. From a terminal: <Code>lathe data add FILE --name NAME</Code>. Or try
+          the sample: two versions of a small customer table, ready to profile and compare.
+        </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
         <Paper withBorder>
