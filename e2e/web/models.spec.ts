@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 
 const fixture = new URL('../../resources/fixtures/pytorch-mlp/model.onnx', import.meta.url).pathname;
@@ -10,6 +10,19 @@ async function openAt(page: Page, url: string, origin: string, path: string): Pr
   await page.goto(url);
   await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
   await page.goto(`${origin}/#${path}`);
+}
+
+/** Opens the training form on the churn@1 dataset with target "churned", epochs and batch size filled; returns the dialog. */
+async function openTrainForm(page: Page, epochs: string, batchSize: string): Promise<Locator> {
+  await page.getByRole('button', { name: 'Train model' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Train a model' });
+  await dialog.getByRole('textbox', { name: 'Dataset' }).click();
+  await page.getByRole('option', { name: /churn@1/ }).click();
+  await dialog.getByRole('textbox', { name: 'Target column' }).click();
+  await page.getByRole('option', { name: 'churned' }).click();
+  await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill(epochs);
+  await dialog.getByRole('textbox', { name: 'Batch size' }).fill(batchSize);
+  return dialog;
 }
 
 /** A small churn table with a learnable signal (plan and usage decide the label). */
@@ -39,15 +52,8 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await expect(page.getByText('No models yet')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-empty.png', fullPage: true });
 
-  await page.getByRole('button', { name: 'Train model' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Train a model' });
-  await dialog.getByRole('textbox', { name: 'Dataset' }).click();
-  await page.getByRole('option', { name: /churn@1/ }).click();
-  await dialog.getByRole('textbox', { name: 'Target column' }).click();
-  await page.getByRole('option', { name: 'churned' }).click();
   // Enough batches (40 epochs × 84) that progress is seen before the end.
-  await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill('40');
-  await dialog.getByRole('textbox', { name: 'Batch size' }).fill('8');
+  const dialog = await openTrainForm(page, '40', '8');
   await dialog.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
   await dialog.getByRole('textbox', { name: 'Experiment' }).fill('churn-ui');
   await page.screenshot({ path: 'test-results/screenshots/models-train-form.png', fullPage: true });
@@ -109,14 +115,7 @@ test('cancel a training from the UI: the run ends KILLED', async ({ page, lathe 
   writeChurnCsv(csv, 3000);
   expect((await lathe.cli(['data', 'add', csv, '--name', 'churn'])).code).toBe(0);
   await openAt(page, lathe.url, lathe.origin, '/models');
-  await page.getByRole('button', { name: 'Train model' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Train a model' });
-  await dialog.getByRole('textbox', { name: 'Dataset' }).click();
-  await page.getByRole('option', { name: /churn@1/ }).click();
-  await dialog.getByRole('textbox', { name: 'Target column' }).click();
-  await page.getByRole('option', { name: 'churned' }).click();
-  await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill('5000');
-  await dialog.getByRole('textbox', { name: 'Batch size' }).fill('4');
+  const dialog = await openTrainForm(page, '5000', '4');
   await dialog.getByRole('button', { name: 'Start training' }).click();
   const job = page.getByTestId('training-job').first();
   await expect(job.getByTestId('training-status')).toContainText(/epoch \d+\/5000/, { timeout: 20_000 });
