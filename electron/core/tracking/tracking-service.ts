@@ -642,16 +642,17 @@ export class TrackingService {
     const stage = options.lifecycle ?? 'active';
     const stageSql = stage === 'all' ? '1' : 'r.lifecycle_stage = ?';
     const stageParams = stage === 'all' ? [] : [stage];
-    const base = `FROM runs r ${order.joins} WHERE r.experiment_id IN (${experimentIds.map(() => '?').join(', ')}) AND ${stageSql} AND (${where.sql})`;
+    // The same conditions select the page and count the matches (the count needs no order joins).
+    const conditions = `r.experiment_id IN (${experimentIds.map(() => '?').join(', ')}) AND ${stageSql} AND (${where.sql})`;
+    const conditionParams = [...experimentIds, ...stageParams, ...where.params];
     const rows = this.db
-      .prepare<unknown[], RunRow>(`SELECT r.* ${base} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
-      .all(...order.params, ...experimentIds, ...stageParams, ...where.params, limit + 1, offset);
+      .prepare<unknown[], RunRow>(`SELECT r.* FROM runs r ${order.joins} WHERE ${conditions} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
+      .all(...order.params, ...conditionParams, limit + 1, offset);
     const more = rows.length > limit;
     if (more) rows.pop();
     let total: number | undefined;
     if (options.withTotal) {
-      const countBase = `FROM runs r WHERE r.experiment_id IN (${experimentIds.map(() => '?').join(', ')}) AND ${stageSql} AND (${where.sql})`;
-      total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n ${countBase}`).get(...experimentIds, ...stageParams, ...where.params)!.n;
+      total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM runs r WHERE ${conditions}`).get(...conditionParams)!.n;
     }
     return { runs: this.details(rows), ...(more ? { nextPageToken: encodePageToken(offset + limit) } : {}), ...(total !== undefined ? { total } : {}) };
   }
