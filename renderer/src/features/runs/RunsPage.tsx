@@ -59,14 +59,17 @@ export function RunsPage() {
   // 100,000 runs loads the last block only). Block 0 also counts every match.
   const orderBy = orderByOf(sorting);
   const searchKey = ['runs.search', experimentId, filter, orderBy];
+  const searchBlock = (block: number, withTotal?: boolean) =>
+    client['runs.search']({ experimentIds: [experimentId], filter: filter || undefined, orderBy, maxResults: pageSize, offset: block * pageSize, withTotal });
   const first = useQuery({
     queryKey: [...searchKey, 0],
-    queryFn: () => client['runs.search']({ experimentIds: [experimentId], filter: filter || undefined, orderBy, maxResults: pageSize, offset: 0, withTotal: true }),
+    queryFn: () => searchBlock(0, true),
     retry: false,
     placeholderData: (previous) => previous,
   });
-  useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.search', experimentId], (p) => p.experimentId === experimentId || (p.experimentIds ?? []).includes(experimentId));
-  useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.keys', experimentId], (p) => p.experimentId === experimentId || (p.experimentIds ?? []).includes(experimentId), 3000);
+  const concernsThisExperiment = (p: { experimentId?: string; experimentIds?: string[] }) => p.experimentId === experimentId || (p.experimentIds ?? []).includes(experimentId);
+  useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.search', experimentId], concernsThisExperiment);
+  useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.keys', experimentId], concernsThisExperiment, 3000);
 
   const total = first.data?.total ?? 0;
   const filterError = first.isError ? ClientError.from(first.error) : undefined;
@@ -79,7 +82,7 @@ export function RunsPage() {
   const blocks = useQueries({
     queries: visibleBlocks.map((block) => ({
       queryKey: [...searchKey, block],
-      queryFn: () => client['runs.search']({ experimentIds: [experimentId], filter: filter || undefined, orderBy, maxResults: pageSize, offset: block * pageSize }),
+      queryFn: () => searchBlock(block),
       retry: false,
     })),
   });
