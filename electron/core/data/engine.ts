@@ -8,16 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnType, DatasetFormat } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 
-/** The file formats Lathe reads. */
-export type TableFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl';
-
-/** The column types Lathe shows and lets a user override. */
-export type ColumnType = 'integer' | 'float' | 'boolean' | 'categorical' | 'datetime' | 'text';
-
-/** Every format, for validation and help text. */
-export const tableFormats: readonly TableFormat[] = ['csv', 'tsv', 'parquet', 'jsonl'];
+/** The file formats Lathe reads (the contract's). */
+export type TableFormat = DatasetFormat;
+export type { ColumnType };
 
 let instance: Promise<DuckDBInstance> | undefined;
 
@@ -123,11 +119,6 @@ export function baseTypeOf(duckType: string): ColumnType | 'string' {
   if (t === 'FLOAT' || t === 'DOUBLE' || t.startsWith('DECIMAL')) return 'float';
   if (t === 'DATE' || t.startsWith('TIMESTAMP') || t === 'TIME') return 'datetime';
   return 'string';
-}
-
-/** True when values of this Lathe type travel as numbers (Float64Array). */
-export function isNumericType(type: ColumnType): boolean {
-  return type === 'integer' || type === 'float' || type === 'boolean';
 }
 
 /** Decides categorical versus text for a string column from its distinct count and mean length. */
