@@ -54,7 +54,7 @@ export class RemoteSession {
   ) {
     worker.on('message', (reply: ScoreReply) => {
       if (reply.type === 'ran') this.settle(reply.id, (w) => w.resolve(reply.outputs));
-      else if (reply.type === 'error' && reply.id !== null) this.settle(reply.id, (w) => w.reject(toError(reply.error)));
+      else if (reply.type === 'error' && reply.id !== null) this.settle(reply.id, (w) => w.reject(errorFromShape(reply.error)));
     });
     const failAll = (error: Error) => {
       for (const w of this.waiting.values()) w.reject(error);
@@ -77,7 +77,7 @@ export class RemoteSession {
       const outputNames = await new Promise<string[]>((resolve, reject) => {
         onMessage = (reply: ScoreReply) => {
           if (reply.type === 'opened') resolve(reply.outputNames);
-          else if (reply.type === 'error') reject(toError(reply.error));
+          else if (reply.type === 'error') reject(errorFromShape(reply.error));
         };
         onError = reject;
         onExit = (code) => reject(new Error(`The score worker stopped while loading the model (exit code ${code})`));
@@ -121,6 +121,7 @@ export class RemoteSession {
   }
 }
 
-function toError(shape: { code: string; message: string; details?: Record<string, unknown> }): Error {
+/** Rebuilds an error a worker thread sent as its shape (a LatheError keeps its code and details). */
+export function errorFromShape(shape: { code: string; message: string; details?: Record<string, unknown> }): Error {
   return isErrorShape(shape) ? new LatheError(shape.code, shape.message, shape.details) : new Error(shape.message);
 }

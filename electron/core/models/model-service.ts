@@ -6,7 +6,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, copyFileSync } 
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { BenchResult, FeatureSpec, ImportResult, LineageLink, ModelSummary, ModelVersion } from '../../../shared/contract/index.js';
-import { LatheError, isErrorShape } from '../../../shared/errors.js';
+import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
@@ -16,6 +16,7 @@ import { benchSession } from './bench.js';
 import { probeInference } from '../compute/inference-providers.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
 import { startWorker } from '../workers/worker-host.js';
+import { errorFromShape } from '../infer/score-client.js';
 import { defaultPredictBatchRows, type PredictReply, type PredictRequest } from '../infer/predict-protocol.js';
 
 interface ModelRow {
@@ -297,7 +298,7 @@ export class ModelService {
             onProgress?.(reply.rows, totalRows);
             this.events.emit('models.predictProgress', { ref, rows: reply.rows, totalRows });
           } else if (reply.type === 'done') resolve(reply);
-          else reject(isErrorShape(reply.error) ? new LatheError(reply.error.code, reply.error.message, reply.error.details) : new Error(reply.error.message));
+          else reject(errorFromShape(reply.error));
         });
         worker.on('error', reject);
         worker.on('exit', (code) => reject(new Error(`The predict worker stopped unexpectedly (exit code ${code})`)));

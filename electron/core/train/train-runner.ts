@@ -1,5 +1,5 @@
 /** Starts a training job in the train worker and turns its messages into a promise, hooks and a cancel. */
-import { LatheError, isErrorShape } from '../../../shared/errors.js';
+import { errorFromShape } from '../infer/score-client.js';
 import { startWorker } from '../workers/worker-host.js';
 import type { TrainJobHooks, TrainJobOptions, TrainJobResult } from './train-job.js';
 import type { Agreement } from './agreement.js';
@@ -58,7 +58,7 @@ export function startTraining(
           finish(() => resolve('cancelled'));
           break;
         case 'error':
-          finish(() => reject(isErrorShape(reply.error) ? new LatheError(reply.error.code, reply.error.message) : new Error(reply.error.message)));
+          finish(() => reject(errorFromShape(reply.error)));
           break;
       }
     });
