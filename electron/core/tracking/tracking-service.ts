@@ -214,10 +214,8 @@ export class TrackingService {
     this.db.transaction(() => {
       if (changes.status !== undefined) this.db.prepare('UPDATE runs SET status = ? WHERE key = ?').run(changes.status, row.key);
       if (changes.endTime !== undefined) this.db.prepare('UPDATE runs SET end_time = ? WHERE key = ?').run(changes.endTime, row.key);
-      if (changes.name !== undefined && changes.name.trim() !== '') {
-        this.db.prepare('UPDATE runs SET name = ? WHERE key = ?').run(changes.name.trim(), row.key);
-        this.writeTags(row, { 'mlflow.runName': changes.name.trim() });
-      }
+      // writeTags keeps the run's name in step with its mlflow.runName tag.
+      if (changes.name !== undefined && changes.name.trim() !== '') this.writeTags(row, { 'mlflow.runName': changes.name.trim() });
     })();
     this.changed(row, 'updated');
     return this.getRun(runId);
