@@ -5,10 +5,8 @@
  * answer). Bytes are streamed to a temp file beside the object store, never held in memory, and
  * refused beyond the size limit; the temp file is always removed.
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { DatasetName } from '../../shared/contract/index.js';
 import { LatheError, toErrorShape } from '../../shared/errors.js';
 import type { Core } from '../core/core.js';
@@ -67,9 +65,7 @@ async function upload(core: Core, request: IncomingMessage, response: ServerResp
   if (Number.isFinite(declared) && declared > limit) {
     throw new LatheError('PAYLOAD_TOO_LARGE', `${filename} is ${declared} bytes, over the ${limit}-byte upload limit`);
   }
-  const folder = join(core.home, 'objects', 'tmp');
-  mkdirSync(folder, { recursive: true });
-  const temp = join(folder, `upload-${Date.now()}-${randomBytes(6).toString('hex')}`);
+  const temp = core.datasets.tempPath('upload');
   try {
     await receive(request, temp, limit, filename);
     const result = await core.datasets.add({ path: temp, name: parsedName.data, message, originName: filename, transient: true });

@@ -137,6 +137,11 @@ export class DatasetService {
   /** Parquet copies of large text versions for rows, SQL and diffs. */
   readonly columnar: ColumnarCache;
 
+  /** A fresh file name in the temp folder beside the object store (the folder exists; the file does not). */
+  tempPath(prefix: string): string {
+    return join(this.tempDir, `${prefix}-${Date.now()}-${randomBytes(6).toString('hex')}`);
+  }
+
   /** How rows, SQL and diffs read a version. */
   private async tableSource(row: VersionRow): Promise<TableSource> {
     return this.columnar.source(this.objects.pathOf(row.hash), row.hash, row.size, JSON.parse(row.read_options_json) as ReadOptions);
@@ -181,7 +186,7 @@ export class DatasetService {
     let early: Promise<{ ok: true; value: Profiled } | { ok: false; error: unknown }> | undefined;
     const overrides = this.inheritedOverrides(options.name);
     if (!hash) {
-      const temp = join(this.tempDir, `ingest-${Date.now()}-${randomBytes(6).toString('hex')}`);
+      const temp = this.tempPath('ingest');
       // Both read the user's file side by side (the worker on one core, DuckDB on the rest); the result
       // is kept only if the worker's checks pass and the file did not change meanwhile.
       early = this.profilePath(path, format, label, overrides).then(
