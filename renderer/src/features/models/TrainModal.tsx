@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Group, Modal, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Modal, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
-import { ClientError } from '../../api/client-error';
+import { ModalActions } from './ModalActions';
 
 /** The Train form: a dataset version, a target and the network's settings; starts a job and closes. */
 export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -22,7 +22,6 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
   const [experiment, setExperiment] = useState('Default');
   const [modelName, setModelName] = useState('');
   const [backend, setBackend] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
   const summary = datasets.data?.find((d) => d.name === dataset);
   const columns = useMemo(() => summary?.latest.columns.map((c) => c.name) ?? [], [summary]);
@@ -46,11 +45,9 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
       });
     },
     onSuccess: () => {
-      setError(null);
       void queryClient.invalidateQueries({ queryKey: ['models.trainingJobs'] });
       onClose();
     },
-    onError: (e) => setError(ClientError.from(e).message),
   });
   const noDatasets = datasets.data && datasets.data.length === 0;
 
@@ -124,19 +121,15 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
           <TextInput label="Experiment" description="Created when it does not exist" value={experiment} onChange={(e) => setExperiment(e.currentTarget.value)} />
           <TextInput label="Model name" description="Default: DATASET-TARGET" value={modelName} onChange={(e) => setModelName(e.currentTarget.value)} />
         </SimpleGrid>
-        {error && (
-          <Alert color="red" title="Cannot start training">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Close
-          </Button>
-          <Button onClick={() => start.mutate()} loading={start.isPending} disabled={!dataset || !target}>
-            Start training
-          </Button>
-        </Group>
+        <ModalActions
+          error={start.error}
+          errorTitle="Cannot start training"
+          onClose={onClose}
+          submitLabel="Start training"
+          onSubmit={() => start.mutate()}
+          loading={start.isPending}
+          disabled={!dataset || !target}
+        />
       </Stack>
     </Modal>
   );
