@@ -11,7 +11,7 @@ import type { EventBus } from '../events.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
-import { isTensorModel, openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
+import { openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
 import { benchSession } from './bench.js';
 import { probeInference } from '../compute/inference-providers.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
@@ -321,11 +321,6 @@ export class ModelService {
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
     await Promise.allSettled(sessions.map(async (s) => (await s).release()));
-  }
-
-  /** True when a version's input is one 2-D float tensor (fed in feature order). */
-  static takesTensor(version: ModelVersion): boolean {
-    return isTensorModel(version);
   }
 
   private async register(input: {
