@@ -80,6 +80,16 @@ describe('adding datasets', () => {
       [1, null],
     ]);
     expect(versions[1]!.message).toBe('first');
+    const other = await core.datasets.add({ path: file('other.csv', 'a,b\n1,2\n'), name: 'other' });
+    const list = core.datasets.list();
+    expect(list.map((d) => [d.name, d.versionCount, d.latest.version, d.latest.parentVersion])).toEqual([
+      ['other', 1, 1, null],
+      ['customers', 2, 2, 1],
+    ]);
+    expect(list[1]!.latest).toEqual(versions[0]);
+    expect(list[0]!.updatedAt).toBeGreaterThanOrEqual(list[1]!.updatedAt);
+    expect(list[1]!.createdAt).toBeLessThanOrEqual(versions[1]!.createdAt);
+    expect(other.version).toBe(1);
     expect(versions[1]!.origin).toMatchObject({ path: join(samples, 'customers-v1.csv'), size: statSync(join(samples, 'customers-v1.csv')).size });
     const edges = core.db.prepare("SELECT from_kind, from_id, relation FROM lineage_edges WHERE to_kind = 'dataset_version' AND to_id = ? ORDER BY relation").all(second.versionId);
     expect(edges).toEqual([

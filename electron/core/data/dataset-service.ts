@@ -278,18 +278,26 @@ export class DatasetService {
 
   /** Every dataset with its latest version, most recently changed first. */
   list(): DatasetSummary[] {
-    const datasets = this.db.prepare('SELECT id, name, created_at, updated_at FROM datasets ORDER BY updated_at DESC, name').all() as {
-      id: string;
-      name: string;
-      created_at: number;
-      updated_at: number;
-    }[];
-    return datasets.flatMap((d) => {
-      const latest = this.latestRow(d.id);
-      if (!latest) return [];
-      const count = (this.db.prepare('SELECT count(*) AS n FROM dataset_versions WHERE dataset_id = ?').get(d.id) as { n: number }).n;
-      return [{ id: d.id, name: d.name, versionCount: count, latest: toVersion(latest), createdAt: d.created_at, updatedAt: d.updated_at }];
-    });
+    // One query: each dataset's latest version, with the dataset's own times and its version count.
+    const rows = this.db
+      .prepare(
+        `SELECT v.*, d.name AS name, p.version AS parent_version,
+                m.version_count, d.created_at AS dataset_created_at, d.updated_at AS dataset_updated_at
+         FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id
+         LEFT JOIN dataset_versions p ON p.id = v.parent_id
+         JOIN (SELECT dataset_id, max(version) AS latest, count(*) AS version_count FROM dataset_versions GROUP BY dataset_id) m
+           ON m.dataset_id = v.dataset_id AND m.latest = v.version
+         ORDER BY d.updated_at DESC, d.name`,
+      )
+      .all() as (VersionRow & { version_count: number; dataset_created_at: number; dataset_updated_at: number })[];
+    return rows.map((row) => ({
+      id: row.dataset_id,
+      name: row.name,
+      versionCount: row.version_count,
+      latest: toVersion(row),
+      createdAt: row.dataset_created_at,
+      updatedAt: row.dataset_updated_at,
+    }));
   }
 
   /** Every version of a dataset, newest first. */
