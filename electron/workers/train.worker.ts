@@ -42,10 +42,7 @@ port.on('message', (request: TrainRequest) => {
       send({ type: 'done', result, agreement });
     } catch (error) {
       if (error instanceof TrainingCancelled) send({ type: 'cancelled' });
-      else {
-        const shape = toErrorShape(error);
-        send({ type: 'error', error: { code: shape.code, message: shape.message } });
-      }
+      else send({ type: 'error', error: toErrorShape(error) });
     }
   })();
 });

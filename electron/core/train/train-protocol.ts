@@ -20,4 +20,4 @@ export type TrainReply =
   | { type: 'epoch'; epoch: EpochSummary }
   | { type: 'done'; result: TrainJobResult; agreement: Agreement }
   | { type: 'cancelled' }
-  | { type: 'error'; error: { code: string; message: string } };
+  | { type: 'error'; error: { code: string; message: string; details?: Record<string, unknown> } };
