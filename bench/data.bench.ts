@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCore, type Core } from '../electron/core/core.js';
 import { sourceSql, sqlIdentifier, withConnection } from '../electron/core/data/engine.js';
+import { seededRandom } from '../electron/core/train/random.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
 const dirs: string[] = [];
@@ -24,19 +25,9 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-/** A seeded PRNG so every run writes the same bytes. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Writes a CSV of `rows` rows × 20 columns (12 float, 4 integer, 2 categorical, 1 boolean, 1 date), streaming. */
 function writeWideCsv(path: string, rows: number, seed = 7): void {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const fd = openSync(path, 'w');
   const header = [...Array.from({ length: 12 }, (_, i) => `f${i}`), ...Array.from({ length: 4 }, (_, i) => `i${i}`), 'color', 'plan', 'active', 'day'];
   writeSync(fd, header.join(',') + '\n');
@@ -61,7 +52,7 @@ function writeWideCsv(path: string, rows: number, seed = 7): void {
 
 /** Writes a ~`bytes` CSV by repeating an 8 MB block of rows (fast to make; DuckDB and the hashes see real CSV). */
 function writeGigabyteCsv(path: string, bytes: number): void {
-  const random = mulberry32(11);
+  const random = seededRandom(11);
   const lines = ['id,x,y,label'];
   let size = 0;
   const rows: string[] = [];
