@@ -6,9 +6,10 @@
 import * as ort from 'onnxruntime-node';
 import { LatheError } from '../../../shared/errors.js';
 import type { TensorSpec } from '../../../shared/contract/index.js';
+import type { ColumnValues } from '../data/read-table.js';
 
-/** A column as the data layer hands it over: numbers (NaN = missing) or strings (null = missing). */
-export type ColumnValues = Float64Array | (string | null)[];
+/** A column as the data layer hands it over (its own type, re-exported for the scoring and training code). */
+export type { ColumnValues };
 
 /** What scoring needs to know about a model version. */
 export interface ScoringSignature {
