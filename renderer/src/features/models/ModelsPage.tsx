@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Route, Routes, useNavigate, Link } from 'react-router';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
+import { EmptyState } from '../../components/EmptyState';
 import { ImportModal } from './ImportModal';
 import { ModelDetail } from './ModelDetail';
 import { TrainModal } from './TrainModal';
@@ -57,13 +58,10 @@ function ModelList() {
       {list.isPending && <Loader size="sm" aria-label="Loading models" />}
       {list.isError && <Alert color="red" title="Could not load models">{ClientError.from(list.error).message}</Alert>}
       {list.data && list.data.length === 0 && (
-        <Paper withBorder p="xl" ta="center">
-          <Text fw={500}>No models yet</Text>
-          <Text c="dimmed" size="sm" mt={4}>
-            Click <b>Train model</b> to fit a network on a dataset, or <b>Import ONNX</b> to bring one in. From a terminal:{' '}
-            <code>lathe train --data NAME --target COLUMN</code>
-          </Text>
-        </Paper>
+        <EmptyState title="No models yet">
+          Click <b>Train model</b> to fit a network on a dataset, or <b>Import ONNX</b> to bring one in. From a terminal:{' '}
+          <code>lathe train --data NAME --target COLUMN</code>
+        </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
         <Paper withBorder>
