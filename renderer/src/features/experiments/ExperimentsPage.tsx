@@ -9,6 +9,7 @@ import type { Experiment } from '../../../../shared/contract/index';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { CreateExperimentModal } from './CreateExperimentModal';
+import { EmptyState } from '../../components/EmptyState';
 
 const listKey = ['experiments.list'];
 
@@ -81,13 +82,12 @@ export function ExperimentsPage() {
       {list.isPending && <Loader size="sm" aria-label="Loading experiments" />}
       {list.isError && <Alert color="red" title="Could not load experiments">{list.error.message}</Alert>}
       {list.data && list.data.length === 0 && (
-        <Paper withBorder p="xl" ta="center">
-          <Stack align="center" gap="xs">
-            <Title order={4}>No experiments yet</Title>
-            <Text c="dimmed" size="sm">Create one here, from a terminal with <Code>lathe experiments create NAME</Code>, or from Python with <Code>mlflow.set_experiment("NAME")</Code>.</Text>
-            <Button mt="sm" leftSection={<IconPlus size={16} />} onClick={createModal.open}>New experiment</Button>
-          </Stack>
-        </Paper>
+        <EmptyState
+          title="No experiments yet"
+          actions={<Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>New experiment</Button>}
+        >
+          Create one here, from a terminal with <Code>lathe experiments create NAME</Code>, or from Python with <Code>mlflow.set_experiment("NAME")</Code>.
+        </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
         <Paper withBorder>
