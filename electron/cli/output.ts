@@ -33,3 +33,8 @@ export function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
+
+/** A timestamp (ms since the epoch) as `YYYY-MM-DD HH:MM:SS` in UTC, the CLI's one time format. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}

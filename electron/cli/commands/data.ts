@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ColumnProfile, DatasetDiff, DatasetProfile, DatasetSummary, DatasetVersion } from '../../../shared/contract/index.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
-import { printResult, table, type GlobalOptions } from '../output.js';
+import { printResult, table, type GlobalOptions, formatTime } from '../output.js';
 
 /** Registers the data commands. */
 export function registerDataCommands(program: Command, globals: () => GlobalOptions): void {
@@ -140,7 +140,7 @@ function humanList(list: DatasetSummary[]): string {
       String(d.latest.columns.length),
       d.latest.format,
       d.latest.hash.slice(0, 12),
-      new Date(d.updatedAt).toISOString().slice(0, 19).replace('T', ' '),
+      formatTime(d.updatedAt),
     ]),
   );
 }
@@ -154,7 +154,7 @@ function humanVersions(versions: DatasetVersion[]): string {
       String(v.columns.length),
       `${v.size.toLocaleString('en-US')} B`,
       v.hash.slice(0, 12),
-      new Date(v.createdAt).toISOString().slice(0, 19).replace('T', ' '),
+      formatTime(v.createdAt),
       v.message,
     ]),
   );

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Experiment } from '../../../shared/contract/index.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
-import { printResult, table, type GlobalOptions } from '../output.js';
+import { printResult, table, type GlobalOptions, formatTime } from '../output.js';
 
 /** Registers the experiments commands. */
 export function registerExperimentCommands(program: Command, globals: () => GlobalOptions): void {
@@ -69,6 +69,6 @@ function humanList(list: Experiment[]): string {
   if (list.length === 0) return 'No experiments yet. Create one with: lathe experiments create NAME';
   return table(
     ['ID', 'NAME', 'RUNS', 'CREATED', 'STAGE'],
-    list.map((e) => [e.id, e.name, String(e.runCount), new Date(e.createdAt).toISOString().slice(0, 19).replace('T', ' '), e.lifecycleStage]),
+    list.map((e) => [e.id, e.name, String(e.runCount), formatTime(e.createdAt), e.lifecycleStage]),
   );
 }

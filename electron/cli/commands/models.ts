@@ -8,7 +8,7 @@ import type { BenchResult, ImportResult, ModelSummary, ModelVersion, TrainingPro
 import { LatheError } from '../../../shared/errors.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
-import { printResult, table, type GlobalOptions } from '../output.js';
+import { printResult, table, type GlobalOptions, formatTime } from '../output.js';
 
 const list = (value: string): string[] =>
   value
@@ -247,7 +247,7 @@ function humanModels(models: ModelSummary[]): string {
   if (models.length === 0) return 'No models yet. Train one with: lathe train --data NAME --target COLUMN, or import one with: lathe model import FILE.onnx --name NAME';
   return table(
     ['NAME', 'LATEST', 'VERSIONS', 'SOURCE', 'TASK', 'UPDATED'],
-    models.map((m) => [m.name, m.latestVersion ? `@${m.latestVersion}` : '-', String(m.versionCount), m.latestSource ?? '-', m.latestTask ?? '-', new Date(m.updatedAt).toISOString().slice(0, 19).replace('T', ' ')]),
+    models.map((m) => [m.name, m.latestVersion ? `@${m.latestVersion}` : '-', String(m.versionCount), m.latestSource ?? '-', m.latestTask ?? '-', formatTime(m.updatedAt)]),
   );
 }
 

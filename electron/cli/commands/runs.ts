@@ -5,7 +5,7 @@ import { LatheError } from '../../../shared/errors.js';
 import type { Core } from '../../core/core.js';
 import { withCore } from '../context.js';
 import { formatBytes } from './doctor.js';
-import { printResult, table, type GlobalOptions } from '../output.js';
+import { printResult, table, type GlobalOptions, formatTime } from '../output.js';
 
 /** Registers the runs commands. */
 export function registerRunCommands(program: Command, globals: () => GlobalOptions): void {
@@ -70,8 +70,6 @@ function duration(run: RunDetail): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const when = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-
 function humanList(experiment: string, runs: RunDetail[], total: number, filtered: boolean): string {
   if (runs.length === 0) {
     return filtered
@@ -82,7 +80,7 @@ function humanList(experiment: string, runs: RunDetail[], total: number, filtere
     r.id,
     r.name,
     r.status,
-    when(r.startTime),
+    formatTime(r.startTime),
     duration(r),
     Object.values(r.metrics)
       .slice(0, 3)
@@ -98,7 +96,7 @@ function humanRun(run: RunDetail, artifacts: { path: string; isDir: boolean; siz
     `Run ${run.id} "${run.name}"`,
     `  experiment  ${run.experimentId}`,
     `  status      ${run.status}${run.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
-    `  started     ${when(run.startTime)}`,
+    `  started     ${formatTime(run.startTime)}`,
     `  duration    ${duration(run)}`,
     `  artifacts   ${run.artifactUri}`,
   ];
