@@ -1,18 +1,23 @@
 /**
  * `npm run bench -- compute [--json]`: training and scoring speed, each beside a baseline from the same run.
- *   epoch_s_<backend>  seconds for one epoch (the second, after a warm-up epoch) of an MLP 64-64 on 50,000 × 20
- *                      synthetic rows, batch 256, Adam, for every TensorFlow.js backend available here
- *   epoch_s_torch      the same epoch in PyTorch on the CPU (Debian's /usr/bin/python3 with python3-torch), when present
- *   train_ratio        best Lathe backend's epoch / PyTorch's epoch (goal ≤ 2)
+ *   epoch_s_<backend>  seconds for one epoch of an MLP 64-64 on 50,000 × 20 synthetic rows, batch 256, Adam, for
+ *                      every TensorFlow.js backend available here: the median of epochs 3–8 (epochs 1–2 warm up:
+ *                      V8 and the wasm heap take that long to settle; the plain-JS cpu backend, ~20× slower,
+ *                      times its second epoch only)
+ *   epoch_s_torch      the same epoch in PyTorch on the CPU (Debian's /usr/bin/python3 with python3-torch), when
+ *                      present, timed the same way (median of epochs 3–8)
+ *   train_ratio        best Lathe backend's epoch / PyTorch's epoch (goal ≤ 2): the median over `--train-rounds=N`
+ *                      (default 3) alternated rounds, with train_ratio_range [min, max]
  *   predict_ratio      `lathe predict` rows/s after its warm-up (built CLI when dist/ is current: worker, Parquet read,
  *                      ONNX Runtime, CSV written by DuckDB) over a bare onnxruntime-node session.run loop on the
  *                      same model, rows and batch size (goal ≥ 0.9): the median of `--rounds=N` (default 5)
  *                      alternated rounds, with predict_ratio_range [min, max], predict_ratio_end_to_end (whole
  *                      command) and predict_ratio_parquet_out; predict_rows_per_s, bare_rows_per_s (medians)
- *   --rows=N           rows scored (default 1,000,000); --predict-only skips the training figures
+ *   --rows=N           rows scored (default 1,000,000); --predict-only skips the training figures; --train-rounds=N
  * Data is generated here, under the OS temp dir, and removed afterwards.
  */
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,49 +26,31 @@ import { openCore } from '../electron/core/core.js';
 import { probeTrainingBackends } from '../electron/core/compute/training-backends.js';
 import { writeTable } from '../electron/core/data/read-table.js';
 import { defaultPredictBatchRows } from '../electron/core/infer/predict-protocol.js';
-import { trainMlp, useBackend } from '../electron/core/train/mlp.js';
 import { writeOnnx } from '../electron/core/train/onnx-writer.js';
 import type { Preprocessing } from '../electron/core/train/preprocess.js';
 import { seededRandom } from '../electron/core/train/random.js';
+import { trainWorkerLimits } from '../electron/core/train/train-runner.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
-const rows = 50_000;
 const width = 20;
-const batchSize = 256;
 
-function syntheticMatrix(n: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const random = seededRandom(seed);
-  const x = new Float32Array(n * width);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let score = 0;
-    for (let j = 0; j < width; j++) {
-      const v = random() * 2 - 1;
-      x[i * width + j] = v;
-      score += v * (j % 3 === 0 ? 1 : -0.5);
-    }
-    y[i] = score > 0 ? 1 : 0;
-  }
-  return { x, y };
-}
-
-async function epochSeconds(backend: string, data: { x: Float32Array; y: Int32Array }): Promise<number> {
-  await useBackend(backend);
-  const split = Math.floor(rows * 0.9);
-  const result = await trainMlp(
-    {
-      task: 'classification',
-      classes: 2,
-      width,
-      trainX: data.x.subarray(0, split * width),
-      trainY: data.y.subarray(0, split),
-      validationX: data.x.subarray(split * width),
-      validationY: data.y.subarray(split),
-    },
-    { hidden: [64, 64], epochs: backend === 'cpu' ? 1 : 2, batchSize, learningRate: 0.001, seed: 1, patience: 10 },
-  );
-  // Scale to the full 50,000 rows: the loop above trains on 90% (the rest validates, as in Lathe).
-  return (result.history.at(-1)!.seconds * rows) / split;
+/**
+ * One backend's epochs, trained in a worker thread with the train worker's V8 limits (as `lathe train`
+ * trains): the median of epochs 3–8, or the second epoch for the plain-JS cpu backend.
+ */
+async function epochSeconds(backend: string): Promise<number> {
+  const epochs = backend === 'cpu' ? 2 : 8;
+  const entry = new URL('./train-epochs.worker.ts', import.meta.url).href;
+  // The bench runs through tsx; a worker needs tsx registered inside it to load a .ts entry.
+  const shim = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(shim, { eval: true, workerData: { backend, epochs }, resourceLimits: trainWorkerLimits });
+  const seconds = await new Promise<number[]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the ${backend} training worker stopped (exit code ${code})`)));
+  });
+  await worker.terminate();
+  return median(backend === 'cpu' ? seconds.slice(1) : seconds.slice(2));
 }
 
 const torchScript = `
@@ -84,8 +71,10 @@ def epoch():
         loss = loss_fn(model(x[idx]), y[idx])
         loss.backward()
         opt.step()
-epoch()
-t = time.perf_counter(); epoch(); print(time.perf_counter() - t)
+def timed():
+    t = time.perf_counter(); epoch(); return time.perf_counter() - t
+epoch(); epoch()
+print(sorted(timed() for _ in range(6))[2:4])
 `;
 
 function torchEpochSeconds(): number | null {
@@ -97,7 +86,9 @@ function torchEpochSeconds(): number | null {
     say(`PyTorch run failed: ${run.stderr.split('\n').slice(-3).join(' ')}`);
     return null;
   }
-  return Number(run.stdout.trim());
+  // The median of six epochs: the mean of the middle two, as the median helper does for an even count.
+  const [low, high] = JSON.parse(run.stdout.trim()) as [number, number];
+  return (low + high) / 2;
 }
 
 interface PredictRound {
@@ -195,27 +186,36 @@ async function predictRounds(folder: string, predictRows: number, rounds: number
 }
 
 /** epoch_s_<backend>, epoch_s_torch and train_ratio. */
-async function trainingFigures(out: Record<string, unknown>): Promise<void> {
-  const data = syntheticMatrix(rows, 7);
+async function trainingFigures(out: Record<string, unknown>, rounds: number): Promise<void> {
   const probes = await probeTrainingBackends();
-  const epochs: Record<string, number> = {};
-  for (const probe of probes) {
-    if (!probe.available) {
-      say(`${probe.name.padEnd(15)} not available: ${probe.detail}`);
-      continue;
-    }
-    const seconds = await epochSeconds(probe.name, data);
-    epochs[probe.name] = seconds;
-    out[`epoch_s_${probe.name}`] = seconds;
-    say(`${probe.name.padEnd(15)} ${seconds.toFixed(2)} s per epoch (50,000 × 20, MLP 64-64, batch 256, Adam)`);
+  const available = probes.filter((probe) => probe.available).map((probe) => probe.name);
+  for (const probe of probes) if (!probe.available) say(`${probe.name.padEnd(15)} not available: ${probe.detail}`);
+  // The plain-JS cpu backend is timed once (it is ~20× slower and never the best); the others, and PyTorch,
+  // once per round, alternated so that both sides of the ratio see the same machine load.
+  const perRound = available.filter((name) => name !== 'cpu');
+  const samples: Record<string, number[]> = Object.fromEntries(available.map((name) => [name, []]));
+  const torch: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const name of round === 0 ? available : perRound) samples[name]!.push(await epochSeconds(name));
+    const torchSeconds = torchEpochSeconds();
+    if (torchSeconds === null) break;
+    torch.push(torchSeconds);
+    const best = Math.min(...available.map((name) => samples[name]!.at(-1)!));
+    ratios.push(best / torchSeconds);
+    say(`  round ${round + 1}: ${perRound.map((name) => `${name} ${samples[name]!.at(-1)!.toFixed(3)} s`).join(', ')}, pytorch ${torchSeconds.toFixed(3)} s, ratio ${(best / torchSeconds).toFixed(2)}`);
   }
-  const torch = torchEpochSeconds();
-  const best = Math.min(...Object.values(epochs));
-  if (torch !== null) {
-    out.epoch_s_torch = torch;
-    out.train_ratio = best / torch;
-    say(`${'pytorch cpu'.padEnd(15)} ${torch.toFixed(2)} s per epoch (baseline, same run)`);
-    say(`train_ratio     ${(best / torch).toFixed(2)} (best Lathe backend / PyTorch; goal ≤ 2)`);
+  for (const name of available) {
+    const seconds = median(samples[name]!);
+    out[`epoch_s_${name}`] = seconds;
+    say(`${name.padEnd(15)} ${seconds.toFixed(2)} s per epoch (50,000 × 20, MLP 64-64, batch 256, Adam)${name === 'cpu' ? '' : ', median of rounds'}`);
+  }
+  if (torch.length > 0) {
+    out.epoch_s_torch = median(torch);
+    out.train_ratio = median(ratios);
+    out.train_ratio_range = [Math.min(...ratios), Math.max(...ratios)];
+    say(`${'pytorch cpu'.padEnd(15)} ${median(torch).toFixed(2)} s per epoch (baseline, same run), median of rounds`);
+    say(`train_ratio     ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; best Lathe backend / PyTorch; goal ≤ 2)`);
   } else {
     say('PyTorch is not importable by /usr/bin/python3: no train_ratio (apt-get install python3-torch)');
   }
@@ -239,7 +239,7 @@ export async function run(options: { json: boolean; args: string[] }): Promise<R
   };
   const predictRows = option('rows', 1_000_000);
   const predictRoundsCount = option('rounds', 5);
-  if (!options.args.includes('--predict-only')) await trainingFigures(out);
+  if (!options.args.includes('--predict-only')) await trainingFigures(out, option('train-rounds', 3));
 
   const folder = mkdtempSync(join(tmpdir(), 'lathe-bench-compute-'));
   try {

@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseLayer } from './onnx-writer.js';
+import { FlatAdam } from './flat-adam.js';
+import { evaluate, flatten, lossAndGradient, layoutOf, unflatten, withOnesColumn } from './mlp-backprop.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 
 /** Network and optimiser settings. */
@@ -88,20 +90,14 @@ export function initialLayers(width: number, hidden: number[], outputs: number, 
   });
 }
 
-/** Applies the network to a batch: logits (classification) or standardised values (regression). */
-export function forward(variables: tf.Variable[], x: tf.Tensor2D): tf.Tensor2D {
+/** Applies the network to a batch: logits (classification) or standardised values (regression). `params` alternate weights and biases. */
+export function forward(params: tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D {
   let h: tf.Tensor2D = x;
-  for (let i = 0; i < variables.length; i += 2) {
-    h = tf.add(tf.matMul(h, variables[i] as tf.Tensor2D), variables[i + 1]!) as tf.Tensor2D;
-    if (i + 2 < variables.length) h = tf.relu(h);
+  for (let i = 0; i < params.length; i += 2) {
+    h = tf.add(tf.matMul(h, params[i] as tf.Tensor2D), params[i + 1]!) as tf.Tensor2D;
+    if (i + 2 < params.length) h = tf.relu(h);
   }
   return h;
-}
-
-/** Loss of a batch; `y` is one-hot (classification) or standardised targets. */
-function lossOf(task: MlpData['task'], output: tf.Tensor2D, y: tf.Tensor): tf.Scalar {
-  if (task === 'classification') return tf.losses.softmaxCrossEntropy(y, output) as tf.Scalar;
-  return tf.losses.meanSquaredError(y, output) as tf.Scalar;
 }
 
 /** Predicts in chunks: class probabilities (rows × classes) or standardised values (rows). */
@@ -134,20 +130,20 @@ export async function trainMlp(
 ): Promise<MlpResult> {
   const outputs = data.task === 'classification' ? data.classes : 1;
   const initial = initialLayers(data.width, options.hidden, outputs, options.seed);
-  const variables = initial.flatMap((l, i) => [
-    tf.variable(tf.tensor2d(l.weights, [l.inputs, l.outputs]), true, `w${i}`),
-    tf.variable(tf.tensor1d(l.biases), true, `b${i}`),
-  ]);
-  const optimizer = tf.train.adam(options.learningRate);
+  const layout = layoutOf(initial);
+  const theta = tf.variable(tf.tensor1d(flatten(initial)), true, 'theta');
+  const optimizer = new FlatAdam(theta, options.learningRate);
   const rows = data.trainY.length;
   const batches = Math.ceil(rows / options.batchSize);
   const order = Int32Array.from({ length: rows }, (_, i) => i);
   const random = seededRandom(options.seed ^ 0x5a17);
-  const xBuffer = new Float32Array(options.batchSize * data.width);
+  // Rows go in with a trailing 1, the input of the bias row (see mlp-backprop.ts).
+  const stride = data.width + 1;
+  const xBuffer = new Float32Array(options.batchSize * stride);
   // Labels go in one-hot from JS: one op less per batch than tf.oneHot (training speed is per-op overhead here).
   const yWidth = data.task === 'classification' ? data.classes : 1;
   const yBuffer = new Float32Array(options.batchSize * yWidth);
-  const validationX = tf.tensor2d(data.validationX, [data.validationY.length, data.width]);
+  const validationX = tf.tensor2d(withOnesColumn(data.validationX, data.validationY.length, data.width), [data.validationY.length, stride]);
   const validationY =
     data.task === 'classification'
       ? tf.tidy(() => tf.oneHot(tf.tensor1d(data.validationY as Int32Array, 'int32'), data.classes).toFloat())
@@ -170,7 +166,10 @@ export async function trainMlp(
         const n = end - start;
         for (let r = 0; r < n; r++) {
           const row = order[start + r]!;
-          xBuffer.set(data.trainX.subarray(row * data.width, (row + 1) * data.width), r * data.width);
+          const from = row * data.width;
+          const to = r * stride;
+          for (let j = 0; j < data.width; j++) xBuffer[to + j] = data.trainX[from + j]!;
+          xBuffer[to + data.width] = 1;
           if (yWidth === 1) yBuffer[r] = data.trainY[row]!;
           else {
             yBuffer.fill(0, r * yWidth, (r + 1) * yWidth);
@@ -178,13 +177,15 @@ export async function trainMlp(
           }
         }
         const cost = tf.tidy(() => {
-          const x = tf.tensor2d(xBuffer.subarray(0, n * data.width), [n, data.width]);
+          const x = tf.tensor2d(xBuffer.subarray(0, n * stride), [n, stride]);
           const y = tf.tensor2d(yBuffer.subarray(0, n * yWidth), [n, yWidth]);
-          return optimizer.minimize(() => lossOf(data.task, forward(variables, x), y), true, variables)!;
+          const { loss, gradient } = lossAndGradient(data.task, layout, theta, x, y);
+          optimizer.apply(gradient);
+          return loss;
         });
-        const batchLoss = cost.dataSync()[0]!;
+        const costValue = cost.dataSync()[0]!;
         cost.dispose();
-        lossSum += batchLoss * n;
+        lossSum += costValue * n;
         lossCount += n;
         if (b % progressEvery === 0 || b === batches - 1) {
           const done = (epoch - 1) * batches + b + 1;
@@ -202,8 +203,8 @@ export async function trainMlp(
         await hooks.checkCancel?.();
       }
       const [valLoss, valOutputs] = tf.tidy(() => {
-        const output = forward(variables, validationX);
-        const loss = lossOf(data.task, output, validationY).dataSync()[0]!;
+        const { loss: lossTensor, output } = evaluate(data.task, theta, layout, validationX, validationY as tf.Tensor2D);
+        const loss = lossTensor.dataSync()[0]!;
         return [loss, (data.task === 'classification' ? tf.softmax(output) : output).dataSync() as Float32Array] as const;
       });
       const valMetric = hooks.validationMetric ? hooks.validationMetric(valOutputs) : null;
@@ -211,7 +212,7 @@ export async function trainMlp(
       history.push(summary);
       hooks.onEpoch?.(summary);
       if (valLoss < best.loss - 1e-7) {
-        best = { loss: valLoss, epoch, weights: readLayers(variables) };
+        best = { loss: valLoss, epoch, weights: unflatten(theta.dataSync() as Float32Array, initial) };
         sinceBest = 0;
       } else if (++sinceBest >= options.patience) {
         stoppedEarly = epoch < options.epochs;
@@ -219,7 +220,7 @@ export async function trainMlp(
       }
     }
   } finally {
-    variables.forEach((v) => v.dispose());
+    theta.dispose();
     validationX.dispose();
     validationY.dispose();
     optimizer.dispose();
@@ -227,14 +228,6 @@ export async function trainMlp(
   return { layers: best.weights, history, bestEpoch: best.epoch, stoppedEarly };
 }
 
-function readLayers(variables: tf.Variable[]): DenseLayer[] {
-  const layers: DenseLayer[] = [];
-  for (let i = 0; i < variables.length; i += 2) {
-    const [inputs, outputs] = variables[i]!.shape as [number, number];
-    layers.push({ inputs, outputs, weights: (variables[i]!.dataSync() as Float32Array).slice(), biases: (variables[i + 1]!.dataSync() as Float32Array).slice() });
-  }
-  return layers;
-}
 
 /** Selects the TensorFlow.js backend by its recorded name (loading tfjs-node or wasm as needed). */
 export async function useBackend(name: string): Promise<void> {
