@@ -99,6 +99,16 @@ describe('read-table', () => {
       const seen: number[] = [];
       for await (const batch of scanBatches(path, ['x'], batchRows)) seen.push(...(batch.columns.get('x') as Float64Array));
       expect(seen).toEqual(Array.from(x));
+      // Reusing buffers: the same values when each batch is copied before the next, from one buffer throughout.
+      const copied: number[] = [];
+      const buffers = new Set<ArrayBufferLike>();
+      for await (const batch of scanBatches(path, ['x'], batchRows, { reuseBuffers: true })) {
+        const values = batch.columns.get('x') as Float64Array;
+        copied.push(...values);
+        buffers.add(values.buffer);
+      }
+      expect(copied).toEqual(Array.from(x));
+      expect(buffers.size).toBe(1);
     }
   });
 

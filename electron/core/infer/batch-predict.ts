@@ -41,7 +41,8 @@ export async function runBatchPredict(
   try {
     // One batch is scored (in the score worker) while the next is read here.
     let pending: Promise<void> = Promise.resolve();
-    for await (const batch of scanBatches(request.dataPath, [...new Set(needed)], request.batchRows, { format: request.format })) {
+    // Buffers are reused batch to batch: buildFeeds copies each batch before the next is read.
+    for await (const batch of scanBatches(request.dataPath, [...new Set(needed)], request.batchRows, { format: request.format, reuseBuffers: true })) {
       const n = batch.columns.values().next().value?.length ?? 0;
       if (n === 0) continue;
       const feeds = buildFeeds(plan, batch.columns, n);
