@@ -13,12 +13,14 @@
  *                      same model, rows and batch size (goal ≥ 0.9): the median of `--rounds=N` (default 5)
  *                      alternated rounds, with predict_ratio_range [min, max], predict_ratio_end_to_end (whole
  *                      command) and predict_ratio_parquet_out; predict_rows_per_s, bare_rows_per_s (medians)
+ *   predict_ratio_heavy  the same on an MLP 256-256-256 (rows / 5), where scoring outweighs reading
+ *                      (with _range, _parquet_out and bare_rows_per_s_heavy)
  *   --rows=N           rows scored (default 1,000,000); --predict-only skips the training figures; --train-rounds=N
  * Data is generated here, under the OS temp dir, and removed afterwards.
  */
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -119,7 +121,7 @@ function builtIsCurrent(): boolean {
  * same model file, same rows, same batch size, warm-up run excluded. Lathe's steady rate excludes its
  * warm-up too (process and worker start, table description, session load and the first batch).
  */
-async function predictRounds(folder: string, predictRows: number, rounds: number): Promise<{ rounds: PredictRound[]; via: string; batchRows: number }> {
+async function predictRounds(folder: string, predictRows: number, rounds: number, hidden: number[]): Promise<{ rounds: PredictRound[]; via: string; batchRows: number }> {
   // A Lathe-written graph with 20 named numeric inputs (weights from a seeded initialisation: speed does not depend on them).
   const preprocessing: Preprocessing = {
     format: 'lathe-preprocessing/1',
@@ -128,7 +130,8 @@ async function predictRounds(folder: string, predictRows: number, rounds: number
     width,
   };
   const { initialLayers } = await import('../electron/core/train/mlp.js');
-  const onnx = writeOnnx({ preprocessing, layers: initialLayers(width, [64, 64], 2, 3), producerVersion: 'bench' });
+  mkdirSync(folder, { recursive: true });
+  const onnx = writeOnnx({ preprocessing, layers: initialLayers(width, hidden, 2, 3), producerVersion: 'bench' });
   const modelPath = join(folder, 'model.onnx');
   writeFileSync(modelPath, onnx);
   const random = seededRandom(5);
@@ -243,9 +246,9 @@ export async function run(options: { json: boolean; args: string[] }): Promise<R
 
   const folder = mkdtempSync(join(tmpdir(), 'lathe-bench-compute-'));
   try {
-    say(`predict: ${thousands(predictRows)} rows × ${width} float columns, Parquet in; CSV out (predict_ratio) and Parquet out; ${predictRoundsCount} rounds`);
-    const predict = await predictRounds(folder, predictRows, predictRoundsCount);
-    const ratios = (pick: (r: PredictRound) => number) => predict.rounds.map((r) => pick(r) / r.bare);
+    say(`predict: ${thousands(predictRows)} rows × ${width} float columns, MLP 64-64, Parquet in; CSV out (predict_ratio) and Parquet out; ${predictRoundsCount} rounds`);
+    const predict = await predictRounds(join(folder, 'small'), predictRows, predictRoundsCount, [64, 64]);
+    const ratios = (pick: (r: PredictRound) => number, from = predict) => from.rounds.map((r) => pick(r) / r.bare);
     const spread = (values: number[]) => [Math.min(...values), Math.max(...values)];
     const csvRatios = ratios((r) => r.csv.steady);
     out.predict_input = 'parquet';
@@ -263,6 +266,18 @@ export async function run(options: { json: boolean; args: string[] }): Promise<R
     say(`lathe predict   ${thousands(out.predict_rows_per_s as number)} rows/s after warm-up, median (Parquet in, CSV out)`);
     say(`bare session    ${thousands(out.bare_rows_per_s as number)} rows/s, median (baseline: session.run loop on the same rows in memory)`);
     say(`predict_ratio   ${(out.predict_ratio as number).toFixed(2)} (rounds ${csvRatios.map((r) => r.toFixed(2)).join(', ')}; goal ≥ 0.9); end to end ${(out.predict_ratio_end_to_end as number).toFixed(2)}; Parquet out ${(out.predict_ratio_parquet_out as number).toFixed(2)}`);
+
+    // The same measurement on a model whose scoring costs more than reading its rows (~140k multiply-adds a
+    // row instead of ~5.5k): how close Lathe comes to ONNX Runtime when inference, not I/O, is the work.
+    const heavyRows = Math.max(1, Math.round(predictRows / 5));
+    say(`predict (heavy): ${thousands(heavyRows)} rows, MLP 256-256-256, same columns and formats; ${predictRoundsCount} rounds`);
+    const heavy = await predictRounds(join(folder, 'heavy'), heavyRows, predictRoundsCount, [256, 256, 256]);
+    const heavyRatios = ratios((r) => r.csv.steady, heavy);
+    out.predict_ratio_heavy = median(heavyRatios);
+    out.predict_ratio_heavy_range = spread(heavyRatios);
+    out.predict_ratio_heavy_parquet_out = median(ratios((r) => r.parquet.steady, heavy));
+    out.bare_rows_per_s_heavy = median(heavy.rounds.map((r) => r.bare));
+    say(`predict_ratio_heavy ${(out.predict_ratio_heavy as number).toFixed(2)} (rounds ${heavyRatios.map((r) => r.toFixed(2)).join(', ')}; bare ${thousands(out.bare_rows_per_s_heavy as number)} rows/s); Parquet out ${(out.predict_ratio_heavy_parquet_out as number).toFixed(2)}`);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ let session: ort.InferenceSession | undefined;
 
 port.on('message', (request: ScoreRequest) => {
   if (request.type === 'open') {
-    openSession(request.modelPath, request.providers, { intraOpThreads: request.intraOpThreads })
+    openSession(request.modelPath, request.providers, { intraOpThreads: request.intraOpThreads, spinning: request.spinning })
       .then((opened) => {
         session = opened;
         send({ type: 'opened', outputNames: [...opened.outputNames] });

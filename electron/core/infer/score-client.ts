@@ -18,7 +18,7 @@ export interface WireTensor {
 }
 
 /** Predict worker → score worker. */
-export type ScoreRequest = { type: 'open'; modelPath: string; providers: string[]; intraOpThreads?: number } | { type: 'run'; id: number; feeds: Record<string, WireTensor> };
+export type ScoreRequest = { type: 'open'; modelPath: string; providers: string[]; intraOpThreads?: number; spinning?: boolean } | { type: 'run'; id: number; feeds: Record<string, WireTensor> };
 
 /** Score worker → predict worker. */
 export type ScoreReply =
@@ -67,7 +67,7 @@ export class RemoteSession {
   }
 
   /** Starts the worker and loads the model there. */
-  static async open(modelPath: string, providers: string[], intraOpThreads?: number): Promise<RemoteSession> {
+  static async open(modelPath: string, providers: string[], options: { intraOpThreads?: number; spinning?: boolean } = {}): Promise<RemoteSession> {
     const worker = startWorker('score');
     // Only our own listeners are removed afterwards (the Worker keeps internal ones for its message port).
     let onMessage: ((reply: ScoreReply) => void) | undefined;
@@ -84,7 +84,7 @@ export class RemoteSession {
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
-        worker.postMessage({ type: 'open', modelPath, providers, intraOpThreads } satisfies ScoreRequest);
+        worker.postMessage({ type: 'open', modelPath, providers, ...options } satisfies ScoreRequest);
       });
       return new RemoteSession(worker, outputNames);
     } catch (error) {

@@ -27,11 +27,17 @@ export type FeedPlan =
 const floatTypes = new Set(['float32', 'float64']);
 const numericTypes = new Set(['float32', 'float64', 'int64', 'int32', 'bool']);
 
-/** Opens an ONNX Runtime session on a file (CPU unless a GPU provider is usable). */
-export async function openSession(path: string, providers: string[] = ['cpu'], options: { intraOpThreads?: number } = {}): Promise<ort.InferenceSession> {
+/**
+ * Opens an ONNX Runtime session on a file (CPU unless a GPU provider is usable). `spinning: false` stops
+ * ONNX Runtime's pool threads from busy-waiting between operators, which otherwise takes the CPU from
+ * threads that read and write beside it (batch scoring).
+ */
+export async function openSession(path: string, providers: string[] = ['cpu'], options: { intraOpThreads?: number; spinning?: boolean } = {}): Promise<ort.InferenceSession> {
   try {
     const threads = options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {};
-    return await ort.InferenceSession.create(path, { executionProviders: providers, graphOptimizationLevel: 'all', ...threads });
+    // Session config entries (onnxruntime_session_options_config_keys.h), passed through by onnxruntime-node.
+    const spinning = options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {};
+    return await ort.InferenceSession.create(path, { executionProviders: providers, graphOptimizationLevel: 'all', ...threads, ...spinning });
   } catch (error) {
     throw new LatheError('BAD_INPUT', `ONNX Runtime cannot load ${path}: ${(error as Error).message.split('\n')[0]}`, { file: path });
   }
