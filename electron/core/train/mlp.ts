@@ -2,7 +2,8 @@
  * A multi-layer perceptron trained with TensorFlow.js: ReLU hidden layers, Adam, softmax cross-entropy
  * or mean squared error, seeded Glorot initialisation and shuffling, early stopping on validation loss
  * (the best epoch's weights are kept). Written as a plain loop rather than `model.fit` so that progress,
- * cancel and determinism are in our hands.
+ * cancel and determinism are in our hands; each step's loss and gradient come from mlp-backprop.ts and
+ * the update from flat-adam.ts (why: speed on the wasm backend, see there).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseLayer } from './onnx-writer.js';
@@ -131,7 +132,8 @@ export async function trainMlp(
   const outputs = data.task === 'classification' ? data.classes : 1;
   const initial = initialLayers(data.width, options.hidden, outputs, options.seed);
   const layout = layoutOf(initial);
-  const theta = tf.variable(tf.tensor1d(flatten(initial)), true, 'theta');
+  // Unnamed: TF.js variable names are process-wide, and two trainings may overlap in one process (tests).
+  const theta = tf.variable(tf.tensor1d(flatten(initial)));
   const optimizer = new FlatAdam(theta, options.learningRate);
   const rows = data.trainY.length;
   const batches = Math.ceil(rows / options.batchSize);
@@ -227,7 +229,6 @@ export async function trainMlp(
   }
   return { layers: best.weights, history, bestEpoch: best.epoch, stoppedEarly };
 }
-
 
 /** Selects the TensorFlow.js backend by its recorded name (loading tfjs-node or wasm as needed). */
 export async function useBackend(name: string): Promise<void> {
