@@ -52,8 +52,9 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await expect(page.getByText('No models yet')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-empty.png', fullPage: true });
 
-  // Enough batches (40 epochs × 84) that progress is seen before the end.
-  const dialog = await openTrainForm(page, '40', '8');
+  // Enough batches (up to 40 epochs × 315 of 2 rows; early stopping ends it near epoch 15, a few seconds
+  // on wasm) that progress is seen before the end, even when the page's event stream connects late.
+  const dialog = await openTrainForm(page, '40', '2');
   await dialog.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
   await dialog.getByRole('textbox', { name: 'Experiment' }).fill('churn-ui');
   await page.screenshot({ path: 'test-results/screenshots/models-train-form.png', fullPage: true });

@@ -59,8 +59,14 @@ function ModelList() {
       {list.isError && <Alert color="red" title="Could not load models">{ClientError.from(list.error).message}</Alert>}
       {list.data && list.data.length === 0 && (
         <EmptyState title="No models yet">
-          Click <b>Train model</b> to fit a network on a dataset, or <b>Import ONNX</b> to bring one in. From a terminal:{' '}
-          <code>lathe train --data NAME --target COLUMN</code>
+          {jobs.some((job) => job.status === 'running') ? (
+            <>The model and its first version appear here when the training above finishes.</>
+          ) : (
+            <>
+              Click <b>Train model</b> to fit a network on a dataset, or <b>Import ONNX</b> to bring one in. From a terminal:{' '}
+              <code>lathe train --data NAME --target COLUMN</code>
+            </>
+          )}
         </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
