@@ -103,15 +103,17 @@ function lossOf(task: MlpTask, output: tf.Tensor2D, y: tf.Tensor2D): { loss: tf.
   return { loss: tf.neg(tf.mean(tf.log(tf.maximum(tf.sum(tf.mul(y, probabilities), 1), 1e-30)))) as tf.Scalar, probabilities };
 }
 
-/** The network's output (logits or standardised values) for a batch whose rows end in a 1. */
-export function outputOf(theta: tf.Tensor, layout: FlatLayout, xWithOnes: tf.Tensor2D): tf.Tensor2D {
-  return run(layerWeights(theta, layout), xWithOnes).output;
+/** The network's predictions for a batch whose rows end in a 1: class probabilities, or standardised values. */
+export function predictionsOf(task: MlpTask, theta: tf.Tensor, layout: FlatLayout, xWithOnes: tf.Tensor2D): tf.Tensor2D {
+  const { output } = run(layerWeights(theta, layout), xWithOnes);
+  return task === 'classification' ? tf.softmax(output) : output;
 }
 
-/** Loss and output of a batch (validation). */
-export function evaluate(task: MlpTask, theta: tf.Tensor, layout: FlatLayout, xWithOnes: tf.Tensor2D, y: tf.Tensor2D): { loss: tf.Scalar; output: tf.Tensor2D } {
-  const output = outputOf(theta, layout, xWithOnes);
-  return { loss: lossOf(task, output, y).loss, output };
+/** Loss and predictions of a batch (validation); the probabilities are the ones the loss was computed from. */
+export function evaluate(task: MlpTask, theta: tf.Tensor, layout: FlatLayout, xWithOnes: tf.Tensor2D, y: tf.Tensor2D): { loss: tf.Scalar; predictions: tf.Tensor2D } {
+  const { output } = run(layerWeights(theta, layout), xWithOnes);
+  const { loss, probabilities } = lossOf(task, output, y);
+  return { loss, predictions: probabilities ?? output };
 }
 
 /**

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseLayer } from './onnx-writer.js';
 import { FlatAdam } from './flat-adam.js';
-import { evaluate, flatten, lossAndGradient, layoutOf, unflatten, withOnesColumn } from './mlp-backprop.js';
+import { evaluate, flatten, lossAndGradient, layoutOf, predictionsOf, unflatten, withOnesColumn } from './mlp-backprop.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 
 /** Network and optimiser settings. */
@@ -91,32 +91,24 @@ export function initialLayers(width: number, hidden: number[], outputs: number, 
   });
 }
 
-/** Applies the network to a batch: logits (classification) or standardised values (regression). `params` alternate weights and biases. */
-export function forward(params: tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D {
-  let h: tf.Tensor2D = x;
-  for (let i = 0; i < params.length; i += 2) {
-    h = tf.add(tf.matMul(h, params[i] as tf.Tensor2D), params[i + 1]!) as tf.Tensor2D;
-    if (i + 2 < params.length) h = tf.relu(h);
-  }
-  return h;
-}
-
 /** Predicts in chunks: class probabilities (rows × classes) or standardised values (rows). */
 export function predict(layers: DenseLayer[], x: Float32Array, rows: number, task: MlpData['task']): Float32Array {
-  const variables = layers.flatMap((l) => [tf.tensor2d(l.weights, [l.inputs, l.outputs]), tf.tensor1d(l.biases)]);
+  // The same forward pass as training (mlp-backprop.ts), on the layers' flat vector.
+  const layout = layoutOf(layers);
+  const theta = tf.tensor1d(flatten(layers));
   const width = layers[0]!.inputs;
   const outputs = layers[layers.length - 1]!.outputs;
   const out = new Float32Array(rows * outputs);
   const chunk = 8192;
   for (let start = 0; start < rows; start += chunk) {
-    const end = Math.min(rows, start + chunk);
+    const n = Math.min(rows, start + chunk) - start;
     const values = tf.tidy(() => {
-      const logits = forward(variables as tf.Variable[], tf.tensor2d(x.subarray(start * width, end * width), [end - start, width]));
-      return (task === 'classification' ? tf.softmax(logits) : logits).dataSync() as Float32Array;
+      const batch = tf.tensor2d(withOnesColumn(x.subarray(start * width, (start + n) * width), n, width), [n, width + 1]);
+      return predictionsOf(task, theta, layout, batch).dataSync() as Float32Array;
     });
     out.set(values, start * outputs);
   }
-  variables.forEach((v) => v.dispose());
+  theta.dispose();
   return out;
 }
 
@@ -141,6 +133,7 @@ export async function trainMlp(
   const random = seededRandom(options.seed ^ 0x5a17);
   // Rows go in with a trailing 1, the input of the bias row (see mlp-backprop.ts).
   const stride = data.width + 1;
+  const trainX = withOnesColumn(data.trainX, rows, data.width);
   const xBuffer = new Float32Array(options.batchSize * stride);
   // Labels go in one-hot from JS: one op less per batch than tf.oneHot (training speed is per-op overhead here).
   const yWidth = data.task === 'classification' ? data.classes : 1;
@@ -168,10 +161,7 @@ export async function trainMlp(
         const n = end - start;
         for (let r = 0; r < n; r++) {
           const row = order[start + r]!;
-          const from = row * data.width;
-          const to = r * stride;
-          for (let j = 0; j < data.width; j++) xBuffer[to + j] = data.trainX[from + j]!;
-          xBuffer[to + data.width] = 1;
+          xBuffer.set(trainX.subarray(row * stride, (row + 1) * stride), r * stride);
           if (yWidth === 1) yBuffer[r] = data.trainY[row]!;
           else {
             yBuffer.fill(0, r * yWidth, (r + 1) * yWidth);
@@ -205,9 +195,8 @@ export async function trainMlp(
         await hooks.checkCancel?.();
       }
       const [valLoss, valOutputs] = tf.tidy(() => {
-        const { loss: lossTensor, output } = evaluate(data.task, theta, layout, validationX, validationY as tf.Tensor2D);
-        const loss = lossTensor.dataSync()[0]!;
-        return [loss, (data.task === 'classification' ? tf.softmax(output) : output).dataSync() as Float32Array] as const;
+        const { loss, predictions } = evaluate(data.task, theta, layout, validationX, validationY as tf.Tensor2D);
+        return [loss.dataSync()[0]!, predictions.dataSync() as Float32Array] as const;
       });
       const valMetric = hooks.validationMetric ? hooks.validationMetric(valOutputs) : null;
       const summary = { epoch, loss: lossSum / lossCount, valLoss, valMetric, seconds: (performance.now() - epochStart) / 1000 };
