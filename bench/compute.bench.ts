@@ -108,7 +108,11 @@ function builtIsCurrent(): boolean {
     Math.max(
       0,
       ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
-        entry.isDirectory() ? newest(join(dir, entry.name)) : entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? statSync(join(dir, entry.name)).mtimeMs : 0,
+        entry.isDirectory()
+          ? newest(join(dir, entry.name))
+          : entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')
+            ? statSync(join(dir, entry.name)).mtimeMs
+            : 0,
       ),
     );
   return newest(new URL('../electron', import.meta.url).pathname) <= builtAt;
@@ -121,11 +125,22 @@ function builtIsCurrent(): boolean {
  * same model file, same rows, same batch size, warm-up run excluded. Lathe's steady rate excludes its
  * warm-up too (process and worker start, table description, session load and the first batch).
  */
-async function predictRounds(folder: string, predictRows: number, rounds: number, hidden: number[]): Promise<{ rounds: PredictRound[]; via: string; batchRows: number }> {
+async function predictRounds(
+  folder: string,
+  predictRows: number,
+  rounds: number,
+  hidden: number[],
+): Promise<{ rounds: PredictRound[]; via: string; batchRows: number }> {
   // A Lathe-written graph with 20 named numeric inputs (weights from a seeded initialisation: speed does not depend on them).
   const preprocessing: Preprocessing = {
     format: 'lathe-preprocessing/1',
-    steps: Array.from({ length: width }, (_, j) => ({ name: `f${j}`, kind: 'numeric' as const, median: 0, mean: 0, std: 1 })),
+    steps: Array.from({ length: width }, (_, j) => ({
+      name: `f${j}`,
+      kind: 'numeric' as const,
+      median: 0,
+      mean: 0,
+      std: 1,
+    })),
     target: { name: 'y', task: 'classification', classes: ['0', '1'], labelType: 'int64' },
     width,
   };
@@ -135,7 +150,10 @@ async function predictRounds(folder: string, predictRows: number, rounds: number
   const modelPath = join(folder, 'model.onnx');
   writeFileSync(modelPath, onnx);
   const random = seededRandom(5);
-  const columns = Array.from({ length: width }, (_, j) => ({ name: `f${j}`, values: Float64Array.from({ length: predictRows }, () => random() * 2 - 1) }));
+  const columns = Array.from({ length: width }, (_, j) => ({
+    name: `f${j}`,
+    values: Float64Array.from({ length: predictRows }, () => random() * 2 - 1),
+  }));
   const dataPath = join(folder, 'rows.parquet');
   await writeTable(dataPath, columns);
   const batchRows = defaultPredictBatchRows;
@@ -147,11 +165,17 @@ async function predictRounds(folder: string, predictRows: number, rounds: number
     await core.models.importFile(modelPath, 'bench');
     const session = await ort.InferenceSession.create(modelPath);
     const feedsFor = (start: number, end: number) =>
-      Object.fromEntries(columns.map((c) => [c.name, new ort.Tensor('float32', new Float32Array(c.values.subarray(start, end)), [end - start, 1])]));
+      Object.fromEntries(
+        columns.map((c) => [
+          c.name,
+          new ort.Tensor('float32', new Float32Array(c.values.subarray(start, end)), [end - start, 1]),
+        ]),
+      );
     await session.run(feedsFor(0, Math.min(predictRows, batchRows)));
     const bareRate = async () => {
       const t0 = performance.now();
-      for (let start = 0; start < predictRows; start += batchRows) await session.run(feedsFor(start, Math.min(predictRows, start + batchRows)));
+      for (let start = 0; start < predictRows; start += batchRows)
+        await session.run(feedsFor(start, Math.min(predictRows, start + batchRows)));
       return predictRows / ((performance.now() - t0) / 1000);
     };
     const viaCli = builtIsCurrent();
@@ -162,15 +186,34 @@ async function predictRounds(folder: string, predictRows: number, rounds: number
     const lathe = async (out: string): Promise<{ endToEnd: number; steady: number }> => {
       if (viaCli) {
         // The built CLI, as a user runs it; its figures exclude process start and opening the store.
-        const cli = spawnSync(process.execPath, [new URL('../bin/lathe.js', import.meta.url).pathname, '--home', home, '--json', 'predict', '--model', 'bench@1', '--data', dataPath, '--out', out], {
-          encoding: 'utf8',
-        });
+        const cli = spawnSync(
+          process.execPath,
+          [
+            new URL('../bin/lathe.js', import.meta.url).pathname,
+            '--home',
+            home,
+            '--json',
+            'predict',
+            '--model',
+            'bench@1',
+            '--data',
+            dataPath,
+            '--out',
+            out,
+          ],
+          {
+            encoding: 'utf8',
+          },
+        );
         if (cli.status !== 0) throw new Error(`lathe predict failed: ${cli.stderr}`);
         const result = JSON.parse(cli.stdout) as { rowsPerSecond: number; steadyRowsPerSecond: number | null };
         return { endToEnd: result.rowsPerSecond, steady: result.steadyRowsPerSecond ?? result.rowsPerSecond };
       }
       const result = await core.models.predict({ ref: 'bench@1', data: dataPath, out });
-      const steady = result.warmup && result.rows > result.warmup.rows ? (result.rows - result.warmup.rows) / (result.seconds - result.warmup.seconds) : result.rows / result.seconds;
+      const steady =
+        result.warmup && result.rows > result.warmup.rows
+          ? (result.rows - result.warmup.rows) / (result.seconds - result.warmup.seconds)
+          : result.rows / result.seconds;
       return { endToEnd: result.rows / result.seconds, steady };
     };
     const measured: PredictRound[] = [];
@@ -179,10 +222,18 @@ async function predictRounds(folder: string, predictRows: number, rounds: number
       const csv = await lathe(join(folder, 'scores.csv'));
       const parquet = await lathe(join(folder, 'scores.parquet'));
       measured.push({ bare, csv, parquet });
-      say(`  round ${round + 1}: bare ${thousands(bare)}, lathe → csv ${thousands(csv.steady)} (end to end ${thousands(csv.endToEnd)}), → parquet ${thousands(parquet.steady)} (end to end ${thousands(parquet.endToEnd)}) rows/s`);
+      say(
+        `  round ${round + 1}: bare ${thousands(bare)}, lathe → csv ${thousands(csv.steady)} (end to end ${thousands(csv.endToEnd)}), → parquet ${thousands(parquet.steady)} (end to end ${thousands(parquet.endToEnd)}) rows/s`,
+      );
     }
     await session.release();
-    return { rounds: measured, via: viaCli ? 'the built CLI (dist/)' : 'core.models.predict in-process (dist/ missing or older than electron/; its worker runs through tsx)', batchRows };
+    return {
+      rounds: measured,
+      via: viaCli
+        ? 'the built CLI (dist/)'
+        : 'core.models.predict in-process (dist/ missing or older than electron/; its worker runs through tsx)',
+      batchRows,
+    };
   } finally {
     if (!disposed) core.dispose();
   }
@@ -206,19 +257,25 @@ async function trainingFigures(out: Record<string, unknown>, rounds: number): Pr
     torch.push(torchSeconds);
     const best = Math.min(...available.map((name) => samples[name]!.at(-1)!));
     ratios.push(best / torchSeconds);
-    say(`  round ${round + 1}: ${perRound.map((name) => `${name} ${samples[name]!.at(-1)!.toFixed(3)} s`).join(', ')}, pytorch ${torchSeconds.toFixed(3)} s, ratio ${(best / torchSeconds).toFixed(2)}`);
+    say(
+      `  round ${round + 1}: ${perRound.map((name) => `${name} ${samples[name]!.at(-1)!.toFixed(3)} s`).join(', ')}, pytorch ${torchSeconds.toFixed(3)} s, ratio ${(best / torchSeconds).toFixed(2)}`,
+    );
   }
   for (const name of available) {
     const seconds = median(samples[name]!);
     out[`epoch_s_${name}`] = seconds;
-    say(`${name.padEnd(15)} ${seconds.toFixed(2)} s per epoch (50,000 × 20, MLP 64-64, batch 256, Adam)${name === 'cpu' ? '' : ', median of rounds'}`);
+    say(
+      `${name.padEnd(15)} ${seconds.toFixed(2)} s per epoch (50,000 × 20, MLP 64-64, batch 256, Adam)${name === 'cpu' ? '' : ', median of rounds'}`,
+    );
   }
   if (torch.length > 0) {
     out.epoch_s_torch = median(torch);
     out.train_ratio = median(ratios);
     out.train_ratio_range = [Math.min(...ratios), Math.max(...ratios)];
     say(`${'pytorch cpu'.padEnd(15)} ${median(torch).toFixed(2)} s per epoch (baseline, same run), median of rounds`);
-    say(`train_ratio     ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; best Lathe backend / PyTorch; goal ≤ 2)`);
+    say(
+      `train_ratio     ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; best Lathe backend / PyTorch; goal ≤ 2)`,
+    );
   } else {
     say('PyTorch is not importable by /usr/bin/python3: no train_ratio (apt-get install python3-torch)');
   }
@@ -246,7 +303,9 @@ export async function run(options: { json: boolean; args: string[] }): Promise<R
 
   const folder = mkdtempSync(join(tmpdir(), 'lathe-bench-compute-'));
   try {
-    say(`predict: ${thousands(predictRows)} rows × ${width} float columns, MLP 64-64, Parquet in; CSV out (predict_ratio) and Parquet out; ${predictRoundsCount} rounds`);
+    say(
+      `predict: ${thousands(predictRows)} rows × ${width} float columns, MLP 64-64, Parquet in; CSV out (predict_ratio) and Parquet out; ${predictRoundsCount} rounds`,
+    );
     const predict = await predictRounds(join(folder, 'small'), predictRows, predictRoundsCount, [64, 64]);
     const ratios = (pick: (r: PredictRound) => number, from = predict) => from.rounds.map((r) => pick(r) / r.bare);
     const spread = (values: number[]) => [Math.min(...values), Math.max(...values)];
@@ -263,21 +322,31 @@ export async function run(options: { json: boolean; args: string[] }): Promise<R
     out.predict_ratio_parquet_out = median(ratios((r) => r.parquet.steady));
     out.predict_ratio_parquet_out_range = spread(ratios((r) => r.parquet.steady));
     say(`lathe predict measured through ${predict.via}; batches of ${thousands(predict.batchRows)} rows for both`);
-    say(`lathe predict   ${thousands(out.predict_rows_per_s as number)} rows/s after warm-up, median (Parquet in, CSV out)`);
-    say(`bare session    ${thousands(out.bare_rows_per_s as number)} rows/s, median (baseline: session.run loop on the same rows in memory)`);
-    say(`predict_ratio   ${(out.predict_ratio as number).toFixed(2)} (rounds ${csvRatios.map((r) => r.toFixed(2)).join(', ')}; goal ≥ 0.9); end to end ${(out.predict_ratio_end_to_end as number).toFixed(2)}; Parquet out ${(out.predict_ratio_parquet_out as number).toFixed(2)}`);
+    say(
+      `lathe predict   ${thousands(out.predict_rows_per_s as number)} rows/s after warm-up, median (Parquet in, CSV out)`,
+    );
+    say(
+      `bare session    ${thousands(out.bare_rows_per_s as number)} rows/s, median (baseline: session.run loop on the same rows in memory)`,
+    );
+    say(
+      `predict_ratio   ${(out.predict_ratio as number).toFixed(2)} (rounds ${csvRatios.map((r) => r.toFixed(2)).join(', ')}; goal ≥ 0.9); end to end ${(out.predict_ratio_end_to_end as number).toFixed(2)}; Parquet out ${(out.predict_ratio_parquet_out as number).toFixed(2)}`,
+    );
 
     // The same measurement on a model whose scoring costs more than reading its rows (~140k multiply-adds a
     // row instead of ~5.5k): how close Lathe comes to ONNX Runtime when inference, not I/O, is the work.
     const heavyRows = Math.max(1, Math.round(predictRows / 5));
-    say(`predict (heavy): ${thousands(heavyRows)} rows, MLP 256-256-256, same columns and formats; ${predictRoundsCount} rounds`);
+    say(
+      `predict (heavy): ${thousands(heavyRows)} rows, MLP 256-256-256, same columns and formats; ${predictRoundsCount} rounds`,
+    );
     const heavy = await predictRounds(join(folder, 'heavy'), heavyRows, predictRoundsCount, [256, 256, 256]);
     const heavyRatios = ratios((r) => r.csv.steady, heavy);
     out.predict_ratio_heavy = median(heavyRatios);
     out.predict_ratio_heavy_range = spread(heavyRatios);
     out.predict_ratio_heavy_parquet_out = median(ratios((r) => r.parquet.steady, heavy));
     out.bare_rows_per_s_heavy = median(heavy.rounds.map((r) => r.bare));
-    say(`predict_ratio_heavy ${(out.predict_ratio_heavy as number).toFixed(2)} (rounds ${heavyRatios.map((r) => r.toFixed(2)).join(', ')}; bare ${thousands(out.bare_rows_per_s_heavy as number)} rows/s); Parquet out ${(out.predict_ratio_heavy_parquet_out as number).toFixed(2)}`);
+    say(
+      `predict_ratio_heavy ${(out.predict_ratio_heavy as number).toFixed(2)} (rounds ${heavyRatios.map((r) => r.toFixed(2)).join(', ')}; bare ${thousands(out.bare_rows_per_s_heavy as number)} rows/s); Parquet out ${(out.predict_ratio_heavy_parquet_out as number).toFixed(2)}`,
+    );
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

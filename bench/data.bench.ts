@@ -29,7 +29,14 @@ function tempDir(prefix: string): string {
 function writeWideCsv(path: string, rows: number, seed = 7): void {
   const random = seededRandom(seed);
   const fd = openSync(path, 'w');
-  const header = [...Array.from({ length: 12 }, (_, i) => `f${i}`), ...Array.from({ length: 4 }, (_, i) => `i${i}`), 'color', 'plan', 'active', 'day'];
+  const header = [
+    ...Array.from({ length: 12 }, (_, i) => `f${i}`),
+    ...Array.from({ length: 4 }, (_, i) => `i${i}`),
+    'color',
+    'plan',
+    'active',
+    'day',
+  ];
   writeSync(fd, header.join(',') + '\n');
   const colors = ['red', 'green', 'blue', 'amber', 'violet'];
   const plans = ['basic', 'plus', 'pro'];
@@ -38,8 +45,14 @@ function writeWideCsv(path: string, rows: number, seed = 7): void {
     const cells: string[] = [];
     for (let i = 0; i < 12; i++) cells.push((random() * 1000 - 500).toFixed(4));
     for (let i = 0; i < 4; i++) cells.push(String(Math.floor(random() * 100_000)));
-    cells.push(colors[Math.floor(random() * colors.length)]!, plans[Math.floor(random() * plans.length)]!, random() < 0.3 ? 'true' : 'false');
-    cells.push(`2024-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`);
+    cells.push(
+      colors[Math.floor(random() * colors.length)]!,
+      plans[Math.floor(random() * plans.length)]!,
+      random() < 0.3 ? 'true' : 'false',
+    );
+    cells.push(
+      `2024-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+    );
     buffer.push(cells.join(','));
     if (buffer.length === 20_000) {
       writeSync(fd, buffer.join('\n') + '\n');
@@ -88,7 +101,9 @@ function hashThroughput(path: string, algorithm: 'sha256' | 'md5'): { rate: numb
 }
 
 /** Runs `work` while sampling RSS every 20 ms; returns its time and the peak RSS. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number; peakMb: number; beforeMb: number }> {
+async function withPeakRss<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; seconds: number; peakMb: number; beforeMb: number }> {
   const beforeMb = process.memoryUsage.rss() / 1024 / 1024;
   let peak = beforeMb;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss() / 1024 / 1024)), 20);
@@ -118,14 +133,41 @@ export async function run({ args }: { json: boolean; args: string[] }): Promise<
     say(`  ${(statSync(wide).size / 1024 / 1024).toFixed(0)} MB`);
     const parseOnly = await withConnection(async (connection) => {
       const started = performance.now();
-      const names = ['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'f10', 'f11', 'i0', 'i1', 'i2', 'i3', 'color', 'plan', 'active', 'day'];
-      await connection.run(`SELECT ${names.map((n) => `count(${sqlIdentifier(n)})`).join(', ')} FROM ${sourceSql(wide, { format: 'csv' })}`);
+      const names = [
+        'f0',
+        'f1',
+        'f2',
+        'f3',
+        'f4',
+        'f5',
+        'f6',
+        'f7',
+        'f8',
+        'f9',
+        'f10',
+        'f11',
+        'i0',
+        'i1',
+        'i2',
+        'i3',
+        'color',
+        'plan',
+        'active',
+        'day',
+      ];
+      await connection.run(
+        `SELECT ${names.map((n) => `count(${sqlIdentifier(n)})`).join(', ')} FROM ${sourceSql(wide, { format: 'csv' })}`,
+      );
       return (performance.now() - started) / 1000;
     });
     const imported = await withPeakRss(() => core!.datasets.add({ path: wide, name: 'wide' }));
     const profileS = imported.seconds;
-    say(`profile_s    ${profileS.toFixed(2)} s to add + profile 1M × 20 (baseline: DuckDB parse only ${parseOnly.toFixed(2)} s; goal ≤ 5)`);
-    say(`peak_rss_mb  ${imported.peakMb.toFixed(0)} MB during that import (baseline: ${imported.beforeMb.toFixed(0)} MB before it)`);
+    say(
+      `profile_s    ${profileS.toFixed(2)} s to add + profile 1M × 20 (baseline: DuckDB parse only ${parseOnly.toFixed(2)} s; goal ≤ 5)`,
+    );
+    say(
+      `peak_rss_mb  ${imported.peakMb.toFixed(0)} MB during that import (baseline: ${imported.beforeMb.toFixed(0)} MB before it)`,
+    );
 
     // hash_ratio and readd_ms: a 1 GB CSV.
     const big = join(files, 'one-gigabyte.csv');
@@ -141,7 +183,9 @@ export async function run({ args }: { json: boolean; args: string[] }): Promise<
     const readded = await withPeakRss(() => core!.datasets.add({ path: big, name: 'big' }));
     if (!readded.value.deduplicated) throw new Error('re-adding the unchanged file made a new version');
     const readdMs = readded.seconds * 1000;
-    say(`readd_ms     ${readdMs.toFixed(1)} ms to re-add the unchanged 1 GB file (baseline: first add ${firstAdd.seconds.toFixed(1)} s; goal ≤ 1000)`);
+    say(
+      `readd_ms     ${readdMs.toFixed(1)} ms to re-add the unchanged 1 GB file (baseline: first add ${firstAdd.seconds.toFixed(1)} s; goal ≤ 1000)`,
+    );
 
     const result: Record<string, unknown> = {
       hash_ratio: Number(hashRatio.toFixed(3)),
@@ -163,7 +207,9 @@ export async function run({ args }: { json: boolean; args: string[] }): Promise<
       say('writing 10,000,000 rows × 20 columns …');
       writeWideCsv(huge, 10_000_000, 13);
       const tenMillion = await withPeakRss(() => core!.datasets.add({ path: huge, name: 'huge' }));
-      say(`ten_million  ${tenMillion.seconds.toFixed(1)} s, peak RSS ${tenMillion.peakMb.toFixed(0)} MB (${(statSync(huge).size / 1024 / 1024).toFixed(0)} MB file)`);
+      say(
+        `ten_million  ${tenMillion.seconds.toFixed(1)} s, peak RSS ${tenMillion.peakMb.toFixed(0)} MB (${(statSync(huge).size / 1024 / 1024).toFixed(0)} MB file)`,
+      );
       result.ten_million_rows_s = Number(tenMillion.seconds.toFixed(2));
       result.ten_million_peak_rss_mb = Math.round(tenMillion.peakMb);
     }

@@ -18,6 +18,8 @@ if (!name || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- <${available.join('|')}> [--json]\n`);
   process.exit(2);
 }
-const module = (await import(join(here, `${name}.bench.ts`))) as { run(options: { json: boolean; args: string[] }): Promise<Record<string, unknown>> };
+const module = (await import(join(here, `${name}.bench.ts`))) as {
+  run(options: { json: boolean; args: string[] }): Promise<Record<string, unknown>>;
+};
 const result = await module.run({ json, args });
 if (json) process.stdout.write(JSON.stringify(result) + '\n');

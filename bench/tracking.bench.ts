@@ -34,7 +34,12 @@ function makeBatch(offset: number): MetricInput[] {
   const batch: MetricInput[] = new Array(batchSize);
   for (let i = 0; i < batchSize; i += 1) {
     const step = offset + i;
-    batch[i] = { key: 'loss', value: Math.exp(-step / 200_000) + Math.sin(step / 500) * 0.05, step, timestamp: 1_700_000_000_000 + step };
+    batch[i] = {
+      key: 'loss',
+      value: Math.exp(-step / 200_000) + Math.sin(step / 500) * 0.05,
+      step,
+      timestamp: 1_700_000_000_000 + step,
+    };
   }
   return batch;
 }
@@ -48,7 +53,9 @@ async function ingest(): Promise<{ core: Core; runId: string; coreRate: number; 
   const rawCore = tempCore();
   const rawRun = rawCore.tracking.createRun({ experimentId: '0', name: 'raw' });
   const runKey = (rawCore.db.prepare('SELECT key FROM runs WHERE id = ?').get(rawRun.id) as { key: number }).key;
-  const insert = rawCore.db.prepare('INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)');
+  const insert = rawCore.db.prepare(
+    'INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)',
+  );
   const rawBatch = rawCore.db.transaction((batch: MetricInput[]) => {
     for (const p of batch) insert.run(runKey, p.key, p.step, p.timestamp, p.value);
   });
@@ -85,7 +92,10 @@ function history(core: Core, runId: string): { historyMs: number; firstMs: numbe
   times.sort((a, b) => a - b);
   const runKey = (core.db.prepare('SELECT key FROM runs WHERE id = ?').get(runId) as { key: number }).key;
   const started = performance.now();
-  core.db.prepare('SELECT step, value FROM metrics WHERE run_key = ? AND key = ? ORDER BY step').raw().all(runKey, 'loss');
+  core.db
+    .prepare('SELECT step, value FROM metrics WHERE run_key = ? AND key = ? ORDER BY step')
+    .raw()
+    .all(runKey, 'loss');
   const rawReadMs = performance.now() - started;
   return { historyMs: times[Math.floor(times.length / 2)]!, firstMs, rawReadMs, points };
 }
@@ -96,9 +106,13 @@ function search(): { searchMs: number; matches: number; unfilteredMs: number; so
   const started = performance.now();
   core.db.transaction(() => {
     for (let i = 0; i < 100_000; i += 1) {
-      const run = core.tracking.createRun({ experimentId: experiment.id, name: `r${i}`, startTime: 1_700_000_000_000 + i });
+      const run = core.tracking.createRun({
+        experimentId: experiment.id,
+        name: `r${i}`,
+        startTime: 1_700_000_000_000 + i,
+      });
       core.tracking.logBatch(run.id, {
-        metrics: [{ key: 'acc', value: (i * 7919) % 1000 / 1000, step: 0, timestamp: 1 }],
+        metrics: [{ key: 'acc', value: ((i * 7919) % 1000) / 1000, step: 0, timestamp: 1 }],
         params: [{ key: 'lr', value: String((i % 10) / 100) }],
       });
     }
@@ -109,7 +123,8 @@ function search(): { searchMs: number; matches: number; unfilteredMs: number; so
     let matches = 0;
     for (let i = 0; i < 5; i += 1) {
       const t = performance.now();
-      matches = core.tracking.searchRuns({ experimentIds: [experiment.id], filter, orderBy, maxResults: 1000 }).runs.length;
+      matches = core.tracking.searchRuns({ experimentIds: [experiment.id], filter, orderBy, maxResults: 1000 }).runs
+        .length;
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
@@ -119,7 +134,13 @@ function search(): { searchMs: number; matches: number; unfilteredMs: number; so
   const unfiltered = timed();
   const sorted = timed('metrics.acc > 0.5', ['metrics.acc DESC']);
   core.dispose();
-  return { searchMs: filtered.ms, matches: filtered.matches, unfilteredMs: unfiltered.ms, sortedMs: sorted.ms, seedSeconds };
+  return {
+    searchMs: filtered.ms,
+    matches: filtered.matches,
+    unfilteredMs: unfiltered.ms,
+    sortedMs: sorted.ms,
+    seedSeconds,
+  };
 }
 
 /** Starts a child process and resolves with the first line it prints (the address to talk to). */
@@ -167,22 +188,43 @@ async function http(): Promise<{ pointsPerSecond: number; baselinePerSecond: num
   const post = (target: number, path: string, body: string) =>
     new Promise<string>((resolve, reject) => {
       const req = httpRequest(
-        { host: '127.0.0.1', port: target, path, method: 'POST', agent, headers: { Host: `127.0.0.1:${target}`, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+        {
+          host: '127.0.0.1',
+          port: target,
+          path,
+          method: 'POST',
+          agent,
+          headers: {
+            Host: `127.0.0.1:${target}`,
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+          },
+        },
         (res) => {
           let text = '';
           res.on('data', (c) => (text += String(c)));
-          res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode}: ${text}`))));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode}: ${text}`)),
+          );
         },
       );
       req.on('error', reject);
       req.end(body);
     });
-  const created = JSON.parse(await post(port, '/api/2.0/mlflow/runs/create', JSON.stringify({ experiment_id: '0', start_time: Date.now() }))) as { run: { info: { run_id: string } } };
+  const created = JSON.parse(
+    await post(port, '/api/2.0/mlflow/runs/create', JSON.stringify({ experiment_id: '0', start_time: Date.now() })),
+  ) as { run: { info: { run_id: string } } };
   const runId = created.run.info.run_id;
   const bodies = Array.from({ length: requests }, (_, r) =>
     JSON.stringify({
       run_id: runId,
-      metrics: Array.from({ length: 1000 }, (_, i) => ({ key: `m${r % 4}`, value: Math.random(), timestamp: 1_700_000_000_000 + i, step: r * 1000 + i })),
+      metrics: Array.from({ length: 1000 }, (_, i) => ({
+        key: `m${r % 4}`,
+        value: Math.random(),
+        timestamp: 1_700_000_000_000 + i,
+        step: r * 1000 + i,
+      })),
     }),
   );
   const drive = async (target: number, path: string) => {
@@ -210,22 +252,32 @@ async function http(): Promise<{ pointsPerSecond: number; baselinePerSecond: num
 /** Runs the tracking benchmark. */
 export async function run(_options: { json: boolean; args: string[] }): Promise<Record<string, unknown>> {
   try {
-    say('tracking bench: ingesting 1,000,000 points twice, raw prepared inserts and core.tracking.logMetrics batch by batch …');
+    say(
+      'tracking bench: ingesting 1,000,000 points twice, raw prepared inserts and core.tracking.logMetrics batch by batch …',
+    );
     const ingested = await ingest();
     const ingestRatio = ingested.coreRate / ingested.rawRate;
-    say(`  ingest: core ${Math.round(ingested.coreRate).toLocaleString('en')} points/s vs raw prepared inserts ${Math.round(ingested.rawRate).toLocaleString('en')} points/s -> ratio ${ingestRatio.toFixed(3)} (goal >= 0.8)`);
+    say(
+      `  ingest: core ${Math.round(ingested.coreRate).toLocaleString('en')} points/s vs raw prepared inserts ${Math.round(ingested.rawRate).toLocaleString('en')} points/s -> ratio ${ingestRatio.toFixed(3)} (goal >= 0.8)`,
+    );
 
     const h = history(ingested.core, ingested.runId);
-    say(`  history: 1,000,000 points -> ${h.points} in ${h.historyMs.toFixed(1)} ms median (first call ${h.firstMs.toFixed(1)} ms); reading every row raw takes ${h.rawReadMs.toFixed(0)} ms (goal <= 100)`);
+    say(
+      `  history: 1,000,000 points -> ${h.points} in ${h.historyMs.toFixed(1)} ms median (first call ${h.firstMs.toFixed(1)} ms); reading every row raw takes ${h.rawReadMs.toFixed(0)} ms (goal <= 100)`,
+    );
     ingested.core.dispose();
 
     say('tracking bench: seeding 100,000 runs …');
     const s = search();
-    say(`  search: metrics.acc > 0.9 over 100,000 runs -> first ${s.matches} in ${s.searchMs.toFixed(1)} ms median; unfiltered first page ${s.unfilteredMs.toFixed(1)} ms; 'metrics.acc > 0.5' ordered by metrics.acc DESC ${s.sortedMs.toFixed(1)} ms (goal <= 200; seeding took ${s.seedSeconds.toFixed(1)} s)`);
+    say(
+      `  search: metrics.acc > 0.9 over 100,000 runs -> first ${s.matches} in ${s.searchMs.toFixed(1)} ms median; unfiltered first page ${s.unfilteredMs.toFixed(1)} ms; 'metrics.acc > 0.5' ordered by metrics.acc DESC ${s.sortedMs.toFixed(1)} ms (goal <= 200; seeding took ${s.seedSeconds.toFixed(1)} s)`,
+    );
 
     say('tracking bench: log-batch over loopback …');
     const web = await http();
-    say(`  http: ${Math.round(web.pointsPerSecond).toLocaleString('en')} points/s through /api/2.0/mlflow/runs/log-batch vs ${Math.round(web.baselinePerSecond).toLocaleString('en')} points/s for a bare parse-only Node server (both in their own process) (goal >= 100,000)`);
+    say(
+      `  http: ${Math.round(web.pointsPerSecond).toLocaleString('en')} points/s through /api/2.0/mlflow/runs/log-batch vs ${Math.round(web.baselinePerSecond).toLocaleString('en')} points/s for a bare parse-only Node server (both in their own process) (goal >= 100,000)`,
+    );
 
     return {
       ingest_ratio: Number(ingestRatio.toFixed(3)),

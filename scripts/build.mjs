@@ -35,7 +35,9 @@ async function buildNode() {
     outdir: 'dist/electron',
     // Electron is provided by the runtime, never bundled.
     external: ['electron'],
-    banner: { js: "import { createRequire as __latheCreateRequire } from 'node:module'; const require = __latheCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __latheCreateRequire } from 'node:module'; const require = __latheCreateRequire(import.meta.url);",
+    },
   });
   // A sandboxed preload must be a single CommonJS file.
   await esbuild({

@@ -16,14 +16,26 @@ export function electronSqliteBinding(root, electronVersion) {
   console.log(`Building better-sqlite3 for Electron ${electronVersion} (once)…`);
   const work = mkdtempSync(join(tmpdir(), 'lathe-sqlite-electron-'));
   try {
-    cpSync(join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true, filter: (src) => !src.includes(`${join('build', '')}`) });
+    cpSync(join(root, 'node_modules', 'better-sqlite3'), work, {
+      recursive: true,
+      filter: (src) => !src.includes(`${join('build', '')}`),
+    });
     const bin = join(root, 'node_modules', '.bin');
     // A prebuilt binary for Electron first (from better-sqlite3's releases), else compile with Electron's headers.
-    const prebuilt = spawnSync(join(bin, 'prebuild-install'), ['--runtime=electron', `--target=${electronVersion}`], { cwd: work, stdio: 'inherit' });
+    const prebuilt = spawnSync(join(bin, 'prebuild-install'), ['--runtime=electron', `--target=${electronVersion}`], {
+      cwd: work,
+      stdio: 'inherit',
+    });
     if (prebuilt.status !== 0) {
       const compiled = spawnSync(
         join(bin, 'node-gyp'),
-        ['rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'],
+        [
+          'rebuild',
+          '--release',
+          `--target=${electronVersion}`,
+          '--dist-url=https://electronjs.org/headers',
+          '--runtime=electron',
+        ],
         { cwd: work, stdio: 'inherit' },
       );
       if (compiled.status !== 0) return undefined;

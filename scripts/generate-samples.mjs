@@ -29,7 +29,16 @@ const pick = (items, weights) => {
   for (let i = 0; i < items.length; i++) if ((r -= weights[i]) < 0) return items[i];
   return items.at(-1);
 };
-const topics = ['billing', 'the mobile app', 'an upgrade', 'a refund', 'data export', 'team seats', 'the API', 'a discount'];
+const topics = [
+  'billing',
+  'the mobile app',
+  'an upgrade',
+  'a refund',
+  'data export',
+  'team seats',
+  'the API',
+  'a discount',
+];
 
 function customer(id) {
   const age = Math.max(18, Math.min(80, Math.round(42 + 12 * normal())));
@@ -37,7 +46,8 @@ function customer(id) {
   const plan = pick(['basic', 'plus', 'pro'], [5, 3, 2]);
   // Churn depends on the customer (young, basic-plan, lower-income customers leave more), so a model
   // trained on the sample learns something; one random draw as before keeps every other column unchanged.
-  const risk = -1.5 + 0.05 * (40 - age) + (plan === 'basic' ? 1.1 : plan === 'plus' ? 0.2 : -0.8) - 0.9 * Math.log(income / 50000);
+  const risk =
+    -1.5 + 0.05 * (40 - age) + (plan === 'basic' ? 1.1 : plan === 'plus' ? 0.2 : -0.8) - 0.9 * Math.log(income / 50000);
   const churned = random() < 1 / (1 + Math.exp(-risk));
   const day = new Date(Date.UTC(2022, 0, 1) + Math.floor(random() * 900) * 86400000).toISOString().slice(0, 10);
   const note = `Customer ${id} asked about ${topics[Math.floor(random() * topics.length)]} on call ${Math.floor(random() * 90000) + 10000}`;
@@ -48,7 +58,8 @@ const base = Array.from({ length: 430 }, (_, i) => customer(i + 1));
 const quote = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 const v1 = ['customer_id,age,income,plan,churned,signup_date,notes'];
-for (const c of base.slice(0, 400)) v1.push([c.id, c.age, c.income.toFixed(2), c.plan, c.churned, c.day, quote(c.note)].join(','));
+for (const c of base.slice(0, 400))
+  v1.push([c.id, c.age, c.income.toFixed(2), c.plan, c.churned, c.day, quote(c.note)].join(','));
 writeFileSync(join(out, 'customers-v1.csv'), v1.join('\n') + '\n');
 
 const regions = ['north', 'south', 'east', 'west'];
@@ -65,8 +76,21 @@ writeFileSync(
   join(out, 'customers-v1.jsonl'),
   base
     .slice(0, 400)
-    .map((c) => JSON.stringify({ customer_id: c.id, age: c.age, income: c.income, plan: c.plan, churned: c.churned, signup_date: c.day, notes: c.note }))
+    .map((c) =>
+      JSON.stringify({
+        customer_id: c.id,
+        age: c.age,
+        income: c.income,
+        plan: c.plan,
+        churned: c.churned,
+        signup_date: c.day,
+        notes: c.note,
+      }),
+    )
     .join('\n') + '\n',
 );
-writeFileSync(join(out, 'customers-v1.tsv'), v1.map((line) => line.replace(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/g, '\t')).join('\n') + '\n');
+writeFileSync(
+  join(out, 'customers-v1.tsv'),
+  v1.map((line) => line.replace(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/g, '\t')).join('\n') + '\n',
+);
 console.log(`wrote ${out}`);

@@ -17,7 +17,10 @@ function electronBinary() {
     const require = createRequire(import.meta.url);
     const dir = dirname(require.resolve('electron/package.json'));
     const pathFile = join(dir, 'path.txt');
-    if (!existsSync(pathFile)) return { reason: 'no Electron binary is installed (`npm run electron:install` fetches it where GitHub is reachable)' };
+    if (!existsSync(pathFile))
+      return {
+        reason: 'no Electron binary is installed (`npm run electron:install` fetches it where GitHub is reachable)',
+      };
     const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
     const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
     return existsSync(binary) ? { binary, version } : { reason: `the Electron binary ${binary} is missing` };
@@ -48,10 +51,15 @@ if (binary && !noDisplay && !sqliteBinding) {
 }
 
 if (binary && !noDisplay) {
-  const child = spawn(binary, [root, ...extra], { stdio: 'inherit', env: { ...process.env, LATHE_SQLITE_BINDING: sqliteBinding } });
+  const child = spawn(binary, [root, ...extra], {
+    stdio: 'inherit',
+    env: { ...process.env, LATHE_SQLITE_BINDING: sqliteBinding },
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  console.log(`Lathe desktop is unavailable here: ${reason ?? 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'}; serving the same UI on 127.0.0.1 instead.`);
+  console.log(
+    `Lathe desktop is unavailable here: ${reason ?? 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'}; serving the same UI on 127.0.0.1 instead.`,
+  );
   const child = spawn(process.execPath, [join(root, 'bin/lathe.js'), 'serve', ...extra], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));

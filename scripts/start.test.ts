@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { probeElectronBinary } from '../electron/core/doctor/electron-binary.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const built = existsSync(join(root, 'dist/electron/cli/lathe.js')) && existsSync(join(root, 'dist/renderer/index.html'));
+const built =
+  existsSync(join(root, 'dist/electron/cli/lathe.js')) && existsSync(join(root, 'dist/renderer/index.html'));
 
 describe('npm start without Electron', () => {
   it.runIf(built)('explains in one line why, then serves the UI on 127.0.0.1', async () => {
@@ -16,7 +17,10 @@ describe('npm start without Electron', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LATHE_HOME: home };
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
-    const child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', '0', '--json'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const why = (await lines.next()).value as string;
     expect(why).toMatch(/^Lathe desktop is unavailable here: .+; serving the same UI on 127\.0\.0\.1 instead\.$/);

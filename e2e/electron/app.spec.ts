@@ -13,7 +13,9 @@ const binary = probeElectronBinary();
 const root = new URL('../..', import.meta.url).pathname;
 
 if (!binary.present || !hasDisplay()) {
-  console.log(`[electron] skipped: ${!binary.present ? `Electron binary unavailable (${binary.reason})` : 'no display (DISPLAY/WAYLAND_DISPLAY unset)'}`);
+  console.log(
+    `[electron] skipped: ${!binary.present ? `Electron binary unavailable (${binary.reason})` : 'no display (DISPLAY/WAYLAND_DISPLAY unset)'}`,
+  );
 }
 test.skip(!binary.present, `Electron binary unavailable: ${binary.reason}`);
 test.skip(!hasDisplay(), 'No display (DISPLAY/WAYLAND_DISPLAY unset); run under xvfb-run to test the desktop app');

@@ -22,7 +22,9 @@ test('upload a dataset in the browser, then profile, rows, SQL and a bad upload'
   // Lands on the new version's profile.
   await expect(page.getByRole('heading', { name: 'customers' })).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Type of income in customers@1' })).toHaveValue('float (inferred)');
-  await expect(page.getByRole('textbox', { name: 'Type of plan in customers@1' })).toHaveValue('categorical (inferred)');
+  await expect(page.getByRole('textbox', { name: 'Type of plan in customers@1' })).toHaveValue(
+    'categorical (inferred)',
+  );
   await expect(page.getByTestId('column-card-income')).toContainText('p50 49,124.83');
   await expect(page.getByRole('img', { name: 'Histogram of income' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Sample rows of customers@1' })).toBeVisible();
@@ -31,7 +33,8 @@ test('upload a dataset in the browser, then profile, rows, SQL and a bad upload'
   // The CLI sees the upload under its browser file name.
   const shown = await lathe.cli(['--json', 'data', 'show', 'customers@1']);
   expect(shown.code).toBe(0);
-  const version = (JSON.parse(shown.stdout) as { version: { rows: number; origin: { path: string }; message: string } }).version;
+  const version = (JSON.parse(shown.stdout) as { version: { rows: number; origin: { path: string }; message: string } })
+    .version;
   expect(version).toMatchObject({ rows: 400, origin: { path: 'customers-v1.csv' }, message: 'first export' });
 
   // Type override re-profiles the column.
@@ -49,7 +52,9 @@ test('upload a dataset in the browser, then profile, rows, SQL and a bad upload'
 
   // SQL box.
   await page.getByRole('tab', { name: 'SQL' }).click();
-  await page.getByRole('textbox', { name: 'SQL query' }).fill('SELECT plan, count(*) AS n FROM data GROUP BY plan ORDER BY plan');
+  await page
+    .getByRole('textbox', { name: 'SQL query' })
+    .fill('SELECT plan, count(*) AS n FROM data GROUP BY plan ORDER BY plan');
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByTestId('sql-summary')).toContainText('3 rows');
   await expect(page.getByRole('table', { name: 'Query results' })).toContainText('basic');
@@ -65,7 +70,9 @@ test('upload a dataset in the browser, then profile, rows, SQL and a bad upload'
   await page.getByTestId('dataset-file-input').setInputFiles(join(dir, 'ragged.csv'));
   await page.getByRole('textbox', { name: 'Dataset name' }).fill('customers');
   await page.getByRole('button', { name: 'Add dataset' }).click();
-  await expect(page.getByTestId('add-dataset-error')).toContainText('ragged.csv: line 3 has 2 fields, the header has 3');
+  await expect(page.getByTestId('add-dataset-error')).toContainText(
+    'ragged.csv: line 3 has 2 fields, the header has 3',
+  );
   await page.screenshot({ path: 'test-results/screenshots/datasets-bad-upload.png' });
   await page.getByRole('button', { name: 'Cancel' }).click();
   const versions = await lathe.cli(['--json', 'data', 'versions', 'customers']);
@@ -74,7 +81,19 @@ test('upload a dataset in the browser, then profile, rows, SQL and a bad upload'
 
 test('compare two versions added from the CLI, with a key column', async ({ page, lathe }) => {
   expect((await lathe.cli(['data', 'add', join(samples, 'customers-v1.csv'), '--name', 'customers'])).code).toBe(0);
-  expect((await lathe.cli(['data', 'add', join(samples, 'customers-v2.csv'), '--name', 'customers', '--message', 'Q2 refresh'])).code).toBe(0);
+  expect(
+    (
+      await lathe.cli([
+        'data',
+        'add',
+        join(samples, 'customers-v2.csv'),
+        '--name',
+        'customers',
+        '--message',
+        'Q2 refresh',
+      ])
+    ).code,
+  ).toBe(0);
   const again = await lathe.cli(['--json', 'data', 'add', join(samples, 'customers-v2.csv'), '--name', 'customers']);
   expect(JSON.parse(again.stdout)).toMatchObject({ version: 2, deduplicated: true });
 

@@ -12,13 +12,25 @@ test('desktop: choose a data file with the native dialog and add it by path', as
   await page.goto(lathe.url); // sets the cookie the stand-in preload's calls use
   await page.addInitScript((path) => {
     const call = (method: string, input: unknown) =>
-      fetch(`/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input ?? {}) }).then(async (res) => {
+      fetch(`/api/rpc/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(input ?? {}),
+      }).then(async (res) => {
         const body = (await res.json()) as { result?: unknown; error?: unknown };
         if (body.error) throw new Error(JSON.stringify(body.error));
         return body.result;
       });
-    (window as unknown as Record<string, unknown>).lathe = new Proxy({}, { get: (_target, method: string) => (method === 'on' ? () => () => {} : (input: unknown) => call(method, input)) });
-    (window as unknown as Record<string, unknown>).latheDesktop = { pathForFile: () => path, pickDataFile: async () => path };
+    (window as unknown as Record<string, unknown>).lathe = new Proxy(
+      {},
+      {
+        get: (_target, method: string) => (method === 'on' ? () => () => {} : (input: unknown) => call(method, input)),
+      },
+    );
+    (window as unknown as Record<string, unknown>).latheDesktop = {
+      pathForFile: () => path,
+      pickDataFile: async () => path,
+    };
   }, sample);
   await page.goto(`${lathe.origin}/#/datasets`);
   await page.reload(); // a new document, so the stand-in preload runs before the app

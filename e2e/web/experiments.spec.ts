@@ -62,7 +62,10 @@ test('keyboard: n opens the create dialog, Escape closes it, Tab reaches the sid
   await expect(page.getByRole('link', { name: 'Experiments' })).toBeFocused();
 });
 
-test('follows the operating system between light and dark, and shows an empty state that says what to do', async ({ page, lathe }) => {
+test('follows the operating system between light and dark, and shows an empty state that says what to do', async ({
+  page,
+  lathe,
+}) => {
   // Start from no experiments at all: delete Default through the CLI.
   expect((await lathe.cli(['experiments', 'delete', '0'])).code).toBe(0);
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -25,7 +25,9 @@ const bin = join(root, 'bin/lathe.js');
 export const test = base.extend<{ lathe: Lathe }>({
   lathe: async ({}, use) => {
     const home = mkdtempSync(join(tmpdir(), 'lathe-e2e-'));
-    const server: ChildProcess = spawn(process.execPath, [bin, '--home', home, 'serve', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const server: ChildProcess = spawn(process.execPath, [bin, '--home', home, 'serve', '--port', '0', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     server.stderr!.on('data', (chunk) => (stderr += String(chunk)));
     const line = await new Promise<string>((resolve, reject) => {

@@ -39,7 +39,10 @@ function writeChurnCsv(path: string, rows: number): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-test('train from the form with live progress, then inspect, predict and benchmark the version', async ({ page, lathe }) => {
+test('train from the form with live progress, then inspect, predict and benchmark the version', async ({
+  page,
+  lathe,
+}) => {
   const csv = join(lathe.home, 'churn.csv');
   writeChurnCsv(csv, 900);
   expect((await lathe.cli(['data', 'add', csv, '--name', 'churn'])).code).toBe(0);
@@ -106,7 +109,10 @@ test('train from the form with live progress, then inspect, predict and benchmar
 
   // The CLI sees the same version, with the run that made it.
   const shown = await lathe.cli(['--json', 'model', 'show', 'churn-churned@1']);
-  const parsed = JSON.parse(shown.stdout) as { version: { runId: string; bench: unknown }; lineage: { kind: string }[] };
+  const parsed = JSON.parse(shown.stdout) as {
+    version: { runId: string; bench: unknown };
+    lineage: { kind: string }[];
+  };
   expect(parsed.version.bench).not.toBeNull();
   expect(parsed.lineage.map((l) => l.kind)).toEqual(expect.arrayContaining(['run', 'dataset_version']));
 });
@@ -144,14 +150,21 @@ test('import a PyTorch ONNX model from the UI, see its schema and score a typed 
   expect(JSON.parse((await lathe.cli(['--json', 'model', 'list'])).stdout)).toEqual([]);
 
   await dialog.getByRole('textbox', { name: 'ONNX file' }).fill(fixture);
-  await dialog.getByRole('textbox', { name: 'Feature columns' }).fill('sepal_length,sepal_width,petal_length,petal_width');
+  await dialog
+    .getByRole('textbox', { name: 'Feature columns' })
+    .fill('sepal_length,sepal_width,petal_length,petal_width');
   await dialog.getByRole('button', { name: 'Import' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('heading', { name: 'iris-torch', exact: true })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Inputs' })).toContainText('float32[batch, 4]');
   await expect(page.getByText(/pytorch 1.13.0 · opset 13 · 4 nodes/)).toBeVisible();
   await page.getByRole('tab', { name: 'Predict' }).click();
-  for (const [name, value] of [['sepal_length', '5.1'], ['sepal_width', '3.5'], ['petal_length', '1.4'], ['petal_width', '0.2']] as const) {
+  for (const [name, value] of [
+    ['sepal_length', '5.1'],
+    ['sepal_width', '3.5'],
+    ['petal_length', '1.4'],
+    ['petal_width', '0.2'],
+  ] as const) {
     await page.getByRole('textbox', { name }).fill(value);
   }
   await page.getByRole('button', { name: 'Predict' }).click();

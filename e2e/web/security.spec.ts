@@ -26,7 +26,11 @@ test('another origin cannot call the API, even from a browser that has the cooki
   await page2.goto('about:blank');
   const outcome = await page2.evaluate(async (origin) => {
     try {
-      const res = await fetch(`${origin}/api/rpc/experiments.create`, { method: 'POST', body: JSON.stringify({ name: 'csrf' }), credentials: 'include' });
+      const res = await fetch(`${origin}/api/rpc/experiments.create`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'csrf' }),
+        credentials: 'include',
+      });
       return `status ${res.status}`;
     } catch {
       return 'blocked';
@@ -41,6 +45,9 @@ test('another origin cannot call the API, even from a browser that has the cooki
 test('requests without the token are refused', async ({ request, lathe }) => {
   const res = await request.post(`${lathe.origin}/api/rpc/experiments.list`, { data: {} });
   expect(res.status()).toBe(401);
-  const ok = await request.post(`${lathe.origin}/api/rpc/experiments.list`, { data: {}, headers: { Authorization: `Bearer ${lathe.token}` } });
+  const ok = await request.post(`${lathe.origin}/api/rpc/experiments.list`, {
+    data: {},
+    headers: { Authorization: `Bearer ${lathe.token}` },
+  });
   expect(ok.status()).toBe(200);
 });

@@ -22,31 +22,65 @@ function mlflow(lathe: Lathe) {
   };
   return {
     async experiment(name: string): Promise<string> {
-      const found = await fetch(`${lathe.origin}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`, { headers: { Authorization: `Bearer ${lathe.token}` } });
-      if (found.status === 200) return ((await found.json()) as { experiment: { experiment_id: string } }).experiment.experiment_id;
+      const found = await fetch(
+        `${lathe.origin}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`,
+        { headers: { Authorization: `Bearer ${lathe.token}` } },
+      );
+      if (found.status === 200)
+        return ((await found.json()) as { experiment: { experiment_id: string } }).experiment.experiment_id;
       return (await call('POST', '/api/2.0/mlflow/experiments/create', { name })).experiment_id as string;
     },
-    async run(experimentId: string, params: Record<string, string>, curve: (step: number) => number, steps = 50): Promise<{ id: string; name: string }> {
-      const { run } = await call('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experimentId, user_id: 'e2e', start_time: Date.now(), tags: [{ key: 'mlflow.source.name', value: 'train.py' }] });
+    async run(
+      experimentId: string,
+      params: Record<string, string>,
+      curve: (step: number) => number,
+      steps = 50,
+    ): Promise<{ id: string; name: string }> {
+      const { run } = await call('POST', '/api/2.0/mlflow/runs/create', {
+        experiment_id: experimentId,
+        user_id: 'e2e',
+        start_time: Date.now(),
+        tags: [{ key: 'mlflow.source.name', value: 'train.py' }],
+      });
       const id = run.info.run_id as string;
       await call('POST', '/api/2.0/mlflow/runs/log-batch', {
         run_id: id,
         params: Object.entries(params).map(([key, value]) => ({ key, value })),
-        metrics: Array.from({ length: steps }, (_, step) => ({ key: 'loss', value: curve(step), timestamp: Date.now() + step, step })),
+        metrics: Array.from({ length: steps }, (_, step) => ({
+          key: 'loss',
+          value: curve(step),
+          timestamp: Date.now() + step,
+          step,
+        })),
       });
-      await call('POST', '/api/2.0/mlflow/runs/log-metric', { run_id: id, run_uuid: id, key: 'accuracy', value: 1 - curve(steps), timestamp: Date.now(), step: steps });
+      await call('POST', '/api/2.0/mlflow/runs/log-metric', {
+        run_id: id,
+        run_uuid: id,
+        key: 'accuracy',
+        value: 1 - curve(steps),
+        timestamp: Date.now(),
+        step: steps,
+      });
       return { id, name: run.info.run_name as string };
     },
     async artifact(experimentId: string, runId: string, path: string, bytes: string) {
       await call('PUT', `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/${path}`, bytes);
     },
     async finish(runId: string) {
-      await call('POST', '/api/2.0/mlflow/runs/update', { run_id: runId, run_uuid: runId, status: 'FINISHED', end_time: Date.now() });
+      await call('POST', '/api/2.0/mlflow/runs/update', {
+        run_id: runId,
+        run_uuid: runId,
+        status: 'FINISHED',
+        end_time: Date.now(),
+      });
     },
   };
 }
 
-test('runs logged through the MLflow API appear live; filter, run page, compare, delete for good', async ({ page, lathe }) => {
+test('runs logged through the MLflow API appear live; filter, run page, compare, delete for good', async ({
+  page,
+  lathe,
+}) => {
   const client = mlflow(lathe);
   const experimentId = await client.experiment('mnist-sweep');
   const a = await client.run(experimentId, { lr: '0.01', seed: '1', optimizer: 'adam' }, (s) => 1 / (1 + s));
@@ -100,7 +134,15 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await fetch(`${lathe.origin}/api/2.0/mlflow/runs/log-batch`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${lathe.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ run_id: a.id, metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'loss', value: 0.01, timestamp: Date.now(), step: 50 + i })) }),
+    body: JSON.stringify({
+      run_id: a.id,
+      metrics: Array.from({ length: 10 }, (_, i) => ({
+        key: 'loss',
+        value: 0.01,
+        timestamp: Date.now(),
+        step: 50 + i,
+      })),
+    }),
   });
   await expect(page.getByTestId('chart-loss')).toContainText('60 points', { timeout: 5000 });
   await page.getByText('Relative time', { exact: true }).click();
@@ -149,8 +191,15 @@ test('a 100,000-run experiment scrolls to its last run', async ({ page, lathe })
   const experiment = core.experiments.create('big-sweep');
   core.db.transaction(() => {
     for (let i = 0; i < 100_000; i += 1) {
-      const run = core.tracking.createRun({ experimentId: experiment.id, name: `run-${String(i).padStart(6, '0')}`, startTime: 1_700_000_000_000 + i });
-      core.tracking.logBatch(run.id, { metrics: [{ key: 'acc', value: (i % 1000) / 1000, step: 0, timestamp: 1 }], params: [{ key: 'lr', value: String(i % 7) }] });
+      const run = core.tracking.createRun({
+        experimentId: experiment.id,
+        name: `run-${String(i).padStart(6, '0')}`,
+        startTime: 1_700_000_000_000 + i,
+      });
+      core.tracking.logBatch(run.id, {
+        metrics: [{ key: 'acc', value: (i % 1000) / 1000, step: 0, timestamp: 1 }],
+        params: [{ key: 'lr', value: String(i % 7) }],
+      });
     }
   })();
   core.dispose();

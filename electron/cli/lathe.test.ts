@@ -98,7 +98,9 @@ describe('lathe doctor', () => {
     }
     expect(report.training.backends.find((b) => b.name === 'tensorflow')?.available).toBe(tfjsNode);
     expect(report.inference.providers).toContain('cpu');
-    expect(report.inference.chosen).toBe(report.gpu.seen && report.inference.providers.includes('cuda') ? 'cuda' : 'cpu');
+    expect(report.inference.chosen).toBe(
+      report.gpu.seen && report.inference.providers.includes('cuda') ? 'cuda' : 'cpu',
+    );
     expect(report.gpu.seen).toBe(existsSync('/dev/nvidia0'));
     expect(report.objects).toEqual({ count: 0, bytes: 0 });
   });
@@ -106,11 +108,27 @@ describe('lathe doctor', () => {
 
 describe('lathe serve', () => {
   it('prints one JSON line, writes server.json 0600, and on SIGTERM stops cleanly and removes it', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./run.ts', import.meta.url)), '--home', home, 'serve', '--port', '0', '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./run.ts', import.meta.url)),
+        '--home',
+        home,
+        'serve',
+        '--port',
+        '0',
+        '--json',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
-      const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+      const line = await new Promise<string>((resolve) =>
+        createInterface({ input: child.stdout }).once('line', resolve),
+      );
       const printed = JSON.parse(line) as { url: string; port: number; token: string };
       expect(Object.keys(printed).sort()).toEqual(['port', 'token', 'url']);
       expect(printed.url).toBe(`http://127.0.0.1:${printed.port}/?token=${printed.token}`);

@@ -51,4 +51,3 @@ export async function runCli(argv: string[]): Promise<number> {
     return reportError(program.opts<GlobalOptions>(), error);
   }
 }
-

@@ -17,12 +17,21 @@ export function printResult(options: GlobalOptions, value: unknown, human: () =>
 }
 
 /** Error codes that mean the user asked for something wrong (exit 2) rather than a failure (exit 1). */
-const usageCodes = new Set(['BAD_INPUT', 'UNKNOWN_METHOD', 'NOT_FOUND', 'ALREADY_EXISTS', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'STORE_UNUSABLE']);
+const usageCodes = new Set([
+  'BAD_INPUT',
+  'UNKNOWN_METHOD',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'STORE_UNUSABLE',
+]);
 
 /** Prints an error as one line on stderr and returns the exit code it deserves. */
 export function reportError(options: GlobalOptions, error: unknown): number {
   const shape = toErrorShape(error);
-  if (options.json) process.stderr.write(JSON.stringify({ error: { code: shape.code, message: shape.message } }) + '\n');
+  if (options.json)
+    process.stderr.write(JSON.stringify({ error: { code: shape.code, message: shape.message } }) + '\n');
   else process.stderr.write(`lathe: ${shape.message.replace(/\s*\n\s*/g, ' ')}\n`);
   return error instanceof LatheError && usageCodes.has(shape.code) ? exitCodes.usage : exitCodes.failed;
 }
@@ -30,7 +39,11 @@ export function reportError(options: GlobalOptions, error: unknown): number {
 /** Formats rows as aligned columns for people. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
 

@@ -28,7 +28,9 @@ describe('Lathe home', () => {
     // A regular file where a folder should be: unwritable even for root (tests run as root here).
     writeFileSync(join(base, 'blocker'), 'x');
     const home = join(base, 'blocker', 'home');
-    expect(() => openCore({ home, shell: 'cli' })).toThrowError(`Cannot use Lathe home ${home}: a part of the path is a file, not a folder`);
+    expect(() => openCore({ home, shell: 'cli' })).toThrowError(
+      `Cannot use Lathe home ${home}: a part of the path is a file, not a folder`,
+    );
     expect(() => prepareHome(join(base, 'blocker'))).toThrowError(/blocker: it is a file, not a folder/);
   });
 });

@@ -37,7 +37,10 @@ export function createAppProtocolHandler(rendererDir: string): (request: Request
     try {
       const body = await readFile(file);
       return new Response(body, {
-        headers: { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': contentSecurityPolicy },
+        headers: {
+          'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+          'Content-Security-Policy': contentSecurityPolicy,
+        },
       });
     } catch {
       return new Response('Not found', { status: 404 });

@@ -30,7 +30,12 @@ afterEach(() => {
 
 async function start(options: { lock?: boolean; argv?: string[] } = {}) {
   const fake = createFakeElectron({ lock: options.lock, userData: join(dir, 'userData') });
-  running = await bootstrap(fake.electron, { rendererDir: renderer, preloadPath: join(dir, 'preload.cjs'), argv: options.argv ?? [], env: {} });
+  running = await bootstrap(fake.electron, {
+    rendererDir: renderer,
+    preloadPath: join(dir, 'preload.cjs'),
+    argv: options.argv ?? [],
+    env: {},
+  });
   return fake;
 }
 
@@ -41,7 +46,13 @@ describe('main window', () => {
     await start();
     const [window] = FakeBrowserWindow.instances;
     expect(window).toBeDefined();
-    expect(window!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(window!.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
     expect(window!.options.webPreferences?.preload).toBe(join(dir, 'preload.cjs'));
     expect(window!.loadedUrl).toBe('app://lathe/index.html');
   });
@@ -74,12 +85,19 @@ describe('main window', () => {
 
   it('serves app://lathe from the renderer folder only', async () => {
     const fake = await start();
-    expect(fake.protocols.privileged).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(fake.protocols.privileged).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
     const handler = fake.protocols.handlers.get('app')!;
     const ok = await handler(new Request('app://lathe/index.html'));
     expect(await ok.text()).toContain('<title>Lathe</title>');
     expect(ok.headers.get('content-security-policy')).toContain("object-src 'none'");
-    for (const path of ['app://lathe/../secret.txt', 'app://lathe/%2e%2e/secret.txt', 'app://lathe/..%5csecret.txt', 'app://other/index.html']) {
+    for (const path of [
+      'app://lathe/../secret.txt',
+      'app://lathe/%2e%2e/secret.txt',
+      'app://lathe/..%5csecret.txt',
+      'app://other/index.html',
+    ]) {
       const res = await handler(new Request(path));
       expect(await res.text()).not.toContain('secret');
     }
@@ -124,7 +142,9 @@ describe('IPC bridge', () => {
       { senderFrame: null, sender: {} },
     ];
     for (const event of untrusted) {
-      await expect(Promise.resolve(handler(event, 'experiments.create', { name: 'sneaky' }))).rejects.toThrow(/FORBIDDEN/);
+      await expect(Promise.resolve(handler(event, 'experiments.create', { name: 'sneaky' }))).rejects.toThrow(
+        /FORBIDDEN/,
+      );
     }
     expect(running!.core!.experiments.findByName('sneaky')).toBeUndefined();
     expect(isTrustedSender(trustedEvent as never)).toBe(true);
@@ -134,7 +154,9 @@ describe('IPC bridge', () => {
     const fake = await start();
     const handler = fake.handlers.get(ipcChannels.invoke)!;
     const before = running!.core!.experiments.list().length;
-    await expect(Promise.resolve(handler(trustedEvent, 'experiments.create', { name: 7 }))).rejects.toThrow(/BAD_INPUT/);
+    await expect(Promise.resolve(handler(trustedEvent, 'experiments.create', { name: 7 }))).rejects.toThrow(
+      /BAD_INPUT/,
+    );
     await expect(Promise.resolve(handler(trustedEvent, 'no.such.method', {}))).rejects.toThrow(/UNKNOWN_METHOD/);
     expect(running!.core!.experiments.list().length).toBe(before);
   });
@@ -145,14 +167,23 @@ describe('IPC bridge', () => {
     expect(await handler(trustedEvent)).toBeNull();
     fake.answerDialog({ canceled: false, filePaths: ['/data/customers.csv'] });
     expect(await handler(trustedEvent)).toBe('/data/customers.csv');
-    expect(fake.dialogCalls[0]).toMatchObject({ properties: ['openFile'], filters: [{ extensions: expect.arrayContaining(['csv', 'parquet']) }] });
-    await expect(Promise.resolve(handler({ senderFrame: { url: 'https://evil.example/', parent: null }, sender: {} }))).rejects.toThrow(/FORBIDDEN/);
+    expect(fake.dialogCalls[0]).toMatchObject({
+      properties: ['openFile'],
+      filters: [{ extensions: expect.arrayContaining(['csv', 'parquet']) }],
+    });
+    await expect(
+      Promise.resolve(handler({ senderFrame: { url: 'https://evil.example/', parent: null }, sender: {} })),
+    ).rejects.toThrow(/FORBIDDEN/);
   });
 
   it('forwards core events to the window', async () => {
     await start();
     running!.core!.experiments.create('evented');
     const sent = FakeBrowserWindow.instances[0]!.webContents.sent;
-    expect(sent).toContainEqual([ipcChannels.event, 'experiments.changed', expect.objectContaining({ change: 'created' })]);
+    expect(sent).toContainEqual([
+      ipcChannels.event,
+      'experiments.changed',
+      expect.objectContaining({ change: 'created' }),
+    ]);
   });
 });

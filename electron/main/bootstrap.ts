@@ -65,7 +65,11 @@ export async function bootstrap(electron: ElectronApi, options: BootstrapOptions
   denyAllPermissions(electron.session.defaultSession);
   electron.protocol.handle(appScheme, createAppProtocolHandler(options.rendererDir));
 
-  const home = resolveHomePath({ flag: homeFlag(options.argv), env: options.env.LATHE_HOME, fallback: electron.app.getPath('userData') });
+  const home = resolveHomePath({
+    flag: homeFlag(options.argv),
+    env: options.env.LATHE_HOME,
+    fallback: electron.app.getPath('userData'),
+  });
   try {
     running.core = openCore({ home, shell: 'electron' });
   } catch (error) {

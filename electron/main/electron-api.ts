@@ -2,7 +2,18 @@
  * The few Electron APIs the main process uses, as one injectable object. main.ts passes the real
  * module; unit tests pass a small fake (the Electron binary cannot be installed on the build machine).
  */
-import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, IpcMain, IpcMainInvokeEvent, Menu, Protocol, Session, Shell } from 'electron';
+import type {
+  App,
+  BrowserWindow,
+  BrowserWindowConstructorOptions,
+  Dialog,
+  IpcMain,
+  IpcMainInvokeEvent,
+  Menu,
+  Protocol,
+  Session,
+  Shell,
+} from 'electron';
 
 /** The Electron surface Lathe's main process depends on. */
 export interface ElectronApi {

@@ -66,8 +66,14 @@ export function createFakeElectron(options: { lock?: boolean; userData?: string 
   });
   const handlers = new Map<string, Handler>();
   const opened: string[] = [];
-  const permission = { request: undefined as undefined | ((...args: unknown[]) => void), check: undefined as undefined | ((...args: unknown[]) => boolean) };
-  const protocols = { privileged: [] as unknown[], handlers: new Map<string, (request: Request) => Promise<Response>>() };
+  const permission = {
+    request: undefined as undefined | ((...args: unknown[]) => void),
+    check: undefined as undefined | ((...args: unknown[]) => boolean),
+  };
+  const protocols = {
+    privileged: [] as unknown[],
+    handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  };
   let menuTemplate: unknown;
   const dialogCalls: unknown[] = [];
   let dialogAnswer: { canceled: boolean; filePaths: string[] } = { canceled: true, filePaths: [] };
@@ -81,7 +87,8 @@ export function createFakeElectron(options: { lock?: boolean; userData?: string 
     },
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown[]) => void protocols.privileged.push(...schemes),
-      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => void protocols.handlers.set(scheme, handler),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        void protocols.handlers.set(scheme, handler),
     },
     session: {
       defaultSession: {

@@ -7,7 +7,8 @@ import { isTrustedSender } from './ipc-bridge.js';
 /** Registers the handler; only the app's own top frame may open the dialog. */
 export function registerFileDialog(electron: Pick<ElectronApi, 'ipcMain' | 'dialog'>): () => void {
   electron.ipcMain.handle(ipcChannels.pickDataFile, async (event) => {
-    if (!isTrustedSender(event)) throw new Error(JSON.stringify({ code: 'FORBIDDEN', message: 'IPC from an untrusted frame was refused' }));
+    if (!isTrustedSender(event))
+      throw new Error(JSON.stringify({ code: 'FORBIDDEN', message: 'IPC from an untrusted frame was refused' }));
     const result = await electron.dialog.showOpenDialog({
       title: 'Add a dataset',
       properties: ['openFile'],

@@ -5,7 +5,10 @@ import { appOrigin } from './app-protocol.js';
 import { hardenWebContents, secureWebPreferences } from './security.js';
 
 /** Opens the main window on app://lathe/index.html. */
-export function createMainWindow(electron: Pick<ElectronApi, 'BrowserWindow' | 'shell'>, preloadPath: string): BrowserWindow {
+export function createMainWindow(
+  electron: Pick<ElectronApi, 'BrowserWindow' | 'shell'>,
+  preloadPath: string,
+): BrowserWindow {
   const window = new electron.BrowserWindow({
     width: 1280,
     height: 820,

@@ -11,12 +11,26 @@ export function menuTemplate(shell: ElectronApi['shell'], platform = process.pla
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [{ label: 'MLflow client compatibility', click: () => openExternalSafely(shell, 'https://mlflow.org/docs/latest/python_api/mlflow.client.html') }],
+      submenu: [
+        {
+          label: 'MLflow client compatibility',
+          click: () => openExternalSafely(shell, 'https://mlflow.org/docs/latest/python_api/mlflow.client.html'),
+        },
+      ],
     },
   ];
 }

@@ -8,7 +8,9 @@ import type { ElectronApi } from './electron-api.js';
 import { appOrigin } from './app-protocol.js';
 
 /** The webPreferences of every Lathe window: isolated, sandboxed, no Node in the page. */
-export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+export function secureWebPreferences(
+  preloadPath: string,
+): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
   return {
     preload: preloadPath,
     contextIsolation: true,

@@ -26,7 +26,10 @@ describe('preload', () => {
   });
 
   it('gives the desktop page file paths (webUtils) and the native file dialog, nothing else', async () => {
-    const desktop = exposed.latheDesktop as { pathForFile: (file: unknown) => string; pickDataFile: () => Promise<unknown> };
+    const desktop = exposed.latheDesktop as {
+      pathForFile: (file: unknown) => string;
+      pickDataFile: () => Promise<unknown>;
+    };
     expect(Object.keys(desktop).sort()).toEqual(['pathForFile', 'pickDataFile']);
     expect(desktop.pathForFile({ fakePath: '/data/x.csv' })).toBe('/data/x.csv');
     await desktop.pickDataFile();

@@ -4,7 +4,14 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { DesktopBridge } from '../../shared/desktop';
-import { eventNames, ipcChannels, methodNames, type EventName, type EventPayload, type LatheClient } from '../../shared/contract/index';
+import {
+  eventNames,
+  ipcChannels,
+  methodNames,
+  type EventName,
+  type EventPayload,
+  type LatheClient,
+} from '../../shared/contract/index';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();

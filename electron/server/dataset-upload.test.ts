@@ -33,9 +33,14 @@ const leftovers = () => readdirSync(join(home, 'objects', 'tmp'));
 
 describe('dataset upload route', () => {
   it('adds an uploaded file under its browser file name and removes the temp copy', async () => {
-    const response = await upload('name=customers&filename=customers-v1.csv&message=from%20the%20browser', readFileSync(join(samples, 'customers-v1.csv')));
+    const response = await upload(
+      'name=customers&filename=customers-v1.csv&message=from%20the%20browser',
+      readFileSync(join(samples, 'customers-v1.csv')),
+    );
     expect(response.status).toBe(200);
-    const { result } = (await response.json()) as { result: { name: string; version: number; rows: number; deduplicated: boolean } };
+    const { result } = (await response.json()) as {
+      result: { name: string; version: number; rows: number; deduplicated: boolean };
+    };
     expect(result).toMatchObject({ name: 'customers', version: 1, rows: 400, deduplicated: false });
     const version = serving.core.datasets.versions('customers')[0]!;
     expect(version.origin?.path).toBe('customers-v1.csv');
@@ -77,12 +82,15 @@ describe('dataset upload size limit', () => {
           controller.close();
         },
       });
-      const chunked = await fetch(`http://127.0.0.1:${serving.server.port}/api/datasets/upload?name=big&filename=big.csv`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
-        body: stream,
-        duplex: 'half',
-      } as RequestInit).catch((error: unknown) => error);
+      const chunked = await fetch(
+        `http://127.0.0.1:${serving.server.port}/api/datasets/upload?name=big&filename=big.csv`,
+        {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
+          body: stream,
+          duplex: 'half',
+        } as RequestInit,
+      ).catch((error: unknown) => error);
       if (chunked instanceof Response) expect(chunked.status).toBe(413);
       expect(serving.core.datasets.list()).toEqual([]);
       await new Promise((r) => setTimeout(r, 100));

@@ -44,7 +44,13 @@ export function datasetUploadRoute(core: Core, limit = uploadLimitBytes()): Rout
   };
 }
 
-async function upload(core: Core, request: IncomingMessage, response: ServerResponse, url: URL, limit: number): Promise<void> {
+async function upload(
+  core: Core,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  limit: number,
+): Promise<void> {
   if (request.method !== 'POST') {
     response.setHeader('Allow', 'POST');
     sendJson(response, 405, { error: { code: 'BAD_INPUT', message: 'Uploads are sent with POST' } });
@@ -54,11 +60,14 @@ async function upload(core: Core, request: IncomingMessage, response: ServerResp
     throw new LatheError('BAD_INPUT', 'Send the file as the raw body with Content-Type: application/octet-stream');
   }
   const parsedName = DatasetName.safeParse(url.searchParams.get('name') ?? '');
-  if (!parsedName.success) throw new LatheError('BAD_INPUT', `name: ${parsedName.error.issues[0]!.message}`, { field: 'name' });
+  if (!parsedName.success)
+    throw new LatheError('BAD_INPUT', `name: ${parsedName.error.issues[0]!.message}`, { field: 'name' });
   // Only the last path segment of the browser's file name is kept; it names the file in messages and the origin.
   const filename = (url.searchParams.get('filename') ?? '').split(/[\\/]/).pop()!.slice(0, 255);
   if (!filename || !formatFromName(filename)) {
-    throw new LatheError('BAD_INPUT', `"${filename}" is not a .csv, .tsv, .parquet or .jsonl file`, { field: 'filename' });
+    throw new LatheError('BAD_INPUT', `"${filename}" is not a .csv, .tsv, .parquet or .jsonl file`, {
+      field: 'filename',
+    });
   }
   const message = url.searchParams.get('message') ?? undefined;
   const declared = Number(request.headers['content-length'] ?? NaN);
@@ -68,7 +77,13 @@ async function upload(core: Core, request: IncomingMessage, response: ServerResp
   const temp = core.datasets.tempPath('upload');
   try {
     await receive(request, temp, limit, filename);
-    const result = await core.datasets.add({ path: temp, name: parsedName.data, message, originName: filename, transient: true });
+    const result = await core.datasets.add({
+      path: temp,
+      name: parsedName.data,
+      message,
+      originName: filename,
+      transient: true,
+    });
     sendJson(response, 200, { result });
   } finally {
     rmSync(temp, { force: true });

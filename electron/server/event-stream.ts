@@ -23,7 +23,11 @@ export class EventStreams {
 
   /** Starts a stream on this response. */
   accept(request: IncomingMessage, response: ServerResponse): void {
-    response.writeHead(200, { ...baseHeaders, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    response.writeHead(200, {
+      ...baseHeaders,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      Connection: 'keep-alive',
+    });
     response.write(': connected\n\n');
     this.open.add(response);
     request.on('close', () => this.open.delete(response));

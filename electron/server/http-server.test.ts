@@ -28,23 +28,35 @@ afterEach(async () => {
 
 /** A raw request, so tests control the Host header and the exact path bytes. */
 function raw(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port: serving.server.port, path, method: options.method ?? 'GET', headers: { Host: `127.0.0.1:${serving.server.port}`, ...options.headers } },
-      (res) => {
-        let body = '';
-        res.on('data', (c) => (body += String(c)));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: serving.server.port,
+          path,
+          method: options.method ?? 'GET',
+          headers: { Host: `127.0.0.1:${serving.server.port}`, ...options.headers },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += String(c)));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      if (options.body !== undefined) req.write(options.body);
+      req.end();
+    },
+  );
 }
 const bearer = { Authorization: `Bearer ${token}` };
 const rpc = (method: string, body: unknown, headers: Record<string, string> = bearer) =>
-  raw(`/api/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  raw(`/api/rpc/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('lathe serve: access', () => {
   it('listens on 127.0.0.1 only', () => {
@@ -61,7 +73,11 @@ describe('lathe serve: access', () => {
   });
 
   it('answers 403 to a foreign Host header (DNS rebinding), even with the token', async () => {
-    const res = await raw('/api/rpc/experiments.list', { method: 'POST', headers: { ...bearer, Host: 'attacker.example:80' }, body: '{}' });
+    const res = await raw('/api/rpc/experiments.list', {
+      method: 'POST',
+      headers: { ...bearer, Host: 'attacker.example:80' },
+      body: '{}',
+    });
     expect(res.status).toBe(403);
     expect((await raw('/', { headers: { Host: `127.0.0.1:${serving.server.port + 1}` } })).status).toBe(403);
     expect((await raw('/', { headers: { Host: `localhost:${serving.server.port}`, ...bearer } })).status).toBe(200);
@@ -112,7 +128,11 @@ describe('lathe serve: RPC', () => {
   });
 
   it('answers 415 to an RPC body that is not declared JSON (forces a CORS preflight on cross-origin callers)', async () => {
-    const res = await raw('/api/rpc/experiments.create', { method: 'POST', headers: { ...bearer, 'Content-Type': 'text/plain' }, body: '{"name":"simple-request"}' });
+    const res = await raw('/api/rpc/experiments.create', {
+      method: 'POST',
+      headers: { ...bearer, 'Content-Type': 'text/plain' },
+      body: '{"name":"simple-request"}',
+    });
     expect(res.status).toBe(415);
     expect(serving.core.experiments.findByName('simple-request')).toBeUndefined();
   });
@@ -141,13 +161,17 @@ describe('lathe serve: static files', () => {
     expect((await raw('/experiments/3', { headers: bearer })).body).toContain('<title>Lathe</title>');
   });
 
-  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..%5csecret.txt', '/%252e%252e/secret.txt', '/assets/..%00/x.js'])(
-    'never serves a file outside the renderer for %s',
-    async (path) => {
-      const res = await raw(path, { headers: bearer });
-      expect(res.body).not.toContain('outside the renderer');
-    },
-  );
+  it.each([
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/%2e%2e/%2e%2e/secret.txt',
+    '/..%5csecret.txt',
+    '/%252e%252e/secret.txt',
+    '/assets/..%00/x.js',
+  ])('never serves a file outside the renderer for %s', async (path) => {
+    const res = await raw(path, { headers: bearer });
+    expect(res.body).not.toContain('outside the renderer');
+  });
 });
 
 describe('lathe serve: server.json', () => {

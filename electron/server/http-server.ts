@@ -53,7 +53,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!isAllowedHost(request.headers.host, port)) {
-      sendError(response, { code: 'FORBIDDEN', message: `Host "${request.headers.host ?? ''}" is not this server's loopback address` });
+      sendError(response, {
+        code: 'FORBIDDEN',
+        message: `Host "${request.headers.host ?? ''}" is not this server's loopback address`,
+      });
       return;
     }
     const url = new URL(request.url ?? '/', `http://${loopbackHost}:${port}`);
@@ -87,7 +90,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
       // Requiring JSON forces a CORS preflight on any cross-origin caller, which gets no CORS answer.
       if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
-        sendError(response, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'RPC bodies are JSON: send Content-Type: application/json' });
+        sendError(response, {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: 'RPC bodies are JSON: send Content-Type: application/json',
+        });
         return;
       }
       const method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length));
@@ -116,7 +122,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new LatheError('CONFLICT', `Port ${options.port} on ${loopbackHost} is already in use; pass --port 0 for a free one`)
+          ? new LatheError(
+              'CONFLICT',
+              `Port ${options.port} on ${loopbackHost} is already in use; pass --port 0 for a free one`,
+            )
           : error,
       );
     });

@@ -42,7 +42,13 @@ export async function startServing(options: ServeOptions & { portExplicit?: bool
   const core = openCore({ home: options.home, shell: 'web' });
   const token = options.token ?? randomBytes(24).toString('hex');
   const dispatch = createDispatch(createHandlers(core, latheVersion()));
-  const settings = { dispatch, events: core.events, rendererDir: options.rendererDir ?? defaultRendererDir(), token, routes: featureRoutes(core) };
+  const settings = {
+    dispatch,
+    events: core.events,
+    rendererDir: options.rendererDir ?? defaultRendererDir(),
+    token,
+    routes: featureRoutes(core),
+  };
   let server: RunningServer;
   try {
     server = await startHttpServer({ ...settings, port: options.port }).catch(async (error: unknown) => {

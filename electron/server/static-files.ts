@@ -24,7 +24,10 @@ export function serveStatic(root: string, urlPath: string, response: ServerRespo
   const indexFile = join(root, 'index.html');
   if (!existsSync(indexFile)) {
     sendJson(response, 503, {
-      error: { code: 'INTERNAL', message: `The renderer is not built (${indexFile} is missing): run \`npm run build\`` },
+      error: {
+        code: 'INTERNAL',
+        message: `The renderer is not built (${indexFile} is missing): run \`npm run build\``,
+      },
     });
     return;
   }
@@ -41,7 +44,11 @@ export function serveStatic(root: string, urlPath: string, response: ServerRespo
     file = indexFile;
   }
   const type = contentTypes[extname(file)] ?? 'application/octet-stream';
-  const headers: Record<string, string | number> = { ...baseHeaders, 'Content-Type': type, 'Content-Length': statSync(file).size };
+  const headers: Record<string, string | number> = {
+    ...baseHeaders,
+    'Content-Type': type,
+    'Content-Length': statSync(file).size,
+  };
   if (type.startsWith('text/html')) headers['Content-Security-Policy'] = contentSecurityPolicy;
   // Hashed asset names never change content, so they may be cached; everything else may not.
   if (file.includes(`${sep}assets${sep}`)) headers['Cache-Control'] = 'private, max-age=31536000, immutable';

@@ -8,7 +8,10 @@ const port = parentPort!;
 const send = (reply: PredictReply) => port.postMessage(reply);
 
 port.once('message', (request: PredictRequest) => {
-  runBatchPredict(request, { onStart: (totalRows) => send({ type: 'started', totalRows }), onProgress: (rows) => send({ type: 'progress', rows }) })
+  runBatchPredict(request, {
+    onStart: (totalRows) => send({ type: 'started', totalRows }),
+    onProgress: (rows) => send({ type: 'progress', rows }),
+  })
     .then((done) => send({ type: 'done', ...done }))
     .catch((error: unknown) => send({ type: 'error', error: toErrorShape(error) }));
 });

@@ -11,7 +11,10 @@ let session: ort.InferenceSession | undefined;
 
 port.on('message', (request: ScoreRequest) => {
   if (request.type === 'open') {
-    openSession(request.modelPath, request.providers, { intraOpThreads: request.intraOpThreads, spinning: request.spinning })
+    openSession(request.modelPath, request.providers, {
+      intraOpThreads: request.intraOpThreads,
+      spinning: request.spinning,
+    })
       .then((opened) => {
         session = opened;
         send({ type: 'opened', outputNames: [...opened.outputNames] });
@@ -19,11 +22,15 @@ port.on('message', (request: ScoreRequest) => {
       .catch((error: unknown) => send({ type: 'error', id: null, error: toErrorShape(error) }));
     return;
   }
-  const feeds = Object.fromEntries(Object.entries(request.feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as Float32Array, t.dims)]));
+  const feeds = Object.fromEntries(
+    Object.entries(request.feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as Float32Array, t.dims)]),
+  );
   session!
     .run(feeds)
     .then((results) => {
-      const outputs = Object.fromEntries(Object.entries(results).map(([name, tensor]) => [name, toWire(tensor as ort.Tensor)]));
+      const outputs = Object.fromEntries(
+        Object.entries(results).map(([name, tensor]) => [name, toWire(tensor as ort.Tensor)]),
+      );
       send({ type: 'ran', id: request.id, outputs }, transferables(outputs));
     })
     .catch((error: unknown) => send({ type: 'error', id: request.id, error: toErrorShape(error) }));

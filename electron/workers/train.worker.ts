@@ -29,7 +29,10 @@ port.on('message', (request: TrainRequest) => {
     try {
       await useBackend(request.options.backend);
       const { source } = request;
-      const columns = source.kind === 'file' ? await readColumns(source.path, source.columns, { format: source.format }) : new Map(source.columns);
+      const columns =
+        source.kind === 'file'
+          ? await readColumns(source.path, source.columns, { format: source.format })
+          : new Map(source.columns);
       await checkCancel();
       const result = await runTrainJob(columns, request.options, {
         onPhase: (phase) => send({ type: 'phase', phase }),
@@ -38,7 +41,13 @@ port.on('message', (request: TrainRequest) => {
         onEpoch: (epoch) => send({ type: 'epoch', epoch }),
         checkCancel,
       });
-      const agreement = await compareWithOnnxRuntime(result.onnx, columns, result.testRows, result.testPredictions, result.preprocessing.target);
+      const agreement = await compareWithOnnxRuntime(
+        result.onnx,
+        columns,
+        result.testRows,
+        result.testPredictions,
+        result.preprocessing.target,
+      );
       send({ type: 'done', result, agreement });
     } catch (error) {
       if (error instanceof TrainingCancelled) send({ type: 'cancelled' });

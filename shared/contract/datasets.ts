@@ -15,7 +15,10 @@ export const DatasetName = z
   .trim()
   .min(1, 'name must not be empty')
   .max(200, 'name must be at most 200 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name may hold letters, digits, ".", "_" and "-", and must start with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'name may hold letters, digits, ".", "_" and "-", and must start with a letter or digit',
+  );
 
 /** A version reference: NAME, NAME@latest or NAME@3. */
 export const DatasetRef = z
@@ -195,7 +198,12 @@ export const datasetMethods = {
   /** Adds a file that is already on this machine (the desktop app's file picker and drop, the CLI). */
   'datasets.addFile': {
     input: z
-      .object({ path: z.string().min(1, 'path must not be empty'), name: DatasetName, message: z.string().max(2000).optional(), format: DatasetFormat.optional() })
+      .object({
+        path: z.string().min(1, 'path must not be empty'),
+        name: DatasetName,
+        message: z.string().max(2000).optional(),
+        format: DatasetFormat.optional(),
+      })
       .strict(),
     output: AddDatasetResult,
   },
@@ -206,11 +214,23 @@ export const datasetMethods = {
     output: z.object({ version: DatasetVersion, profile: DatasetProfile }),
   },
   'datasets.rows': {
-    input: z.object({ ref: DatasetRef, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    input: z
+      .object({
+        ref: DatasetRef,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
     output: QueryResult,
   },
   'datasets.sql': {
-    input: z.object({ ref: DatasetRef, sql: z.string().min(1, 'type a query').max(20000), limit: z.number().int().min(1).max(10000).default(1000) }).strict(),
+    input: z
+      .object({
+        ref: DatasetRef,
+        sql: z.string().min(1, 'type a query').max(20000),
+        limit: z.number().int().min(1).max(10000).default(1000),
+      })
+      .strict(),
     output: QueryResult,
   },
   'datasets.diff': {

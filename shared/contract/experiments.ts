@@ -36,7 +36,6 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-
 const ExperimentId = z.string().regex(/^\d+$/, 'experiment id must be a number');
 
 /** Methods of the app and of experiments. */
@@ -57,7 +56,10 @@ export const experimentMethods = {
 
 /** Events of experiments. */
 export const experimentEvents = {
-  'experiments.changed': z.object({ id: z.string(), change: z.enum(['created', 'renamed', 'updated', 'deleted', 'restored']) }),
+  'experiments.changed': z.object({
+    id: z.string(),
+    change: z.enum(['created', 'renamed', 'updated', 'deleted', 'restored']),
+  }),
   /** Another process (the CLI, a script, another window) wrote to the store: refresh what is shown. */
   'store.changed': z.object({}),
 } as const;

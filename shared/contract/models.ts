@@ -7,7 +7,10 @@ export const ModelName = z
   .trim()
   .min(1, 'model name must not be empty')
   .max(200, 'model name must be at most 200 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'model name may hold letters, digits, ".", "-" and "_" and must start with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'model name may hold letters, digits, ".", "-" and "_" and must start with a letter or digit',
+  );
 
 /** `NAME`, `NAME@latest` or `NAME@3`. */
 export const ModelRef = z
@@ -119,7 +122,12 @@ export const TrainOptions = z
     epochs: z.number().int().min(1).max(10_000).default(50),
     batchSize: z.number().int().min(1).max(65_536).default(128),
     learningRate: z.number().positive().max(10).default(0.001),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
     patience: z.number().int().min(1).max(1000).default(5),
     experiment: z.string().trim().min(1).optional(),
     modelName: ModelName.optional(),
@@ -196,11 +204,18 @@ export const modelMethods = {
   'models.bench': { input: z.object({ ref: ModelRef }).strict(), output: BenchResult },
   'models.predictRow': {
     input: z.object({ ref: ModelRef, row: z.record(z.string(), Cell) }).strict(),
-    output: z.object({ outputs: z.record(z.string(), z.union([z.number(), z.string(), z.array(z.union([z.number(), z.string()]))])) }),
+    output: z.object({
+      outputs: z.record(z.string(), z.union([z.number(), z.string(), z.array(z.union([z.number(), z.string()]))])),
+    }),
   },
   'models.predict': {
     input: z
-      .object({ ref: ModelRef, data: z.string().min(1), out: z.string().min(1), features: z.array(z.string().min(1)).optional() })
+      .object({
+        ref: ModelRef,
+        data: z.string().min(1),
+        out: z.string().min(1),
+        features: z.array(z.string().min(1)).optional(),
+      })
       .strict(),
     output: z.object({ rows: z.number().int(), out: z.string(), columns: z.array(z.string()), seconds: z.number() }),
   },
@@ -210,13 +225,24 @@ export const modelMethods = {
   },
   'models.train': { input: TrainOptions, output: z.object({ jobId: z.string() }) },
   'models.trainingJobs': { input: z.object({}).strict(), output: z.array(TrainingJob) },
-  'models.cancelTraining': { input: z.object({ jobId: z.string().min(1) }).strict(), output: z.object({ cancelled: z.boolean() }) },
+  'models.cancelTraining': {
+    input: z.object({ jobId: z.string().min(1) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
 } as const;
 
 /** Events of models. */
 export const modelEvents = {
-  'models.changed': z.object({ model: z.string(), version: z.number().int().nullable(), change: z.enum(['created', 'benchmarked']) }),
+  'models.changed': z.object({
+    model: z.string(),
+    version: z.number().int().nullable(),
+    change: z.enum(['created', 'benchmarked']),
+  }),
   'models.trainingProgress': TrainingProgress,
   'models.trainingFinished': TrainingJob,
-  'models.predictProgress': z.object({ ref: z.string(), rows: z.number().int(), totalRows: z.number().int().nullable() }),
+  'models.predictProgress': z.object({
+    ref: z.string(),
+    rows: z.number().int(),
+    totalRows: z.number().int().nullable(),
+  }),
 } as const;

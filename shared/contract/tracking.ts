@@ -117,7 +117,13 @@ export const trackingMethods = {
   },
   /** The head of an artifact for previews: text as utf8, anything else as base64. */
   'runs.artifactPreview': {
-    input: z.object({ runId: RunId, path: z.string().min(1).max(1024), maxBytes: z.number().int().min(1).max(8_000_000).optional() }).strict(),
+    input: z
+      .object({
+        runId: RunId,
+        path: z.string().min(1).max(1024),
+        maxBytes: z.number().int().min(1).max(8_000_000).optional(),
+      })
+      .strict(),
     output: z.object({
       path: z.string(),
       size: z.number(),

@@ -16,12 +16,25 @@ const lathe = (...args: string[]) => runLathe(['--home', home, ...args]);
 
 describe('lathe data', () => {
   it('adds, deduplicates, lists, shows, diffs and exports, with --json', { timeout: 120_000 }, async () => {
-    const added = await lathe('--json', 'data', 'add', join(samples, 'customers-v1.csv'), '--name', 'customers', '--message', 'first');
+    const added = await lathe(
+      '--json',
+      'data',
+      'add',
+      join(samples, 'customers-v1.csv'),
+      '--name',
+      'customers',
+      '--message',
+      'first',
+    );
     expect(added.code).toBe(0);
     const first = JSON.parse(added.stdout) as Record<string, unknown>;
     expect(Object.keys(first).sort()).toEqual(['columns', 'deduplicated', 'hash', 'name', 'rows', 'version']);
     expect(first).toMatchObject({ name: 'customers', version: 1, rows: 400, columns: 7, deduplicated: false });
-    expect(first.hash).toBe(createHash('sha256').update(readFileSync(join(samples, 'customers-v1.csv'))).digest('hex'));
+    expect(first.hash).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(samples, 'customers-v1.csv')))
+        .digest('hex'),
+    );
 
     const again = await lathe('data', 'add', join(samples, 'customers-v1.csv'), '--name', 'customers');
     expect(again.code).toBe(0);
@@ -33,7 +46,10 @@ describe('lathe data', () => {
     expect(list.stdout).toMatch(/customers\s+@2\s+2\s+410/);
 
     const show = await lathe('--json', 'data', 'show', 'customers@1');
-    const shown = JSON.parse(show.stdout) as { version: { version: number; message: string }; profile: { rows: number; columns: { name: string }[] } };
+    const shown = JSON.parse(show.stdout) as {
+      version: { version: number; message: string };
+      profile: { rows: number; columns: { name: string }[] };
+    };
     expect(shown.version).toMatchObject({ version: 1, message: 'first' });
     expect(shown.profile.columns.map((c) => c.name)).toContain('income');
     const human = await lathe('data', 'show', 'customers');
@@ -42,7 +58,11 @@ describe('lathe data', () => {
 
     const diff = await lathe('--json', 'data', 'diff', 'customers@1', 'customers@latest', '--key', 'customer_id');
     expect(diff.code).toBe(0);
-    expect(JSON.parse(diff.stdout)).toMatchObject({ rowDelta: 10, added: ['region'], keyDiff: { added: 30, removed: 20 } });
+    expect(JSON.parse(diff.stdout)).toMatchObject({
+      rowDelta: 10,
+      added: ['region'],
+      keyDiff: { added: 30, removed: 20 },
+    });
     const humanDiff = await lathe('data', 'diff', 'customers@1', 'customers');
     expect(humanDiff.stdout).toContain('rows: 400 → 410 (+10)');
     expect(humanDiff.stdout).toMatch(/income\s+same/);
@@ -50,7 +70,9 @@ describe('lathe data', () => {
     const retyped = await lathe('data', 'set-type', 'customers@1', 'age', 'categorical');
     expect(retyped.stdout.trim()).toBe('customers@1: age is categorical (inferred integer)');
     const undone = await lathe('--json', 'data', 'set-type', 'customers@1', 'age', 'inferred');
-    expect((JSON.parse(undone.stdout) as { version: { columns: { name: string; type: string }[] } }).version.columns[1]).toMatchObject({ name: 'age', type: 'integer' });
+    expect(
+      (JSON.parse(undone.stdout) as { version: { columns: { name: string; type: string }[] } }).version.columns[1],
+    ).toMatchObject({ name: 'age', type: 'integer' });
     expect((await lathe('data', 'set-type', 'customers@1', 'age', 'number')).code).toBe(2);
 
     const out = join(home, 'export.csv');
@@ -62,18 +84,24 @@ describe('lathe data', () => {
     expect(refused.stderr).toContain('already exists');
   });
 
-  it('exits 2 naming file, line and column for bad input, and for an unknown version', { timeout: 60_000 }, async () => {
-    const bad = join(home, 'bad.csv');
-    writeFileSync(bad, 'a,b\n1,2\n3\n');
-    const result = await lathe('data', 'add', bad, '--name', 'bad');
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe(`lathe: ${bad}: line 3 has 1 field, the header has 2: field "b" is missing at column 2`);
-    const json = await lathe('--json', 'data', 'add', bad, '--name', 'bad');
-    expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'BAD_INPUT' } });
-    const missing = await lathe('data', 'show', 'nothing@3');
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('No dataset named "nothing"');
-    const empty = await lathe('--json', 'data', 'list');
-    expect(JSON.parse(empty.stdout)).toEqual([]);
-  });
+  it(
+    'exits 2 naming file, line and column for bad input, and for an unknown version',
+    { timeout: 60_000 },
+    async () => {
+      const bad = join(home, 'bad.csv');
+      writeFileSync(bad, 'a,b\n1,2\n3\n');
+      const result = await lathe('data', 'add', bad, '--name', 'bad');
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        `lathe: ${bad}: line 3 has 1 field, the header has 2: field "b" is missing at column 2`,
+      );
+      const json = await lathe('--json', 'data', 'add', bad, '--name', 'bad');
+      expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'BAD_INPUT' } });
+      const missing = await lathe('data', 'show', 'nothing@3');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('No dataset named "nothing"');
+      const empty = await lathe('--json', 'data', 'list');
+      expect(JSON.parse(empty.stdout)).toEqual([]);
+    },
+  );
 });

@@ -1,13 +1,21 @@
 /** `lathe data …`: add, list, show, diff, export (and versions, sql) for datasets. */
 import type { Command } from 'commander';
-import type { ColumnProfile, DatasetDiff, DatasetProfile, DatasetSummary, DatasetVersion } from '../../../shared/contract/index.js';
+import type {
+  ColumnProfile,
+  DatasetDiff,
+  DatasetProfile,
+  DatasetSummary,
+  DatasetVersion,
+} from '../../../shared/contract/index.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
 import { printResult, table, type GlobalOptions, formatTime } from '../output.js';
 
 /** Registers the data commands. */
 export function registerDataCommands(program: Command, globals: () => GlobalOptions): void {
-  const data = program.command('data').description('version, profile and compare datasets (CSV, TSV, Parquet, JSON Lines)');
+  const data = program
+    .command('data')
+    .description('version, profile and compare datasets (CSV, TSV, Parquet, JSON Lines)');
 
   data
     .command('add')
@@ -18,7 +26,12 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .option('--format <format>', 'csv, tsv, parquet or jsonl (default: from the extension)')
     .action(async (file: string, local: { name: string; message?: string; format?: string }) => {
       const options = globals();
-      const input = parseInput('datasets.addFile', { path: file, name: local.name, message: local.message, format: local.format });
+      const input = parseInput('datasets.addFile', {
+        path: file,
+        name: local.name,
+        message: local.message,
+        format: local.format,
+      });
       const result = await withCore(options, (core) => core.datasets.add(input));
       const { name, version, hash, rows, columns, deduplicated } = result;
       printResult(options, { name, version, hash, rows, columns, deduplicated }, () =>
@@ -81,8 +94,15 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .action(async (ref: string, local: { out: string; force?: boolean }) => {
       const options = globals();
       const input = parseInput('datasets.show', { ref });
-      const result = await withCore(options, (core) => core.datasets.export(input.ref, local.out, local.force === true));
-      printResult(options, result, () => `wrote ${result.path} (${result.bytes.toLocaleString('en-US')} bytes, ${result.format}${result.converted ? ', converted' : ''})`);
+      const result = await withCore(options, (core) =>
+        core.datasets.export(input.ref, local.out, local.force === true),
+      );
+      printResult(
+        options,
+        result,
+        () =>
+          `wrote ${result.path} (${result.bytes.toLocaleString('en-US')} bytes, ${result.format}${result.converted ? ', converted' : ''})`,
+      );
     });
 
   data
@@ -94,9 +114,16 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .action(async (ref: string, column: string, type: string) => {
       const options = globals();
       const input = parseInput('datasets.setColumnType', { ref, column, type: type === 'inferred' ? null : type });
-      const result = await withCore(options, (core) => core.datasets.setColumnType(input.ref, input.column, input.type));
+      const result = await withCore(options, (core) =>
+        core.datasets.setColumnType(input.ref, input.column, input.type),
+      );
       const changed = result.version.columns.find((c) => c.name === column)!;
-      printResult(options, result, () => `${result.version.name}@${result.version.version}: ${column} is ${changed.type}${changed.type === changed.inferredType ? ' (inferred)' : ` (inferred ${changed.inferredType})`}`);
+      printResult(
+        options,
+        result,
+        () =>
+          `${result.version.name}@${result.version.version}: ${column} is ${changed.type}${changed.type === changed.inferredType ? ' (inferred)' : ` (inferred ${changed.inferredType})`}`,
+      );
     });
 
   data
@@ -110,7 +137,15 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
       const input = parseInput('datasets.sql', { ref, sql: query, limit: Number(local.limit) });
       const result = await withCore(options, (core) => core.datasets.sql(input.ref, input.sql, input.limit));
       printResult(options, result, () =>
-        [table(result.columns.map((c) => c.name), result.rows.map((r) => r.map(cellText))), result.truncated ? `(first ${result.rows.length} rows)` : ''].filter(Boolean).join('\n'),
+        [
+          table(
+            result.columns.map((c) => c.name),
+            result.rows.map((r) => r.map(cellText)),
+          ),
+          result.truncated ? `(first ${result.rows.length} rows)` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
       );
     });
 }
@@ -125,7 +160,9 @@ function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '';
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   const abs = Math.abs(value);
-  return abs !== 0 && (abs < 0.001 || abs >= 1e9) ? value.toExponential(3) : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
+  return abs !== 0 && (abs < 0.001 || abs >= 1e9)
+    ? value.toExponential(3)
+    : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
 }
 
 function humanList(list: DatasetSummary[]): string {
@@ -166,7 +203,11 @@ function clip(text: string): string {
 
 function statRange(c: ColumnProfile): string {
   if (c.type === 'text') return c.top?.[0] ? `e.g. ${clip(c.top[0].value)}` : '';
-  if (c.top && c.top.length > 0) return c.top.slice(0, 3).map((t) => `${clip(t.value)} (${t.count})`).join(', ');
+  if (c.top && c.top.length > 0)
+    return c.top
+      .slice(0, 3)
+      .map((t) => `${clip(t.value)} (${t.count})`)
+      .join(', ');
   if (c.min === null) return '';
   return `${cellText(c.min)} … ${cellText(c.max)}`;
 }
@@ -174,7 +215,9 @@ function statRange(c: ColumnProfile): string {
 function humanProfile(version: DatasetVersion, profile: DatasetProfile): string {
   const header = [
     `${version.name}@${version.version}  ${profile.rows.toLocaleString('en-US')} rows × ${profile.columns.length} columns  ${version.format}  sha256 ${version.hash}`,
-    version.parentVersion !== null ? `parent: ${version.name}@${version.parentVersion}` : 'parent: none (first version)',
+    version.parentVersion !== null
+      ? `parent: ${version.name}@${version.parentVersion}`
+      : 'parent: none (first version)',
     version.origin ? `origin: ${version.origin.path} (${version.origin.size.toLocaleString('en-US')} bytes)` : '',
     version.message ? `message: ${version.message}` : '',
   ].filter(Boolean);
@@ -192,13 +235,20 @@ function humanProfile(version: DatasetVersion, profile: DatasetProfile): string 
       statRange(c),
     ];
   });
-  return [...header, '', table(['COLUMN', 'TYPE', 'MISSING', 'UNIQUE', 'MEAN', 'STD', 'MEDIAN', 'RANGE / TOP'], rows)].join('\n');
+  return [
+    ...header,
+    '',
+    table(['COLUMN', 'TYPE', 'MISSING', 'UNIQUE', 'MEAN', 'STD', 'MEDIAN', 'RANGE / TOP'], rows),
+  ].join('\n');
 }
 
 function humanDiff(diff: DatasetDiff): string {
   const a = `${diff.a.name}@${diff.a.version}`;
   const b = `${diff.b.name}@${diff.b.version}`;
-  const lines = [`${a} → ${b}`, `rows: ${diff.a.rows.toLocaleString('en-US')} → ${diff.b.rows.toLocaleString('en-US')} (${diff.rowDelta >= 0 ? '+' : ''}${diff.rowDelta.toLocaleString('en-US')})`];
+  const lines = [
+    `${a} → ${b}`,
+    `rows: ${diff.a.rows.toLocaleString('en-US')} → ${diff.b.rows.toLocaleString('en-US')} (${diff.rowDelta >= 0 ? '+' : ''}${diff.rowDelta.toLocaleString('en-US')})`,
+  ];
   if (diff.a.hash === diff.b.hash) lines.push('identical bytes');
   if (diff.added.length > 0) lines.push(`added columns: ${diff.added.join(', ')}`);
   if (diff.removed.length > 0) lines.push(`removed columns: ${diff.removed.join(', ')}`);
@@ -220,10 +270,17 @@ function humanDiff(diff: DatasetDiff): string {
   );
   if (diff.keyDiff) {
     const k = diff.keyDiff;
-    lines.push('', `by key "${k.key}": ${k.added} added, ${k.removed} removed, ${k.changed} changed, ${k.unchanged} unchanged`);
+    lines.push(
+      '',
+      `by key "${k.key}": ${k.added} added, ${k.removed} removed, ${k.changed} changed, ${k.unchanged} unchanged`,
+    );
     if (k.skipped.length > 0) lines.push(`  (not compared, type changed: ${k.skipped.join(', ')})`);
     for (const change of k.samples.changed) {
-      const fields = k.columns.flatMap((name, i) => (String(change.before[i]) !== String(change.after[i]) ? [`${name}: ${cellText(change.before[i])} → ${cellText(change.after[i])}`] : []));
+      const fields = k.columns.flatMap((name, i) =>
+        String(change.before[i]) !== String(change.after[i])
+          ? [`${name}: ${cellText(change.before[i])} → ${cellText(change.after[i])}`]
+          : [],
+      );
       lines.push(`  ${k.key}=${cellText(change.key)}  ${fields.join('; ')}`);
     }
   }
@@ -233,4 +290,3 @@ function humanDiff(diff: DatasetDiff): string {
 function signed(value: number): string {
   return `${value > 0 ? '+' : ''}${formatNumber(value)}`;
 }
-

@@ -50,7 +50,12 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
       const options = globals();
       const input = parseInput('experiments.delete', { id });
       const experiment = await withCore(options, (core) => core.experiments.delete(input.id));
-      printResult(options, experiment, () => `deleted experiment ${experiment.id} "${experiment.name}" (undo: lathe experiments restore ${experiment.id})`);
+      printResult(
+        options,
+        experiment,
+        () =>
+          `deleted experiment ${experiment.id} "${experiment.name}" (undo: lathe experiments restore ${experiment.id})`,
+      );
     });
 
   experiments

@@ -11,15 +11,36 @@ let home: string;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'lathe-cli-models-'));
-  await writeTable(join(home, 'houses.csv'), [...syntheticTable(400, 9, 'regression')].map(([name, values]) => ({ name, values })));
+  await writeTable(
+    join(home, 'houses.csv'),
+    [...syntheticTable(400, 9, 'regression')].map(([name, values]) => ({ name, values })),
+  );
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('lathe train, predict and model', () => {
   it('imports, exports byte for byte, scores and refuses a non-ONNX file with exit code 2', async () => {
-    const imported = await runLathe(['--home', home, '--json', 'model', 'import', join(fixture, 'model.onnx'), '--name', 'iris', '--features', 'sepal_length,sepal_width,petal_length,petal_width']);
+    const imported = await runLathe([
+      '--home',
+      home,
+      '--json',
+      'model',
+      'import',
+      join(fixture, 'model.onnx'),
+      '--name',
+      'iris',
+      '--features',
+      'sepal_length,sepal_width,petal_length,petal_width',
+    ]);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(JSON.parse(imported.stdout)).toMatchObject({ model: 'iris', version: 1, opset: 13, nodes: 4, parameters: 67, inputs: [{ name: 'input', type: 'float32', shape: ['batch', 4] }] });
+    expect(JSON.parse(imported.stdout)).toMatchObject({
+      model: 'iris',
+      version: 1,
+      opset: 13,
+      nodes: 4,
+      parameters: 67,
+      inputs: [{ name: 'input', type: 'float32', shape: ['batch', 4] }],
+    });
     const out = join(home, 'iris.onnx');
     expect((await runLathe(['--home', home, 'model', 'export', 'iris@1', '--out', out])).code).toBe(0);
     expect(readFileSync(out).equals(readFileSync(join(fixture, 'model.onnx')))).toBe(true);
@@ -31,15 +52,57 @@ describe('lathe train, predict and model', () => {
   }, 60_000);
 
   it('trains a regression from a file and scores it with lathe predict', async () => {
-    const trained = await runLathe(['--home', home, 'train', '--data', join(home, 'houses.csv'), '--target', 'target', '--epochs', '3', '--hidden', '8', '--model-name', 'houses', '--json']);
+    const trained = await runLathe([
+      '--home',
+      home,
+      'train',
+      '--data',
+      join(home, 'houses.csv'),
+      '--target',
+      'target',
+      '--epochs',
+      '3',
+      '--hidden',
+      '8',
+      '--model-name',
+      'houses',
+      '--json',
+    ]);
     expect(trained.code, trained.stderr).toBe(0);
-    const result = JSON.parse(trained.stdout) as { run: string; model: string; version: number; backend: string; metrics: Record<string, number> };
+    const result = JSON.parse(trained.stdout) as {
+      run: string;
+      model: string;
+      version: number;
+      backend: string;
+      metrics: Record<string, number>;
+    };
     expect(result).toMatchObject({ model: 'houses', version: 1, backend: 'wasm' });
     expect(Object.keys(result.metrics)).toEqual(expect.arrayContaining(['rmse', 'mae', 'r2']));
-    const predicted = await runLathe(['--home', home, '--json', 'predict', '--model', 'houses@1', '--data', join(home, 'houses.csv'), '--out', join(home, 'scores.csv')]);
+    const predicted = await runLathe([
+      '--home',
+      home,
+      '--json',
+      'predict',
+      '--model',
+      'houses@1',
+      '--data',
+      join(home, 'houses.csv'),
+      '--out',
+      join(home, 'scores.csv'),
+    ]);
     expect(predicted.code, predicted.stderr).toBe(0);
     expect(JSON.parse(predicted.stdout)).toMatchObject({ rows: 400, columns: ['value'] });
-    const usage = await runLathe(['--home', home, 'train', '--data', join(home, 'houses.csv'), '--target', 'target', '--epochs', 'many']);
+    const usage = await runLathe([
+      '--home',
+      home,
+      'train',
+      '--data',
+      join(home, 'houses.csv'),
+      '--target',
+      'target',
+      '--epochs',
+      'many',
+    ]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--epochs must be an integer/);
   }, 60_000);

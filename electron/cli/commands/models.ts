@@ -4,7 +4,14 @@
  * result (one JSON document with --json).
  */
 import type { Command } from 'commander';
-import type { BenchResult, ImportResult, ModelSummary, ModelVersion, TrainingProgress, TrainResult } from '../../../shared/contract/index.js';
+import type {
+  BenchResult,
+  ImportResult,
+  ModelSummary,
+  ModelVersion,
+  TrainingProgress,
+  TrainResult,
+} from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
@@ -20,7 +27,9 @@ function number(name: string, integer: boolean) {
   return (value: string): number => {
     const parsed = Number(value);
     if (value.trim() === '' || !Number.isFinite(parsed) || (integer && !Number.isInteger(parsed))) {
-      throw new LatheError('BAD_INPUT', `--${name} must be ${integer ? 'an integer' : 'a number'}, got "${value}"`, { field: name });
+      throw new LatheError('BAD_INPUT', `--${name} must be ${integer ? 'an integer' : 'a number'}, got "${value}"`, {
+        field: name,
+      });
     }
     return parsed;
   };
@@ -128,12 +137,19 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
     .option('--features <a,b,c>', 'column order for a model with one 2-D float input', list)
     .action(async (local: { model: string; data: string; out: string; features?: string[] }) => {
       const options = globals();
-      const input = parseInput('models.predict', { ref: local.model, data: local.data, out: local.out, features: local.features });
+      const input = parseInput('models.predict', {
+        ref: local.model,
+        data: local.data,
+        out: local.out,
+        features: local.features,
+      });
       const progress = progressWriter();
       const result = await withCore(options, async (core) => {
         try {
           return await core.models.predict(input, (rows, total) => {
-            const text = total ? `${bar(rows / total)} ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows` : `${rows.toLocaleString('en-US')} rows`;
+            const text = total
+              ? `${bar(rows / total)} ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows`
+              : `${rows.toLocaleString('en-US')} rows`;
             progress.update(text, total !== null && rows >= total);
           });
         } finally {
@@ -141,7 +157,10 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
         }
       });
       // After the warm-up (worker start, table description, session load, first batch): the rate a longer file approaches.
-      const steady = result.warmup && result.rows > result.warmup.rows ? (result.rows - result.warmup.rows) / (result.seconds - result.warmup.seconds) : null;
+      const steady =
+        result.warmup && result.rows > result.warmup.rows
+          ? (result.rows - result.warmup.rows) / (result.seconds - result.warmup.seconds)
+          : null;
       const output = {
         rows: result.rows,
         out: result.out,
@@ -151,7 +170,12 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
         warmupSeconds: result.warmup?.seconds ?? null,
         steadyRowsPerSecond: steady,
       };
-      printResult(options, output, () => `scored ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(2)} s → ${result.out} (${result.columns.join(', ')})`);
+      printResult(
+        options,
+        output,
+        () =>
+          `scored ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(2)} s → ${result.out} (${result.columns.join(', ')})`,
+      );
     });
 
   const model = program.command('model').description('import, export, benchmark and list models');
@@ -178,7 +202,12 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
       const options = globals();
       const input = parseInput('models.export', { ref, out: local.out });
       const result = await withCore(options, (core) => core.models.exportTo(input.ref, input.out));
-      printResult(options, result, () => `wrote ${result.path} (${result.size.toLocaleString('en-US')} bytes, sha256 ${result.hash.slice(0, 12)}…)`);
+      printResult(
+        options,
+        result,
+        () =>
+          `wrote ${result.path} (${result.size.toLocaleString('en-US')} bytes, sha256 ${result.hash.slice(0, 12)}…)`,
+      );
     });
 
   model
@@ -213,13 +242,19 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
     });
 }
 
-const fmt = (v: number) => (Number.isInteger(v) || Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toPrecision(4));
+const fmt = (v: number) =>
+  Number.isInteger(v) || Math.abs(v) >= 1000
+    ? v.toLocaleString('en-US', { maximumFractionDigits: 0 })
+    : v.toPrecision(4);
 
 function humanTrain(result: TrainResult): string {
   const metrics = Object.entries(result.metrics)
     .filter(([k]) => !['epochs_run', 'best_epoch'].includes(k))
     .map(([k, v]) => `  ${k.padEnd(20)} ${fmt(v)}`);
-  return [`trained ${result.model}@${result.version} on ${result.backend} (run ${result.run}), ${result.metrics.epochs_run} epochs, best ${result.metrics.best_epoch}`, ...metrics].join('\n');
+  return [
+    `trained ${result.model}@${result.version} on ${result.backend} (run ${result.run}), ${result.metrics.epochs_run} epochs, best ${result.metrics.best_epoch}`,
+    ...metrics,
+  ].join('\n');
 }
 
 function shape(spec: { name: string; type: string; shape: (number | string | null)[] }): string {
@@ -244,14 +279,25 @@ function humanBench(ref: string, b: BenchResult): string {
 }
 
 function humanModels(models: ModelSummary[]): string {
-  if (models.length === 0) return 'No models yet. Train one with: lathe train --data NAME --target COLUMN, or import one with: lathe model import FILE.onnx --name NAME';
+  if (models.length === 0)
+    return 'No models yet. Train one with: lathe train --data NAME --target COLUMN, or import one with: lathe model import FILE.onnx --name NAME';
   return table(
     ['NAME', 'LATEST', 'VERSIONS', 'SOURCE', 'TASK', 'UPDATED'],
-    models.map((m) => [m.name, m.latestVersion ? `@${m.latestVersion}` : '-', String(m.versionCount), m.latestSource ?? '-', m.latestTask ?? '-', formatTime(m.updatedAt)]),
+    models.map((m) => [
+      m.name,
+      m.latestVersion ? `@${m.latestVersion}` : '-',
+      String(m.versionCount),
+      m.latestSource ?? '-',
+      m.latestTask ?? '-',
+      formatTime(m.updatedAt),
+    ]),
   );
 }
 
-function humanVersion(v: ModelVersion, lineage: { direction: string; kind: string; label: string; relation: string }[]): string {
+function humanVersion(
+  v: ModelVersion,
+  lineage: { direction: string; kind: string; label: string; relation: string }[],
+): string {
   const lines = [
     `${v.model}@${v.version}  ${v.source}${v.task ? ` ${v.task}` : ''}  ${v.producer}, opset ${v.opset}, ${v.nodes} nodes, ${v.parameters.toLocaleString('en-US')} parameters, ${v.size.toLocaleString('en-US')} bytes`,
     `  inputs:  ${v.inputs.map(shape).join('; ')}`,
@@ -260,7 +306,11 @@ function humanVersion(v: ModelVersion, lineage: { direction: string; kind: strin
   if (v.features.length > 0) lines.push(`  features: ${v.features.join(', ')}`);
   const metrics = Object.entries(v.metrics);
   if (metrics.length > 0) lines.push(`  metrics: ${metrics.map(([k, m]) => `${k} ${fmt(m)}`).join(', ')}`);
-  if (v.bench) lines.push(`  bench: p50 ${v.bench.latencyMs.p50.toFixed(3)} ms, ${fmt(v.bench.throughputRowsPerSecond.batch1024)} rows/s at 1024`);
-  for (const link of lineage) lines.push(`  ${link.direction === 'upstream' ? '←' : '→'} ${link.relation}: ${link.label}`);
+  if (v.bench)
+    lines.push(
+      `  bench: p50 ${v.bench.latencyMs.p50.toFixed(3)} ms, ${fmt(v.bench.throughputRowsPerSecond.batch1024)} rows/s at 1024`,
+    );
+  for (const link of lineage)
+    lines.push(`  ${link.direction === 'upstream' ? '←' : '→'} ${link.relation}: ${link.label}`);
   return lines.join('\n');
 }

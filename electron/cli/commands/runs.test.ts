@@ -26,7 +26,17 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('lathe runs', () => {
   it('lists runs with a filter, as JSON and as a table', async () => {
-    const json = await runLathe(['--home', home, '--json', 'runs', 'list', '--experiment', 'cli-runs', '--filter', 'metrics.acc > 0.9']);
+    const json = await runLathe([
+      '--home',
+      home,
+      '--json',
+      'runs',
+      'list',
+      '--experiment',
+      'cli-runs',
+      '--filter',
+      'metrics.acc > 0.9',
+    ]);
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as { runs: { id: string; name: string }[]; total: number };
     expect(parsed.runs.map((r) => r.name)).toEqual(['run-1']);
@@ -37,7 +47,16 @@ describe('lathe runs', () => {
   });
 
   it('says where a filter is wrong, with exit code 2', async () => {
-    const bad = await runLathe(['--home', home, 'runs', 'list', '--experiment', 'cli-runs', '--filter', 'metrics.acc >']);
+    const bad = await runLathe([
+      '--home',
+      home,
+      'runs',
+      'list',
+      '--experiment',
+      'cli-runs',
+      '--filter',
+      'metrics.acc >',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Expected a value after > \(at character \d+ of the filter\)/);
   });

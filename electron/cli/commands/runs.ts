@@ -15,23 +15,43 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
     .command('list')
     .description('list the runs of an experiment, newest first')
     .requiredOption('--experiment <name>', 'experiment name (or id)')
-    .option('--filter <expr>', "MLflow filter, e.g. \"metrics.acc > 0.9 and params.lr = '0.01'\"")
+    .option('--filter <expr>', 'MLflow filter, e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'"')
     .option('--order-by <clause...>', 'e.g. "metrics.acc DESC"')
     .option('--max <n>', 'at most this many runs', '100')
     .option('--deleted', 'list soft-deleted runs instead of active ones')
-    .action(async (local: { experiment: string; filter?: string; orderBy?: string[]; max: string; deleted?: boolean }) => {
-      const options = globals();
-      const max = Number(local.max);
-      if (!Number.isInteger(max) || max < 1 || max > 50_000) throw new LatheError('BAD_INPUT', `--max must be an integer from 1 to 50000 (got "${local.max}")`, { field: 'max' });
-      const result = await withCore(options, (core) => {
-        const experiment = findExperiment(core, local.experiment);
-        const found = core.tracking.searchRuns({ experimentIds: [experiment.id], filter: local.filter, orderBy: local.orderBy, maxResults: max, lifecycle: local.deleted ? 'deleted' : 'active', withTotal: true });
-        return { experiment, ...found };
-      });
-      printResult(options, { experiment: { id: result.experiment.id, name: result.experiment.name }, runs: result.runs, total: result.total, nextPageToken: result.nextPageToken }, () =>
-        humanList(result.experiment.name, result.runs, result.total ?? result.runs.length, Boolean(local.filter)),
-      );
-    });
+    .action(
+      async (local: { experiment: string; filter?: string; orderBy?: string[]; max: string; deleted?: boolean }) => {
+        const options = globals();
+        const max = Number(local.max);
+        if (!Number.isInteger(max) || max < 1 || max > 50_000)
+          throw new LatheError('BAD_INPUT', `--max must be an integer from 1 to 50000 (got "${local.max}")`, {
+            field: 'max',
+          });
+        const result = await withCore(options, (core) => {
+          const experiment = findExperiment(core, local.experiment);
+          const found = core.tracking.searchRuns({
+            experimentIds: [experiment.id],
+            filter: local.filter,
+            orderBy: local.orderBy,
+            maxResults: max,
+            lifecycle: local.deleted ? 'deleted' : 'active',
+            withTotal: true,
+          });
+          return { experiment, ...found };
+        });
+        printResult(
+          options,
+          {
+            experiment: { id: result.experiment.id, name: result.experiment.name },
+            runs: result.runs,
+            total: result.total,
+            nextPageToken: result.nextPageToken,
+          },
+          () =>
+            humanList(result.experiment.name, result.runs, result.total ?? result.runs.length, Boolean(local.filter)),
+        );
+      },
+    );
 
   runs
     .command('show')
@@ -39,7 +59,10 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
     .argument('<id>', 'run id')
     .action(async (id: string) => {
       const options = globals();
-      const shown = await withCore(options, (core) => ({ run: core.tracking.getRunDetail(id), artifacts: core.tracking.listArtifacts(id) }));
+      const shown = await withCore(options, (core) => ({
+        run: core.tracking.getRunDetail(id),
+        artifacts: core.tracking.listArtifacts(id),
+      }));
       printResult(options, { ...shown.run, artifacts: shown.artifacts }, () => humanRun(shown.run, shown.artifacts));
     });
 
@@ -50,7 +73,12 @@ export function registerRunCommands(program: Command, globals: () => GlobalOptio
     .action(async (ids: string[]) => {
       const options = globals();
       const result = await withCore(options, (core) => core.tracking.purgeRuns(ids));
-      printResult(options, result, () => `deleted ${result.runs} run(s) for good; removed ${result.objectsRemoved} artifact object(s), ${formatBytes(result.bytesFreed)} freed`);
+      printResult(
+        options,
+        result,
+        () =>
+          `deleted ${result.runs} run(s) for good; removed ${result.objectsRemoved} artifact object(s), ${formatBytes(result.bytesFreed)} freed`,
+      );
     });
 }
 
@@ -58,7 +86,9 @@ function findExperiment(core: Core, nameOrId: string) {
   const byName = core.experiments.findByName(nameOrId);
   if (byName) return byName;
   if (/^\d+$/.test(nameOrId)) return core.experiments.get(nameOrId);
-  throw new LatheError('NOT_FOUND', `No experiment named "${nameOrId}" (list them with: lathe experiments list)`, { field: 'experiment' });
+  throw new LatheError('NOT_FOUND', `No experiment named "${nameOrId}" (list them with: lathe experiments list)`, {
+    field: 'experiment',
+  });
 }
 
 function duration(run: RunDetail): string {
@@ -107,8 +137,14 @@ function humanRun(run: RunDetail, artifacts: { path: string; isDir: boolean; siz
     for (const [k, v] of entries) lines.push(`  ${k.padEnd(width)}  ${v}`);
   };
   section('Params', Object.entries(run.params));
-  section('Metrics (latest)', Object.values(run.metrics).map((m) => [m.key, `${m.text}  (step ${m.step})`]));
+  section(
+    'Metrics (latest)',
+    Object.values(run.metrics).map((m) => [m.key, `${m.text}  (step ${m.step})`]),
+  );
   section('Tags', Object.entries(run.tags));
-  section('Artifacts', artifacts.map((a) => [a.isDir ? a.path + '/' : a.path, a.isDir ? '' : formatBytes(a.size ?? 0)]));
+  section(
+    'Artifacts',
+    artifacts.map((a) => [a.isDir ? a.path + '/' : a.path, a.isDir ? '' : formatBytes(a.size ?? 0)]),
+  );
   return lines.join('\n');
 }

@@ -22,7 +22,9 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
     .action(async (local: { port?: number; token?: string }) => {
       const options = globals();
       if (local.token !== undefined && !/^[A-Za-z0-9._~-]{8,}$/.test(local.token)) {
-        throw new LatheError('BAD_INPUT', '--token must be at least 8 characters of A-Z a-z 0-9 . _ ~ -', { field: 'token' });
+        throw new LatheError('BAD_INPUT', '--token must be at least 8 characters of A-Z a-z 0-9 . _ ~ -', {
+          field: 'token',
+        });
       }
       const serving = await startServing({
         home: homeFrom(options),
@@ -36,7 +38,9 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       else {
         process.stdout.write(`Lathe is serving ${serving.core.home}\n`);
         process.stdout.write(`Open ${openUrl}\n`);
-        process.stdout.write(`MLflow clients: MLFLOW_TRACKING_URI=${url.replace(/\/$/, '')} MLFLOW_TRACKING_TOKEN=${token}\n`);
+        process.stdout.write(
+          `MLflow clients: MLFLOW_TRACKING_URI=${url.replace(/\/$/, '')} MLFLOW_TRACKING_TOKEN=${token}\n`,
+        );
         process.stdout.write('Press Ctrl-C to stop.\n');
       }
       await new Promise<void>((resolve) => {

@@ -38,9 +38,9 @@ let cached: Promise<InferenceProbe> | undefined;
 async function probe(): Promise<InferenceProbe> {
   try {
     const ort = await import('onnxruntime-node');
-    const listed = (ort as unknown as { listSupportedBackends?: () => { name: string; bundled: boolean }[] }).listSupportedBackends?.() ?? [
-      { name: 'cpu', bundled: true },
-    ];
+    const listed = (
+      ort as unknown as { listSupportedBackends?: () => { name: string; bundled: boolean }[] }
+    ).listSupportedBackends?.() ?? [{ name: 'cpu', bundled: true }];
     const libraries = bindingLibraries();
     const gpu = probeGpu();
     const details: ProviderProbe[] = listed.map(({ name, bundled }) => {
@@ -54,7 +54,14 @@ async function probe(): Promise<InferenceProbe> {
     const providers = details.filter((d) => d.usable).map((d) => d.name);
     const chosen = providers.includes('cuda') ? 'cuda' : 'cpu';
     const version = (ort as unknown as { env?: { versions?: { common?: string } } }).env?.versions?.common;
-    return { available: true, version, providers, details, chosen, detail: chosen === 'cpu' ? `CPU: ${gpu.seen ? 'no CUDA provider library' : gpu.reason}` : 'CUDA' };
+    return {
+      available: true,
+      version,
+      providers,
+      details,
+      chosen,
+      detail: chosen === 'cpu' ? `CPU: ${gpu.seen ? 'no CUDA provider library' : gpu.reason}` : 'CUDA',
+    };
   } catch (error) {
     return {
       available: false,

@@ -61,6 +61,10 @@ async function probeOne(name: TrainingBackendName): Promise<TrainingBackendProbe
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? '';
     const missing = /Cannot find (module|package)/.test(message);
-    return { name, available: false, detail: missing ? `${pkg} is not installed` : `${pkg} failed to load: ${message}` };
+    return {
+      name,
+      available: false,
+      detail: missing ? `${pkg} is not installed` : `${pkg} failed to load: ${message}`,
+    };
   }
 }

@@ -32,7 +32,8 @@ export class ColumnarCache {
 
   /** How to read a version: its Parquet copy when the object is large text (made now if missing), else the object. */
   async source(objectPath: string, hash: string, size: number, readOptions: ReadOptions): Promise<TableSource> {
-    if (readOptions.format === 'parquet' || size < this.thresholdBytes) return { sql: sourceSql(objectPath, readOptions), path: objectPath };
+    if (readOptions.format === 'parquet' || size < this.thresholdBytes)
+      return { sql: sourceSql(objectPath, readOptions), path: objectPath };
     const target = this.pathFor(hash);
     if (!existsSync(target)) {
       let build = this.building.get(hash);
@@ -49,7 +50,11 @@ export class ColumnarCache {
     mkdirSync(this.folder, { recursive: true });
     const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await withConnection((connection) => connection.run(`COPY (SELECT * FROM ${sourceSql(objectPath, readOptions)}) TO ${sqlString(temp)} (FORMAT parquet)`));
+      await withConnection((connection) =>
+        connection.run(
+          `COPY (SELECT * FROM ${sourceSql(objectPath, readOptions)}) TO ${sqlString(temp)} (FORMAT parquet)`,
+        ),
+      );
       renameSync(temp, target);
     } finally {
       rmSync(temp, { force: true });

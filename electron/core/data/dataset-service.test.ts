@@ -1,4 +1,14 @@
-import { readdirSync, readFileSync, mkdtempSync, rmSync, truncateSync, utimesSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import {
+  readdirSync,
+  readFileSync,
+  mkdtempSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  statSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +18,9 @@ import { openTempCore } from '../testing/temp-core.js';
 import { describeTable, readColumns, writeTable } from './read-table.js';
 
 const samples = join(import.meta.dirname, '..', '..', '..', 'resources', 'samples');
-const reference = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'reference-stats.json'), 'utf8')) as Record<string, Record<string, number>>;
+const reference = JSON.parse(
+  readFileSync(join(import.meta.dirname, 'fixtures', 'reference-stats.json'), 'utf8'),
+) as Record<string, Record<string, number>>;
 
 let core: Core;
 let home: string;
@@ -62,11 +74,19 @@ async function expectRejected(path: string, pattern: RegExp, details: Record<str
 
 describe('adding datasets', () => {
   it('adds a CSV, deduplicates the same bytes and links the next version to its parent', async () => {
-    const first = await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'customers', message: 'first' });
+    const first = await core.datasets.add({
+      path: join(samples, 'customers-v1.csv'),
+      name: 'customers',
+      message: 'first',
+    });
     expect(first).toMatchObject({ name: 'customers', version: 1, rows: 400, columns: 7, deduplicated: false });
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
     const { createHash } = await import('node:crypto');
-    expect(first.hash).toBe(createHash('sha256').update(readFileSync(join(samples, 'customers-v1.csv'))).digest('hex'));
+    expect(first.hash).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(samples, 'customers-v1.csv')))
+        .digest('hex'),
+    );
     expect(core.objects.has(first.hash)).toBe(true);
 
     const again = await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'customers' });
@@ -90,8 +110,15 @@ describe('adding datasets', () => {
     expect(list[0]!.updatedAt).toBeGreaterThanOrEqual(list[1]!.updatedAt);
     expect(list[1]!.createdAt).toBeLessThanOrEqual(versions[1]!.createdAt);
     expect(other.version).toBe(1);
-    expect(versions[1]!.origin).toMatchObject({ path: join(samples, 'customers-v1.csv'), size: statSync(join(samples, 'customers-v1.csv')).size });
-    const edges = core.db.prepare("SELECT from_kind, from_id, relation FROM lineage_edges WHERE to_kind = 'dataset_version' AND to_id = ? ORDER BY relation").all(second.versionId);
+    expect(versions[1]!.origin).toMatchObject({
+      path: join(samples, 'customers-v1.csv'),
+      size: statSync(join(samples, 'customers-v1.csv')).size,
+    });
+    const edges = core.db
+      .prepare(
+        "SELECT from_kind, from_id, relation FROM lineage_edges WHERE to_kind = 'dataset_version' AND to_id = ? ORDER BY relation",
+      )
+      .all(second.versionId);
     expect(edges).toEqual([
       { from_kind: 'file', from_id: join(samples, 'customers-v2.csv'), relation: 'origin' },
       { from_kind: 'dataset_version', from_id: first.versionId, relation: 'parent' },
@@ -119,7 +146,9 @@ describe('adding datasets', () => {
     utimesSync(path, new Date(), new Date(Date.now() + 5000));
     const changed = await core.datasets.add({ path, name: 'cache' });
     expect(changed).toMatchObject({ version: 2, rows: 2, deduplicated: false });
-    expect((core.db.prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string }).hash).toBe(changed.hash);
+    expect(
+      (core.db.prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string }).hash,
+    ).toBe(changed.hash);
   });
 
   it('stores the same bytes under another name once, reusing the profile', async () => {
@@ -155,7 +184,15 @@ describe('adding datasets', () => {
     const added = await core.datasets.add({ path: parquet, name: 'pq' });
     expect(added).toMatchObject({ rows: 3, columns: 2 });
     const resolved = core.datasets.resolve('pq@latest');
-    expect(resolved).toMatchObject({ format: 'parquet', rows: 3, version: 1, columns: [{ name: 'x', type: 'integer' }, { name: 'y', type: 'categorical' }] });
+    expect(resolved).toMatchObject({
+      format: 'parquet',
+      rows: 3,
+      version: 1,
+      columns: [
+        { name: 'x', type: 'integer' },
+        { name: 'y', type: 'categorical' },
+      ],
+    });
     const columns = await readColumns(resolved.path, ['x'], { format: resolved.format });
     expect(Array.from(columns.get('x') as Float64Array)).toEqual([1, 2, 3]);
   });
@@ -239,19 +276,35 @@ describe('adding datasets', () => {
 
 describe('bad input leaves nothing behind and names the file, line and column', () => {
   it('ragged row with a missing field', async () => {
-    await expectRejected(file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n'), /line 3 has 2 fields, the header has 3/, { line: 3, column: 4, field: 'c' });
+    await expectRejected(file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n'), /line 3 has 2 fields, the header has 3/, {
+      line: 3,
+      column: 4,
+      field: 'c',
+    });
   });
   it('ragged row with an extra field', async () => {
-    await expectRejected(file('extra.csv', 'a,b\n1,2\n3,4,5\n'), /line 3 has more fields than the header's 2: an extra field starts at column 5/, { line: 3, column: 5 });
+    await expectRejected(
+      file('extra.csv', 'a,b\n1,2\n3,4,5\n'),
+      /line 3 has more fields than the header's 2: an extra field starts at column 5/,
+      { line: 3, column: 5 },
+    );
   });
   it('unbalanced quotes', async () => {
-    await expectRejected(file('quotes.csv', 'a,b\n1,"open\n2,3\n'), /unbalanced quote: the quoted field opened at line 2, column 3 is never closed/, { line: 2, column: 3 });
+    await expectRejected(
+      file('quotes.csv', 'a,b\n1,"open\n2,3\n'),
+      /unbalanced quote: the quoted field opened at line 2, column 3 is never closed/,
+      { line: 2, column: 3 },
+    );
   });
   it('invalid UTF-8', async () => {
-    await expectRejected(file('latin1.csv', Buffer.concat([Buffer.from('name,city\nJos'), Buffer.from([0xe9]), Buffer.from(',Paris\n')])), /invalid UTF-8 \(byte 0xe9\) at line 2, column 4/, {
-      line: 2,
-      column: 4,
-    });
+    await expectRejected(
+      file('latin1.csv', Buffer.concat([Buffer.from('name,city\nJos'), Buffer.from([0xe9]), Buffer.from(',Paris\n')])),
+      /invalid UTF-8 \(byte 0xe9\) at line 2, column 4/,
+      {
+        line: 2,
+        column: 4,
+      },
+    );
   });
   it('an empty file', async () => {
     await expectRejected(file('empty.csv', ''), /the file is empty/);
@@ -260,10 +313,17 @@ describe('bad input leaves nothing behind and names the file, line and column', 
     await expectRejected(file('header.csv', 'a,b,c\n'), /has a header \(3 columns\) but no rows/);
   });
   it('duplicate column names', async () => {
-    await expectRejected(file('dup.csv', 'id,price,id\n1,2,3\n'), /duplicate column name "id" in the header \(line 1\): columns 1 and 3/, { line: 1, column: 3 });
+    await expectRejected(
+      file('dup.csv', 'id,price,id\n1,2,3\n'),
+      /duplicate column name "id" in the header \(line 1\): columns 1 and 3/,
+      { line: 1, column: 3 },
+    );
   });
   it('a binary file named .csv', async () => {
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(200, 7)]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+      Buffer.alloc(200, 7),
+    ]);
     await expectRejected(file('image.csv', png), /binary data .*not a text file/);
   });
   it('a truncated Parquet file', async () => {
@@ -281,10 +341,15 @@ describe('bad input leaves nothing behind and names the file, line and column', 
     await expectRejected(path, /the Parquet file is damaged or cannot be read/);
   });
   it('a broken JSON Lines record', async () => {
-    await expectRejected(file('broken.jsonl', '{"a": 1}\n{"a": 2,,}\n'), /line 2, column 9 is not valid JSON/, { line: 2, column: 9 });
+    await expectRejected(file('broken.jsonl', '{"a": 1}\n{"a": 2,,}\n'), /line 2, column 9 is not valid JSON/, {
+      line: 2,
+      column: 9,
+    });
   });
   it('a file that does not exist', async () => {
-    await expect(core.datasets.add({ path: join(dir, 'nope.csv'), name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(core.datasets.add({ path: join(dir, 'nope.csv'), name: 'x' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
@@ -333,7 +398,11 @@ describe('rows, SQL box and export', () => {
     await core.datasets.add({ path: join(samples, 'customers-v2.csv'), name: 'customers' });
     const direct = {
       rows: await core.datasets.rows('customers@1', 100, 50),
-      sql: await core.datasets.sql('customers@2', 'SELECT plan, avg(income) AS mean FROM data GROUP BY plan ORDER BY plan', 10),
+      sql: await core.datasets.sql(
+        'customers@2',
+        'SELECT plan, avg(income) AS mean FROM data GROUP BY plan ORDER BY plan',
+        10,
+      ),
       diff: await core.datasets.diff('customers@1', 'customers@2', 'customer_id'),
     };
     const copy = core.datasets.columnar.pathFor(core.datasets.resolve('customers@1').hash);
@@ -341,7 +410,11 @@ describe('rows, SQL box and export', () => {
     core.datasets.columnar.thresholdBytes = 0;
     const cached = {
       rows: await core.datasets.rows('customers@1', 100, 50),
-      sql: await core.datasets.sql('customers@2', 'SELECT plan, avg(income) AS mean FROM data GROUP BY plan ORDER BY plan', 10),
+      sql: await core.datasets.sql(
+        'customers@2',
+        'SELECT plan, avg(income) AS mean FROM data GROUP BY plan ORDER BY plan',
+        10,
+      ),
       diff: await core.datasets.diff('customers@1', 'customers@2', 'customer_id'),
     };
     expect(existsSync(copy)).toBe(true);
@@ -350,7 +423,9 @@ describe('rows, SQL box and export', () => {
     expect(cached.sql.rows).toEqual(direct.sql.rows);
     expect(cached.diff).toEqual(direct.diff);
     // The SQL box may read the copy, and still nothing else.
-    await expect(core.datasets.sql('customers@1', `SELECT * FROM read_csv('${join(samples, 'customers-v2.csv')}')`, 10)).rejects.toThrow(/SQL error/);
+    await expect(
+      core.datasets.sql('customers@1', `SELECT * FROM read_csv('${join(samples, 'customers-v2.csv')}')`, 10),
+    ).rejects.toThrow(/SQL error/);
   });
 
   it('pages rows in file order', async () => {
@@ -362,19 +437,33 @@ describe('rows, SQL box and export', () => {
 
   it('answers a SELECT over "data" and refuses writes and other files', async () => {
     await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'customers' });
-    const result = await core.datasets.sql('customers', 'SELECT plan, count(*) AS n FROM data GROUP BY plan ORDER BY plan', 100);
+    const result = await core.datasets.sql(
+      'customers',
+      'SELECT plan, count(*) AS n FROM data GROUP BY plan ORDER BY plan',
+      100,
+    );
     expect(result.rows.map((r) => r[0])).toEqual(['basic', 'plus', 'pro']);
     expect(result.rows.reduce((s, r) => s + (r[1] as number), 0)).toBe(400);
     const limited = await core.datasets.sql('customers', 'SELECT * FROM data', 7);
     expect(limited).toMatchObject({ truncated: true });
     expect(limited.rows).toHaveLength(7);
     const secret = file('secret.csv', 'password\nhunter2\n');
-    await expect(core.datasets.sql('customers', `SELECT * FROM read_csv('${secret}')`, 10)).rejects.toThrow(/SQL error.*(disabled|Permission)/);
-    await expect(core.datasets.sql('customers', `COPY data TO '${join(dir, 'out.csv')}'`, 10)).rejects.toThrow(/Only a single SELECT|Cannot access file/);
-    await expect(core.datasets.sql('customers', 'CREATE TABLE t AS SELECT 1', 10)).rejects.toThrow(/Only a single SELECT/);
-    await expect(core.datasets.sql('customers', '/* hi */ DELETE FROM data', 10)).rejects.toThrow(/Only a single SELECT/);
+    await expect(core.datasets.sql('customers', `SELECT * FROM read_csv('${secret}')`, 10)).rejects.toThrow(
+      /SQL error.*(disabled|Permission)/,
+    );
+    await expect(core.datasets.sql('customers', `COPY data TO '${join(dir, 'out.csv')}'`, 10)).rejects.toThrow(
+      /Only a single SELECT|Cannot access file/,
+    );
+    await expect(core.datasets.sql('customers', 'CREATE TABLE t AS SELECT 1', 10)).rejects.toThrow(
+      /Only a single SELECT/,
+    );
+    await expect(core.datasets.sql('customers', '/* hi */ DELETE FROM data', 10)).rejects.toThrow(
+      /Only a single SELECT/,
+    );
     expect((await core.datasets.sql('customers', '-- count\nSUMMARIZE data', 10)).rows.length).toBe(7);
-    await expect(core.datasets.sql('customers', 'SET enable_external_access = true', 10)).rejects.toThrow(/Only a single SELECT/);
+    await expect(core.datasets.sql('customers', 'SET enable_external_access = true', 10)).rejects.toThrow(
+      /Only a single SELECT/,
+    );
     await expect(core.datasets.sql('customers', 'SELECT 1; SELECT 2', 10)).rejects.toThrow(/SQL error/);
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
   });
@@ -397,7 +486,10 @@ describe('concurrency', () => {
   it('two adds of the same new file at once make one version; the other reports it as a duplicate', async () => {
     const path = join(dir, 'race.csv');
     writeFileSync(path, 'a,b\n1,2\n3,4\n');
-    const results = await Promise.all([core.datasets.add({ path, name: 'race' }), core.datasets.add({ path, name: 'race' })]);
+    const results = await Promise.all([
+      core.datasets.add({ path, name: 'race' }),
+      core.datasets.add({ path, name: 'race' }),
+    ]);
     expect(results.map((r) => r.version)).toEqual([1, 1]);
     expect(results.filter((r) => r.deduplicated)).toHaveLength(1);
     expect(core.datasets.versions('race')).toHaveLength(1);

@@ -94,7 +94,8 @@ const versionSelect = `
 /** Parses NAME, NAME@latest, NAME@3. */
 export function parseRef(ref: string): { name: string; version: number | 'latest' } {
   const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:@(latest|\d+))?$/.exec(ref.trim());
-  if (!match) throw new LatheError('BAD_INPUT', `"${ref}" is not a dataset reference; use NAME, NAME@latest or NAME@3`, { ref });
+  if (!match)
+    throw new LatheError('BAD_INPUT', `"${ref}" is not a dataset reference; use NAME, NAME@latest or NAME@3`, { ref });
   const version = match[2] === undefined || match[2] === 'latest' ? 'latest' : Number(match[2]);
   return { name: match[1]!, version };
 }
@@ -144,7 +145,12 @@ export class DatasetService {
 
   /** How rows, SQL and diffs read a version. */
   private async tableSource(row: VersionRow): Promise<TableSource> {
-    return this.columnar.source(this.objects.pathOf(row.hash), row.hash, row.size, JSON.parse(row.read_options_json) as ReadOptions);
+    return this.columnar.source(
+      this.objects.pathOf(row.hash),
+      row.hash,
+      row.size,
+      JSON.parse(row.read_options_json) as ReadOptions,
+    );
   }
 
   /** Adds a file as the next version of `name` (or names the existing version holding the same bytes). */
@@ -153,7 +159,11 @@ export class DatasetService {
     const label = options.originName ?? options.path;
     const format = options.format ?? formatFromName(options.originName ?? path);
     if (!format) {
-      throw new LatheError('BAD_INPUT', `${label}: cannot tell the format from the file name; use .csv, .tsv, .parquet or .jsonl (or pass --format)`, { file: label });
+      throw new LatheError(
+        'BAD_INPUT',
+        `${label}: cannot tell the format from the file name; use .csv, .tsv, .parquet or .jsonl (or pass --format)`,
+        { file: label },
+      );
     }
     let stat;
     try {
@@ -205,7 +215,8 @@ export class DatasetService {
         await early;
         rmSync(temp, { force: true });
         const p = response.problem;
-        if (response.io) throw new LatheError('BAD_INPUT', `${label}: cannot read the file: ${p.message}`, { file: label });
+        if (response.io)
+          throw new LatheError('BAD_INPUT', `${label}: cannot read the file: ${p.message}`, { file: label });
         throw new LatheError('BAD_INPUT', `${label}: ${p.message}`, {
           file: label,
           ...(p.line !== undefined ? { line: p.line } : {}),
@@ -219,7 +230,11 @@ export class DatasetService {
       if (now.size !== stat.size || now.mtimeNs !== stat.mtimeNs) {
         rmSync(temp, { force: true });
         await early;
-        throw new LatheError('CONFLICT', `${label} changed while it was being added; add it again once it is complete`, { file: label });
+        throw new LatheError(
+          'CONFLICT',
+          `${label} changed while it was being added; add it again once it is complete`,
+          { file: label },
+        );
       }
       const target = this.objects.pathOf(hash);
       if (existsSync(target)) rmSync(temp, { force: true });
@@ -238,30 +253,58 @@ export class DatasetService {
 
     // 3. Schema and profile: from the run beside the worker, or reused when these bytes are already a version elsewhere.
     try {
-      const twin = this.db.prepare(`${versionSelect} WHERE v.hash = ? AND v.format = ? ORDER BY v.created_at LIMIT 1`).get(hash, format) as VersionRow | undefined;
+      const twin = this.db
+        .prepare(`${versionSelect} WHERE v.hash = ? AND v.format = ? ORDER BY v.created_at LIMIT 1`)
+        .get(hash, format) as VersionRow | undefined;
       let columns: DatasetColumn[];
       let profile: DatasetProfile;
       let readOptions: ReadOptions;
       const profiled = early ? await early : undefined;
       if (profiled && !profiled.ok) throw profiled.error;
-      const sampledTooFew = (value: Profiled) => format === 'jsonl' && checkedNames.some((name) => !value.columns.some((c) => c.name === name));
+      const sampledTooFew = (value: Profiled) =>
+        format === 'jsonl' && checkedNames.some((name) => !value.columns.some((c) => c.name === name));
       if (profiled?.ok && sampledTooFew(profiled.value)) {
         // A key that first appears after DuckDB's sample would be dropped: read the whole file to infer the schema.
         rememberReadOptions(this.objects.pathOf(hash), { sampleSize: -1 });
-        ({ columns, profile, readOptions } = await this.profilePath(this.objects.pathOf(hash), format, label, overrides));
+        ({ columns, profile, readOptions } = await this.profilePath(
+          this.objects.pathOf(hash),
+          format,
+          label,
+          overrides,
+        ));
       } else if (profiled?.ok) {
         ({ columns, profile, readOptions } = profiled.value);
-      } else if (twin && overrides.size === 0 && (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)) {
+      } else if (
+        twin &&
+        overrides.size === 0 &&
+        (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)
+      ) {
         columns = JSON.parse(twin.schema_json) as DatasetColumn[];
         profile = JSON.parse(twin.profile_json) as DatasetProfile;
         readOptions = JSON.parse(twin.read_options_json) as ReadOptions;
       } else {
-        ({ columns, profile, readOptions } = await this.profilePath(this.objects.pathOf(hash), format, label, overrides));
+        ({ columns, profile, readOptions } = await this.profilePath(
+          this.objects.pathOf(hash),
+          format,
+          label,
+          overrides,
+        ));
       }
       if (profile.rows === 0) throw new LatheError('BAD_INPUT', `${label}: the file has no rows`, { file: label });
-      const { row: version, created } = this.insertVersion({ name: options.name, hash, size, format, columns, profile, readOptions, message: options.message ?? '', origin });
+      const { row: version, created } = this.insertVersion({
+        name: options.name,
+        hash,
+        size,
+        format,
+        columns,
+        profile,
+        readOptions,
+        message: options.message ?? '',
+        origin,
+      });
       createdObject = false;
-      if (created) this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
+      if (created)
+        this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
       return this.addResult(version, !created);
     } finally {
       if (createdObject && !this.isReferenced(hash)) this.objects.remove(hash);
@@ -272,7 +315,10 @@ export class DatasetService {
   async addSample(): Promise<AddDatasetResult[]> {
     const folder = samplesFolder();
     const results: AddDatasetResult[] = [];
-    for (const sample of sampleFiles) results.push(await this.add({ path: join(folder, sample.file), name: 'customers-sample', message: sample.message }));
+    for (const sample of sampleFiles)
+      results.push(
+        await this.add({ path: join(folder, sample.file), name: 'customers-sample', message: sample.message }),
+      );
     return results;
   }
 
@@ -320,19 +366,43 @@ export class DatasetService {
     const readOptions = JSON.parse(row.read_options_json) as ReadOptions;
     rememberReadOptions(path, readOptions);
     const columns = (JSON.parse(row.schema_json) as DatasetColumn[]).map((c) => ({ name: c.name, type: c.type }));
-    return { datasetId: row.dataset_id, name: row.name, version: row.version, versionId: row.id, hash: row.hash, path, format: row.format, columns, rows: row.row_count, readOptions };
+    return {
+      datasetId: row.dataset_id,
+      name: row.name,
+      version: row.version,
+      versionId: row.id,
+      hash: row.hash,
+      path,
+      format: row.format,
+      columns,
+      rows: row.row_count,
+      readOptions,
+    };
   }
 
   /** Overrides a column's type (null returns to the inferred one) and re-profiles the version. */
-  async setColumnType(ref: string, column: string, type: ColumnType | null): Promise<{ version: DatasetVersion; profile: DatasetProfile }> {
+  async setColumnType(
+    ref: string,
+    column: string,
+    type: ColumnType | null,
+  ): Promise<{ version: DatasetVersion; profile: DatasetProfile }> {
     const row = this.rowOf(ref);
     const schema = JSON.parse(row.schema_json) as DatasetColumn[];
     const target = schema.find((c) => c.name === column);
     if (!target) throw new LatheError('BAD_INPUT', `${row.name}@${row.version} has no column "${column}"`, { column });
-    const overrides = new Map(schema.filter((c) => c.type !== c.inferredType && c.name !== column).map((c) => [c.name, c.type]));
+    const overrides = new Map(
+      schema.filter((c) => c.type !== c.inferredType && c.name !== column).map((c) => [c.name, c.type]),
+    );
     if (type !== null && type !== target.inferredType) overrides.set(column, type);
-    const { columns, profile } = await this.profilePath(this.objects.pathOf(row.hash), row.format, `${row.name}@${row.version}`, overrides);
-    this.db.prepare('UPDATE dataset_versions SET schema_json = ?, profile_json = ? WHERE id = ?').run(JSON.stringify(columns), JSON.stringify(profile), row.id);
+    const { columns, profile } = await this.profilePath(
+      this.objects.pathOf(row.hash),
+      row.format,
+      `${row.name}@${row.version}`,
+      overrides,
+    );
+    this.db
+      .prepare('UPDATE dataset_versions SET schema_json = ?, profile_json = ? WHERE id = ?')
+      .run(JSON.stringify(columns), JSON.stringify(profile), row.id);
     this.events.emit('datasets.changed', { name: row.name, version: row.version, change: 'retyped' });
     return this.show(`${row.name}@${row.version}`);
   }
@@ -369,8 +439,16 @@ export class DatasetService {
     const a = this.rowOf(refA);
     const b = this.rowOf(refB);
     return diffVersions(
-      { version: toVersion(a), profile: JSON.parse(a.profile_json) as DatasetProfile, source: (await this.tableSource(a)).sql },
-      { version: toVersion(b), profile: JSON.parse(b.profile_json) as DatasetProfile, source: (await this.tableSource(b)).sql },
+      {
+        version: toVersion(a),
+        profile: JSON.parse(a.profile_json) as DatasetProfile,
+        source: (await this.tableSource(a)).sql,
+      },
+      {
+        version: toVersion(b),
+        profile: JSON.parse(b.profile_json) as DatasetProfile,
+        source: (await this.tableSource(b)).sql,
+      },
       key,
     );
   }
@@ -379,18 +457,35 @@ export class DatasetService {
    * Writes a version to `out`: the stored bytes when the extension matches the version's format (or
    * there is none), otherwise converted by DuckDB. Refuses to overwrite unless `overwrite`.
    */
-  async export(ref: string, out: string, overwrite = false): Promise<{ path: string; bytes: number; format: DatasetFormat; converted: boolean }> {
+  async export(
+    ref: string,
+    out: string,
+    overwrite = false,
+  ): Promise<{ path: string; bytes: number; format: DatasetFormat; converted: boolean }> {
     const resolved = this.resolve(ref);
     const target = resolvePath(out);
-    if (existsSync(target) && !overwrite) throw new LatheError('ALREADY_EXISTS', `${out} already exists (pass --force to overwrite)`, { file: out });
-    if (!existsSync(dirname(target))) throw new LatheError('NOT_FOUND', `${dirname(out)}: no such folder`, { file: out });
+    if (existsSync(target) && !overwrite)
+      throw new LatheError('ALREADY_EXISTS', `${out} already exists (pass --force to overwrite)`, { file: out });
+    if (!existsSync(dirname(target)))
+      throw new LatheError('NOT_FOUND', `${dirname(out)}: no such folder`, { file: out });
     const wanted = formatFromName(basename(target)) ?? resolved.format;
     const temp = join(dirname(target), `.${basename(target)}.lathe-${randomBytes(4).toString('hex')}`);
     try {
       if (wanted === resolved.format) copyFileSync(resolved.path, temp);
       else {
-        const options = wanted === 'parquet' ? 'FORMAT parquet' : wanted === 'jsonl' ? 'FORMAT json' : wanted === 'tsv' ? "FORMAT csv, HEADER, DELIMITER E'\\t'" : 'FORMAT csv, HEADER';
-        await withConnection((connection) => connection.run(`COPY (SELECT * FROM ${sourceSql(resolved.path, resolved.readOptions)}) TO ${sqlString(temp)} (${options})`));
+        const options =
+          wanted === 'parquet'
+            ? 'FORMAT parquet'
+            : wanted === 'jsonl'
+              ? 'FORMAT json'
+              : wanted === 'tsv'
+                ? "FORMAT csv, HEADER, DELIMITER E'\\t'"
+                : 'FORMAT csv, HEADER';
+        await withConnection((connection) =>
+          connection.run(
+            `COPY (SELECT * FROM ${sourceSql(resolved.path, resolved.readOptions)}) TO ${sqlString(temp)} (${options})`,
+          ),
+        );
       }
       renameSync(temp, target);
     } finally {
@@ -406,26 +501,52 @@ export class DatasetService {
     return parent ? carriedOverrides(JSON.parse(parent.schema_json) as DatasetColumn[]) : new Map<string, ColumnType>();
   }
 
-  private async profilePath(path: string, format: DatasetFormat, label: string, overrides: Map<string, ColumnType>): Promise<Profiled> {
+  private async profilePath(
+    path: string,
+    format: DatasetFormat,
+    label: string,
+    overrides: Map<string, ColumnType>,
+  ): Promise<Profiled> {
     try {
       return await this.profileWithDuckDb(path, format, label, overrides);
     } catch (error) {
       if (format !== 'parquet' || !(error instanceof LatheError)) throw error;
       const reason = error.message.startsWith(`${label}: `) ? error.message.slice(label.length + 2) : error.message;
-      throw new LatheError('BAD_INPUT', `${label}: the Parquet file is damaged or cannot be read (${reason})`, error.details);
+      throw new LatheError(
+        'BAD_INPUT',
+        `${label}: the Parquet file is damaged or cannot be read (${reason})`,
+        error.details,
+      );
     }
   }
 
-  private async profileWithDuckDb(path: string, format: DatasetFormat, label: string, overrides: Map<string, ColumnType>): Promise<Profiled> {
+  private async profileWithDuckDb(
+    path: string,
+    format: DatasetFormat,
+    label: string,
+    overrides: Map<string, ColumnType>,
+  ): Promise<Profiled> {
     return queryTable(
       path,
       format,
       async (connection, source, readOptions) => {
         await connection.run(`CREATE TEMP TABLE lathe_profile AS SELECT * FROM ${source}`);
         const schema = await inferSchema(connection, 'lathe_profile');
-        const columns = schema.map((c) => ({ name: c.name, inferredType: c.inferred, type: overrides.get(c.name) ?? c.inferred, base: c.base }));
+        const columns = schema.map((c) => ({
+          name: c.name,
+          inferredType: c.inferred,
+          type: overrides.get(c.name) ?? c.inferred,
+          base: c.base,
+        }));
         const profile = await profileTable(connection, 'lathe_profile', columns);
-        return { columns: columns.map(({ name, type, inferredType }) => ({ name, type, inferredType })), profile, readOptions: { format, ...(readOptions.sampleSize !== undefined ? { sampleSize: readOptions.sampleSize } : {}) } };
+        return {
+          columns: columns.map(({ name, type, inferredType }) => ({ name, type, inferredType })),
+          profile,
+          readOptions: {
+            format,
+            ...(readOptions.sampleSize !== undefined ? { sampleSize: readOptions.sampleSize } : {}),
+          },
+        };
       },
       label,
     );
@@ -444,14 +565,20 @@ export class DatasetService {
   }): { row: VersionRow; created: boolean } {
     const now = Date.now();
     const insert = this.db.transaction((): { row: VersionRow; created: boolean } => {
-      let dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(input.name) as { id: string } | undefined;
+      let dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(input.name) as
+        { id: string } | undefined;
       if (!dataset) {
         dataset = { id: randomUUID() };
-        this.db.prepare('INSERT INTO datasets (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(dataset.id, input.name, now, now);
+        this.db
+          .prepare('INSERT INTO datasets (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)')
+          .run(dataset.id, input.name, now, now);
       }
       // Re-checked inside the lock: another process may have added these bytes meanwhile.
-      const same = this.db.prepare('SELECT id FROM dataset_versions WHERE dataset_id = ? AND hash = ?').get(dataset.id, input.hash) as { id: string } | undefined;
-      if (same) return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow, created: false };
+      const same = this.db
+        .prepare('SELECT id FROM dataset_versions WHERE dataset_id = ? AND hash = ?')
+        .get(dataset.id, input.hash) as { id: string } | undefined;
+      if (same)
+        return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow, created: false };
       const parent = this.latestRow(dataset.id);
       const id = randomUUID();
       this.db
@@ -505,11 +632,13 @@ export class DatasetService {
   }
 
   private findByHash(name: string, hash: string): VersionRow | undefined {
-    return this.db.prepare(`${versionSelect} WHERE d.name = ? AND v.hash = ?`).get(name, hash) as VersionRow | undefined;
+    return this.db.prepare(`${versionSelect} WHERE d.name = ? AND v.hash = ?`).get(name, hash) as
+      VersionRow | undefined;
   }
 
   private latestRow(datasetId: string): VersionRow | undefined {
-    return this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? ORDER BY v.version DESC LIMIT 1`).get(datasetId) as VersionRow | undefined;
+    return this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? ORDER BY v.version DESC LIMIT 1`).get(datasetId) as
+      VersionRow | undefined;
   }
 
   private rowOf(ref: string): VersionRow {
@@ -519,17 +648,30 @@ export class DatasetService {
     const row =
       version === 'latest'
         ? this.latestRow(dataset.id)
-        : (this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? AND v.version = ?`).get(dataset.id, version) as VersionRow | undefined);
+        : (this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? AND v.version = ?`).get(dataset.id, version) as
+            VersionRow | undefined);
     if (!row) {
       const latest = this.latestRow(dataset.id);
-      throw new LatheError('NOT_FOUND', `Dataset "${name}" has no version ${version}${latest ? ` (latest is ${latest.version})` : ''}`, { ref });
+      throw new LatheError(
+        'NOT_FOUND',
+        `Dataset "${name}" has no version ${version}${latest ? ` (latest is ${latest.version})` : ''}`,
+        { ref },
+      );
     }
     return row;
   }
 
   private addResult(row: VersionRow, deduplicated: boolean): AddDatasetResult {
     const columns = (JSON.parse(row.schema_json) as DatasetColumn[]).length;
-    return { name: row.name, version: row.version, versionId: row.id, hash: row.hash, rows: row.row_count, columns, deduplicated };
+    return {
+      name: row.name,
+      version: row.version,
+      versionId: row.id,
+      hash: row.hash,
+      rows: row.row_count,
+      columns,
+      deduplicated,
+    };
   }
 }
 
@@ -550,7 +692,10 @@ function toVersion(row: VersionRow): DatasetVersion {
     rows: row.row_count,
     columns: JSON.parse(row.schema_json) as DatasetColumn[],
     message: row.message,
-    origin: row.origin_path === null ? null : { path: row.origin_path, size: row.origin_size ?? 0, mtimeMs: row.origin_mtime_ms ?? 0 },
+    origin:
+      row.origin_path === null
+        ? null
+        : { path: row.origin_path, size: row.origin_size ?? 0, mtimeMs: row.origin_mtime_ms ?? 0 },
     parentVersion: row.parent_version,
     createdAt: row.created_at,
   };

@@ -4,7 +4,17 @@
  * both versions (loaded side by side as temp tables `a` and `b`).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Cell, ColumnDiff, ColumnProfile, ColumnType, DatasetColumn, DatasetDiff, DatasetProfile, DatasetVersion, KeyDiff } from '../../../shared/contract/index.js';
+import type {
+  Cell,
+  ColumnDiff,
+  ColumnProfile,
+  ColumnType,
+  DatasetColumn,
+  DatasetDiff,
+  DatasetProfile,
+  DatasetVersion,
+  KeyDiff,
+} from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import { baseTypeOf, readError, sqlIdentifier, withConnection } from './engine.js';
 import { binEdges, columnExpression, histogram, readerCells } from './profile.js';
@@ -35,10 +45,14 @@ export async function diffVersions(a: DiffSide, b: DiffSide, key?: string): Prom
   const profilesB = new Map(b.profile.columns.map((c) => [c.name, c]));
   if (key !== undefined) {
     for (const side of [a, b]) {
-      if (!side.version.columns.some((c) => c.name === key)) throw new LatheError('BAD_INPUT', `${label(side)} has no column "${key}" to use as the key`, { column: key });
+      if (!side.version.columns.some((c) => c.name === key))
+        throw new LatheError('BAD_INPUT', `${label(side)} has no column "${key}" to use as the key`, { column: key });
     }
   }
-  const names = [...a.version.columns.map((c) => c.name), ...b.version.columns.map((c) => c.name).filter((n) => !columnsA.has(n))];
+  const names = [
+    ...a.version.columns.map((c) => c.name),
+    ...b.version.columns.map((c) => c.name).filter((n) => !columnsA.has(n)),
+  ];
   try {
     return await withConnection(async (connection) => {
       await connection.run(`CREATE TEMP TABLE a AS SELECT * FROM ${a.source}`);
@@ -77,7 +91,9 @@ export async function diffVersions(a: DiffSide, b: DiffSide, key?: string): Prom
         }
         columns.push(entry);
       }
-      const retyped = columns.filter((c) => c.change === 'retyped').map((c) => ({ name: c.name, from: c.typeA!, to: c.typeB! }));
+      const retyped = columns
+        .filter((c) => c.change === 'retyped')
+        .map((c) => ({ name: c.name, from: c.typeA!, to: c.typeB! }));
       return {
         a: a.version,
         b: b.version,
@@ -86,7 +102,10 @@ export async function diffVersions(a: DiffSide, b: DiffSide, key?: string): Prom
         removed: columns.filter((c) => c.change === 'removed').map((c) => c.name),
         retyped,
         columns,
-        keyDiff: key === undefined ? null : await keyDiff(connection, key, a.version.columns, b.version.columns, label(a), label(b)),
+        keyDiff:
+          key === undefined
+            ? null
+            : await keyDiff(connection, key, a.version.columns, b.version.columns, label(a), label(b)),
       };
     });
   } catch (error) {
@@ -136,12 +155,23 @@ async function numericDistances(
   entry.histograms = { edges, a: ha.counts, b: hb.counts };
 
   // PSI over ten bins cut at A's deciles (x ≤ edge goes left), as numpy.searchsorted(edges, x, 'left').
-  const deciles = ((await connection.runAndReadAll(`SELECT quantile_cont(${ea}, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) AS q FROM a`)).getRowObjectsJson()[0]!.q as number[]).map(Number);
+  const deciles = (
+    (
+      await connection.runAndReadAll(
+        `SELECT quantile_cont(${ea}, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) AS q FROM a`,
+      )
+    ).getRowObjectsJson()[0]!.q as number[]
+  ).map(Number);
   const cuts = [...new Set(deciles)].sort((x, y) => x - y);
-  const bucket = (e: string) => `CASE ${cuts.map((c, i) => `WHEN ${e} <= ${c} THEN ${i}`).join(' ')} ELSE ${cuts.length} END`;
+  const bucket = (e: string) =>
+    `CASE ${cuts.map((c, i) => `WHEN ${e} <= ${c} THEN ${i}`).join(' ')} ELSE ${cuts.length} END`;
   const countBins = async (table: string, e: string) => {
     const counts = new Array<number>(cuts.length + 1).fill(0);
-    const rows = (await connection.runAndReadAll(`SELECT ${bucket(e)} AS lathe_bin, count(*)::DOUBLE AS lathe_n FROM ${table} WHERE ${e} IS NOT NULL AND NOT isnan(${e}) GROUP BY lathe_bin`)).getRowObjectsJson();
+    const rows = (
+      await connection.runAndReadAll(
+        `SELECT ${bucket(e)} AS lathe_bin, count(*)::DOUBLE AS lathe_n FROM ${table} WHERE ${e} IS NOT NULL AND NOT isnan(${e}) GROUP BY lathe_bin`,
+      )
+    ).getRowObjectsJson();
     for (const r of rows) counts[Number(r.lathe_bin)] = Number(r.lathe_n);
     return counts;
   };
@@ -161,7 +191,12 @@ async function numericDistances(
   entry.wasserstein = Number(w.getRowObjectsJson()[0]!.w);
 }
 
-async function categoricalDistances(connection: DuckDBConnection, entry: ColumnDiff, ea: string, eb: string): Promise<void> {
+async function categoricalDistances(
+  connection: DuckDBConnection,
+  entry: ColumnDiff,
+  ea: string,
+  eb: string,
+): Promise<void> {
   const rows = (
     await connection.runAndReadAll(`
       WITH fa AS (SELECT CAST(${ea} AS VARCHAR) AS lathe_v, count(*)::DOUBLE AS n FROM a WHERE ${ea} IS NOT NULL GROUP BY lathe_v),
@@ -173,24 +208,54 @@ async function categoricalDistances(connection: DuckDBConnection, entry: ColumnD
   const nb = rows.map((r) => Number(r.nb));
   entry.jensenShannon = jensenShannonDistance(na, nb);
   const shown = rows.slice(0, chartCategories);
-  entry.categories = { values: shown.map((r) => String(r.v)), a: na.slice(0, chartCategories), b: nb.slice(0, chartCategories) };
+  entry.categories = {
+    values: shown.map((r) => String(r.v)),
+    a: na.slice(0, chartCategories),
+    b: nb.slice(0, chartCategories),
+  };
 }
 
-async function keyDiff(connection: DuckDBConnection, key: string, columnsA: DatasetColumn[], columnsB: DatasetColumn[], labelA: string, labelB: string): Promise<KeyDiff> {
+async function keyDiff(
+  connection: DuckDBConnection,
+  key: string,
+  columnsA: DatasetColumn[],
+  columnsB: DatasetColumn[],
+  labelA: string,
+  labelB: string,
+): Promise<KeyDiff> {
   const k = sqlIdentifier(key);
-  for (const [table, label] of [['a', labelA], ['b', labelB]] as const) {
-    const row = (await connection.runAndReadAll(`SELECT (count(${k}) - count(DISTINCT ${k}))::DOUBLE AS dup, (count(*) - count(${k}))::DOUBLE AS missing FROM ${table}`)).getRowObjectsJson()[0]!;
+  for (const [table, label] of [
+    ['a', labelA],
+    ['b', labelB],
+  ] as const) {
+    const row = (
+      await connection.runAndReadAll(
+        `SELECT (count(${k}) - count(DISTINCT ${k}))::DOUBLE AS dup, (count(*) - count(${k}))::DOUBLE AS missing FROM ${table}`,
+      )
+    ).getRowObjectsJson()[0]!;
     if (Number(row.dup) > 0) {
-      throw new LatheError('BAD_INPUT', `key column "${key}" is not unique in ${label} (${Number(row.dup)} repeated value${Number(row.dup) === 1 ? '' : 's'}); pick a column that identifies each row`, { column: key });
+      throw new LatheError(
+        'BAD_INPUT',
+        `key column "${key}" is not unique in ${label} (${Number(row.dup)} repeated value${Number(row.dup) === 1 ? '' : 's'}); pick a column that identifies each row`,
+        { column: key },
+      );
     }
-    if (Number(row.missing) > 0) throw new LatheError('BAD_INPUT', `key column "${key}" has ${Number(row.missing)} missing value(s) in ${label}`, { column: key });
+    if (Number(row.missing) > 0)
+      throw new LatheError('BAD_INPUT', `key column "${key}" has ${Number(row.missing)} missing value(s) in ${label}`, {
+        column: key,
+      });
   }
   const typeInB = new Map(columnsB.map((c) => [c.name, c.type]));
   const shared = columnsA.filter((c) => c.name !== key && typeInB.has(c.name));
   // A retyped column (say true/false became 1/0) would make every row "changed"; it is reported, not compared.
   const common = shared.filter((c) => typeInB.get(c.name) === c.type).map((c) => c.name);
   const skipped = shared.filter((c) => typeInB.get(c.name) !== c.type).map((c) => c.name);
-  const differs = common.length > 0 ? common.map((c) => `CAST(a.${sqlIdentifier(c)} AS VARCHAR) IS DISTINCT FROM CAST(b.${sqlIdentifier(c)} AS VARCHAR)`).join(' OR ') : 'false';
+  const differs =
+    common.length > 0
+      ? common
+          .map((c) => `CAST(a.${sqlIdentifier(c)} AS VARCHAR) IS DISTINCT FROM CAST(b.${sqlIdentifier(c)} AS VARCHAR)`)
+          .join(' OR ')
+      : 'false';
   const joinKey = `CAST(a.${k} AS VARCHAR) = CAST(b.${k} AS VARCHAR)`;
   const counts = (
     await connection.runAndReadAll(`
@@ -201,13 +266,24 @@ async function keyDiff(connection: DuckDBConnection, key: string, columnsA: Data
         (SELECT count(*) FROM a JOIN b ON ${joinKey} WHERE NOT (${differs}))::DOUBLE AS unchanged`)
   ).getRowObjectsJson()[0]!;
   const rowsOf = async (sql: string) => readerCells(await connection.runAndReadAll(sql));
-  const added = await rowsOf(`SELECT * FROM b WHERE NOT EXISTS (SELECT 1 FROM a WHERE ${joinKey}) ORDER BY ${k} LIMIT ${keyDiffSamples}`);
-  const removed = await rowsOf(`SELECT * FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE ${joinKey}) ORDER BY ${k} LIMIT ${keyDiffSamples}`);
-  const changedRows = common.length === 0 ? [] : await rowsOf(
-    `SELECT a.${k}, ${common.map((c) => `a.${sqlIdentifier(c)}`).join(', ')}, ${common.map((c) => `b.${sqlIdentifier(c)}`).join(', ')}
-     FROM a JOIN b ON ${joinKey} WHERE ${differs} ORDER BY a.${k} LIMIT ${keyDiffSamples}`,
+  const added = await rowsOf(
+    `SELECT * FROM b WHERE NOT EXISTS (SELECT 1 FROM a WHERE ${joinKey}) ORDER BY ${k} LIMIT ${keyDiffSamples}`,
   );
-  const changed = changedRows.map((r: Cell[]) => ({ key: r[0]!, before: r.slice(1, 1 + common.length), after: r.slice(1 + common.length) }));
+  const removed = await rowsOf(
+    `SELECT * FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE ${joinKey}) ORDER BY ${k} LIMIT ${keyDiffSamples}`,
+  );
+  const changedRows =
+    common.length === 0
+      ? []
+      : await rowsOf(
+          `SELECT a.${k}, ${common.map((c) => `a.${sqlIdentifier(c)}`).join(', ')}, ${common.map((c) => `b.${sqlIdentifier(c)}`).join(', ')}
+     FROM a JOIN b ON ${joinKey} WHERE ${differs} ORDER BY a.${k} LIMIT ${keyDiffSamples}`,
+        );
+  const changed = changedRows.map((r: Cell[]) => ({
+    key: r[0]!,
+    before: r.slice(1, 1 + common.length),
+    after: r.slice(1 + common.length),
+  }));
   return {
     key,
     added: Number(counts.added),

@@ -70,7 +70,27 @@ export interface ReadOptions {
  * "NA" is numeric with missing values, as a data scientist expects
  * (https://pandas.pydata.org/docs/reference/api/pandas.read_csv.html).
  */
-export const missingMarkers = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null'];
+export const missingMarkers = [
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
+];
 
 /** The SQL table expression that reads `path` in `options.format`. */
 export function sourceSql(path: string, options: ReadOptions): string {
@@ -104,9 +124,13 @@ export function formatFromName(name: string): TableFormat | undefined {
 export function resolveFormat(path: string, explicit?: TableFormat): TableFormat {
   const format = explicit ?? formatFromName(path);
   if (!format) {
-    throw new LatheError('BAD_INPUT', `${path}: cannot tell the format from the file name; use .csv, .tsv, .parquet or .jsonl, or pass a format`, {
-      file: path,
-    });
+    throw new LatheError(
+      'BAD_INPUT',
+      `${path}: cannot tell the format from the file name; use .csv, .tsv, .parquet or .jsonl, or pass a format`,
+      {
+        file: path,
+      },
+    );
   }
   return format;
 }
@@ -115,7 +139,8 @@ export function resolveFormat(path: string, explicit?: TableFormat): TableFormat
 export function baseTypeOf(duckType: string): ColumnType | 'string' {
   const t = duckType.toUpperCase();
   if (t === 'BOOLEAN') return 'boolean';
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(t)) return 'integer';
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(t))
+    return 'integer';
   if (t === 'FLOAT' || t === 'DOUBLE' || t.startsWith('DECIMAL')) return 'float';
   if (t === 'DATE' || t.startsWith('TIMESTAMP') || t === 'TIME') return 'datetime';
   return 'string';
@@ -137,9 +162,21 @@ export function readError(label: string, error: unknown): LatheError {
   if (error instanceof LatheError) return error;
   const raw = error instanceof Error ? error.message : String(error);
   const line = /Line:\s*(\d+)/.exec(raw)?.[1];
-  const first = raw.split('\n').map((l) => l.trim()).find((l) => l && !/^(Invalid Input Error|Conversion Error|IO Error): ?$/.test(l)) ?? raw;
-  const reason = first.replace(/^(Invalid Input Error|Invalid Error|Conversion Error|IO Error|Binder Error|Parser Error|Serialization Error): /, '').replace(/ on Line: \d+$/, '');
-  const detailLine = raw.split('\n').map((l) => l.trim()).find((l, i) => i > 0 && l && !l.startsWith('Original Line') && !l.startsWith('Possible') && !l.includes('='));
+  const first =
+    raw
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !/^(Invalid Input Error|Conversion Error|IO Error): ?$/.test(l)) ?? raw;
+  const reason = first
+    .replace(
+      /^(Invalid Input Error|Invalid Error|Conversion Error|IO Error|Binder Error|Parser Error|Serialization Error): /,
+      '',
+    )
+    .replace(/ on Line: \d+$/, '');
+  const detailLine = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l, i) => i > 0 && l && !l.startsWith('Original Line') && !l.startsWith('Possible') && !l.includes('='));
   const message = `${label}${line ? `, line ${line}` : ''}: ${detailLine && /^CSV Error/.test(reason) ? detailLine : reason}`;
   return new LatheError('BAD_INPUT', message, { file: label, ...(line ? { line: Number(line) } : {}) });
 }

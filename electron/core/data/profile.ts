@@ -31,7 +31,11 @@ export function columnExpression(name: string, baseType: ColumnType | 'string', 
   switch (type) {
     case 'integer':
     case 'float':
-      return baseType === 'integer' || baseType === 'float' ? `CAST(${id} AS DOUBLE)` : baseType === 'boolean' ? `CAST(${id} AS INTEGER)::DOUBLE` : `TRY_CAST(${id} AS DOUBLE)`;
+      return baseType === 'integer' || baseType === 'float'
+        ? `CAST(${id} AS DOUBLE)`
+        : baseType === 'boolean'
+          ? `CAST(${id} AS INTEGER)::DOUBLE`
+          : `TRY_CAST(${id} AS DOUBLE)`;
     case 'boolean':
       return baseType === 'boolean' ? id : `TRY_CAST(${id} AS BOOLEAN)`;
     case 'datetime':
@@ -62,15 +66,26 @@ export function toTypedCell(value: unknown, duckType: string): Cell {
 }
 
 /** Rows of a result reader as contract cells. */
-export function readerCells(reader: { columnTypes(): { toString(): string }[]; getRowsJson(): unknown[][] }, width?: number): Cell[][] {
+export function readerCells(
+  reader: { columnTypes(): { toString(): string }[]; getRowsJson(): unknown[][] },
+  width?: number,
+): Cell[][] {
   const types = reader.columnTypes().map((t) => t.toString());
-  return reader.getRowsJson().map((row) => (width === undefined ? row : row.slice(0, width)).map((v, i) => toTypedCell(v, types[i]!)));
+  return reader
+    .getRowsJson()
+    .map((row) => (width === undefined ? row : row.slice(0, width)).map((v, i) => toTypedCell(v, types[i]!)));
 }
 
 /** The raw schema of table `t` with the inferred Lathe types. */
-export async function inferSchema(connection: DuckDBConnection, table: string): Promise<{ name: string; base: ColumnType | 'string'; inferred: ColumnType }[]> {
+export async function inferSchema(
+  connection: DuckDBConnection,
+  table: string,
+): Promise<{ name: string; base: ColumnType | 'string'; inferred: ColumnType }[]> {
   const described = (await connection.runAndReadAll(`DESCRIBE ${table}`)).getRowObjectsJson();
-  const columns = described.map((row) => ({ name: String(row.column_name), base: baseTypeOf(String(row.column_type)) }));
+  const columns = described.map((row) => ({
+    name: String(row.column_name),
+    base: baseTypeOf(String(row.column_type)),
+  }));
   const strings = columns.filter((c) => c.base === 'string');
   const refined = new Map<string, ColumnType>();
   for (let start = 0; start < strings.length; start += columnsPerQuery) {
@@ -80,7 +95,12 @@ export async function inferSchema(connection: DuckDBConnection, table: string): 
       return [`approx_count_distinct(${v}) AS d${i}`, `count(${v}) AS n${i}`, `avg(length(${v}))::DOUBLE AS l${i}`];
     });
     const row = (await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${table}`)).getRowObjectsJson()[0]!;
-    group.forEach((c, i) => refined.set(c.name, refineStringType(Number(row[`d${i}`] ?? 0), Number(row[`n${i}`] ?? 0), Number(row[`l${i}`] ?? 0))));
+    group.forEach((c, i) =>
+      refined.set(
+        c.name,
+        refineStringType(Number(row[`d${i}`] ?? 0), Number(row[`n${i}`] ?? 0), Number(row[`l${i}`] ?? 0)),
+      ),
+    );
   }
   return columns.map((c) => ({ ...c, inferred: c.base === 'string' ? refined.get(c.name)! : c.base }));
 }
@@ -109,7 +129,9 @@ export async function profileTable(
           `avg(${e}) AS mean${i}`,
           `stddev_samp(${e}) AS std${i}`,
           // Exact quantiles sort every column (6 s for 16 columns × 1M rows here); beyond the bound a 100,000-value reservoir sample estimates them.
-          rows <= exactQuantileRows ? `quantile_cont(${e}, [${quantileLevels.join(', ')}]) AS q${i}` : `reservoir_quantile(${e}, [${quantileLevels.join(', ')}], ${exactQuantileRows}) AS q${i}`,
+          rows <= exactQuantileRows
+            ? `quantile_cont(${e}, [${quantileLevels.join(', ')}]) AS q${i}`
+            : `reservoir_quantile(${e}, [${quantileLevels.join(', ')}], ${exactQuantileRows}) AS q${i}`,
         );
       } else if (c.type === 'datetime') {
         parts.push(`CAST(min(${e}) AS VARCHAR) AS lo${i}`, `CAST(max(${e}) AS VARCHAR) AS hi${i}`);
@@ -124,13 +146,19 @@ export async function profileTable(
       if (Number(row[`u${i}`]) > exactUniqueBound) return;
       const e = columnExpression(c.name, c.base, c.type);
       // Small tables: list_distinct is far cheaper per column than a DISTINCT aggregate (wide files); large ones hash.
-      exactParts.push(rows <= smallTableRows ? `length(list_distinct(list(${e}))) AS x${i}` : `count(DISTINCT ${e}) AS x${i}`);
+      exactParts.push(
+        rows <= smallTableRows ? `length(list_distinct(list(${e}))) AS x${i}` : `count(DISTINCT ${e}) AS x${i}`,
+      );
     });
-    const exact = exactParts.length > 0 ? (await connection.runAndReadAll(`SELECT ${exactParts.join(', ')} FROM ${table}`)).getRowObjectsJson()[0]! : {};
+    const exact =
+      exactParts.length > 0
+        ? (await connection.runAndReadAll(`SELECT ${exactParts.join(', ')} FROM ${table}`)).getRowObjectsJson()[0]!
+        : {};
     for (const [i, c] of group.entries()) {
       const count = Number(row[`c${i}`]);
       const hasExact = exact[`x${i}`] !== undefined;
-      const quantiles = isNumeric(c.type) && Array.isArray(row[`q${i}`]) ? (row[`q${i}`] as unknown[]).map(Number) : null;
+      const quantiles =
+        isNumeric(c.type) && Array.isArray(row[`q${i}`]) ? (row[`q${i}`] as unknown[]).map(Number) : null;
       profiles.push({
         name: c.name,
         type: c.type,
@@ -150,22 +178,40 @@ export async function profileTable(
   }
   // Histograms for numeric columns, top-k for the others; one statement per column group.
   for (let start = 0; start < columns.length; start += columnsPerQuery) {
-    const group = columns.slice(start, start + columnsPerQuery).map((c, k) => ({ c, profile: profiles[start + k]!, e: columnExpression(c.name, c.base, c.type) }));
-    const numericItems = group.filter(({ c, profile }) => isNumeric(c.type) && profile.count > 0 && typeof profile.min === 'number' && typeof profile.max === 'number');
+    const group = columns
+      .slice(start, start + columnsPerQuery)
+      .map((c, k) => ({ c, profile: profiles[start + k]!, e: columnExpression(c.name, c.base, c.type) }));
+    const numericItems = group.filter(
+      ({ c, profile }) =>
+        isNumeric(c.type) && profile.count > 0 && typeof profile.min === 'number' && typeof profile.max === 'number',
+    );
     const counted = await histograms(
       connection,
       table,
-      numericItems.map(({ c, profile, e }) => ({ expression: e, edges: binEdges(profile.min as number, profile.max as number, c.type === 'integer') })),
+      numericItems.map(({ c, profile, e }) => ({
+        expression: e,
+        edges: binEdges(profile.min as number, profile.max as number, c.type === 'integer'),
+      })),
     );
     numericItems.forEach((item, k) => (item.profile.histogram = counted[k]!));
     const topItems = group.filter(({ c, profile }) => !isNumeric(c.type) && c.type !== 'datetime' && profile.count > 0);
     // Few distinct values: one scan for the whole group; many (text): one grouped query per column.
     const few = topItems.filter((item) => item.profile.unique <= frequencyMapBound);
-    const tops = await frequentValues(connection, table, few.map((item) => item.e), topK);
+    const tops = await frequentValues(
+      connection,
+      table,
+      few.map((item) => item.e),
+      topK,
+    );
     few.forEach((item, k) => (item.profile.top = tops[k]!));
-    for (const item of topItems.filter((x) => x.profile.unique > frequencyMapBound)) item.profile.top = await topValues(connection, table, item.e, topK);
+    for (const item of topItems.filter((x) => x.profile.unique > frequencyMapBound))
+      item.profile.top = await topValues(connection, table, item.e, topK);
   }
-  const sample = await sampleRows(connection, table, columns.map((c) => c.name));
+  const sample = await sampleRows(
+    connection,
+    table,
+    columns.map((c) => c.name),
+  );
   return { rows, columns: profiles, sample, elapsedMs: Math.round(performance.now() - started) };
 }
 
@@ -180,7 +226,12 @@ export function binEdges(min: number, max: number, integer: boolean, bins = hist
 }
 
 /** Counts of `expression` over bins with the given edges (values outside fall in the end bins). */
-export async function histogram(connection: DuckDBConnection, table: string, expression: string, edges: number[]): Promise<{ edges: number[]; counts: number[] }> {
+export async function histogram(
+  connection: DuckDBConnection,
+  table: string,
+  expression: string,
+  edges: number[],
+): Promise<{ edges: number[]; counts: number[] }> {
   return (await histograms(connection, table, [{ expression, edges }]))[0]!;
 }
 
@@ -188,9 +239,16 @@ export async function histogram(connection: DuckDBConnection, table: string, exp
  * Histograms of several expressions over one table in one scan, with DuckDB's `histogram(x, boundaries)`
  * aggregate (a value goes to the first bin whose upper edge is >= it).
  */
-export async function histograms(connection: DuckDBConnection, table: string, items: { expression: string; edges: number[] }[]): Promise<{ edges: number[]; counts: number[] }[]> {
+export async function histograms(
+  connection: DuckDBConnection,
+  table: string,
+  items: { expression: string; edges: number[] }[],
+): Promise<{ edges: number[]; counts: number[] }[]> {
   if (items.length === 0) return [];
-  const parts = items.map(({ expression, edges }, k) => `histogram(CAST(${expression} AS DOUBLE), [${edges.slice(1).map(sqlNumber).join(', ')}]::DOUBLE[]) AS h${k}`);
+  const parts = items.map(
+    ({ expression, edges }, k) =>
+      `histogram(CAST(${expression} AS DOUBLE), [${edges.slice(1).map(sqlNumber).join(', ')}]::DOUBLE[]) AS h${k}`,
+  );
   const row = (await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${table}`)).getRowObjectsJson()[0]!;
   return items.map(({ edges }, k) => {
     const counts = new Array<number>(edges.length - 1).fill(0);
@@ -209,7 +267,12 @@ function sqlNumber(value: number): string {
 }
 
 /** Full frequency maps of several low-cardinality expressions in one scan; the top `k` of each. */
-export async function frequentValues(connection: DuckDBConnection, table: string, expressions: string[], k: number): Promise<{ value: string; count: number }[][]> {
+export async function frequentValues(
+  connection: DuckDBConnection,
+  table: string,
+  expressions: string[],
+  k: number,
+): Promise<{ value: string; count: number }[][]> {
   if (expressions.length === 0) return [];
   const parts = expressions.map((expression, i) => `histogram(CAST(${expression} AS VARCHAR)) AS f${i}`);
   const row = (await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${table}`)).getRowObjectsJson()[0]!;
@@ -222,7 +285,12 @@ export async function frequentValues(connection: DuckDBConnection, table: string
 }
 
 /** The most frequent values of `expression`, ties broken by value so the result is stable. */
-export async function topValues(connection: DuckDBConnection, table: string, expression: string, k: number): Promise<{ value: string; count: number }[]> {
+export async function topValues(
+  connection: DuckDBConnection,
+  table: string,
+  expression: string,
+  k: number,
+): Promise<{ value: string; count: number }[]> {
   const rowsOut = (
     await connection.runAndReadAll(
       `SELECT CAST(${expression} AS VARCHAR) AS lathe_v, count(*)::DOUBLE AS lathe_n FROM ${table} WHERE ${expression} IS NOT NULL GROUP BY lathe_v ORDER BY lathe_n DESC, lathe_v LIMIT ${k}`,
@@ -232,7 +300,11 @@ export async function topValues(connection: DuckDBConnection, table: string, exp
 }
 
 /** A reproducible sample of rows, in file order. */
-async function sampleRows(connection: DuckDBConnection, table: string, names: string[]): Promise<DatasetProfile['sample']> {
+async function sampleRows(
+  connection: DuckDBConnection,
+  table: string,
+  names: string[],
+): Promise<DatasetProfile['sample']> {
   const reader = await connection.runAndReadAll(
     `SELECT * FROM (SELECT * FROM (SELECT *, row_number() OVER () AS lathe_row FROM ${table}) USING SAMPLE reservoir(${sampleRowCount} ROWS) REPEATABLE (7)) ORDER BY lathe_row`,
   );

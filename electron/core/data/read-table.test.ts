@@ -19,7 +19,10 @@ function file(name: string, text: string): string {
 describe('read-table', () => {
   it('describes a CSV with every column type', async () => {
     const rows = ['id,price,ok,color,when,note'];
-    for (let i = 0; i < 100; i++) rows.push(`${i},${(i * 1.5).toFixed(2)},${i % 2 === 0},${['red', 'green', 'blue'][i % 3]},2024-01-${String((i % 28) + 1).padStart(2, '0')},note number ${i} is unique`);
+    for (let i = 0; i < 100; i++)
+      rows.push(
+        `${i},${(i * 1.5).toFixed(2)},${i % 2 === 0},${['red', 'green', 'blue'][i % 3]},2024-01-${String((i % 28) + 1).padStart(2, '0')},note number ${i} is unique`,
+      );
     const path = file('types.csv', rows.join('\n') + '\n');
     const description = await describeTable(path);
     expect(description.format).toBe('csv');
@@ -90,14 +93,17 @@ describe('read-table', () => {
 
   it('streams numeric columns with missing values across chunk and batch boundaries, as readColumns reads them', async () => {
     const rows = 70_000;
-    const x = Float64Array.from({ length: rows }, (_, k) => (k % 7 === 3 || k % 4099 === 0 ? Number.NaN : k * 0.25 - 100));
+    const x = Float64Array.from({ length: rows }, (_, k) =>
+      k % 7 === 3 || k % 4099 === 0 ? Number.NaN : k * 0.25 - 100,
+    );
     const path = join(dir, 'missing.parquet');
     await writeTable(path, [{ name: 'x', values: x }]);
     const whole = (await readColumns(path, ['x'])).get('x') as Float64Array;
     expect(Array.from(whole)).toEqual(Array.from(x));
     for (const batchRows of [3000, 65_536, 1_000_000]) {
       const seen: number[] = [];
-      for await (const batch of scanBatches(path, ['x'], batchRows)) seen.push(...(batch.columns.get('x') as Float64Array));
+      for await (const batch of scanBatches(path, ['x'], batchRows))
+        seen.push(...(batch.columns.get('x') as Float64Array));
       expect(seen).toEqual(Array.from(x));
       // Reusing buffers: the same values when each batch is copied before the next, from one buffer throughout.
       const copied: number[] = [];
@@ -143,7 +149,14 @@ describe('missing values', () => {
       { name: 'label', type: 'categorical' },
     ]);
     const columns = await readColumns(path, ['x', 'label']);
-    expect(Array.from(columns.get('x') as Float64Array)).toEqual([1.5, Number.NaN, Number.NaN, Number.NaN, Number.NaN, 4]);
+    expect(Array.from(columns.get('x') as Float64Array)).toEqual([
+      1.5,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      4,
+    ]);
     expect(columns.get('label')).toEqual(['a', 'b', null, 'c', 'd', 'e']);
   });
 });

@@ -95,7 +95,7 @@ export async function queryTable<T>(
   try {
     return await withConnection((connection) => work(connection, sourceSql(path, options), options));
   } catch (error) {
-    if ((format === 'parquet' || options.sampleSize === -1) || !isSniffError(error)) throw readError(label, error);
+    if (format === 'parquet' || options.sampleSize === -1 || !isSniffError(error)) throw readError(label, error);
   }
   const full: ReadOptions = { format, sampleSize: -1 };
   try {
@@ -108,9 +108,14 @@ export async function queryTable<T>(
 }
 
 /** The DuckDB column names and types of a table expression (reads only the sniffing sample). */
-export async function rawSchema(connection: DuckDBConnection, source: string): Promise<{ name: string; duckType: string }[]> {
+export async function rawSchema(
+  connection: DuckDBConnection,
+  source: string,
+): Promise<{ name: string; duckType: string }[]> {
   const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
-  return reader.getRowObjectsJson().map((row) => ({ name: String(row.column_name), duckType: String(row.column_type) }));
+  return reader
+    .getRowObjectsJson()
+    .map((row) => ({ name: String(row.column_name), duckType: String(row.column_type) }));
 }
 
 /** Reads the whole file once to count rows and tell categorical from text columns. */
@@ -131,7 +136,10 @@ export async function describeTable(path: string, options: ReadTableOptions = {}
     const row = (await connection.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${source}`)).getRowObjectsJson()[0]!;
     const refined = new Map<string, ColumnType>();
     stringColumns.forEach((c, i) => {
-      refined.set(c.name, refineStringType(Number(row[`d${i}`] ?? 0), Number(row[`n${i}`] ?? 0), Number(row[`l${i}`] ?? 0)));
+      refined.set(
+        c.name,
+        refineStringType(Number(row[`d${i}`] ?? 0), Number(row[`n${i}`] ?? 0), Number(row[`l${i}`] ?? 0)),
+      );
     });
     const columns = schema.map((c) => {
       const base = baseTypeOf(c.duckType);
@@ -148,7 +156,13 @@ interface Projection {
   numeric: boolean[];
 }
 
-async function project(connection: DuckDBConnection, source: string, path: string, columns: string[], types?: Record<string, ColumnType>): Promise<Projection> {
+async function project(
+  connection: DuckDBConnection,
+  source: string,
+  path: string,
+  columns: string[],
+  types?: Record<string, ColumnType>,
+): Promise<Projection> {
   const schema = await rawSchema(connection, source);
   const byName = new Map(schema.map((c) => [c.name, c]));
   const numeric: boolean[] = [];
@@ -156,14 +170,23 @@ async function project(connection: DuckDBConnection, source: string, path: strin
   for (const name of columns) {
     const column = byName.get(name);
     if (!column) {
-      throw new LatheError('BAD_INPUT', `${path}: no column "${name}" (columns: ${schema.map((c) => c.name).slice(0, 20).join(', ')}${schema.length > 20 ? ', …' : ''})`, {
-        file: path,
-        column: name,
-      });
+      throw new LatheError(
+        'BAD_INPUT',
+        `${path}: no column "${name}" (columns: ${schema
+          .map((c) => c.name)
+          .slice(0, 20)
+          .join(', ')}${schema.length > 20 ? ', …' : ''})`,
+        {
+          file: path,
+          column: name,
+        },
+      );
     }
     const forced = types?.[name];
     const base = baseTypeOf(column.duckType);
-    const isNumber = forced ? forced === 'integer' || forced === 'float' || forced === 'boolean' : base === 'integer' || base === 'float' || base === 'boolean';
+    const isNumber = forced
+      ? forced === 'integer' || forced === 'float' || forced === 'boolean'
+      : base === 'integer' || base === 'float' || base === 'boolean';
     numeric.push(isNumber);
     // TRY_CAST: an override to a numeric type turns values that are not numbers into missing (NaN), not an error.
     parts.push(isNumber ? `TRY_CAST(${sqlIdentifier(name)} AS DOUBLE)` : `CAST(${sqlIdentifier(name)} AS VARCHAR)`);
@@ -177,7 +200,10 @@ class ColumnBuilder {
   private readonly strings: (string | null)[] = [];
   length = 0;
 
-  constructor(readonly numeric: boolean, capacity = 4096) {
+  constructor(
+    readonly numeric: boolean,
+    capacity = 4096,
+  ) {
     this.numbers = new Float64Array(numeric ? capacity : 0);
   }
 
@@ -208,30 +234,48 @@ class ColumnBuilder {
  * one buffer copy; missing values become NaN. (Projections cast every numeric column to DOUBLE; chunks
  * from the C API are flat.)
  */
-function copyDoubles(chunk: DuckDBDataChunk, index: number, count: number, target: Float64Array, at: number, from = 0, take = count): void {
+function copyDoubles(
+  chunk: DuckDBDataChunk,
+  index: number,
+  count: number,
+  target: Float64Array,
+  at: number,
+  from = 0,
+  take = count,
+): void {
   const vector = duckdb.data_chunk_get_vector(chunk.chunk, index);
   const bytes = duckdb.vector_get_data(vector, count * 8);
   if (bytes.byteOffset % 8 === 0) target.set(new Float64Array(bytes.buffer, bytes.byteOffset + from * 8, take), at);
-  else new Uint8Array(target.buffer, target.byteOffset + at * 8, take * 8).set(bytes.subarray(from * 8, (from + take) * 8));
+  else
+    new Uint8Array(target.buffer, target.byteOffset + at * 8, take * 8).set(
+      bytes.subarray(from * 8, (from + take) * 8),
+    );
   const validity = duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8);
   if (!validity) return;
   const end = from + take;
   for (let b = from >> 3; b * 8 < end; b++) {
     const mask = validity[b]!;
     if (mask === 0xff) continue;
-    for (let i = Math.max(b * 8, from); i < Math.min(b * 8 + 8, end); i++) if ((mask & (1 << (i & 7))) === 0) target[at + i - from] = Number.NaN;
+    for (let i = Math.max(b * 8, from); i < Math.min(b * 8 + 8, end); i++)
+      if ((mask & (1 << (i & 7))) === 0) target[at + i - from] = Number.NaN;
   }
 }
 
 /** Reads the named columns (all rows, or `limit` rows from `offset`), in file order. */
-export async function readColumns(path: string, columns: string[], options: ReadColumnsOptions = {}): Promise<Map<string, ColumnValues>> {
+export async function readColumns(
+  path: string,
+  columns: string[],
+  options: ReadColumnsOptions = {},
+): Promise<Map<string, ColumnValues>> {
   const format = resolveFormat(path, options.format);
   return queryTable(path, format, async (connection, source) => {
     const projection = await project(connection, source, path, columns, options.types);
     const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
     const offset = options.offset ? ` OFFSET ${Math.max(0, Math.floor(options.offset))}` : '';
     const result = await connection.stream(`SELECT ${projection.select} FROM ${source}${limit}${offset}`);
-    const builders = projection.numeric.map((n) => new ColumnBuilder(n, options.limit !== undefined ? Math.max(1, Math.min(options.limit, 1 << 20)) : 4096));
+    const builders = projection.numeric.map(
+      (n) => new ColumnBuilder(n, options.limit !== undefined ? Math.max(1, Math.min(options.limit, 1 << 20)) : 4096),
+    );
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
@@ -258,8 +302,14 @@ export interface ScanOptions extends ReadTableOptions {
 }
 
 /** Streams the named columns in batches of `batchRows` rows (the last may be shorter); memory stays near one batch. */
-export async function* scanBatches(path: string, columns: string[], batchRows: number, options: ScanOptions = {}): AsyncIterable<TableBatch> {
-  if (!Number.isInteger(batchRows) || batchRows < 1) throw new LatheError('BAD_INPUT', `batchRows must be a positive integer, got ${batchRows}`);
+export async function* scanBatches(
+  path: string,
+  columns: string[],
+  batchRows: number,
+  options: ScanOptions = {},
+): AsyncIterable<TableBatch> {
+  if (!Number.isInteger(batchRows) || batchRows < 1)
+    throw new LatheError('BAD_INPUT', `batchRows must be a positive integer, got ${batchRows}`);
   const format = resolveFormat(path, options.format);
   if (readOptionsFor(path, format).sampleSize === undefined && format !== 'parquet') {
     // Touch every requested column once so a wrong type sniff is found (and fixed) before any batch is handed out.
@@ -281,7 +331,8 @@ export async function* scanBatches(path: string, columns: string[], batchRows: n
     }
     // Each batch is filled in place: numeric chunk vectors are copied in as whole buffers.
     // (Buffers start at up to 65,536 rows and grow, so a huge batchRows on a small file allocates little.)
-    const fresh = (): ColumnValues[] => projection.numeric.map((numeric) => (numeric ? new Float64Array(Math.min(batchRows, 1 << 16)) : []));
+    const fresh = (): ColumnValues[] =>
+      projection.numeric.map((numeric) => (numeric ? new Float64Array(Math.min(batchRows, 1 << 16)) : []));
     let current = fresh();
     let filled = 0;
     let offset = 0;
@@ -316,14 +367,18 @@ export async function* scanBatches(path: string, columns: string[], batchRows: n
             current[i] = target = grown;
           }
           if (numeric) copyDoubles(chunk!, i, count, target as Float64Array, filled, from, take);
-          else for (let r = from; r < from + take; r++) (target as (string | null)[]).push(text[i]!.getItem(r) as string | null);
+          else
+            for (let r = from; r < from + take; r++)
+              (target as (string | null)[]).push(text[i]!.getItem(r) as string | null);
         });
         filled += take;
         from += take;
         if (filled === batchRows) {
           yield emit();
           offset += filled;
-          current = options.reuseBuffers ? current.map((values) => (values instanceof Float64Array ? values : [])) : fresh();
+          current = options.reuseBuffers
+            ? current.map((values) => (values instanceof Float64Array ? values : []))
+            : fresh();
           filled = 0;
         }
       }
@@ -341,15 +396,26 @@ export async function writeTable(path: string, columns: { name: string; values: 
   const names = new Set<string>();
   for (const column of columns) {
     if (column.values.length !== rows) {
-      throw new LatheError('BAD_INPUT', `writeTable ${path}: column "${column.name}" has ${column.values.length} values, expected ${rows}`, { column: column.name });
+      throw new LatheError(
+        'BAD_INPUT',
+        `writeTable ${path}: column "${column.name}" has ${column.values.length} values, expected ${rows}`,
+        { column: column.name },
+      );
     }
-    if (names.has(column.name)) throw new LatheError('BAD_INPUT', `writeTable ${path}: duplicate column "${column.name}"`, { column: column.name });
+    if (names.has(column.name))
+      throw new LatheError('BAD_INPUT', `writeTable ${path}: duplicate column "${column.name}"`, {
+        column: column.name,
+      });
     names.add(column.name);
   }
   if (columns.length === 0) throw new LatheError('BAD_INPUT', `writeTable ${path}: no columns to write`);
   await withConnection(async (connection) => {
-    const kinds = columns.map((c) => (c.values instanceof Float64Array ? (isIntegral(c.values) ? 'BIGINT' : 'DOUBLE') : 'VARCHAR'));
-    await connection.run(`CREATE TEMP TABLE lathe_write (${columns.map((c, i) => `${sqlIdentifier(c.name)} ${kinds[i]}`).join(', ')})`);
+    const kinds = columns.map((c) =>
+      c.values instanceof Float64Array ? (isIntegral(c.values) ? 'BIGINT' : 'DOUBLE') : 'VARCHAR',
+    );
+    await connection.run(
+      `CREATE TEMP TABLE lathe_write (${columns.map((c, i) => `${sqlIdentifier(c.name)} ${kinds[i]}`).join(', ')})`,
+    );
     const appender = await connection.createAppender('lathe_write');
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < columns.length; c++) {
@@ -370,7 +436,13 @@ export async function writeTable(path: string, columns: { name: string; values: 
     appender.closeSync();
     const target = sqlString(path);
     const copyOptions =
-      format === 'parquet' ? 'FORMAT parquet' : format === 'jsonl' ? 'FORMAT json' : format === 'tsv' ? "FORMAT csv, HEADER, DELIMITER E'\\t'" : 'FORMAT csv, HEADER';
+      format === 'parquet'
+        ? 'FORMAT parquet'
+        : format === 'jsonl'
+          ? 'FORMAT json'
+          : format === 'tsv'
+            ? "FORMAT csv, HEADER, DELIMITER E'\\t'"
+            : 'FORMAT csv, HEADER';
     await connection.run(`COPY lathe_write TO ${target} (${copyOptions})`);
   });
 }

@@ -7,7 +7,10 @@ import { LatheError } from '../../../shared/errors.js';
 /** Two versions of one small customer table: the second drops, adds and changes rows and columns. */
 export const sampleFiles = [
   { file: 'customers-v1.csv', message: 'Sample: 400 customers' },
-  { file: 'customers-v2.csv', message: 'Sample: 20 customers left, 30 joined, some incomes and plans changed, region added' },
+  {
+    file: 'customers-v2.csv',
+    message: 'Sample: 20 customers left, 30 joined, some incomes and plans changed, region added',
+  },
 ] as const;
 
 /** The folder holding the samples (found above this file, in the repository or the installed app). */
@@ -17,7 +20,8 @@ export function samplesFolder(): string {
     const candidate = join(dir, 'resources', 'samples');
     if (existsSync(join(candidate, sampleFiles[0].file))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new LatheError('NOT_FOUND', 'The sample datasets are not installed (resources/samples is missing)');
+    if (parent === dir)
+      throw new LatheError('NOT_FOUND', 'The sample datasets are not installed (resources/samples is missing)');
     dir = parent;
   }
 }

@@ -15,7 +15,12 @@ import { toTypedCell } from './profile.js';
 export const sqlTimeoutMs = 30_000;
 
 /** Runs `sql` against the view `data` defined as `SELECT * FROM <source>`; returns at most `limit` rows. */
-export async function runSandboxedQuery(objectPath: string, source: string, sql: string, limit: number): Promise<QueryResult> {
+export async function runSandboxedQuery(
+  objectPath: string,
+  source: string,
+  sql: string,
+  limit: number,
+): Promise<QueryResult> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const timer = setTimeout(() => connection.interrupt(), sqlTimeoutMs);
@@ -78,16 +83,37 @@ export async function runSandboxedQuery(objectPath: string, source: string, sql:
 }
 
 /** Statements that can start a query. */
-const readKeywords = new Set(['select', 'with', 'from', 'values', 'table', 'describe', 'summarize', 'show', 'pivot', 'unpivot']);
+const readKeywords = new Set([
+  'select',
+  'with',
+  'from',
+  'values',
+  'table',
+  'describe',
+  'summarize',
+  'show',
+  'pivot',
+  'unpivot',
+]);
 
 function notReadOnly(): LatheError {
-  return new LatheError('BAD_INPUT', 'Only a single SELECT query is allowed here (the SQL box is read-only); query the table "data"');
+  return new LatheError(
+    'BAD_INPUT',
+    'Only a single SELECT query is allowed here (the SQL box is read-only); query the table "data"',
+  );
 }
 
 function queryError(error: unknown): LatheError {
   const message = error instanceof Error ? error.message : String(error);
-  if (/INTERRUPT/i.test(message)) return new LatheError('BAD_INPUT', `The query ran longer than ${sqlTimeoutMs / 1000} s and was stopped`);
-  const first = message.split('\n')[0]!.replace(/^(Parser|Binder|Catalog|Permission|Invalid Input|Conversion) Error: /, '');
+  if (/INTERRUPT/i.test(message))
+    return new LatheError('BAD_INPUT', `The query ran longer than ${sqlTimeoutMs / 1000} s and was stopped`);
+  const first = message
+    .split('\n')[0]!
+    .replace(/^(Parser|Binder|Catalog|Permission|Invalid Input|Conversion) Error: /, '');
   const line = /LINE (\d+):/.exec(message)?.[1];
-  return new LatheError('BAD_INPUT', `SQL error${line ? ` (line ${line})` : ''}: ${first}`, line ? { line: Number(line) } : undefined);
+  return new LatheError(
+    'BAD_INPUT',
+    `SQL error${line ? ` (line ${line})` : ''}: ${first}`,
+    line ? { line: Number(line) } : undefined,
+  );
 }

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { jensenShannonDistance, populationStabilityIndex, wassersteinSorted } from './stats.js';
 
 const samples = join(import.meta.dirname, '..', '..', '..', 'resources', 'samples');
-const reference = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'reference-stats.json'), 'utf8')) as Record<string, Record<string, number>>;
+const reference = JSON.parse(
+  readFileSync(join(import.meta.dirname, 'fixtures', 'reference-stats.json'), 'utf8'),
+) as Record<string, Record<string, number>>;
 
 function column(file: string, name: string): number[] {
   const [header, ...lines] = readFileSync(join(samples, file), 'utf8').trim().split('\n');
@@ -34,6 +36,9 @@ describe('distribution distances', () => {
     expect(populationStabilityIndex([10, 20, 30], [1, 2, 3])).toBeCloseTo(0, 12);
     const shifted = populationStabilityIndex([50, 50], [90, 10]);
     expect(shifted).toBeCloseTo(0.4 * Math.log(0.9 / 0.5) + -0.4 * Math.log(0.1 / 0.5), 12);
-    expect(populationStabilityIndex([100, 0], [50, 50])).toBeCloseTo((0.5 - 0.9999 * 1) * Math.log(0.5 / 1) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4), 3);
+    expect(populationStabilityIndex([100, 0], [50, 50])).toBeCloseTo(
+      (0.5 - 0.9999 * 1) * Math.log(0.5 / 1) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4),
+      3,
+    );
   });
 });

@@ -50,7 +50,9 @@ describe('CSV/TSV validation, fed at every chunk size', () => {
   });
   it('reports a NUL byte after the first 8,000 bytes at its line', () => {
     const text = 'a,b\n' + '1,2\n'.repeat(3000);
-    expect(problem('csv', Buffer.concat([Buffer.from(text), Buffer.from([0]), Buffer.from('\n')]), 4096)).toMatchObject({ line: 3002, column: 1 });
+    expect(problem('csv', Buffer.concat([Buffer.from(text), Buffer.from([0]), Buffer.from('\n')]), 4096)).toMatchObject(
+      { line: 3002, column: 1 },
+    );
   });
   it('reports a header only and an empty file', () => {
     expect(problem('csv', 'a,b\n').message).toContain('but no rows');
@@ -65,7 +67,10 @@ describe('JSON Lines and Parquet validation', () => {
     expect(problem('jsonl', '{"a": 1}\n[1, 2]\n')).toMatchObject({ line: 2, column: 1 });
     // V8 gives a position for some syntax errors, and then Lathe names the column.
     expect(problem('jsonl', '{"a": 1}\n{"a": 2,,}\n')).toMatchObject({ line: 2, column: 9 });
-    expect(problem('jsonl', '{"a": 1}\n{"a": }\n')).toMatchObject({ line: 2, message: expect.stringContaining('line 2') as unknown });
+    expect(problem('jsonl', '{"a": 1}\n{"a": }\n')).toMatchObject({
+      line: 2,
+      message: expect.stringContaining('line 2') as unknown,
+    });
   });
   it('checks the Parquet magic bytes and footer length', () => {
     const footer = Buffer.alloc(4);
@@ -75,6 +80,8 @@ describe('JSON Lines and Parquet validation', () => {
     expect(problem('parquet', good.subarray(0, 20)).message).toContain('truncated Parquet file');
     expect(problem('parquet', 'a,b\n1,2\n').message).toContain('not a Parquet file');
     footer.writeUInt32LE(1000);
-    expect(problem('parquet', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(20), footer, Buffer.from('PAR1')])).message).toContain('footer claims 1000 bytes');
+    expect(
+      problem('parquet', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(20), footer, Buffer.from('PAR1')])).message,
+    ).toContain('footer claims 1000 bytes');
   });
 });

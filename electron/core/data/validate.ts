@@ -98,7 +98,11 @@ abstract class TextValidator implements Validator {
     let chunk = this.carry ? Buffer.concat([this.carry, input]) : input;
     this.carry = null;
     if (!this.started) {
-      if (chunk.length < 3 && chunk.length > 0 && Buffer.from([0xef, 0xbb, 0xbf]).subarray(0, chunk.length).equals(chunk)) {
+      if (
+        chunk.length < 3 &&
+        chunk.length > 0 &&
+        Buffer.from([0xef, 0xbb, 0xbf]).subarray(0, chunk.length).equals(chunk)
+      ) {
         this.carry = chunk;
         return;
       }
@@ -109,7 +113,9 @@ abstract class TextValidator implements Validator {
       // Like git's binary heuristic: a NUL in the first 8,000 bytes means this is not text at all.
       const nul = chunk.subarray(0, 8000).indexOf(0);
       if (nul >= 0) {
-        throw new ValidationError({ message: `binary data (a NUL byte at byte ${nul + 1}): this is not a text file; is it really a ${this.formatLabel()} file?` });
+        throw new ValidationError({
+          message: `binary data (a NUL byte at byte ${nul + 1}): this is not a text file; is it really a ${this.formatLabel()} file?`,
+        });
       }
     }
     const end = splitIncompleteUtf8(chunk);
@@ -146,7 +152,11 @@ abstract class TextValidator implements Validator {
       if (!this.started) {
         this.started = true;
       } else {
-        throw new ValidationError({ message: `invalid UTF-8 (the file ends inside a character) at line ${this.line}, column ${this.column + 1}`, line: this.line, column: this.column + 1 });
+        throw new ValidationError({
+          message: `invalid UTF-8 (the file ends inside a character) at line ${this.line}, column ${this.column + 1}`,
+          line: this.line,
+          column: this.column + 1,
+        });
       }
     }
     if (this.totalBytes === 0) throw new ValidationError({ message: 'the file is empty' });
@@ -269,7 +279,14 @@ class DelimitedValidator extends TextValidator {
     this.save(state, fields, recordChars, column, line, records);
   }
 
-  private save(state: CsvState, fields: number, recordChars: number, column: number, line: number, records: number): void {
+  private save(
+    state: CsvState,
+    fields: number,
+    recordChars: number,
+    column: number,
+    line: number,
+    records: number,
+  ): void {
     this.state = state;
     this.fields = fields;
     this.recordChars = recordChars;
@@ -394,7 +411,11 @@ class DelimitedValidator extends TextValidator {
     const seen = new Map<string, number>();
     names.forEach((name, index) => {
       if (name === '') {
-        throw new ValidationError({ message: `column ${index + 1} of the header (line ${this.line}) has no name`, line: this.line, column: index + 1 });
+        throw new ValidationError({
+          message: `column ${index + 1} of the header (line ${this.line}) has no name`,
+          line: this.line,
+          column: index + 1,
+        });
       }
       const earlier = seen.get(name);
       if (earlier !== undefined) {
@@ -424,7 +445,11 @@ class DelimitedValidator extends TextValidator {
       this.endRecord();
     }
     if (this.header === null) throw new ValidationError({ message: 'the file has no header line (only blank lines)' });
-    if (this.records === 0) throw new ValidationError({ message: `the file has a header (${this.header.length} columns) but no rows`, line: 2 });
+    if (this.records === 0)
+      throw new ValidationError({
+        message: `the file has a header (${this.header.length} columns) but no rows`,
+        line: 2,
+      });
     return { records: this.records, header: this.header };
   }
 }
@@ -475,7 +500,11 @@ class JsonLinesValidator extends TextValidator {
       });
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ValidationError({ message: `line ${this.line} is not a JSON object (each line must be one {…} record)`, line: this.line, column: 1 });
+      throw new ValidationError({
+        message: `line ${this.line} is not a JSON object (each line must be one {…} record)`,
+        line: this.line,
+        column: 1,
+      });
     }
     if (this.keys.size < 10_000) for (const key of Object.keys(value)) this.keys.add(key);
     this.records++;
@@ -505,12 +534,18 @@ class ParquetValidator implements Validator {
 
   finish(): ValidationSummary {
     if (this.size === 0) throw new ValidationError({ message: 'the file is empty' });
-    if (this.head.toString('latin1') !== 'PAR1') throw new ValidationError({ message: 'not a Parquet file (it does not start with the PAR1 magic bytes)' });
+    if (this.head.toString('latin1') !== 'PAR1')
+      throw new ValidationError({ message: 'not a Parquet file (it does not start with the PAR1 magic bytes)' });
     if (this.size < 12 || this.tail.subarray(4).toString('latin1') !== 'PAR1') {
-      throw new ValidationError({ message: `truncated Parquet file: it does not end with the PAR1 magic bytes (${this.size} bytes; the footer is missing)` });
+      throw new ValidationError({
+        message: `truncated Parquet file: it does not end with the PAR1 magic bytes (${this.size} bytes; the footer is missing)`,
+      });
     }
     const footer = this.tail.readUInt32LE(0);
-    if (footer + 12 > this.size) throw new ValidationError({ message: `truncated Parquet file: its footer claims ${footer} bytes but the file has ${this.size}` });
+    if (footer + 12 > this.size)
+      throw new ValidationError({
+        message: `truncated Parquet file: its footer claims ${footer} bytes but the file has ${this.size}`,
+      });
     return { records: -1, header: [] };
   }
 }

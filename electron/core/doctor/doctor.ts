@@ -44,7 +44,11 @@ export async function runDoctor(core: Core): Promise<DoctorReport> {
     inference,
     gpu: probeGpu(),
     home: core.home,
-    database: { path: core.databasePath, schemaVersion: core.schemaVersion(), supportedSchemaVersion: core.supportedSchemaVersion },
+    database: {
+      path: core.databasePath,
+      schemaVersion: core.schemaVersion(),
+      supportedSchemaVersion: core.supportedSchemaVersion,
+    },
     objects: { count: usage.objects, bytes: usage.bytes },
     problems,
   };

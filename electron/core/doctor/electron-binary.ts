@@ -25,7 +25,11 @@ export function probeElectronBinary(): ElectronBinaryProbe {
   }
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) {
-    return { present: false, version, reason: `electron ${version} is installed without its binary (run \`npm run electron:install\` where GitHub is reachable)` };
+    return {
+      present: false,
+      version,
+      reason: `electron ${version} is installed without its binary (run \`npm run electron:install\` where GitHub is reachable)`,
+    };
   }
   const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
   if (!existsSync(binary)) return { present: false, version, reason: `${binary} is missing` };

@@ -36,7 +36,12 @@ describe('ExperimentService', () => {
     core.experiments.rename(e.id, 'zz');
     core.experiments.delete(e.id);
     core.experiments.restore(e.id);
-    expect(seen).toEqual(['experiments.changed:created', 'experiments.changed:renamed', 'experiments.changed:deleted', 'experiments.changed:restored']);
+    expect(seen).toEqual([
+      'experiments.changed:created',
+      'experiments.changed:renamed',
+      'experiments.changed:deleted',
+      'experiments.changed:restored',
+    ]);
   });
 
   it('answers NOT_FOUND for an unknown id', () => {

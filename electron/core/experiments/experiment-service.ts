@@ -91,7 +91,11 @@ export class ExperimentService {
   /** An experiment's tags (MLflow's experiment tags), by key. */
   tags(id: string): Record<string, string> {
     this.get(id);
-    const rows = this.db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key').all(id);
+    const rows = this.db
+      .prepare<[string], { key: string; value: string }>(
+        'SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key',
+      )
+      .all(id);
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
@@ -99,7 +103,9 @@ export class ExperimentService {
   setTag(id: string, key: string, value: string): void {
     this.get(id);
     this.db
-      .prepare('INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value')
+      .prepare(
+        'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value',
+      )
       .run(id, key, value);
     this.db.prepare('UPDATE experiments SET updated_at = ? WHERE id = ?').run(Date.now(), id);
     this.events.emit('experiments.changed', { id, change: 'updated' });
@@ -121,10 +127,13 @@ export class ExperimentService {
 
   private assertNameFree(name: string): void {
     const taken = this.db
-      .prepare<[string], { id: number; lifecycle_stage: string }>('SELECT id, lifecycle_stage FROM experiments WHERE name = ?')
+      .prepare<[string], { id: number; lifecycle_stage: string }>(
+        'SELECT id, lifecycle_stage FROM experiments WHERE name = ?',
+      )
       .get(name);
     if (taken) {
-      const where = taken.lifecycle_stage === 'deleted' ? ' (by a deleted experiment: restore it or pick another name)' : '';
+      const where =
+        taken.lifecycle_stage === 'deleted' ? ' (by a deleted experiment: restore it or pick another name)' : '';
       throw new LatheError('ALREADY_EXISTS', `An experiment named "${name}" already exists${where}`, {
         field: 'name',
         id: String(taken.id),

@@ -15,20 +15,33 @@ export async function runBatchPredict(
   request: PredictRequest,
   hooks: { onStart?: (totalRows: number) => void; onProgress?: (rows: number) => void } = {},
 ): Promise<{ rows: number; columns: string[]; scoreSeconds: number }> {
-  if (!/\.(csv|parquet)$/i.test(request.out)) throw new LatheError('BAD_INPUT', `--out must end in .csv or .parquet: ${request.out}`, { file: request.out });
+  if (!/\.(csv|parquet)$/i.test(request.out))
+    throw new LatheError('BAD_INPUT', `--out must end in .csv or .parquet: ${request.out}`, { file: request.out });
   // ONNX Runtime runs in the score worker, so this thread keeps reading and writing while a batch is scored.
   // The model loads there while the table is described here. ONNX Runtime gets every core, with its pool
   // threads sleeping rather than spinning between operators so that reading and writing get the CPU when
   // they need it. Measured on 2 cores (Parquet in and out): an MLP 256-256-256 went from 0.43 of a bare
   // session.run loop (1 thread, spinning) to 0.70; the small 64-64 MLP, bound by reading, is unchanged.
-  const opening = RemoteSession.open(request.modelPath, request.providers, { intraOpThreads: availableParallelism(), spinning: false });
+  const opening = RemoteSession.open(request.modelPath, request.providers, {
+    intraOpThreads: availableParallelism(),
+    spinning: false,
+  });
   let plan: ReturnType<typeof planFeeds>;
   let totalRows: number;
   try {
     const description = await describeTable(request.dataPath, { format: request.format });
     totalRows = description.rows;
-    const kinds = new Map(description.columns.map((c) => [c.name, c.type === 'integer' || c.type === 'float' || c.type === 'boolean' ? ('numeric' as const) : ('text' as const)]));
-    plan = planFeeds({ inputs: request.inputs, outputs: request.outputs, features: request.features }, kinds, request.featuresOverride);
+    const kinds = new Map(
+      description.columns.map((c) => [
+        c.name,
+        c.type === 'integer' || c.type === 'float' || c.type === 'boolean' ? ('numeric' as const) : ('text' as const),
+      ]),
+    );
+    plan = planFeeds(
+      { inputs: request.inputs, outputs: request.outputs, features: request.features },
+      kinds,
+      request.featuresOverride,
+    );
   } catch (error) {
     void opening.then((session) => session.release()).catch(() => undefined);
     throw error;
@@ -44,7 +57,10 @@ export async function runBatchPredict(
     // One batch is scored (in the score worker) while the next is read here.
     let pending: Promise<void> = Promise.resolve();
     // Buffers are reused batch to batch: buildFeeds copies each batch before the next is read.
-    for await (const batch of scanBatches(request.dataPath, [...new Set(needed)], request.batchRows, { format: request.format, reuseBuffers: true })) {
+    for await (const batch of scanBatches(request.dataPath, [...new Set(needed)], request.batchRows, {
+      format: request.format,
+      reuseBuffers: true,
+    })) {
       const n = batch.columns.values().next().value?.length ?? 0;
       if (n === 0) continue;
       const feeds = buildFeeds(plan, batch.columns, n);
@@ -60,7 +76,8 @@ export async function runBatchPredict(
       pending.catch(() => undefined);
     }
     await pending;
-    if (rows === 0) throw new LatheError('BAD_INPUT', `${request.dataPath} has no rows to score`, { file: request.dataPath });
+    if (rows === 0)
+      throw new LatheError('BAD_INPUT', `${request.dataPath} has no rows to score`, { file: request.dataPath });
     await sink.finish();
   } catch (error) {
     await sink.abort();

@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Outputs shaped as a classifier's: int64 label, float32 probabilities [n, 2], a string tag. */
 function results(start: number, rows: number): ort.InferenceSession.OnnxValueMapType {
   const label = BigInt64Array.from({ length: rows }, (_, i) => BigInt((start + i) % 3));
-  const probabilities = Float32Array.from({ length: rows * 2 }, (_, k) => (k % 2 === 0 ? (start + (k >> 1)) / 7 : 1 - (start + (k >> 1)) / 7));
+  const probabilities = Float32Array.from({ length: rows * 2 }, (_, k) =>
+    k % 2 === 0 ? (start + (k >> 1)) / 7 : 1 - (start + (k >> 1)) / 7,
+  );
   if (start === 0) probabilities[2] = Number.NaN;
   const tag = Array.from({ length: rows }, (_, i) => (i === 1 ? 'a, "quoted"' : `t${start + i}`));
   return {
@@ -49,7 +51,12 @@ describe('OutputSink', () => {
       if (ext === 'csv') expect(readFileSync(out, 'utf8').split('\n')[5001]).toBe('2,714.2857,-713.2857,t5000');
       expect((back.get('tag') as string[]).slice(0, 3)).toEqual(['t0', 'a, "quoted"', 't2']);
       expect((back.get('tag') as string[])[total - 1]).toBe(`t${total - 1}`);
-      if (ext === 'csv') expect(readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('label,'))).toHaveLength(1);
+      if (ext === 'csv')
+        expect(
+          readFileSync(out, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('label,')),
+        ).toHaveLength(1);
       expect(readdirSync(dir).filter((name) => name.includes('.lathe-'))).toEqual([]);
     });
   }

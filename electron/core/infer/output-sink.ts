@@ -12,7 +12,18 @@
  */
 import { renameSync, rmSync } from 'node:fs';
 import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, FLOAT, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBDataChunk,
+  FLOAT,
+  INTEGER,
+  VARCHAR,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBType,
+} from '@duckdb/node-api';
 // The C API under @duckdb/node-api (same pinned version): numeric buffers are copied into vectors in one call.
 import duckdb from '@duckdb/node-bindings';
 import type * as ort from 'onnxruntime-node';
@@ -37,7 +48,11 @@ interface BatchColumn {
 }
 
 /** Splits ORT's outputs into columns (de-interleaving vectors) without converting values. */
-export function batchColumns(results: Record<string, WireTensor> | ort.InferenceSession.OnnxValueMapType, outputNames: readonly string[], rows: number): BatchColumn[] {
+export function batchColumns(
+  results: Record<string, WireTensor> | ort.InferenceSession.OnnxValueMapType,
+  outputNames: readonly string[],
+  rows: number,
+): BatchColumn[] {
   const columns: BatchColumn[] = [];
   for (const name of outputNames) {
     const tensor = results[name] as WireTensor | undefined;
@@ -150,7 +165,8 @@ export class OutputSink {
       this.columns = batch.map((b) => b.column);
       const seen = new Set<string>();
       for (const c of this.columns) {
-        if (seen.has(c.name)) throw new LatheError('BAD_INPUT', `The model has two outputs named "${c.name}"`, { column: c.name });
+        if (seen.has(c.name))
+          throw new LatheError('BAD_INPUT', `The model has two outputs named "${c.name}"`, { column: c.name });
         seen.add(c.name);
       }
       this.appendConnection = await openConnection();
@@ -161,7 +177,9 @@ export class OutputSink {
     }
     const table = this.csv ? `${this.table}_${this.parts}` : this.table;
     if (!this.appender) {
-      await this.appendConnection!.run(`CREATE ${this.csv ? '' : 'TEMP '}TABLE ${table} (${this.columns.map((c) => `${sqlIdentifier(c.name)} ${c.stored}`).join(', ')})`);
+      await this.appendConnection!.run(
+        `CREATE ${this.csv ? '' : 'TEMP '}TABLE ${table} (${this.columns.map((c) => `${sqlIdentifier(c.name)} ${c.stored}`).join(', ')})`,
+      );
       this.appender = await this.appendConnection!.createAppender(table);
     }
     this.logicalTypes ??= this.columns.map((c) => duckTypes[c.stored].toLogicalType().logical_type);
@@ -177,7 +195,13 @@ export class OutputSink {
         const values = b.values;
         const vector = duckdb.data_chunk_get_vector(chunk.chunk, k);
         const width = values.BYTES_PER_ELEMENT;
-        duckdb.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset + start * width, count * width);
+        duckdb.copy_data_to_vector(
+          vector,
+          0,
+          values.buffer as ArrayBuffer,
+          values.byteOffset + start * width,
+          count * width,
+        );
       });
       this.appender.appendDataChunk(chunk);
     }
@@ -186,9 +210,11 @@ export class OutputSink {
     this.appender = undefined;
     const part = this.parts++;
     this.pendingParts++;
-    this.queue = this.queue.then(() => this.writePart(table, part)).catch((error: unknown) => {
-      this.failure ??= error;
-    });
+    this.queue = this.queue
+      .then(() => this.writePart(table, part))
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      });
     // At most two parts wait, so memory stays near a few batches when the disk is slower than scoring.
     if (this.pendingParts > 2) await this.queue;
     if (this.failure) throw this.failure;
@@ -198,7 +224,9 @@ export class OutputSink {
     if (this.failure) return;
     const file = `${this.temp}.${part}`;
     try {
-      await this.copyConnection!.run(`COPY (SELECT ${this.columns!.map(writtenExpression).join(', ')} FROM ${table}) TO ${sqlString(file)} (FORMAT csv, HEADER ${part === 0})`);
+      await this.copyConnection!.run(
+        `COPY (SELECT ${this.columns!.map(writtenExpression).join(', ')} FROM ${table}) TO ${sqlString(file)} (FORMAT csv, HEADER ${part === 0})`,
+      );
       await this.copyConnection!.run(`DROP TABLE ${table}`);
       await this.output!.write(await readFile(file));
     } finally {
@@ -218,7 +246,9 @@ export class OutputSink {
     } else {
       this.appender!.closeSync();
       this.appender = undefined;
-      await this.appendConnection.run(`COPY (SELECT ${this.columns.map(writtenExpression).join(', ')} FROM ${this.table}) TO ${sqlString(this.temp)} (FORMAT parquet)`);
+      await this.appendConnection.run(
+        `COPY (SELECT ${this.columns.map(writtenExpression).join(', ')} FROM ${this.table}) TO ${sqlString(this.temp)} (FORMAT parquet)`,
+      );
       await this.appendConnection.run(`DROP TABLE ${this.table}`);
     }
     this.close();
@@ -239,7 +269,8 @@ export class OutputSink {
     this.output = undefined;
     if (this.csv) {
       // Tables of parts never copied (regular tables: they outlive the connection).
-      for (let part = 0; part < this.parts + 1; part++) await this.appendConnection?.run(`DROP TABLE IF EXISTS ${this.table}_${part}`).catch(() => undefined);
+      for (let part = 0; part < this.parts + 1; part++)
+        await this.appendConnection?.run(`DROP TABLE IF EXISTS ${this.table}_${part}`).catch(() => undefined);
     }
     this.close();
     rmSync(this.temp, { force: true });

@@ -18,7 +18,9 @@ export interface WireTensor {
 }
 
 /** Predict worker → score worker. */
-export type ScoreRequest = { type: 'open'; modelPath: string; providers: string[]; intraOpThreads?: number; spinning?: boolean } | { type: 'run'; id: number; feeds: Record<string, WireTensor> };
+export type ScoreRequest =
+  | { type: 'open'; modelPath: string; providers: string[]; intraOpThreads?: number; spinning?: boolean }
+  | { type: 'run'; id: number; feeds: Record<string, WireTensor> };
 
 /** Score worker → predict worker. */
 export type ScoreReply =
@@ -37,14 +39,18 @@ export function transferables(tensors: Record<string, WireTensor>): ArrayBuffer[
   for (const tensor of Object.values(tensors)) {
     const data = tensor.data as { buffer?: unknown; byteOffset?: number; byteLength?: number };
     // Only a typed array that owns its whole buffer: moving a shared buffer would take other views with it.
-    if (data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) buffers.add(data.buffer);
+    if (data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength)
+      buffers.add(data.buffer);
   }
   return [...buffers];
 }
 
 /** A session living in the score worker. */
 export class RemoteSession {
-  private readonly waiting = new Map<number, { resolve: (outputs: Record<string, WireTensor>) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (outputs: Record<string, WireTensor>) => void; reject: (error: Error) => void }
+  >();
   private next = 0;
   private closed = false;
 
@@ -54,7 +60,8 @@ export class RemoteSession {
   ) {
     worker.on('message', (reply: ScoreReply) => {
       if (reply.type === 'ran') this.settle(reply.id, (w) => w.resolve(reply.outputs));
-      else if (reply.type === 'error' && reply.id !== null) this.settle(reply.id, (w) => w.reject(errorFromShape(reply.error)));
+      else if (reply.type === 'error' && reply.id !== null)
+        this.settle(reply.id, (w) => w.reject(errorFromShape(reply.error)));
     });
     const failAll = (error: Error) => {
       for (const w of this.waiting.values()) w.reject(error);
@@ -67,7 +74,11 @@ export class RemoteSession {
   }
 
   /** Starts the worker and loads the model there. */
-  static async open(modelPath: string, providers: string[], options: { intraOpThreads?: number; spinning?: boolean } = {}): Promise<RemoteSession> {
+  static async open(
+    modelPath: string,
+    providers: string[],
+    options: { intraOpThreads?: number; spinning?: boolean } = {},
+  ): Promise<RemoteSession> {
     const worker = startWorker('score');
     // Only our own listeners are removed afterwards (the Worker keeps internal ones for its message port).
     let onMessage: ((reply: ScoreReply) => void) | undefined;
@@ -113,7 +124,10 @@ export class RemoteSession {
     await this.worker.terminate();
   }
 
-  private settle(id: number, action: (w: { resolve: (outputs: Record<string, WireTensor>) => void; reject: (error: Error) => void }) => void): void {
+  private settle(
+    id: number,
+    action: (w: { resolve: (outputs: Record<string, WireTensor>) => void; reject: (error: Error) => void }) => void,
+  ): void {
     const waiting = this.waiting.get(id);
     if (!waiting) return;
     this.waiting.delete(id);

@@ -32,14 +32,25 @@ const numericTypes = new Set(['float32', 'float64', 'int64', 'int32', 'bool']);
  * ONNX Runtime's pool threads from busy-waiting between operators, which otherwise takes the CPU from
  * threads that read and write beside it (batch scoring).
  */
-export async function openSession(path: string, providers: string[] = ['cpu'], options: { intraOpThreads?: number; spinning?: boolean } = {}): Promise<ort.InferenceSession> {
+export async function openSession(
+  path: string,
+  providers: string[] = ['cpu'],
+  options: { intraOpThreads?: number; spinning?: boolean } = {},
+): Promise<ort.InferenceSession> {
   try {
     const threads = options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {};
     // Session config entries (onnxruntime_session_options_config_keys.h), passed through by onnxruntime-node.
     const spinning = options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {};
-    return await ort.InferenceSession.create(path, { executionProviders: providers, graphOptimizationLevel: 'all', ...threads, ...spinning });
+    return await ort.InferenceSession.create(path, {
+      executionProviders: providers,
+      graphOptimizationLevel: 'all',
+      ...threads,
+      ...spinning,
+    });
   } catch (error) {
-    throw new LatheError('BAD_INPUT', `ONNX Runtime cannot load ${path}: ${(error as Error).message.split('\n')[0]}`, { file: path });
+    throw new LatheError('BAD_INPUT', `ONNX Runtime cannot load ${path}: ${(error as Error).message.split('\n')[0]}`, {
+      file: path,
+    });
   }
 }
 
@@ -48,67 +59,118 @@ export async function openSessionFromBytes(bytes: Uint8Array, label: string): Pr
   try {
     return await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
   } catch (error) {
-    throw new LatheError('BAD_INPUT', `ONNX Runtime cannot load ${label}: ${(error as Error).message.split('\n')[0]}`, { file: label });
+    throw new LatheError('BAD_INPUT', `ONNX Runtime cannot load ${label}: ${(error as Error).message.split('\n')[0]}`, {
+      file: label,
+    });
   }
 }
 
 /** True when the model takes one 2-D float input whose columns come from a feature list. */
 export function isTensorModel(signature: Pick<ScoringSignature, 'inputs'>): boolean {
   const [only] = signature.inputs;
-  return signature.inputs.length === 1 && !!only && only.shape.length === 2 && floatTypes.has(only.type) && !(typeof only.shape[1] === 'number' && only.shape[1] === 1);
+  return (
+    signature.inputs.length === 1 &&
+    !!only &&
+    only.shape.length === 2 &&
+    floatTypes.has(only.type) &&
+    !(typeof only.shape[1] === 'number' && only.shape[1] === 1)
+  );
 }
 
 /**
  * Decides which column feeds which input. `available` lists the table's columns with their kind;
  * every missing or mistyped column is named in one error.
  */
-export function planFeeds(signature: ScoringSignature, available: Map<string, 'numeric' | 'text'>, featuresOverride?: string[]): FeedPlan {
+export function planFeeds(
+  signature: ScoringSignature,
+  available: Map<string, 'numeric' | 'text'>,
+  featuresOverride?: string[],
+): FeedPlan {
   const features = featuresOverride && featuresOverride.length > 0 ? featuresOverride : signature.features;
   const [first] = signature.inputs;
   // A single [N, 1] float input is named by its column, unless a feature list says otherwise.
-  const singleRenamed = signature.inputs.length === 1 && !!first && first.shape.length === 2 && floatTypes.has(first.type) && features.length === 1 && features[0] !== first.name;
+  const singleRenamed =
+    signature.inputs.length === 1 &&
+    !!first &&
+    first.shape.length === 2 &&
+    floatTypes.has(first.type) &&
+    features.length === 1 &&
+    features[0] !== first.name;
   if (isTensorModel(signature) || singleRenamed) {
     const input = signature.inputs[0]!;
     if (features.length === 0) {
-      throw new LatheError('BAD_INPUT', `Model input "${input.name}" is one ${input.shape.join('×')} tensor: give its column order with --features a,b,c`, { input: input.name });
+      throw new LatheError(
+        'BAD_INPUT',
+        `Model input "${input.name}" is one ${input.shape.join('×')} tensor: give its column order with --features a,b,c`,
+        { input: input.name },
+      );
     }
     const width = input.shape[1];
     if (typeof width === 'number' && width !== features.length) {
-      throw new LatheError('BAD_INPUT', `Model input "${input.name}" takes ${width} columns but ${features.length} features were given (${features.join(', ')})`, { input: input.name });
+      throw new LatheError(
+        'BAD_INPUT',
+        `Model input "${input.name}" takes ${width} columns but ${features.length} features were given (${features.join(', ')})`,
+        { input: input.name },
+      );
     }
-    checkColumns(features.map((column) => ({ column, numeric: true })), available);
+    checkColumns(
+      features.map((column) => ({ column, numeric: true })),
+      available,
+    );
     return { mode: 'tensor', input, columns: features, elementType: input.type === 'float64' ? 'float64' : 'float32' };
   }
   const bindings = signature.inputs.map((input) => {
     const width = input.shape.length >= 2 ? input.shape[input.shape.length - 1] : 1;
     if (input.shape.length > 2 || (typeof width === 'number' && width !== 1)) {
-      throw new LatheError('BAD_INPUT', `Model input "${input.name}" has shape [${input.shape.join(', ')}]; Lathe feeds named inputs one column each`, { input: input.name });
+      throw new LatheError(
+        'BAD_INPUT',
+        `Model input "${input.name}" has shape [${input.shape.join(', ')}]; Lathe feeds named inputs one column each`,
+        { input: input.name },
+      );
     }
     if (!numericTypes.has(input.type) && input.type !== 'string') {
-      throw new LatheError('BAD_INPUT', `Model input "${input.name}" has type ${input.type}, which Lathe cannot feed from a table`, { input: input.name });
+      throw new LatheError(
+        'BAD_INPUT',
+        `Model input "${input.name}" has type ${input.type}, which Lathe cannot feed from a table`,
+        { input: input.name },
+      );
     }
     return { input, column: input.name, width: 1 as const };
   });
-  checkColumns(bindings.map((b) => ({ column: b.column, numeric: b.input.type !== 'string' })), available);
+  checkColumns(
+    bindings.map((b) => ({ column: b.column, numeric: b.input.type !== 'string' })),
+    available,
+  );
   return { mode: 'named', bindings };
 }
 
-function checkColumns(wanted: { column: string; numeric: boolean }[], available: Map<string, 'numeric' | 'text'>): void {
+function checkColumns(
+  wanted: { column: string; numeric: boolean }[],
+  available: Map<string, 'numeric' | 'text'>,
+): void {
   const missing = wanted.filter((w) => !available.has(w.column)).map((w) => w.column);
   const mistyped = wanted.filter((w) => w.numeric && available.get(w.column) === 'text').map((w) => w.column);
   const problems: string[] = [];
   if (missing.length > 0) problems.push(`missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   if (mistyped.length > 0) problems.push(`not numeric: ${mistyped.join(', ')}`);
   if (problems.length > 0) {
-    throw new LatheError('BAD_INPUT', `The data does not fit the model (${problems.join('; ')}). Available columns: ${[...available.keys()].join(', ')}`, {
-      missing,
-      mistyped,
-    });
+    throw new LatheError(
+      'BAD_INPUT',
+      `The data does not fit the model (${problems.join('; ')}). Available columns: ${[...available.keys()].join(', ')}`,
+      {
+        missing,
+        mistyped,
+      },
+    );
   }
 }
 
 /** Builds the session feeds for rows [0, rows) of the given columns. */
-export function buildFeeds(plan: FeedPlan, columns: Map<string, ColumnValues>, rows: number): Record<string, ort.Tensor> {
+export function buildFeeds(
+  plan: FeedPlan,
+  columns: Map<string, ColumnValues>,
+  rows: number,
+): Record<string, ort.Tensor> {
   if (plan.mode === 'tensor') {
     const width = plan.columns.length;
     const data = plan.elementType === 'float64' ? new Float64Array(rows * width) : new Float32Array(rows * width);
@@ -123,7 +185,11 @@ export function buildFeeds(plan: FeedPlan, columns: Map<string, ColumnValues>, r
   for (const { input, column } of plan.bindings) {
     const values = columns.get(column)!;
     const dims = input.shape.length === 1 ? [rows] : [rows, 1];
-    feeds[input.name] = new ort.Tensor(input.type as 'float32', typedFor(input.type, values, rows) as Float32Array, dims);
+    feeds[input.name] = new ort.Tensor(
+      input.type as 'float32',
+      typedFor(input.type, values, rows) as Float32Array,
+      dims,
+    );
   }
   return feeds;
 }
@@ -134,7 +200,11 @@ function toNumber(value: number | string | null | undefined): number {
   return Number(value);
 }
 
-function typedFor(type: string, values: ColumnValues, rows: number): Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | string[] {
+function typedFor(
+  type: string,
+  values: ColumnValues,
+  rows: number,
+): Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | string[] {
   switch (type) {
     case 'string': {
       const out = new Array<string>(rows);
@@ -177,7 +247,11 @@ function typedFor(type: string, values: ColumnValues, rows: number): Float32Arra
 }
 
 /** Output columns of one batch: `<output>` for one value per row, `<output>_<i>` for a vector. */
-export function outputColumns(results: ort.InferenceSession.OnnxValueMapType, outputNames: readonly string[], rows: number): { name: string; values: Float64Array | string[] }[] {
+export function outputColumns(
+  results: ort.InferenceSession.OnnxValueMapType,
+  outputNames: readonly string[],
+  rows: number,
+): { name: string; values: Float64Array | string[] }[] {
   const columns: { name: string; values: Float64Array | string[] }[] = [];
   for (const name of outputNames) {
     const tensor = results[name] as ort.Tensor | undefined;
@@ -193,7 +267,8 @@ export function outputColumns(results: ort.InferenceSession.OnnxValueMapType, ou
     } else {
       for (let j = 0; j < width; j++) {
         const values = make();
-        for (let i = 0; i < rows; i++) (values as (number | string)[])[i] = isString ? String(data[i * width + j]) : Number(data[i * width + j]);
+        for (let i = 0; i < rows; i++)
+          (values as (number | string)[])[i] = isString ? String(data[i * width + j]) : Number(data[i * width + j]);
         columns.push({ name: `${name}_${j}`, values });
       }
     }
@@ -202,7 +277,11 @@ export function outputColumns(results: ort.InferenceSession.OnnxValueMapType, ou
 }
 
 /** Slices rows [start, end) of every column. */
-export function sliceColumns(columns: Map<string, ColumnValues>, start: number, end: number): Map<string, ColumnValues> {
+export function sliceColumns(
+  columns: Map<string, ColumnValues>,
+  start: number,
+  end: number,
+): Map<string, ColumnValues> {
   const out = new Map<string, ColumnValues>();
   for (const [name, values] of columns) out.set(name, values.slice(start, end) as ColumnValues);
   return out;
@@ -224,7 +303,10 @@ export async function scoreColumns(
     const results = await session.run(buildFeeds(plan, batch, end - start));
     const part = outputColumns(results, session.outputNames, end - start);
     if (!merged) {
-      merged = part.map((c) => ({ name: c.name, values: c.values instanceof Float64Array ? new Float64Array(rows) : new Array<string>(rows) }));
+      merged = part.map((c) => ({
+        name: c.name,
+        values: c.values instanceof Float64Array ? new Float64Array(rows) : new Array<string>(rows),
+      }));
     }
     part.forEach((c, k) => {
       const target = merged![k]!.values;

@@ -6,7 +6,12 @@ import * as ort from 'onnxruntime-node';
 import type { BenchResult, FeatureSpec, TensorSpec } from '../../../shared/contract/index.js';
 
 /** Makes a feed of `rows` rows for every input: values drawn from a fixed-seed generator, categories from training. */
-export function syntheticFeeds(inputs: TensorSpec[], rows: number, featureSpecs: FeatureSpec[] | null, seed = 1): Record<string, ort.Tensor> {
+export function syntheticFeeds(
+  inputs: TensorSpec[],
+  rows: number,
+  featureSpecs: FeatureSpec[] | null,
+  seed = 1,
+): Record<string, ort.Tensor> {
   let state = seed >>> 0;
   const random = () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -23,22 +28,46 @@ export function syntheticFeeds(inputs: TensorSpec[], rows: number, featureSpecs:
     const categories = featureSpecs?.find((f) => f.name === input.name)?.categories ?? ['a', 'b', 'c'];
     switch (input.type) {
       case 'string':
-        feeds[input.name] = new ort.Tensor('string', Array.from({ length: size }, () => categories[Math.floor(random() * categories.length)] ?? ''), dims);
+        feeds[input.name] = new ort.Tensor(
+          'string',
+          Array.from({ length: size }, () => categories[Math.floor(random() * categories.length)] ?? ''),
+          dims,
+        );
         break;
       case 'int64':
-        feeds[input.name] = new ort.Tensor('int64', BigInt64Array.from({ length: size }, () => BigInt(Math.floor(random() * 10))), dims);
+        feeds[input.name] = new ort.Tensor(
+          'int64',
+          BigInt64Array.from({ length: size }, () => BigInt(Math.floor(random() * 10))),
+          dims,
+        );
         break;
       case 'int32':
-        feeds[input.name] = new ort.Tensor('int32', Int32Array.from({ length: size }, () => Math.floor(random() * 10)), dims);
+        feeds[input.name] = new ort.Tensor(
+          'int32',
+          Int32Array.from({ length: size }, () => Math.floor(random() * 10)),
+          dims,
+        );
         break;
       case 'float64':
-        feeds[input.name] = new ort.Tensor('float64', Float64Array.from({ length: size }, () => random() * 2 - 1), dims);
+        feeds[input.name] = new ort.Tensor(
+          'float64',
+          Float64Array.from({ length: size }, () => random() * 2 - 1),
+          dims,
+        );
         break;
       case 'bool':
-        feeds[input.name] = new ort.Tensor('bool', Uint8Array.from({ length: size }, () => (random() < 0.5 ? 1 : 0)), dims);
+        feeds[input.name] = new ort.Tensor(
+          'bool',
+          Uint8Array.from({ length: size }, () => (random() < 0.5 ? 1 : 0)),
+          dims,
+        );
         break;
       default:
-        feeds[input.name] = new ort.Tensor('float32', Float32Array.from({ length: size }, () => random() * 2 - 1), dims);
+        feeds[input.name] = new ort.Tensor(
+          'float32',
+          Float32Array.from({ length: size }, () => random() * 2 - 1),
+          dims,
+        );
     }
   }
   return feeds;
@@ -85,7 +114,11 @@ export async function benchSession(
   return {
     provider: options.provider ?? 'cpu',
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
-    throughputRowsPerSecond: { batch1: await throughput(1), batch64: await throughput(64), batch1024: await throughput(1024) },
+    throughputRowsPerSecond: {
+      batch1: await throughput(1),
+      batch64: await throughput(64),
+      batch1024: await throughput(1024),
+    },
     measuredAt: Date.now(),
   };
 }

@@ -23,7 +23,11 @@ export type DataResolver = (ref: string) => Promise<ResolvedData>;
 
 /** The part of the datasets service that training and scoring use. */
 export interface DatasetLookup {
-  resolve(ref: string): { versionId: string; name: string; version: number; hash: string; path: string; format: string } | Promise<{ versionId: string; name: string; version: number; hash: string; path: string; format: string }>;
+  resolve(
+    ref: string,
+  ):
+    | { versionId: string; name: string; version: number; hash: string; path: string; format: string }
+    | Promise<{ versionId: string; name: string; version: number; hash: string; path: string; format: string }>;
 }
 
 /** A resolver over files and, when given, the datasets registry. Files win when the path exists. */
@@ -32,10 +36,22 @@ export function createDataResolver(datasets?: DatasetLookup): DataResolver {
     const looksLikeFile = /[\\/]/.test(ref) || /\.(csv|tsv|parquet|jsonl|json)$/i.test(ref);
     const absolute = resolvePath(ref);
     if (existsSync(absolute) && statSync(absolute).isFile()) {
-      return { path: absolute, label: absolute, name: basename(absolute, extname(absolute)), datasetVersionId: null, hash: null };
+      return {
+        path: absolute,
+        label: absolute,
+        name: basename(absolute, extname(absolute)),
+        datasetVersionId: null,
+        hash: null,
+      };
     }
     if (looksLikeFile || !datasets) {
-      throw new LatheError('NOT_FOUND', looksLikeFile ? `No such file: ${absolute}` : `No dataset registry to resolve "${ref}"; give a file path instead`, { data: ref });
+      throw new LatheError(
+        'NOT_FOUND',
+        looksLikeFile
+          ? `No such file: ${absolute}`
+          : `No dataset registry to resolve "${ref}"; give a file path instead`,
+        { data: ref },
+      );
     }
     const found = await datasets.resolve(ref);
     return {

@@ -39,16 +39,25 @@ describe('ONNX import of a PyTorch model', () => {
 
     const version = core.models.resolve('iris-torch@latest');
     expect(version.features).toEqual(reference.features);
-    const columns = new Map(reference.features.map((f, j) => [f, Float64Array.from(reference.inputs.map((r) => r[j]!))]));
+    const columns = new Map(
+      reference.features.map((f, j) => [f, Float64Array.from(reference.inputs.map((r) => r[j]!))]),
+    );
     const plan = planFeeds(version, new Map(reference.features.map((f) => [f, 'numeric' as const])));
     const session = await openSession(core.models.pathOf(version));
     const outputs = await scoreColumns(session, plan, columns, reference.inputs.length, { batchRows: 7 });
     await session.release();
     expect(outputs.map((c) => c.name)).toEqual(['probabilities_0', 'probabilities_1', 'probabilities_2']);
-    reference.outputs.forEach((row, i) => row.forEach((p, j) => expect(Math.abs((outputs[j]!.values as Float64Array)[i]! - p)).toBeLessThan(1e-6)));
+    reference.outputs.forEach((row, i) =>
+      row.forEach((p, j) => expect(Math.abs((outputs[j]!.values as Float64Array)[i]! - p)).toBeLessThan(1e-6)),
+    );
 
-    const one = await core.models.predictRow('iris-torch@1', Object.fromEntries(reference.features.map((f, j) => [f, reference.inputs[0]![j]!])));
-    (one.probabilities as number[]).forEach((p, j) => expect(Math.abs(p - reference.outputs[0]![j]!)).toBeLessThan(1e-6));
+    const one = await core.models.predictRow(
+      'iris-torch@1',
+      Object.fromEntries(reference.features.map((f, j) => [f, reference.inputs[0]![j]!])),
+    );
+    (one.probabilities as number[]).forEach((p, j) =>
+      expect(Math.abs(p - reference.outputs[0]![j]!)).toBeLessThan(1e-6),
+    );
   });
 
   it('exports byte for byte and numbers versions', async () => {
@@ -75,7 +84,10 @@ describe('ONNX import of a PyTorch model', () => {
     const corrupt = join(scratch, 'corrupt.onnx');
     writeFileSync(corrupt, flipped);
     for (const file of [truncated, text, empty, corrupt]) {
-      await expect(core.models.importFile(file, 'bad')).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining(file) });
+      await expect(core.models.importFile(file, 'bad')).rejects.toMatchObject({
+        code: 'BAD_INPUT',
+        message: expect.stringContaining(file),
+      });
     }
     // Opset 99: a valid protobuf whose opset no runtime here runs.
     const future = Buffer.from(bytes);
@@ -85,8 +97,12 @@ describe('ONNX import of a PyTorch model', () => {
     const futureFile = join(scratch, 'future.onnx');
     writeFileSync(futureFile, future);
     await expect(core.models.importFile(futureFile, 'bad')).rejects.toThrow(/opset 99/);
-    await expect(core.models.importFile(join(scratch, 'absent.onnx'), 'bad')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(core.models.importFile(join(fixture, 'model.onnx'), 'bad', ['a', 'b'])).rejects.toThrow(/takes 4 columns/);
+    await expect(core.models.importFile(join(scratch, 'absent.onnx'), 'bad')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(core.models.importFile(join(fixture, 'model.onnx'), 'bad', ['a', 'b'])).rejects.toThrow(
+      /takes 4 columns/,
+    );
     expect(core.models.list()).toEqual([]);
     expect(core.objects.usage().objects).toBe(0);
   });
@@ -94,8 +110,13 @@ describe('ONNX import of a PyTorch model', () => {
   it('names missing and mistyped columns together', async () => {
     await core.models.importFile(join(fixture, 'model.onnx'), 'm', reference.features);
     const version = core.models.resolve('m');
-    const available = new Map<string, 'numeric' | 'text'>([['sepal_length', 'numeric'], ['sepal_width', 'text']]);
-    expect(() => planFeeds(version, available)).toThrow(/missing columns: petal_length, petal_width; not numeric: sepal_width/);
+    const available = new Map<string, 'numeric' | 'text'>([
+      ['sepal_length', 'numeric'],
+      ['sepal_width', 'text'],
+    ]);
+    expect(() => planFeeds(version, available)).toThrow(
+      /missing columns: petal_length, petal_width; not numeric: sepal_width/,
+    );
   });
 
   it('benchmarks a version and records it', async () => {
@@ -111,11 +132,18 @@ describe('ONNX import of a PyTorch model', () => {
     await core.models.importFile(join(fixture, 'model.onnx'), 'm', reference.features);
     const seen: number[] = [];
     const csv = join(scratch, 'scores.csv');
-    const result = await core.models.predict({ ref: 'm@1', data: join(fixture, 'inputs.csv'), out: csv, batchRows: 10 }, (rows) => seen.push(rows));
+    const result = await core.models.predict(
+      { ref: 'm@1', data: join(fixture, 'inputs.csv'), out: csv, batchRows: 10 },
+      (rows) => seen.push(rows),
+    );
     expect(result).toMatchObject({ rows: 25, columns: ['probabilities_0', 'probabilities_1', 'probabilities_2'] });
     expect(seen).toEqual([10, 20, 25]);
     const written = await readColumns(csv, result.columns);
-    reference.outputs.forEach((row, i) => row.forEach((p, j) => expect(Math.abs((written.get(`probabilities_${j}`) as Float64Array)[i]! - p)).toBeLessThan(1e-6)));
+    reference.outputs.forEach((row, i) =>
+      row.forEach((p, j) =>
+        expect(Math.abs((written.get(`probabilities_${j}`) as Float64Array)[i]! - p)).toBeLessThan(1e-6),
+      ),
+    );
     const parquet = join(scratch, 'scores.parquet');
     await core.models.predict({ ref: 'm', data: join(fixture, 'inputs.csv'), out: parquet });
     // Parquet holds the float32 values; the CSV holds their shortest text, which reads back as the same float32.
@@ -126,11 +154,23 @@ describe('ONNX import of a PyTorch model', () => {
   it('maps the feature order given at predict time and lists missing columns', async () => {
     await core.models.importFile(join(fixture, 'model.onnx'), 'm');
     const renamed = join(scratch, 'renamed.csv');
-    const columns = reference.features.map((_, j) => ({ name: `f${j}`, values: Float64Array.from(reference.inputs.map((r) => r[j]!)) }));
+    const columns = reference.features.map((_, j) => ({
+      name: `f${j}`,
+      values: Float64Array.from(reference.inputs.map((r) => r[j]!)),
+    }));
     await writeTable(renamed, columns);
-    await expect(core.models.predict({ ref: 'm', data: renamed, out: join(scratch, 'x.csv') })).rejects.toThrow(/give its column order with --features/);
-    await expect(core.models.predict({ ref: 'm', data: renamed, out: join(scratch, 'x.csv'), features: ['f0', 'f1', 'zz', 'yy'] })).rejects.toThrow(/missing columns: zz, yy/);
-    const ok = await core.models.predict({ ref: 'm', data: renamed, out: join(scratch, 'x.csv'), features: ['f0', 'f1', 'f2', 'f3'] });
+    await expect(core.models.predict({ ref: 'm', data: renamed, out: join(scratch, 'x.csv') })).rejects.toThrow(
+      /give its column order with --features/,
+    );
+    await expect(
+      core.models.predict({ ref: 'm', data: renamed, out: join(scratch, 'x.csv'), features: ['f0', 'f1', 'zz', 'yy'] }),
+    ).rejects.toThrow(/missing columns: zz, yy/);
+    const ok = await core.models.predict({
+      ref: 'm',
+      data: renamed,
+      out: join(scratch, 'x.csv'),
+      features: ['f0', 'f1', 'f2', 'f3'],
+    });
     expect(ok.rows).toBe(25);
   });
 });

@@ -5,7 +5,14 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import type * as ort from 'onnxruntime-node';
-import type { BenchResult, FeatureSpec, ImportResult, LineageLink, ModelSummary, ModelVersion } from '../../../shared/contract/index.js';
+import type {
+  BenchResult,
+  FeatureSpec,
+  ImportResult,
+  LineageLink,
+  ModelSummary,
+  ModelVersion,
+} from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { ObjectStore } from '../objects/object-store.js';
@@ -75,7 +82,8 @@ export const lineageKinds = { modelVersion: 'model_version', run: 'run', dataset
 /** Parses `NAME`, `NAME@latest`, `NAME@3`. */
 export function parseModelRef(ref: string): { name: string; version: number | 'latest' } {
   const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:@(latest|\d+))?$/.exec(ref.trim());
-  if (!match) throw new LatheError('BAD_INPUT', `"${ref}" is not a model reference: use NAME, NAME@latest or NAME@N`, { ref });
+  if (!match)
+    throw new LatheError('BAD_INPUT', `"${ref}" is not a model reference: use NAME, NAME@latest or NAME@N`, { ref });
   return { name: match[1]!, version: match[2] === undefined || match[2] === 'latest' ? 'latest' : Number(match[2]) };
 }
 
@@ -115,7 +123,10 @@ export class ModelService {
   versionWithLineage(ref: string): { version: ModelVersion; lineage: LineageLink[] } {
     const version = this.resolve(ref);
     const edges = this.db
-      .prepare<[string, string, string, string], { from_kind: string; from_id: string; to_kind: string; to_id: string; relation: string }>(
+      .prepare<
+        [string, string, string, string],
+        { from_kind: string; from_id: string; to_kind: string; to_id: string; relation: string }
+      >(
         `SELECT from_kind, from_id, to_kind, to_id, relation FROM lineage_edges
          WHERE (to_kind = ? AND to_id = ?) OR (from_kind = ? AND from_id = ?) ORDER BY id`,
       )
@@ -124,7 +135,13 @@ export class ModelService {
       const upstream = edge.to_kind === lineageKinds.modelVersion && edge.to_id === version.id;
       const kind = upstream ? edge.from_kind : edge.to_kind;
       const id = upstream ? edge.from_id : edge.to_id;
-      return { direction: upstream ? 'upstream' : 'downstream', kind, id, relation: edge.relation, ...this.lineageTarget(kind, id) };
+      return {
+        direction: upstream ? 'upstream' : 'downstream',
+        kind,
+        id,
+        relation: edge.relation,
+        ...this.lineageTarget(kind, id),
+      };
     });
     return { version, lineage };
   }
@@ -140,25 +157,43 @@ export class ModelService {
    */
   async importFile(path: string, name: string, features?: string[]): Promise<ImportResult> {
     const absolute = resolvePath(path);
-    if (!existsSync(absolute) || !statSync(absolute).isFile()) throw new LatheError('NOT_FOUND', `No such file: ${absolute}`, { file: absolute });
+    if (!existsSync(absolute) || !statSync(absolute).isFile())
+      throw new LatheError('NOT_FOUND', `No such file: ${absolute}`, { file: absolute });
     const bytes = readFileSync(absolute);
     const summary = inspectOnnx(bytes, absolute);
     const session = await openSessionFromBytes(bytes, absolute);
     try {
       const missing = summary.inputs.filter((i) => !session.inputNames.includes(i.name)).map((i) => i.name);
-      if (missing.length > 0) throw new LatheError('BAD_INPUT', `${absolute}: graph inputs ${missing.join(', ')} are not inputs ONNX Runtime sees`, { file: absolute });
+      if (missing.length > 0)
+        throw new LatheError(
+          'BAD_INPUT',
+          `${absolute}: graph inputs ${missing.join(', ')} are not inputs ONNX Runtime sees`,
+          { file: absolute },
+        );
     } finally {
       await session.release();
     }
     if (features && features.length > 0) {
       const [only] = summary.inputs;
-      const usable = summary.inputs.length === 1 && only && only.shape.length === 2 && (only.type === 'float32' || only.type === 'float64');
+      const usable =
+        summary.inputs.length === 1 &&
+        only &&
+        only.shape.length === 2 &&
+        (only.type === 'float32' || only.type === 'float64');
       if (!usable) {
-        throw new LatheError('BAD_INPUT', `--features applies to a model with one 2-D float input; ${basename(absolute)} has inputs ${summary.inputs.map((i) => `${i.name} ${i.type}[${i.shape.join(', ')}]`).join(', ')}`, { file: absolute });
+        throw new LatheError(
+          'BAD_INPUT',
+          `--features applies to a model with one 2-D float input; ${basename(absolute)} has inputs ${summary.inputs.map((i) => `${i.name} ${i.type}[${i.shape.join(', ')}]`).join(', ')}`,
+          { file: absolute },
+        );
       }
       const width = only.shape[1];
       if (typeof width === 'number' && width !== features.length) {
-        throw new LatheError('BAD_INPUT', `Input "${only.name}" takes ${width} columns but --features lists ${features.length}`, { file: absolute });
+        throw new LatheError(
+          'BAD_INPUT',
+          `Input "${only.name}" takes ${width} columns but --features lists ${features.length}`,
+          { file: absolute },
+        );
       }
     }
     const version = await this.register({
@@ -177,7 +212,16 @@ export class ModelService {
       datasetVersionId: null,
       preprocessing: null,
     });
-    return { model: version.model, version: version.version, inputs: summary.inputs, outputs: summary.outputs, opset: summary.opset, producer: summary.producer, nodes: summary.nodes, parameters: summary.parameters };
+    return {
+      model: version.model,
+      version: version.version,
+      inputs: summary.inputs,
+      outputs: summary.outputs,
+      opset: summary.opset,
+      producer: summary.producer,
+      nodes: summary.nodes,
+      parameters: summary.parameters,
+    };
   }
 
   /** Registers a model version that training produced, with its lineage edges. */
@@ -190,7 +234,8 @@ export class ModelService {
   exportTo(ref: string, out: string): { path: string; hash: string; size: number } {
     const version = this.resolve(ref);
     const target = resolvePath(out);
-    if (!existsSync(dirname(target))) throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(target)}`, { file: target });
+    if (!existsSync(dirname(target)))
+      throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(target)}`, { file: target });
     const temp = `${target}.lathe-${process.pid}.tmp`;
     try {
       copyFileSync(this.pathOf(version), temp);
@@ -219,8 +264,13 @@ export class ModelService {
     const providers = await this.providers();
     const session = await openSession(this.pathOf(version), providers);
     try {
-      const result = await benchSession(session, version.inputs, version.featureSpecs, { ...options, provider: providers[0] });
-      this.db.prepare('UPDATE model_versions SET bench_json = ? WHERE id = ?').run(JSON.stringify(result), Number(version.id));
+      const result = await benchSession(session, version.inputs, version.featureSpecs, {
+        ...options,
+        provider: providers[0],
+      });
+      this.db
+        .prepare('UPDATE model_versions SET bench_json = ? WHERE id = ?')
+        .run(JSON.stringify(result), Number(version.id));
       this.events.emit('models.changed', { model: version.model, version: version.version, change: 'benchmarked' });
       return result;
     } finally {
@@ -229,7 +279,10 @@ export class ModelService {
   }
 
   /** Scores one row typed by a person (the predict panel). */
-  async predictRow(ref: string, row: Record<string, number | string | boolean | null>): Promise<Record<string, number | string | (number | string)[]>> {
+  async predictRow(
+    ref: string,
+    row: Record<string, number | string | boolean | null>,
+  ): Promise<Record<string, number | string | (number | string)[]>> {
     const version = this.resolve(ref);
     const columns = new Map<string, ColumnValues>();
     const kinds = new Map<string, 'numeric' | 'text'>();
@@ -253,7 +306,9 @@ export class ModelService {
     const outputs: Record<string, number | string | (number | string)[]> = {};
     for (const name of session.outputNames) {
       const tensor = results[name] as ort.Tensor;
-      const values = Array.from(tensor.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+      const values = Array.from(tensor.data as ArrayLike<number | bigint | string>, (v) =>
+        typeof v === 'bigint' ? Number(v) : v,
+      );
       outputs[name] = values.length === 1 ? values[0]! : values;
     }
     return outputs;
@@ -266,11 +321,19 @@ export class ModelService {
   async predict(
     input: { ref: string; data: string; out: string; features?: string[]; batchRows?: number },
     onProgress?: (rows: number, totalRows: number | null) => void,
-  ): Promise<{ rows: number; out: string; columns: string[]; seconds: number; scoreSeconds: number; warmup: { rows: number; seconds: number } | null }> {
+  ): Promise<{
+    rows: number;
+    out: string;
+    columns: string[];
+    seconds: number;
+    scoreSeconds: number;
+    warmup: { rows: number; seconds: number } | null;
+  }> {
     const version = this.resolve(input.ref);
     const data = await this.resolveData(input.data);
     const out = resolvePath(input.out);
-    if (!existsSync(dirname(out))) throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(out)}`, { file: out });
+    if (!existsSync(dirname(out)))
+      throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(out)}`, { file: out });
     const started = performance.now();
     const request: PredictRequest = {
       modelPath: this.pathOf(version),
@@ -304,7 +367,14 @@ export class ModelService {
         worker.on('exit', (code) => reject(new Error(`The predict worker stopped unexpectedly (exit code ${code})`)));
         worker.postMessage(request);
       });
-      return { rows: done.rows, out, columns: done.columns, seconds: (performance.now() - started) / 1000, scoreSeconds: done.scoreSeconds, warmup };
+      return {
+        rows: done.rows,
+        out,
+        columns: done.columns,
+        seconds: (performance.now() - started) / 1000,
+        scoreSeconds: done.scoreSeconds,
+        warmup,
+      };
     } finally {
       await worker.terminate();
     }
@@ -346,9 +416,19 @@ export class ModelService {
     try {
       id = this.db.transaction(() => {
         const now = Date.now();
-        this.db.prepare('INSERT INTO models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at').run(input.name, now, now);
-        const model = this.db.prepare<[string], { id: number }>('SELECT id FROM models WHERE name = ?').get(input.name)!;
-        const next = this.db.prepare<[number], { next: number }>('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE model_id = ?').get(model.id)!.next;
+        this.db
+          .prepare(
+            'INSERT INTO models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at',
+          )
+          .run(input.name, now, now);
+        const model = this.db
+          .prepare<[string], { id: number }>('SELECT id FROM models WHERE name = ?')
+          .get(input.name)!;
+        const next = this.db
+          .prepare<[number], { next: number }>(
+            'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE model_id = ?',
+          )
+          .get(model.id)!.next;
         const { inputs, outputs, opset, producer, nodes, parameters } = input.summary;
         const info = this.db
           .prepare(
@@ -357,17 +437,40 @@ export class ModelService {
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
-            model.id, next, input.source, input.task, stored.hash, stored.size,
+            model.id,
+            next,
+            input.source,
+            input.task,
+            stored.hash,
+            stored.size,
             JSON.stringify({ inputs, outputs, opset, producer, nodes, parameters }),
-            JSON.stringify(input.features), input.featureSpecs ? JSON.stringify(input.featureSpecs) : null,
-            input.target, input.classes ? JSON.stringify(input.classes) : null, preprocessing?.hash ?? null,
-            JSON.stringify(input.metrics), input.backend, input.runId, input.datasetVersionId, now,
+            JSON.stringify(input.features),
+            input.featureSpecs ? JSON.stringify(input.featureSpecs) : null,
+            input.target,
+            input.classes ? JSON.stringify(input.classes) : null,
+            preprocessing?.hash ?? null,
+            JSON.stringify(input.metrics),
+            input.backend,
+            input.runId,
+            input.datasetVersionId,
+            now,
           );
         const versionId = String(info.lastInsertRowid);
-        const edge = this.db.prepare('INSERT OR IGNORE INTO lineage_edges (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+        const edge = this.db.prepare(
+          'INSERT OR IGNORE INTO lineage_edges (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        );
         if (input.runId) edge.run(lineageKinds.run, input.runId, lineageKinds.modelVersion, versionId, 'produced', now);
-        if (input.datasetVersionId) edge.run(lineageKinds.datasetVersion, input.datasetVersionId, lineageKinds.modelVersion, versionId, 'trained_on', now);
-        if (input.runId && input.datasetVersionId) edge.run(lineageKinds.datasetVersion, input.datasetVersionId, lineageKinds.run, input.runId, 'input', now);
+        if (input.datasetVersionId)
+          edge.run(
+            lineageKinds.datasetVersion,
+            input.datasetVersionId,
+            lineageKinds.modelVersion,
+            versionId,
+            'trained_on',
+            now,
+          );
+        if (input.runId && input.datasetVersionId)
+          edge.run(lineageKinds.datasetVersion, input.datasetVersionId, lineageKinds.run, input.runId, 'input', now);
         return Number(info.lastInsertRowid);
       })();
     } catch (error) {
@@ -382,7 +485,9 @@ export class ModelService {
   }
 
   private isReferenced(hash: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM model_versions WHERE object_hash = ? OR preprocessing_hash = ? LIMIT 1').get(hash, hash);
+    return !!this.db
+      .prepare('SELECT 1 FROM model_versions WHERE object_hash = ? OR preprocessing_hash = ? LIMIT 1')
+      .get(hash, hash);
   }
 
   private resolveRow(ref: string): VersionRow {
@@ -391,11 +496,24 @@ export class ModelService {
     if (!model) throw new LatheError('NOT_FOUND', `No model named "${name}" (see: lathe model list)`, { model: name });
     const row =
       version === 'latest'
-        ? this.db.prepare<[number], VersionRow>(`${versionSelect} WHERE v.model_id = ? ORDER BY v.version DESC LIMIT 1`).get(model.id)
-        : this.db.prepare<[number, number], VersionRow>(`${versionSelect} WHERE v.model_id = ? AND v.version = ?`).get(model.id, version);
+        ? this.db
+            .prepare<[number], VersionRow>(`${versionSelect} WHERE v.model_id = ? ORDER BY v.version DESC LIMIT 1`)
+            .get(model.id)
+        : this.db
+            .prepare<[number, number], VersionRow>(`${versionSelect} WHERE v.model_id = ? AND v.version = ?`)
+            .get(model.id, version);
     if (!row) {
-      const versions = this.db.prepare<[number], { version: number }>('SELECT version FROM model_versions WHERE model_id = ? ORDER BY version').all(model.id).map((r) => r.version);
-      throw new LatheError('NOT_FOUND', `Model "${name}" has no version ${version}${versions.length ? ` (versions: ${versions.join(', ')})` : ''}`, { model: name, version });
+      const versions = this.db
+        .prepare<[number], { version: number }>(
+          'SELECT version FROM model_versions WHERE model_id = ? ORDER BY version',
+        )
+        .all(model.id)
+        .map((r) => r.version);
+      throw new LatheError(
+        'NOT_FOUND',
+        `Model "${name}" has no version ${version}${versions.length ? ` (versions: ${versions.join(', ')})` : ''}`,
+        { model: name, version },
+      );
     }
     return row;
   }
@@ -404,16 +522,32 @@ export class ModelService {
   private lineageTarget(kind: string, id: string): { label: string; route: string | null } {
     try {
       if (kind === lineageKinds.modelVersion) {
-        const row = this.db.prepare<[number], { name: string; version: number }>('SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?').get(Number(id));
+        const row = this.db
+          .prepare<[number], { name: string; version: number }>(
+            'SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?',
+          )
+          .get(Number(id));
         if (row) return { label: `${row.name}@${row.version}`, route: `/models/${encodeURIComponent(row.name)}` };
       }
       if (kind === lineageKinds.datasetVersion) {
-        const row = this.db.prepare<[string], { name: string; version: number }>('SELECT d.name, v.version FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?').get(id);
+        const row = this.db
+          .prepare<[string], { name: string; version: number }>(
+            'SELECT d.name, v.version FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?',
+          )
+          .get(id);
         if (row) return { label: `${row.name}@${row.version}`, route: `/datasets/${encodeURIComponent(row.name)}` };
       }
       if (kind === lineageKinds.run) {
-        const row = this.db.prepare<[string], { name: string; experiment_id: number }>('SELECT name, experiment_id FROM runs WHERE id = ?').get(id);
-        if (row) return { label: `run ${row.name} (${id.slice(0, 8)})`, route: `/experiments/${row.experiment_id}/runs/${id}` };
+        const row = this.db
+          .prepare<[string], { name: string; experiment_id: number }>(
+            'SELECT name, experiment_id FROM runs WHERE id = ?',
+          )
+          .get(id);
+        if (row)
+          return {
+            label: `run ${row.name} (${id.slice(0, 8)})`,
+            route: `/experiments/${row.experiment_id}/runs/${id}`,
+          };
       }
     } catch {
       // Tables of another feature may be missing in an older store; the id alone is shown.
@@ -445,7 +579,10 @@ function toSummary(row: ModelRow): ModelSummary {
 }
 
 function toVersion(row: VersionRow): ModelVersion {
-  const signature = JSON.parse(row.signature_json) as Pick<ModelVersion, 'inputs' | 'outputs' | 'opset' | 'producer' | 'nodes' | 'parameters'>;
+  const signature = JSON.parse(row.signature_json) as Pick<
+    ModelVersion,
+    'inputs' | 'outputs' | 'opset' | 'producer' | 'nodes' | 'parameters'
+  >;
   return {
     id: String(row.id),
     model: row.model_name,

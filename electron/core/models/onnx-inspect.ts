@@ -24,8 +24,20 @@ export interface OnnxSummary {
 }
 
 const elementTypeNames: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  16: 'bfloat16',
 };
 
 /** Decodes and summarises an ONNX model. `label` names the file in errors. */
@@ -35,11 +47,17 @@ export function inspectOnnx(bytes: Uint8Array, label: string): OnnxSummary {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
-    throw new LatheError('BAD_INPUT', `${label} is not a valid ONNX model (corrupt or truncated): ${(error as Error).message}`, { file: label });
+    throw new LatheError(
+      'BAD_INPUT',
+      `${label} is not a valid ONNX model (corrupt or truncated): ${(error as Error).message}`,
+      { file: label },
+    );
   }
   const graph = model.graph;
   if (!graph || Number(model.irVersion) <= 0) {
-    throw new LatheError('BAD_INPUT', `${label} is not an ONNX model: it has no graph or no IR version`, { file: label });
+    throw new LatheError('BAD_INPUT', `${label} is not an ONNX model: it has no graph or no IR version`, {
+      file: label,
+    });
   }
   const defaultDomain = model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   const opset = Number(defaultDomain?.version ?? 0);
@@ -52,14 +70,29 @@ export function inspectOnnx(bytes: Uint8Array, label: string): OnnxSummary {
     );
   }
   const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
-  const parameters = (graph.initializer ?? []).reduce((sum, t) => sum + (t.dims ?? []).reduce<number>((p, d) => p * Number(d), 1), 0);
+  const parameters = (graph.initializer ?? []).reduce(
+    (sum, t) => sum + (t.dims ?? []).reduce<number>((p, d) => p * Number(d), 1),
+    0,
+  );
   const spec = (value: InstanceType<typeof onnx.ValueInfoProto> | onnxProto.onnx.IValueInfoProto): TensorSpec => {
     const tensor = value.type?.tensorType;
     const dims = tensor?.shape?.dim ?? [];
     return {
       name: value.name ?? '',
-      type: tensor ? (elementTypeNames[tensor.elemType ?? 0] ?? `type${tensor.elemType}`) : value.type?.sequenceType ? 'sequence' : value.type?.mapType ? 'map' : 'unknown',
-      shape: dims.map((d) => (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam ? d.dimParam : null)),
+      type: tensor
+        ? (elementTypeNames[tensor.elemType ?? 0] ?? `type${tensor.elemType}`)
+        : value.type?.sequenceType
+          ? 'sequence'
+          : value.type?.mapType
+            ? 'map'
+            : 'unknown',
+      shape: dims.map((d) =>
+        d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0
+          ? Number(d.dimValue)
+          : d.dimParam
+            ? d.dimParam
+            : null,
+      ),
     };
   };
   return {

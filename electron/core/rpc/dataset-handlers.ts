@@ -9,7 +9,8 @@ export function datasetHandlers(core: Core): HandlersFor<keyof typeof datasetMet
     'datasets.list': () => core.datasets.list(),
     'datasets.versions': (input) => core.datasets.versions(input.name),
     'datasets.show': (input) => core.datasets.show(input.ref),
-    'datasets.addFile': (input) => core.datasets.add({ path: input.path, name: input.name, message: input.message, format: input.format }),
+    'datasets.addFile': (input) =>
+      core.datasets.add({ path: input.path, name: input.name, message: input.message, format: input.format }),
     'datasets.addSample': () => core.datasets.addSample(),
     'datasets.setColumnType': (input) => core.datasets.setColumnType(input.ref, input.column, input.type),
     'datasets.rows': (input) => core.datasets.rows(input.ref, input.offset, input.limit),

@@ -33,6 +33,9 @@ describe('dispatch', () => {
 
   it('passes a service error through with its code', async () => {
     await t.dispatch('experiments.create', { name: 'dup' });
-    expect(await t.dispatch('experiments.create', { name: 'dup' })).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
+    expect(await t.dispatch('experiments.create', { name: 'dup' })).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_EXISTS' },
+    });
   });
 });

@@ -28,16 +28,27 @@ afterEach(async () => {
 
 describe('models.* over the dispatcher', () => {
   it('validates inputs and names the field', async () => {
-    expect(await dispatch('models.import', { path: fixture, name: 'has space' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', details: { field: 'name' } } });
-    expect(await dispatch('models.train', { data: 'd', target: 't', epoch: 3 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    expect(await dispatch('models.version', { ref: 'nothing@1' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await dispatch('models.import', { path: fixture, name: 'has space' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', details: { field: 'name' } },
+    });
+    expect(await dispatch('models.train', { data: 'd', target: 't', epoch: 3 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+    expect(await dispatch('models.version', { ref: 'nothing@1' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 
   it('imports, predicts a row and lists', async () => {
     const imported = await dispatch('models.import', { path: fixture, name: 'iris', features: ['a', 'b', 'c', 'd'] });
     expect(imported).toMatchObject({ ok: true, value: { model: 'iris', version: 1 } });
     const predicted = await dispatch('models.predictRow', { ref: 'iris@1', row: { a: 5.1, b: 3.5, c: '1.4', d: 0.2 } });
-    expect(predicted.ok && (predicted.value as { outputs: { probabilities: number[] } }).outputs.probabilities).toHaveLength(3);
+    expect(
+      predicted.ok && (predicted.value as { outputs: { probabilities: number[] } }).outputs.probabilities,
+    ).toHaveLength(3);
     const bad = await dispatch('models.predictRow', { ref: 'iris@1', row: { a: 'five', b: 3.5, c: 1.4, d: 0.2 } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: 'a: "five" is not a number' } });
     expect(await dispatch('models.list', {})).toMatchObject({ ok: true, value: [{ name: 'iris', versionCount: 1 }] });
@@ -45,12 +56,26 @@ describe('models.* over the dispatcher', () => {
 
   it('models.train answers with a job only once the data checks out', async () => {
     const file = join(scratch, 'table.csv');
-    await writeTable(file, [...syntheticTable(200, 1, 'classification')].map(([name, values]) => ({ name, values })));
-    expect(await dispatch('models.train', { data: file, target: 'nope' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('Target column "nope"') } });
+    await writeTable(
+      file,
+      [...syntheticTable(200, 1, 'classification')].map(([name, values]) => ({ name, values })),
+    );
+    expect(await dispatch('models.train', { data: file, target: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: expect.stringContaining('Target column "nope"') },
+    });
     const started = await dispatch('models.train', { data: file, target: 'target', epochs: 1 });
     expect(started).toMatchObject({ ok: true, value: { jobId: expect.any(String) } });
     const jobId = (started as { value: { jobId: string } }).value.jobId;
-    await expect.poll(async () => ((await dispatch('models.trainingJobs', {})) as { value: { jobId: string; status: string }[] }).value.find((j) => j.jobId === jobId)?.status, { timeout: 20_000 }).toBe('finished');
+    await expect
+      .poll(
+        async () =>
+          ((await dispatch('models.trainingJobs', {})) as { value: { jobId: string; status: string }[] }).value.find(
+            (j) => j.jobId === jobId,
+          )?.status,
+        { timeout: 20_000 },
+      )
+      .toBe('finished');
     expect(await dispatch('models.cancelTraining', { jobId })).toMatchObject({ ok: true, value: { cancelled: false } });
   });
 });

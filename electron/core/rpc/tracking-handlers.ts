@@ -9,8 +9,10 @@ export function trackingHandlers(core: Core): HandlersFor<keyof typeof trackingM
     'runs.search': (input) => core.tracking.searchRuns(input),
     'runs.get': (input) => core.tracking.getRunDetail(input.id),
     'runs.keys': (input) => core.tracking.keys(input.experimentIds),
-    'runs.metricHistory': (input) => core.tracking.metricHistory(input.runId, input.key, { maxPoints: input.maxPoints, xAxis: input.xAxis }),
-    'runs.groupedHistory': (input) => core.tracking.groupedHistory(input.runIds, input.key, input.groupBy, input.maxPoints),
+    'runs.metricHistory': (input) =>
+      core.tracking.metricHistory(input.runId, input.key, { maxPoints: input.maxPoints, xAxis: input.xAxis }),
+    'runs.groupedHistory': (input) =>
+      core.tracking.groupedHistory(input.runIds, input.key, input.groupBy, input.maxPoints),
     'runs.artifacts': (input) => core.tracking.listArtifacts(input.runId, input.path ?? ''),
     'runs.artifactPreview': (input) => core.tracking.artifactPreview(input.runId, input.path, input.maxBytes),
     'runs.rename': (input) => core.tracking.updateRun(input.id, { name: input.name }),

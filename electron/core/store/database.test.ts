@@ -23,7 +23,7 @@ describe('openDatabase', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
-    expect(db.prepare("SELECT name FROM experiments WHERE id = 0").get()).toEqual({ name: 'Default' });
+    expect(db.prepare('SELECT name FROM experiments WHERE id = 0').get()).toEqual({ name: 'Default' });
     db.close();
   });
 
@@ -67,7 +67,11 @@ describe('openDatabase', () => {
     const path = join(dir, 'lathe.db');
     const good = { version: 1, name: 'one', sql: 'CREATE TABLE a (x);' };
     openDatabase(path, { migrations: [good] }).close();
-    const broken = [good, { version: 2, name: 'two', sql: 'CREATE TABLE b (x);' }, { version: 3, name: 'bad', sql: 'THIS IS NOT SQL;' }];
+    const broken = [
+      good,
+      { version: 2, name: 'two', sql: 'CREATE TABLE b (x);' },
+      { version: 3, name: 'bad', sql: 'THIS IS NOT SQL;' },
+    ];
     expect(() => openDatabase(path, { migrations: broken })).toThrow(LatheError);
     const db = new Database(path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(1);
@@ -80,7 +84,10 @@ describe('openDatabase', () => {
     try {
       process.env.LATHE_SQLITE_BINDING = join(dir, 'missing', 'better_sqlite3.node');
       expect(() => openDatabase(join(dir, 'lathe.db'))).toThrowError(/Cannot open the Lathe database/);
-      process.env.LATHE_SQLITE_BINDING = new URL('../../../node_modules/better-sqlite3/build/Release/better_sqlite3.node', import.meta.url).pathname;
+      process.env.LATHE_SQLITE_BINDING = new URL(
+        '../../../node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+        import.meta.url,
+      ).pathname;
       openDatabase(join(dir, 'lathe.db')).close();
     } finally {
       if (previous === undefined) delete process.env.LATHE_SQLITE_BINDING;

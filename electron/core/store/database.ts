@@ -28,7 +28,9 @@ export function openDatabase(path: string, options: { migrations?: readonly Migr
     const nativeBinding = process.env.LATHE_SQLITE_BINDING;
     db = new Database(path, nativeBinding ? { nativeBinding } : {});
   } catch (error) {
-    throw new LatheError('STORE_UNUSABLE', `Cannot open the Lathe database ${path}: ${(error as Error).message}`, { path });
+    throw new LatheError('STORE_UNUSABLE', `Cannot open the Lathe database ${path}: ${(error as Error).message}`, {
+      path,
+    });
   }
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -39,7 +41,9 @@ export function openDatabase(path: string, options: { migrations?: readonly Migr
   } catch (error) {
     db.close();
     if (error instanceof LatheError) throw error;
-    throw new LatheError('STORE_UNUSABLE', `Cannot use the Lathe database ${path}: ${(error as Error).message}`, { path });
+    throw new LatheError('STORE_UNUSABLE', `Cannot use the Lathe database ${path}: ${(error as Error).message}`, {
+      path,
+    });
   }
   return db;
 }
@@ -70,11 +74,17 @@ function assertNotFromTheFuture(path: string, latest: number): void {
   if (!existsSync(path) || statSync(path).size === 0) return;
   let version: number;
   const nativeBinding = process.env.LATHE_SQLITE_BINDING;
-  const probe = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  const probe = new Database(path, {
+    readonly: true,
+    fileMustExist: true,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
   try {
     version = probe.pragma('user_version', { simple: true }) as number;
   } catch (error) {
-    throw new LatheError('STORE_UNUSABLE', `${path} cannot be read as a SQLite database: ${(error as Error).message}`, { path });
+    throw new LatheError('STORE_UNUSABLE', `${path} cannot be read as a SQLite database: ${(error as Error).message}`, {
+      path,
+    });
   } finally {
     probe.close();
   }
@@ -93,7 +103,11 @@ function migrate(db: Db, path: string, steps: readonly Migration[]): void {
     // Read inside the write lock: another process may have migrated while we waited.
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > steps.length) {
-      throw new LatheError('STORE_UNUSABLE', `${path} has schema version ${current}, newer than this Lathe understands (${steps.length}).`, { path });
+      throw new LatheError(
+        'STORE_UNUSABLE',
+        `${path} has schema version ${current}, newer than this Lathe understands (${steps.length}).`,
+        { path },
+      );
     }
     for (const step of steps.slice(current)) {
       db.exec(step.sql);

@@ -29,7 +29,7 @@ export function checkArtifactPath(path: string, options: { allowEmpty?: boolean 
   if (path.includes('%')) refuse('"%" is not allowed (the path was encoded more than once)');
   if (path.includes('#') || path.includes(';') || path.includes('?')) refuse('"#", ";" and "?" are not allowed');
   if (path.includes(':')) refuse('":" is not allowed (no URI schemes or drive letters)');
-  if (path.startsWith('/') || path.startsWith('~')) refuse('it must be relative to the run\'s artifact root');
+  if (path.startsWith('/') || path.startsWith('~')) refuse("it must be relative to the run's artifact root");
   const segments = path.split('/');
   for (const segment of segments) {
     if (segment === '') refuse('empty segments ("//") are not allowed');
@@ -46,9 +46,16 @@ export function decodeUrlArtifactPath(raw: string): string {
     try {
       text = decodeURIComponent(segment);
     } catch {
-      throw new LatheError('BAD_INPUT', `Invalid artifact path: malformed percent-encoding in "${segment.slice(0, 100)}"`, { field: 'path' });
+      throw new LatheError(
+        'BAD_INPUT',
+        `Invalid artifact path: malformed percent-encoding in "${segment.slice(0, 100)}"`,
+        { field: 'path' },
+      );
     }
-    if (text.includes('/')) throw new LatheError('BAD_INPUT', 'Invalid artifact path: an encoded "/" inside a segment is not allowed', { field: 'path' });
+    if (text.includes('/'))
+      throw new LatheError('BAD_INPUT', 'Invalid artifact path: an encoded "/" inside a segment is not allowed', {
+        field: 'path',
+      });
     decoded.push(text);
   }
   return decoded.join('/');

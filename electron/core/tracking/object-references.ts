@@ -25,7 +25,9 @@ export function objectHashColumns(db: Db): { table: string; column: string }[] {
 export function unreferencedObjects(db: Db, hashes: Iterable<string>): string[] {
   const columns = objectHashColumns(db);
   const checks = columns.map(({ table, column }) =>
-    db.prepare<[string], unknown>(`SELECT 1 FROM "${table.replace(/"/g, '""')}" WHERE "${column.replace(/"/g, '""')}" = ? LIMIT 1`),
+    db.prepare<[string], unknown>(
+      `SELECT 1 FROM "${table.replace(/"/g, '""')}" WHERE "${column.replace(/"/g, '""')}" = ? LIMIT 1`,
+    ),
   );
   const free: string[] = [];
   for (const hash of new Set(hashes)) {

@@ -49,29 +49,65 @@ function clauseToSql(clause: FilterClause): SqlPart {
       return comparison(attribute.column, clause);
     }
     case 'metric': {
-      if (clause.comparator === 'IS NULL') return { sql: 'NOT EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ?)', params: [clause.key] };
-      if (clause.comparator === 'IS NOT NULL') return { sql: 'EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ?)', params: [clause.key] };
+      if (clause.comparator === 'IS NULL')
+        return {
+          sql: 'NOT EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ?)',
+          params: [clause.key],
+        };
+      if (clause.comparator === 'IS NOT NULL')
+        return {
+          sql: 'EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ?)',
+          params: [clause.key],
+        };
       const value = clause.value as number;
       if (Number.isNaN(value)) {
-        const sql = clause.comparator === '=' ? 'm.latest_nan = 1' : clause.comparator === '!=' ? 'm.latest_nan = 0' : '0';
-        return { sql: `EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ? AND ${sql})`, params: [clause.key] };
+        const sql =
+          clause.comparator === '=' ? 'm.latest_nan = 1' : clause.comparator === '!=' ? 'm.latest_nan = 0' : '0';
+        return {
+          sql: `EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ? AND ${sql})`,
+          params: [clause.key],
+        };
       }
       const inner = comparison('m.latest_value', clause);
-      return { sql: `EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ? AND ${inner.sql})`, params: [clause.key, ...inner.params] };
+      return {
+        sql: `EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ? AND ${inner.sql})`,
+        params: [clause.key, ...inner.params],
+      };
     }
     case 'param':
     case 'tag': {
       const table = clause.entity === 'param' ? 'run_params' : 'run_tags';
-      if (clause.comparator === 'IS NULL') return { sql: `NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.run_key = r.key AND x.key = ?)`, params: [clause.key] };
-      if (clause.comparator === 'IS NOT NULL') return { sql: `EXISTS (SELECT 1 FROM ${table} x WHERE x.run_key = r.key AND x.key = ?)`, params: [clause.key] };
+      if (clause.comparator === 'IS NULL')
+        return {
+          sql: `NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.run_key = r.key AND x.key = ?)`,
+          params: [clause.key],
+        };
+      if (clause.comparator === 'IS NOT NULL')
+        return { sql: `EXISTS (SELECT 1 FROM ${table} x WHERE x.run_key = r.key AND x.key = ?)`, params: [clause.key] };
       const inner = comparison('x.value', clause);
-      return { sql: `EXISTS (SELECT 1 FROM ${table} x WHERE x.run_key = r.key AND x.key = ? AND ${inner.sql})`, params: [clause.key, ...inner.params] };
+      return {
+        sql: `EXISTS (SELECT 1 FROM ${table} x WHERE x.run_key = r.key AND x.key = ? AND ${inner.sql})`,
+        params: [clause.key, ...inner.params],
+      };
     }
     case 'dataset': {
-      const column = clause.key === 'name' ? 'i.name' : clause.key === 'digest' ? 'i.digest' : clause.key === 'context' ? "(SELECT value FROM json_each(i.tags) j WHERE json_extract(j.value, '$.key') = 'mlflow.data.context')" : undefined;
-      if (!column) throw new LatheError('BAD_INPUT', `Unknown dataset field "${clause.key}" (name, digest or context)`, { field: 'filter' });
+      const column =
+        clause.key === 'name'
+          ? 'i.name'
+          : clause.key === 'digest'
+            ? 'i.digest'
+            : clause.key === 'context'
+              ? "(SELECT value FROM json_each(i.tags) j WHERE json_extract(j.value, '$.key') = 'mlflow.data.context')"
+              : undefined;
+      if (!column)
+        throw new LatheError('BAD_INPUT', `Unknown dataset field "${clause.key}" (name, digest or context)`, {
+          field: 'filter',
+        });
       const inner = comparison(clause.key === 'context' ? `json_extract(${column}, '$.value')` : column, clause);
-      return { sql: `EXISTS (SELECT 1 FROM run_inputs i WHERE i.run_key = r.key AND ${inner.sql})`, params: inner.params };
+      return {
+        sql: `EXISTS (SELECT 1 FROM run_inputs i WHERE i.run_key = r.key AND ${inner.sql})`,
+        params: inner.params,
+      };
     }
   }
 }
@@ -114,7 +150,8 @@ export function decodePageToken(token: string | undefined): number {
   if (!token) return 0;
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { offset?: unknown };
-    if (typeof parsed.offset === 'number' && Number.isSafeInteger(parsed.offset) && parsed.offset >= 0) return parsed.offset;
+    if (typeof parsed.offset === 'number' && Number.isSafeInteger(parsed.offset) && parsed.offset >= 0)
+      return parsed.offset;
   } catch {
     // fall through to the error below
   }

@@ -16,7 +16,11 @@ function errorOf(work: () => unknown): LatheError {
 
 describe('parseFilter', () => {
   it('parses the issue example', () => {
-    expect(parseFilter("metrics.acc > 0.9 and params.lr = '0.01' and tags.team LIKE 'a%' and attributes.status = 'FINISHED'")).toEqual([
+    expect(
+      parseFilter(
+        "metrics.acc > 0.9 and params.lr = '0.01' and tags.team LIKE 'a%' and attributes.status = 'FINISHED'",
+      ),
+    ).toEqual([
       { entity: 'metric', key: 'acc', comparator: '>', value: 0.9 },
       { entity: 'param', key: 'lr', comparator: '=', value: '0.01' },
       { entity: 'tag', key: 'team', comparator: 'LIKE', value: 'a%' },
@@ -39,8 +43,12 @@ describe('parseFilter', () => {
   });
 
   it('names the position of a mistake', () => {
-    expect(errorOf(() => parseFilter('metrics.acc >')).message).toBe('Expected a value after > (at character 14 of the filter)');
-    expect(errorOf(() => parseFilter("params.lr = '0.01' or params.lr = '1'")).message).toMatch(/OR is not supported .* \(at character 20 of/);
+    expect(errorOf(() => parseFilter('metrics.acc >')).message).toBe(
+      'Expected a value after > (at character 14 of the filter)',
+    );
+    expect(errorOf(() => parseFilter("params.lr = '0.01' or params.lr = '1'")).message).toMatch(
+      /OR is not supported .* \(at character 20 of/,
+    );
     expect(errorOf(() => parseFilter('metric.acc > 0.9 param.x')).message).toMatch(/Expected AND between clauses/);
     expect(errorOf(() => parseFilter('foo.acc > 1')).message).toMatch(/Unknown entity "foo"/);
     expect(errorOf(() => parseFilter("attributes.colour = 'x'")).message).toMatch(/Unknown attribute "colour"/);
@@ -53,7 +61,11 @@ describe('parseFilter', () => {
 
   it('parses order_by and converts LIKE to a case-sensitive GLOB', () => {
     expect(parseOrderBy('metrics.acc DESC')).toEqual({ entity: 'metric', key: 'acc', descending: true });
-    expect(parseOrderBy('attributes.start_time')).toEqual({ entity: 'attribute', key: 'start_time', descending: false });
+    expect(parseOrderBy('attributes.start_time')).toEqual({
+      entity: 'attribute',
+      key: 'start_time',
+      descending: false,
+    });
     expect(() => parseOrderBy('metrics.acc sideways')).toThrow(LatheError);
     expect(likeToGlob('a%_[*?]')).toBe('a*?[[][*][?][]]');
   });
@@ -76,7 +88,25 @@ describe('lttbIndices', () => {
 describe('artifact paths', () => {
   it('accepts plain relative paths and refuses every escape', () => {
     expect(checkArtifactPath('model/weights v2.bin')).toBe('model/weights v2.bin');
-    for (const bad of ['..', '../x', 'a/./b', '/abs', '\\\\server\\share', 'a\\b', '%2e%2e', 'x%252e', 'a#b', 'a;b', 'a?b', 'file:x', 'C:x', 'a//b', '~/x', 'a\u0000b', 'x'.repeat(1025)]) {
+    for (const bad of [
+      '..',
+      '../x',
+      'a/./b',
+      '/abs',
+      '\\\\server\\share',
+      'a\\b',
+      '%2e%2e',
+      'x%252e',
+      'a#b',
+      'a;b',
+      'a?b',
+      'file:x',
+      'C:x',
+      'a//b',
+      '~/x',
+      'a\u0000b',
+      'x'.repeat(1025),
+    ]) {
       expect(() => checkArtifactPath(bad), JSON.stringify(bad)).toThrow(LatheError);
     }
     expect(decodeUrlArtifactPath('a/b%20c')).toBe('a/b c');

@@ -67,7 +67,11 @@ type Token =
   | { kind: 'punct'; text: '(' | ')' | ',' | '.'; at: number };
 
 function fail(source: string, at: number, message: string): never {
-  throw new LatheError('BAD_INPUT', `${message} (at character ${at + 1} of the filter)`, { field: 'filter', position: at, source });
+  throw new LatheError('BAD_INPUT', `${message} (at character ${at + 1} of the filter)`, {
+    field: 'filter',
+    position: at,
+    source,
+  });
 }
 
 function tokenize(source: string): Token[] {
@@ -123,10 +127,18 @@ function tokenize(source: string): Token[] {
       i += 1;
       continue;
     }
-    const number = /^[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)(?![\w.])/i.exec(source.slice(i));
+    const number = /^[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|inf(?:inity)?|nan)(?![\w.])/i.exec(
+      source.slice(i),
+    );
     if (number && (tokens.length === 0 || tokens[tokens.length - 1]!.kind === 'op')) {
       const text = number[0].toLowerCase().replace(/^\+/, '');
-      const value = /nan$/.test(text) ? NaN : /inf/.test(text) ? (text.startsWith('-') ? -Infinity : Infinity) : Number(text);
+      const value = /nan$/.test(text)
+        ? NaN
+        : /inf/.test(text)
+          ? text.startsWith('-')
+            ? -Infinity
+            : Infinity
+          : Number(text);
       tokens.push({ kind: 'number', value, at: start });
       i += number[0].length;
       continue;
@@ -145,13 +157,17 @@ function tokenize(source: string): Token[] {
 }
 
 /** Parses a filter string; empty means "everything". Throws BAD_INPUT naming the position on a mistake. */
-export function parseFilter(source: string | undefined, attributes: Record<string, { column: string; numeric: boolean }> = runAttributes): FilterClause[] {
+export function parseFilter(
+  source: string | undefined,
+  attributes: Record<string, { column: string; numeric: boolean }> = runAttributes,
+): FilterClause[] {
   if (!source || source.trim() === '') return [];
   const tokens = tokenize(source);
   const clauses: FilterClause[] = [];
   let i = 0;
   const peek = () => tokens[i];
-  const keyword = (token: Token | undefined, word: string) => token?.kind === 'word' && token.text.toUpperCase() === word;
+  const keyword = (token: Token | undefined, word: string) =>
+    token?.kind === 'word' && token.text.toUpperCase() === word;
 
   for (;;) {
     const identifier = readIdentifier(source, tokens, i, attributes);
@@ -182,12 +198,14 @@ export function parseFilter(source: string | undefined, attributes: Record<strin
     const clause: FilterClause = { entity, key, comparator };
     if (comparator === 'IN' || comparator === 'NOT IN') {
       const open = peek();
-      if (open?.kind !== 'punct' || open.text !== '(') fail(source, open?.at ?? source.length, `Expected "(" after ${comparator}`);
+      if (open?.kind !== 'punct' || open.text !== '(')
+        fail(source, open?.at ?? source.length, `Expected "(" after ${comparator}`);
       i += 1;
       const list: string[] = [];
       for (;;) {
         const item = peek();
-        if (item?.kind !== 'string' && item?.kind !== 'quoted') fail(source, item?.at ?? source.length, 'Expected a quoted value in the IN list');
+        if (item?.kind !== 'string' && item?.kind !== 'quoted')
+          fail(source, item?.at ?? source.length, 'Expected a quoted value in the IN list');
         list.push(item.text);
         i += 1;
         const sep = peek();
@@ -215,7 +233,13 @@ export function parseFilter(source: string | undefined, attributes: Record<strin
     if (i >= tokens.length) break;
     if (!keyword(peek(), 'AND')) {
       const t = peek()!;
-      fail(source, t.at, keyword(t, 'OR') ? 'OR is not supported (MLflow filters join clauses with AND only)' : 'Expected AND between clauses');
+      fail(
+        source,
+        t.at,
+        keyword(t, 'OR')
+          ? 'OR is not supported (MLflow filters join clauses with AND only)'
+          : 'Expected AND between clauses',
+      );
     }
     i += 1;
     if (i >= tokens.length) fail(source, source.length, 'Expected a clause after AND');
@@ -223,7 +247,12 @@ export function parseFilter(source: string | undefined, attributes: Record<strin
   return clauses;
 }
 
-function readIdentifier(source: string, tokens: Token[], start: number, attributes = runAttributes): { entity: FilterEntity; key: string; text: string; next: number; start: number } {
+function readIdentifier(
+  source: string,
+  tokens: Token[],
+  start: number,
+  attributes = runAttributes,
+): { entity: FilterEntity; key: string; text: string; next: number; start: number } {
   const token = tokens[start];
   if (!token) fail(source, source.length, 'Expected an identifier such as metrics.acc');
   if (token.kind === 'quoted') {
@@ -250,19 +279,40 @@ function readIdentifier(source: string, tokens: Token[], start: number, attribut
   return resolveIdentifier(source, token.at, entity, key, `${prefix}.${key}`, next, start, attributes);
 }
 
-function resolveIdentifier(source: string, at: number, entity: FilterEntity, key: string, text: string, next: number, start: number, attributes: Record<string, { column: string; numeric: boolean }>) {
+function resolveIdentifier(
+  source: string,
+  at: number,
+  entity: FilterEntity,
+  key: string,
+  text: string,
+  next: number,
+  start: number,
+  attributes: Record<string, { column: string; numeric: boolean }>,
+) {
   if (key.length === 0 || key.length > 250) fail(source, at, `Key of ${text} must be 1 to 250 characters`);
   if (entity === 'attribute' && !Object.prototype.hasOwnProperty.call(attributes, key)) {
-    fail(source, at, `Unknown attribute "${key}" (one of ${Object.keys(attributes).filter((k) => /^[a-z_]+$/.test(k)).join(', ')})`);
+    fail(
+      source,
+      at,
+      `Unknown attribute "${key}" (one of ${Object.keys(attributes)
+        .filter((k) => /^[a-z_]+$/.test(k))
+        .join(', ')})`,
+    );
   }
   return { entity, key, text, next, start };
 }
 
-function checkClause(source: string, clause: FilterClause, at: number, attributes: Record<string, { column: string; numeric: boolean }>): void {
+function checkClause(
+  source: string,
+  clause: FilterClause,
+  at: number,
+  attributes: Record<string, { column: string; numeric: boolean }>,
+): void {
   const { entity, comparator, value } = clause;
   const numeric = entity === 'metric' || (entity === 'attribute' && attributes[clause.key]!.numeric);
   if (numeric) {
-    if (['LIKE', 'ILIKE', 'IN', 'NOT IN'].includes(comparator)) fail(source, at, `${comparator} does not apply to the number ${clause.key}`);
+    if (['LIKE', 'ILIKE', 'IN', 'NOT IN'].includes(comparator))
+      fail(source, at, `${comparator} does not apply to the number ${clause.key}`);
     if (comparator.startsWith('IS') && entity === 'metric') return;
     if (typeof value === 'string') {
       const parsed = Number(value);
@@ -271,8 +321,14 @@ function checkClause(source: string, clause: FilterClause, at: number, attribute
     }
     return;
   }
-  if (['>', '>=', '<', '<='].includes(comparator)) fail(source, at, `${comparator} compares numbers; ${entity}s.${clause.key} is text (use =, !=, LIKE or ILIKE)`);
-  if (typeof value === 'number') fail(source, at, `Quote the value for ${entity === 'attribute' ? '' : entity + 's.'}${clause.key}, e.g. '${value}'`);
+  if (['>', '>=', '<', '<='].includes(comparator))
+    fail(source, at, `${comparator} compares numbers; ${entity}s.${clause.key} is text (use =, !=, LIKE or ILIKE)`);
+  if (typeof value === 'number')
+    fail(
+      source,
+      at,
+      `Quote the value for ${entity === 'attribute' ? '' : entity + 's.'}${clause.key}, e.g. '${value}'`,
+    );
   if ((comparator === 'IN' || comparator === 'NOT IN') && !(entity === 'attribute' || entity === 'dataset')) {
     fail(source, at, `${comparator} is supported for attributes only`);
   }
@@ -284,8 +340,12 @@ export function parseOrderBy(source: string): OrderClause {
   if (!match) throw new LatheError('BAD_INPUT', `Invalid order_by "${source}"`, { field: 'order_by' });
   const tokens = tokenize(match[1]!);
   const identifier = readIdentifier(match[1]!, tokens, 0);
-  if (identifier.next !== tokens.length) throw new LatheError('BAD_INPUT', `Invalid order_by "${source}": expected <entity>.<key> [ASC|DESC]`, { field: 'order_by' });
-  if (identifier.entity === 'dataset') throw new LatheError('BAD_INPUT', `Cannot order by datasets (order_by "${source}")`, { field: 'order_by' });
+  if (identifier.next !== tokens.length)
+    throw new LatheError('BAD_INPUT', `Invalid order_by "${source}": expected <entity>.<key> [ASC|DESC]`, {
+      field: 'order_by',
+    });
+  if (identifier.entity === 'dataset')
+    throw new LatheError('BAD_INPUT', `Cannot order by datasets (order_by "${source}")`, { field: 'order_by' });
   return { entity: identifier.entity, key: identifier.key, descending: (match[2] ?? 'ASC').toUpperCase() === 'DESC' };
 }
 

@@ -113,7 +113,12 @@ describe('metrics', () => {
     core.tracking.logMetrics(run.id, [{ key: 'a', value: NaN, step: 9, timestamp: 1 }]);
     expect(core.tracking.getRunDetail(run.id).metrics.a!.text).toBe('NaN');
     // Batches of 100 and more go through the multi-row insert: same values, NaN included.
-    const long = Array.from({ length: 250 }, (_, i) => ({ key: 'c', value: i === 50 ? NaN : i === 60 ? Infinity : i, step: i, timestamp: i }));
+    const long = Array.from({ length: 250 }, (_, i) => ({
+      key: 'c',
+      value: i === 50 ? NaN : i === 60 ? Infinity : i,
+      step: i,
+      timestamp: i,
+    }));
     core.tracking.logMetrics(run.id, long);
     const stored = core.tracking.metricPage(run.id, 'c').raw;
     expect(stored).toHaveLength(250);
@@ -124,14 +129,21 @@ describe('metrics', () => {
 
   it('refuses points without integer step or timestamp', () => {
     const run = core.tracking.createRun({ experimentId: '0' });
-    expect(code(() => core.tracking.logMetrics(run.id, [{ key: 'a', value: 1, step: 0.5, timestamp: 1 }]))).toBe('BAD_INPUT');
-    expect(code(() => core.tracking.logMetrics(run.id, [{ key: 'a', value: '1' as unknown as number, step: 0, timestamp: 1 }]))).toBe('BAD_INPUT');
+    expect(code(() => core.tracking.logMetrics(run.id, [{ key: 'a', value: 1, step: 0.5, timestamp: 1 }]))).toBe(
+      'BAD_INPUT',
+    );
+    expect(
+      code(() =>
+        core.tracking.logMetrics(run.id, [{ key: 'a', value: '1' as unknown as number, step: 0, timestamp: 1 }]),
+      ),
+    ).toBe('BAD_INPUT');
   });
 
   it('returns short series whole and downsamples long ones to maxPoints, keeping extremes', () => {
     const run = core.tracking.createRun({ experimentId: '0' });
     const points = [];
-    for (let i = 0; i < 20_000; i += 1) points.push({ key: 'loss', value: Math.sin(i / 100), step: i, timestamp: 1000 + i });
+    for (let i = 0; i < 20_000; i += 1)
+      points.push({ key: 'loss', value: Math.sin(i / 100), step: i, timestamp: 1000 + i });
     points[12_345]!.value = 50; // a spike LTTB must keep
     for (let i = 0; i < points.length; i += 1000) core.tracking.logMetrics(run.id, points.slice(i, i + 1000));
     const short = core.tracking.metricHistory(run.id, 'loss', { maxPoints: 50_000 });
@@ -188,7 +200,9 @@ describe('search', () => {
     const { experiment, made } = seed();
     const names = (filter: string, orderBy?: string[]) =>
       core.tracking.searchRuns({ experimentIds: [experiment.id], filter, orderBy }).runs.map((r) => r.name);
-    expect(names("metrics.acc > 0.9 and params.lr = '0.01' and tags.team LIKE 'a%' and attributes.status = 'FINISHED'")).toEqual(['run-0']);
+    expect(
+      names("metrics.acc > 0.9 and params.lr = '0.01' and tags.team LIKE 'a%' and attributes.status = 'FINISHED'"),
+    ).toEqual(['run-0']);
     expect(names("tags.team ILIKE 'a%'")).toEqual(['run-2', 'run-0']);
     expect(names('metrics.acc >= 0.85', ['metrics.acc ASC'])).toEqual(['run-1', 'run-2', 'run-0']);
     expect(names('', ['params.lr DESC', 'attributes.start_time ASC'])).toEqual(['run-1', 'run-0', 'run-2']);
@@ -202,23 +216,35 @@ describe('search', () => {
     const first = core.tracking.searchRuns({ experimentIds: [experiment.id], maxResults: 2, withTotal: true });
     expect(first.runs).toHaveLength(2);
     expect(first.total).toBe(3);
-    const second = core.tracking.searchRuns({ experimentIds: [experiment.id], maxResults: 2, pageToken: first.nextPageToken });
+    const second = core.tracking.searchRuns({
+      experimentIds: [experiment.id],
+      maxResults: 2,
+      pageToken: first.nextPageToken,
+    });
     expect(second.runs).toHaveLength(1);
     expect(second.nextPageToken).toBeUndefined();
-    expect(code(() => core.tracking.searchRuns({ experimentIds: [experiment.id], pageToken: 'garbage' }))).toBe('BAD_INPUT');
+    expect(code(() => core.tracking.searchRuns({ experimentIds: [experiment.id], pageToken: 'garbage' }))).toBe(
+      'BAD_INPUT',
+    );
   });
 
   it('hides deleted runs unless asked', () => {
     const { experiment, made } = seed();
     core.tracking.deleteRun(made[0]!.id);
     expect(core.tracking.searchRuns({ experimentIds: [experiment.id] }).runs).toHaveLength(2);
-    expect(core.tracking.searchRuns({ experimentIds: [experiment.id], lifecycle: 'deleted' }).runs.map((r) => r.id)).toEqual([made[0]!.id]);
+    expect(
+      core.tracking.searchRuns({ experimentIds: [experiment.id], lifecycle: 'deleted' }).runs.map((r) => r.id),
+    ).toEqual([made[0]!.id]);
     expect(core.tracking.searchRuns({ experimentIds: [experiment.id], lifecycle: 'all' }).runs).toHaveLength(3);
   });
 
   it('lists the keys in use', () => {
     const { experiment } = seed();
-    expect(core.tracking.keys([experiment.id])).toEqual({ params: ['lr'], metrics: ['acc'], tags: ['mlflow.runName', 'team'] });
+    expect(core.tracking.keys([experiment.id])).toEqual({
+      params: ['lr'],
+      metrics: ['acc'],
+      tags: ['mlflow.runName', 'team'],
+    });
   });
 });
 
@@ -231,13 +257,23 @@ describe('artifacts', () => {
       { path: 'model', isDir: true, size: null },
       { path: 'metrics.csv', isDir: false, size: 8 },
     ]);
-    expect(core.tracking.listArtifacts(run.id, 'model')).toEqual([{ path: 'model/config.json', isDir: false, size: 7 }]);
+    expect(core.tracking.listArtifacts(run.id, 'model')).toEqual([
+      { path: 'model/config.json', isDir: false, size: 7 },
+    ]);
     const preview = await core.tracking.artifactPreview(run.id, 'model/config.json');
     expect(preview).toMatchObject({ kind: 'json', content: '{"a":1}', truncated: false });
     expect((await core.tracking.artifactPreview(run.id, 'metrics.csv', 3)).truncated).toBe(true);
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
     await core.tracking.logArtifactBytes(run.id, 'plots/roc.png', png);
-    expect(await core.tracking.artifactPreview(run.id, 'plots/roc.png')).toMatchObject({ kind: 'image', mime: 'image/png', encoding: 'base64', content: png.toString('base64') });
+    expect(await core.tracking.artifactPreview(run.id, 'plots/roc.png')).toMatchObject({
+      kind: 'image',
+      mime: 'image/png',
+      encoding: 'base64',
+      content: png.toString('base64'),
+    });
     await core.tracking.logArtifactBytes(run.id, 'model.bin', new Uint8Array([0, 1, 2, 0]));
     expect((await core.tracking.artifactPreview(run.id, 'model.bin')).kind).toBe('binary');
     const first = core.tracking.artifact(run.id, 'metrics.csv').hash;
@@ -247,12 +283,31 @@ describe('artifacts', () => {
 
   it('refuses traversal, absolute paths, schemes and file/directory clashes', async () => {
     const run = core.tracking.createRun({ experimentId: '0' });
-    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'a\\b', 'file:/etc/passwd', '%2e%2e/x', 'a#b', 'a;b', '//proc/self/root', 'a//b', './a', 'C:/x']) {
-      await expect(core.tracking.logArtifactBytes(run.id, bad, new Uint8Array([1])), bad).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    for (const bad of [
+      '../x',
+      'a/../../x',
+      '/etc/passwd',
+      'a\\b',
+      'file:/etc/passwd',
+      '%2e%2e/x',
+      'a#b',
+      'a;b',
+      '//proc/self/root',
+      'a//b',
+      './a',
+      'C:/x',
+    ]) {
+      await expect(core.tracking.logArtifactBytes(run.id, bad, new Uint8Array([1])), bad).rejects.toMatchObject({
+        code: 'BAD_INPUT',
+      });
     }
     await core.tracking.logArtifactBytes(run.id, 'a/b.txt', new Uint8Array([1]));
-    await expect(core.tracking.logArtifactBytes(run.id, 'a', new Uint8Array([2]))).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    await expect(core.tracking.logArtifactBytes(run.id, 'a/b.txt/c', new Uint8Array([2]))).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(core.tracking.logArtifactBytes(run.id, 'a', new Uint8Array([2]))).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
+    await expect(core.tracking.logArtifactBytes(run.id, 'a/b.txt/c', new Uint8Array([2]))).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
     expect(core.objects.usage().objects).toBe(1);
   });
 

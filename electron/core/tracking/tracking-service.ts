@@ -6,7 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import type { ArtifactEntry, LatestMetric, MetricPoint, Run, RunDetail, RunStatus } from '../../../shared/contract/index.js';
+import type {
+  ArtifactEntry,
+  LatestMetric,
+  MetricPoint,
+  Run,
+  RunDetail,
+  RunStatus,
+} from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { ExperimentService } from '../experiments/experiment-service.js';
@@ -108,15 +115,73 @@ const validKey = /^[/\w.\- :]+$/;
 
 /** Checks a param, metric or tag key the way MLflow does; BAD_INPUT naming the key otherwise. */
 export function checkKey(key: unknown, what: string): string {
-  if (typeof key !== 'string' || key.length === 0) throw new LatheError('BAD_INPUT', `${what} key must be a non-empty string`, { field: 'key' });
-  if (key.length > trackingLimits.keyLength) throw new LatheError('BAD_INPUT', `${what} key "${key.slice(0, 40)}…" is longer than ${trackingLimits.keyLength} characters`, { field: 'key' });
-  if (!validKey.test(key)) throw new LatheError('BAD_INPUT', `Invalid ${what} key "${key}": only letters, digits, _ - . space / and : are allowed`, { field: 'key' });
-  if (key.startsWith('/') || key.split('/').some((s) => s === '..' || s === '.')) throw new LatheError('BAD_INPUT', `Invalid ${what} key "${key}": it must not be an absolute path or contain . or .. segments`, { field: 'key' });
+  if (typeof key !== 'string' || key.length === 0)
+    throw new LatheError('BAD_INPUT', `${what} key must be a non-empty string`, { field: 'key' });
+  if (key.length > trackingLimits.keyLength)
+    throw new LatheError(
+      'BAD_INPUT',
+      `${what} key "${key.slice(0, 40)}…" is longer than ${trackingLimits.keyLength} characters`,
+      { field: 'key' },
+    );
+  if (!validKey.test(key))
+    throw new LatheError(
+      'BAD_INPUT',
+      `Invalid ${what} key "${key}": only letters, digits, _ - . space / and : are allowed`,
+      { field: 'key' },
+    );
+  if (key.startsWith('/') || key.split('/').some((s) => s === '..' || s === '.'))
+    throw new LatheError(
+      'BAD_INPUT',
+      `Invalid ${what} key "${key}": it must not be an absolute path or contain . or .. segments`,
+      { field: 'key' },
+    );
   return key;
 }
 
-const adjectives = ['amber', 'bold', 'brisk', 'calm', 'clever', 'crisp', 'dapper', 'eager', 'fleet', 'gentle', 'keen', 'lucid', 'merry', 'nimble', 'quiet', 'rapid', 'sly', 'steady', 'sunny', 'witty'];
-const animals = ['ant', 'bass', 'crane', 'doe', 'eel', 'finch', 'gull', 'hare', 'ibis', 'jay', 'koi', 'lark', 'mole', 'newt', 'owl', 'panda', 'quail', 'robin', 'seal', 'wren'];
+const adjectives = [
+  'amber',
+  'bold',
+  'brisk',
+  'calm',
+  'clever',
+  'crisp',
+  'dapper',
+  'eager',
+  'fleet',
+  'gentle',
+  'keen',
+  'lucid',
+  'merry',
+  'nimble',
+  'quiet',
+  'rapid',
+  'sly',
+  'steady',
+  'sunny',
+  'witty',
+];
+const animals = [
+  'ant',
+  'bass',
+  'crane',
+  'doe',
+  'eel',
+  'finch',
+  'gull',
+  'hare',
+  'ibis',
+  'jay',
+  'koi',
+  'lark',
+  'mole',
+  'newt',
+  'owl',
+  'panda',
+  'quail',
+  'robin',
+  'seal',
+  'wren',
+];
 
 function randomRunName(): string {
   const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
@@ -154,14 +219,20 @@ export class TrackingService {
     private readonly experiments: ExperimentService,
   ) {
     this.insertMetric = db.prepare('INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)');
-    this.insertMetrics = db.prepare(`INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES ${Array(metricRowsPerInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`);
-    this.selectSeries = db.prepare<[number, string], SeriesRow>('SELECT count, latest_step, latest_timestamp, latest_value, latest_nan FROM metric_series WHERE run_key = ? AND key = ?');
+    this.insertMetrics = db.prepare(
+      `INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES ${Array(metricRowsPerInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+    );
+    this.selectSeries = db.prepare<[number, string], SeriesRow>(
+      'SELECT count, latest_step, latest_timestamp, latest_value, latest_nan FROM metric_series WHERE run_key = ? AND key = ?',
+    );
     this.upsertSeries = db.prepare(
       `INSERT INTO metric_series (run_key, key, count, latest_step, latest_timestamp, latest_value, latest_nan) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_key, key) DO UPDATE SET count = excluded.count, latest_step = excluded.latest_step,
          latest_timestamp = excluded.latest_timestamp, latest_value = excluded.latest_value, latest_nan = excluded.latest_nan`,
     );
-    this.selectTile = db.prepare<[number, string, number, number], TileRow>('SELECT * FROM metric_tiles WHERE run_key = ? AND key = ? AND size = ? AND tile = ?');
+    this.selectTile = db.prepare<[number, string, number, number], TileRow>(
+      'SELECT * FROM metric_tiles WHERE run_key = ? AND key = ? AND size = ? AND tile = ?',
+    );
     this.upsertTile = db.prepare(
       `INSERT OR REPLACE INTO metric_tiles (run_key, key, size, tile, n, first_step, first_timestamp, first_value, last_step, last_timestamp, last_value,
          min_step, min_timestamp, min_value, max_step, max_timestamp, max_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -172,24 +243,45 @@ export class TrackingService {
   // ---- runs -------------------------------------------------------------------------------------
 
   /** Starts a run in an active experiment. A run without a name gets a random one (and the mlflow.runName tag). */
-  createRun(input: { experimentId: string; name?: string; tags?: Record<string, string>; startTime?: number; userId?: string }): Run {
+  createRun(input: {
+    experimentId: string;
+    name?: string;
+    tags?: Record<string, string>;
+    startTime?: number;
+    userId?: string;
+  }): Run {
     // A plain lookup: ExperimentService.get also counts the experiment's runs, which grows with every run.
     const experiment = this.db
-      .prepare<[string], { id: number; name: string; lifecycle_stage: string }>('SELECT id, name, lifecycle_stage FROM experiments WHERE id = ?')
+      .prepare<[string], { id: number; name: string; lifecycle_stage: string }>(
+        'SELECT id, name, lifecycle_stage FROM experiments WHERE id = ?',
+      )
       .get(input.experimentId);
-    if (!experiment) throw new LatheError('NOT_FOUND', `No experiment with id ${input.experimentId}`, { field: 'experiment_id', id: input.experimentId });
+    if (!experiment)
+      throw new LatheError('NOT_FOUND', `No experiment with id ${input.experimentId}`, {
+        field: 'experiment_id',
+        id: input.experimentId,
+      });
     if (experiment.lifecycle_stage !== 'active') {
-      throw new LatheError('BAD_INPUT', `Experiment ${experiment.id} "${experiment.name}" is deleted; restore it before starting runs in it`, { field: 'experiment_id' });
+      throw new LatheError(
+        'BAD_INPUT',
+        `Experiment ${experiment.id} "${experiment.name}" is deleted; restore it before starting runs in it`,
+        { field: 'experiment_id' },
+      );
     }
     const tags = { ...(input.tags ?? {}) };
     const name = (input.name?.trim() || tags['mlflow.runName']?.trim() || randomRunName()).slice(0, 250);
     tags['mlflow.runName'] = name;
     const id = randomUUID().replace(/-/g, '');
     const startTime = input.startTime ?? Date.now();
-    if (!Number.isSafeInteger(startTime) || startTime < 0) throw new LatheError('BAD_INPUT', 'start_time must be a non-negative integer (milliseconds)', { field: 'start_time' });
+    if (!Number.isSafeInteger(startTime) || startTime < 0)
+      throw new LatheError('BAD_INPUT', 'start_time must be a non-negative integer (milliseconds)', {
+        field: 'start_time',
+      });
     this.db.transaction(() => {
       this.db
-        .prepare("INSERT INTO runs (id, experiment_id, name, status, start_time, user_id) VALUES (?, ?, ?, 'RUNNING', ?, ?)")
+        .prepare(
+          "INSERT INTO runs (id, experiment_id, name, status, start_time, user_id) VALUES (?, ?, ?, 'RUNNING', ?, ?)",
+        )
         .run(id, experiment.id, name, startTime, input.userId ?? '');
       this.writeTags(this.runRow(id), tags);
     })();
@@ -212,10 +304,13 @@ export class TrackingService {
   updateRun(runId: string, changes: { status?: RunStatus; endTime?: number | null; name?: string }): Run {
     const row = this.runRow(runId);
     this.db.transaction(() => {
-      if (changes.status !== undefined) this.db.prepare('UPDATE runs SET status = ? WHERE key = ?').run(changes.status, row.key);
-      if (changes.endTime !== undefined) this.db.prepare('UPDATE runs SET end_time = ? WHERE key = ?').run(changes.endTime, row.key);
+      if (changes.status !== undefined)
+        this.db.prepare('UPDATE runs SET status = ? WHERE key = ?').run(changes.status, row.key);
+      if (changes.endTime !== undefined)
+        this.db.prepare('UPDATE runs SET end_time = ? WHERE key = ?').run(changes.endTime, row.key);
       // writeTags keeps the run's name in step with its mlflow.runName tag.
-      if (changes.name !== undefined && changes.name.trim() !== '') this.writeTags(row, { 'mlflow.runName': changes.name.trim() });
+      if (changes.name !== undefined && changes.name.trim() !== '')
+        this.writeTags(row, { 'mlflow.runName': changes.name.trim() });
     })();
     this.changed(row, 'updated');
     return this.getRun(runId);
@@ -229,7 +324,9 @@ export class TrackingService {
   /** Marks runs deleted (MLflow's soft delete; restorable). */
   deleteRun(runId: string): Run {
     const row = this.runRow(runId);
-    this.db.prepare("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE key = ?").run(Date.now(), row.key);
+    this.db
+      .prepare("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE key = ?")
+      .run(Date.now(), row.key);
     this.changed(row, 'deleted');
     return this.getRun(runId);
   }
@@ -248,7 +345,9 @@ export class TrackingService {
     const hashes: string[] = [];
     this.db.transaction(() => {
       for (const row of rows) {
-        for (const { object_hash } of this.db.prepare<[number], { object_hash: string }>('SELECT object_hash FROM run_artifacts WHERE run_key = ?').all(row.key)) {
+        for (const { object_hash } of this.db
+          .prepare<[number], { object_hash: string }>('SELECT object_hash FROM run_artifacts WHERE run_key = ?')
+          .all(row.key)) {
           hashes.push(object_hash);
         }
         this.db.prepare('DELETE FROM metrics WHERE run_key = ?').run(row.key);
@@ -258,8 +357,10 @@ export class TrackingService {
     })();
     const { removed, bytes } = this.removeUnreferenced(hashes);
     const byExperiment = new Map<number, string[]>();
-    for (const row of rows) byExperiment.set(row.experiment_id, [...(byExperiment.get(row.experiment_id) ?? []), row.id]);
-    for (const [experimentId, ids] of byExperiment) this.events.emit('runs.changed', { experimentId: String(experimentId), runIds: ids, change: 'purged' });
+    for (const row of rows)
+      byExperiment.set(row.experiment_id, [...(byExperiment.get(row.experiment_id) ?? []), row.id]);
+    for (const [experimentId, ids] of byExperiment)
+      this.events.emit('runs.changed', { experimentId: String(experimentId), runIds: ids, change: 'purged' });
     return { runs: rows.length, objectsRemoved: removed, bytesFreed: bytes };
   }
 
@@ -291,7 +392,11 @@ export class TrackingService {
   /** Logs metrics, params and tags in one transaction: all of it is stored, or none. */
   logBatch(
     runId: string,
-    batch: { metrics?: readonly MetricInput[]; params?: readonly { key: string; value: string }[]; tags?: readonly { key: string; value: string }[] },
+    batch: {
+      metrics?: readonly MetricInput[];
+      params?: readonly { key: string; value: string }[];
+      tags?: readonly { key: string; value: string }[];
+    },
   ): void {
     const row = this.activeRunRow(runId);
     const metrics = batch.metrics ?? [];
@@ -302,16 +407,29 @@ export class TrackingService {
     for (const { key, value } of params) {
       checkKey(key, 'Param');
       const text = stringValue(value, `param "${key}"`);
-      if (text.length > trackingLimits.paramValueLength) throw new LatheError('BAD_INPUT', `Param "${key}" value is longer than ${trackingLimits.paramValueLength} characters`, { field: 'value' });
+      if (text.length > trackingLimits.paramValueLength)
+        throw new LatheError(
+          'BAD_INPUT',
+          `Param "${key}" value is longer than ${trackingLimits.paramValueLength} characters`,
+          { field: 'value' },
+        );
       const earlier = paramMap.get(key);
-      if (earlier !== undefined && earlier !== text) throw new LatheError('BAD_INPUT', `Param "${key}" appears twice in one batch with different values`, { field: 'params' });
+      if (earlier !== undefined && earlier !== text)
+        throw new LatheError('BAD_INPUT', `Param "${key}" appears twice in one batch with different values`, {
+          field: 'params',
+        });
       paramMap.set(key, text);
     }
     const tagMap: Record<string, string> = {};
     for (const { key, value } of tags) {
       checkKey(key, 'Tag');
       const text = stringValue(value, `tag "${key}"`);
-      if (text.length > trackingLimits.tagValueLength) throw new LatheError('BAD_INPUT', `Tag "${key}" value is longer than ${trackingLimits.tagValueLength} characters`, { field: 'value' });
+      if (text.length > trackingLimits.tagValueLength)
+        throw new LatheError(
+          'BAD_INPUT',
+          `Tag "${key}" value is longer than ${trackingLimits.tagValueLength} characters`,
+          { field: 'value' },
+        );
       tagMap[key] = text;
     }
     this.db.transaction(() => {
@@ -331,7 +449,17 @@ export class TrackingService {
        ON CONFLICT (run_key, name, digest) DO UPDATE SET tags = excluded.tags`,
     );
     this.db.transaction(() => {
-      for (const d of datasets) insert.run(row.key, d.name, d.digest, d.sourceType, d.source, d.schema ?? null, d.profile ?? null, JSON.stringify(d.tags ?? []));
+      for (const d of datasets)
+        insert.run(
+          row.key,
+          d.name,
+          d.digest,
+          d.sourceType,
+          d.source,
+          d.schema ?? null,
+          d.profile ?? null,
+          JSON.stringify(d.tags ?? []),
+        );
     })();
     this.changed(row, 'updated');
   }
@@ -340,9 +468,18 @@ export class TrackingService {
   inputs(runId: string): DatasetInput[] {
     const row = this.runRow(runId);
     return this.db
-      .prepare<[number], { name: string; digest: string; source_type: string; source: string; schema: string | null; profile: string | null; tags: string }>(
-        'SELECT name, digest, source_type, source, schema, profile, tags FROM run_inputs WHERE run_key = ? ORDER BY id',
-      )
+      .prepare<
+        [number],
+        {
+          name: string;
+          digest: string;
+          source_type: string;
+          source: string;
+          schema: string | null;
+          profile: string | null;
+          tags: string;
+        }
+      >('SELECT name, digest, source_type, source, schema, profile, tags FROM run_inputs WHERE run_key = ? ORDER BY id')
       .all(row.key)
       .map((d) => ({
         name: d.name,
@@ -356,26 +493,35 @@ export class TrackingService {
   }
 
   private writeParams(row: RunRow, params: Map<string, string>): void {
-    const existing = this.db.prepare<[number, string], { value: string }>('SELECT value FROM run_params WHERE run_key = ? AND key = ?');
+    const existing = this.db.prepare<[number, string], { value: string }>(
+      'SELECT value FROM run_params WHERE run_key = ? AND key = ?',
+    );
     const insert = this.db.prepare('INSERT INTO run_params (run_key, key, value) VALUES (?, ?, ?)');
     for (const [key, value] of params) {
       const old = existing.get(row.key, key);
       if (old === undefined) insert.run(row.key, key, value);
       else if (old.value !== value) {
-        throw new LatheError('BAD_INPUT', `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old.value}' for run ID='${row.id}'. Attempted logging new value '${value}'.`, {
-          field: 'params',
-          key,
-        });
+        throw new LatheError(
+          'BAD_INPUT',
+          `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old.value}' for run ID='${row.id}'. Attempted logging new value '${value}'.`,
+          {
+            field: 'params',
+            key,
+          },
+        );
       }
     }
   }
 
   private writeTags(row: RunRow, tags: Record<string, string>): void {
-    const upsert = this.db.prepare('INSERT INTO run_tags (run_key, key, value) VALUES (?, ?, ?) ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value');
+    const upsert = this.db.prepare(
+      'INSERT INTO run_tags (run_key, key, value) VALUES (?, ?, ?) ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value',
+    );
     for (const [key, value] of Object.entries(tags)) {
       upsert.run(row.key, key, value);
       // MLflow keeps the run's name and its mlflow.runName tag in step.
-      if (key === 'mlflow.runName' && value.trim() !== '') this.db.prepare('UPDATE runs SET name = ? WHERE key = ?').run(value.trim().slice(0, 250), row.key);
+      if (key === 'mlflow.runName' && value.trim() !== '')
+        this.db.prepare('UPDATE runs SET name = ? WHERE key = ?').run(value.trim().slice(0, 250), row.key);
     }
   }
 
@@ -434,11 +580,23 @@ export class TrackingService {
       const t = level.tile;
       if (!t) return;
       this.upsertTile.run(
-        runKey, key, level.size, level.index, t.n,
-        t.first_step, t.first_timestamp, t.first_value,
-        t.last_step, t.last_timestamp, t.last_value,
-        t.min_step, t.min_timestamp, t.min_value,
-        t.max_step, t.max_timestamp, t.max_value,
+        runKey,
+        key,
+        level.size,
+        level.index,
+        t.n,
+        t.first_step,
+        t.first_timestamp,
+        t.first_value,
+        t.last_step,
+        t.last_timestamp,
+        t.last_value,
+        t.min_step,
+        t.min_timestamp,
+        t.min_value,
+        t.max_step,
+        t.max_timestamp,
+        t.max_value,
       );
     };
     let count = start;
@@ -456,7 +614,21 @@ export class TrackingService {
         }
         let t = level.tile;
         if (!t) {
-          t = { n: 0, first_step: null, first_timestamp: null, first_value: null, last_step: null, last_timestamp: null, last_value: null, min_step: null, min_timestamp: null, min_value: null, max_step: null, max_timestamp: null, max_value: null };
+          t = {
+            n: 0,
+            first_step: null,
+            first_timestamp: null,
+            first_value: null,
+            last_step: null,
+            last_timestamp: null,
+            last_value: null,
+            min_step: null,
+            min_timestamp: null,
+            min_value: null,
+            max_step: null,
+            max_timestamp: null,
+            max_value: null,
+          };
           level.tile = t;
         }
         t.n += 1;
@@ -496,7 +668,15 @@ export class TrackingService {
   // ---- reading metrics ---------------------------------------------------------------------------
 
   /** Every point of a series in step order, a page at a time (MLflow's get-history). */
-  metricPage(runId: string, key: string, options: { pageToken?: string; maxResults?: number } = {}): { points: MetricPoint[]; raw: { step: number; timestamp: number; value: number | null }[]; nextPageToken?: string } {
+  metricPage(
+    runId: string,
+    key: string,
+    options: { pageToken?: string; maxResults?: number } = {},
+  ): {
+    points: MetricPoint[];
+    raw: { step: number; timestamp: number; value: number | null }[];
+    nextPageToken?: string;
+  } {
     const row = this.runRow(runId);
     const offset = decodePageToken(options.pageToken);
     const limit = Math.min(options.maxResults ?? trackingLimits.historyPageSize, trackingLimits.historyPageSize);
@@ -519,7 +699,11 @@ export class TrackingService {
    * Long series are preselected from the MinMax tiles (MinMaxLTTB, Van Der Donckt et al. 2023,
    * https://arxiv.org/abs/2305.00332) so a million points are never all read.
    */
-  metricHistory(runId: string, key: string, options: { maxPoints?: number; xAxis?: 'step' | 'time' } = {}): { key: string; total: number; downsampled: boolean; points: MetricPoint[] } {
+  metricHistory(
+    runId: string,
+    key: string,
+    options: { maxPoints?: number; xAxis?: 'step' | 'time' } = {},
+  ): { key: string; total: number; downsampled: boolean; points: MetricPoint[] } {
     const row = this.runRow(runId);
     const maxPoints = options.maxPoints ?? 2000;
     const series = this.selectSeries.get(row.key, key);
@@ -528,7 +712,9 @@ export class TrackingService {
     const byTime = options.xAxis === 'time';
     // The coarsest tile level that still gives about 4 candidates per output point; the finest level down
     // to 2 per point; below that, the rows themselves.
-    const level = [...tileSizes].reverse().find((size) => total / size >= (size === tileSizes[0] ? maxPoints / 2 : maxPoints));
+    const level = [...tileSizes]
+      .reverse()
+      .find((size) => total / size >= (size === tileSizes[0] ? maxPoints / 2 : maxPoints));
     let steps: Float64Array;
     let times: Float64Array;
     let values: Float64Array;
@@ -556,11 +742,18 @@ export class TrackingService {
       }
     } else {
       const rows = this.db
-        .prepare<[number, string], unknown[]>('SELECT step, timestamp, value FROM metrics WHERE run_key = ? AND key = ? ORDER BY step, timestamp')
+        .prepare<[number, string], unknown[]>(
+          'SELECT step, timestamp, value FROM metrics WHERE run_key = ? AND key = ? ORDER BY step, timestamp',
+        )
         .raw()
         .all(row.key, key) as [number, number, number | null][];
       if (rows.length <= maxPoints && !byTime) {
-        return { key, total, downsampled: false, points: rows.map(([step, timestamp, value]) => ({ step, timestamp, value: jsonValue(value) })) };
+        return {
+          key,
+          total,
+          downsampled: false,
+          points: rows.map(([step, timestamp, value]) => ({ step, timestamp, value: jsonValue(value) })),
+        };
       }
       steps = new Float64Array(rows.length);
       times = new Float64Array(rows.length);
@@ -578,7 +771,9 @@ export class TrackingService {
     let order: number[] | undefined;
     for (let i = 1; i < n; i += 1) {
       if (xs[i]! < xs[i - 1]!) {
-        order = Array.from({ length: n }, (_, j) => j).sort((a, b) => xs[a]! - xs[b]! || (byTime ? steps[a]! - steps[b]! : times[a]! - times[b]!));
+        order = Array.from({ length: n }, (_, j) => j).sort(
+          (a, b) => xs[a]! - xs[b]! || (byTime ? steps[a]! - steps[b]! : times[a]! - times[b]!),
+        );
         break;
       }
     }
@@ -593,10 +788,21 @@ export class TrackingService {
   }
 
   /** Mean ± std of a metric per step across runs grouped by a param's value (the compare view's bands). */
-  groupedHistory(runIds: readonly string[], key: string, groupBy: string, maxPoints = 1000): { group: string | null; runIds: string[]; points: { step: number; mean: number; std: number; count: number }[] }[] {
+  groupedHistory(
+    runIds: readonly string[],
+    key: string,
+    groupBy: string,
+    maxPoints = 1000,
+  ): {
+    group: string | null;
+    runIds: string[];
+    points: { step: number; mean: number; std: number; count: number }[];
+  }[] {
     const rows = runIds.map((id) => this.runRow(id));
     const groups = new Map<string | null, RunRow[]>();
-    const paramOf = this.db.prepare<[number, string], { value: string }>('SELECT value FROM run_params WHERE run_key = ? AND key = ?');
+    const paramOf = this.db.prepare<[number, string], { value: string }>(
+      'SELECT value FROM run_params WHERE run_key = ? AND key = ?',
+    );
     for (const row of rows) {
       const value = paramOf.get(row.key, groupBy)?.value ?? null;
       groups.set(value, [...(groups.get(value) ?? []), row]);
@@ -644,15 +850,23 @@ export class TrackingService {
     const conditions = `r.experiment_id IN (${experimentIds.map(() => '?').join(', ')}) AND ${stageSql} AND (${where.sql})`;
     const conditionParams = [...experimentIds, ...stageParams, ...where.params];
     const rows = this.db
-      .prepare<unknown[], RunRow>(`SELECT r.* FROM runs r ${order.joins} WHERE ${conditions} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
+      .prepare<unknown[], RunRow>(
+        `SELECT r.* FROM runs r ${order.joins} WHERE ${conditions} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
+      )
       .all(...order.params, ...conditionParams, limit + 1, offset);
     const more = rows.length > limit;
     if (more) rows.pop();
     let total: number | undefined;
     if (options.withTotal) {
-      total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM runs r WHERE ${conditions}`).get(...conditionParams)!.n;
+      total = this.db
+        .prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM runs r WHERE ${conditions}`)
+        .get(...conditionParams)!.n;
     }
-    return { runs: this.details(rows), ...(more ? { nextPageToken: encodePageToken(offset + limit) } : {}), ...(total !== undefined ? { total } : {}) };
+    return {
+      runs: this.details(rows),
+      ...(more ? { nextPageToken: encodePageToken(offset + limit) } : {}),
+      ...(total !== undefined ? { total } : {}),
+    };
   }
 
   /** Every param, metric and tag key used by runs of these experiments. */
@@ -661,7 +875,9 @@ export class TrackingService {
     const inList = ids.map(() => '?').join(', ');
     const distinct = (table: string) =>
       this.db
-        .prepare<number[], { key: string }>(`SELECT DISTINCT x.key FROM ${table} x JOIN runs r ON r.key = x.run_key WHERE r.experiment_id IN (${inList}) ORDER BY x.key`)
+        .prepare<number[], { key: string }>(
+          `SELECT DISTINCT x.key FROM ${table} x JOIN runs r ON r.key = x.run_key WHERE r.experiment_id IN (${inList}) ORDER BY x.key`,
+        )
         .all(...ids)
         .map((k) => k.key);
     return { params: distinct('run_params'), metrics: distinct('metric_series'), tags: distinct('run_tags') };
@@ -680,14 +896,24 @@ export class TrackingService {
     for (let i = 0; i < keys.length; i += 500) {
       const chunk = keys.slice(i, i + 500);
       const inList = chunk.map(() => '?').join(', ');
-      for (const p of this.db.prepare<number[], { run_key: number; key: string; value: string }>(`SELECT run_key, key, value FROM run_params WHERE run_key IN (${inList})`).all(...chunk)) {
+      for (const p of this.db
+        .prepare<number[], { run_key: number; key: string; value: string }>(
+          `SELECT run_key, key, value FROM run_params WHERE run_key IN (${inList})`,
+        )
+        .all(...chunk)) {
         byKey.get(p.run_key)!.params[p.key] = p.value;
       }
-      for (const t of this.db.prepare<number[], { run_key: number; key: string; value: string }>(`SELECT run_key, key, value FROM run_tags WHERE run_key IN (${inList})`).all(...chunk)) {
+      for (const t of this.db
+        .prepare<number[], { run_key: number; key: string; value: string }>(
+          `SELECT run_key, key, value FROM run_tags WHERE run_key IN (${inList})`,
+        )
+        .all(...chunk)) {
         byKey.get(t.run_key)!.tags[t.key] = t.value;
       }
       for (const m of this.db
-        .prepare<number[], SeriesRow & { run_key: number; key: string }>(`SELECT run_key, key, count, latest_step, latest_timestamp, latest_value, latest_nan FROM metric_series WHERE run_key IN (${inList})`)
+        .prepare<number[], SeriesRow & { run_key: number; key: string }>(
+          `SELECT run_key, key, count, latest_step, latest_timestamp, latest_value, latest_nan FROM metric_series WHERE run_key IN (${inList})`,
+        )
         .all(...chunk)) {
         byKey.get(m.run_key)!.metrics[m.key] = toLatest(m.key, m);
       }
@@ -708,7 +934,11 @@ export class TrackingService {
   }
 
   /** Stores a stream as an artifact: the object is written first, then the database row; a failed row leaves no orphan. */
-  async logArtifactStream(runId: string, relativePath: string, source: Readable): Promise<{ path: string; size: number }> {
+  async logArtifactStream(
+    runId: string,
+    relativePath: string,
+    source: Readable,
+  ): Promise<{ path: string; size: number }> {
     const path = checkArtifactPath(relativePath);
     const row = this.activeRunRow(runId);
     this.assertNoPathClash(row, path);
@@ -717,9 +947,15 @@ export class TrackingService {
     try {
       this.db.transaction(() => {
         this.assertNoPathClash(row, path);
-        replaced = this.db.prepare<[number, string], { object_hash: string }>('SELECT object_hash FROM run_artifacts WHERE run_key = ? AND path = ?').get(row.key, path)?.object_hash;
+        replaced = this.db
+          .prepare<[number, string], { object_hash: string }>(
+            'SELECT object_hash FROM run_artifacts WHERE run_key = ? AND path = ?',
+          )
+          .get(row.key, path)?.object_hash;
         this.db
-          .prepare('INSERT OR REPLACE INTO run_artifacts (run_key, path, object_hash, size, created_at) VALUES (?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT OR REPLACE INTO run_artifacts (run_key, path, object_hash, size, created_at) VALUES (?, ?, ?, ?, ?)',
+          )
           .run(row.key, path, stored.hash, stored.size, Date.now());
       })();
     } catch (error) {
@@ -737,7 +973,9 @@ export class TrackingService {
     const row = this.runRow(runId);
     const prefix = dir === '' ? '' : dir + '/';
     const files = this.db
-      .prepare<[number, number, string], { path: string; size: number }>('SELECT path, size FROM run_artifacts WHERE run_key = ? AND substr(path, 1, ?) = ? ORDER BY path')
+      .prepare<[number, number, string], { path: string; size: number }>(
+        'SELECT path, size FROM run_artifacts WHERE run_key = ? AND substr(path, 1, ?) = ? ORDER BY path',
+      )
       .all(row.key, prefix.length, prefix);
     const entries = new Map<string, ArtifactEntry>();
     for (const file of files) {
@@ -756,7 +994,11 @@ export class TrackingService {
   artifact(runId: string, relativePath: string): { hash: string; size: number; path: string } {
     const path = checkArtifactPath(relativePath);
     const row = this.runRow(runId);
-    const found = this.db.prepare<[number, string], { object_hash: string; size: number }>('SELECT object_hash, size FROM run_artifacts WHERE run_key = ? AND path = ?').get(row.key, path);
+    const found = this.db
+      .prepare<[number, string], { object_hash: string; size: number }>(
+        'SELECT object_hash, size FROM run_artifacts WHERE run_key = ? AND path = ?',
+      )
+      .get(row.key, path);
     if (!found) throw new LatheError('NOT_FOUND', `Run ${runId} has no artifact "${path}"`, { field: 'path' });
     return { hash: found.object_hash, size: found.size, path };
   }
@@ -767,20 +1009,64 @@ export class TrackingService {
     if (path === '') return true;
     const row = this.runRow(runId);
     const prefix = path + '/';
-    return this.db.prepare('SELECT 1 FROM run_artifacts WHERE run_key = ? AND substr(path, 1, ?) = ? LIMIT 1').get(row.key, prefix.length, prefix) !== undefined;
+    return (
+      this.db
+        .prepare('SELECT 1 FROM run_artifacts WHERE run_key = ? AND substr(path, 1, ?) = ? LIMIT 1')
+        .get(row.key, prefix.length, prefix) !== undefined
+    );
   }
 
   /** The head of an artifact for a preview, and what kind of preview fits it. */
-  async artifactPreview(runId: string, relativePath: string, maxBytes = 256 * 1024): Promise<{ path: string; size: number; truncated: boolean; kind: 'text' | 'json' | 'csv' | 'image' | 'binary'; mime: string; encoding: 'utf8' | 'base64'; content: string }> {
+  async artifactPreview(
+    runId: string,
+    relativePath: string,
+    maxBytes = 256 * 1024,
+  ): Promise<{
+    path: string;
+    size: number;
+    truncated: boolean;
+    kind: 'text' | 'json' | 'csv' | 'image' | 'binary';
+    mime: string;
+    encoding: 'utf8' | 'base64';
+    content: string;
+  }> {
     const file = this.artifact(runId, relativePath);
     const extension = /\.([a-z0-9]+)$/i.exec(file.path)?.[1]?.toLowerCase() ?? '';
-    const images: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp' };
+    const images: Record<string, string> = {
+      png: 'image/png',
+      jpg: 'image/jpeg',
+      jpeg: 'image/jpeg',
+      gif: 'image/gif',
+      webp: 'image/webp',
+      bmp: 'image/bmp',
+    };
     const limit = images[extension] ? Math.max(maxBytes, 8_000_000) : maxBytes;
-    const head = await readHead(this.objects.openRead(file.hash, file.size > 0 ? { start: 0, end: Math.min(file.size, limit) - 1 } : undefined), limit);
+    const head = await readHead(
+      this.objects.openRead(file.hash, file.size > 0 ? { start: 0, end: Math.min(file.size, limit) - 1 } : undefined),
+      limit,
+    );
     const truncated = file.size > head.length;
-    if (images[extension] && !truncated) return { path: file.path, size: file.size, truncated, kind: 'image', mime: images[extension], encoding: 'base64', content: head.toString('base64') };
+    if (images[extension] && !truncated)
+      return {
+        path: file.path,
+        size: file.size,
+        truncated,
+        kind: 'image',
+        mime: images[extension],
+        encoding: 'base64',
+        content: head.toString('base64'),
+      };
     const looksText = !head.subarray(0, 8000).includes(0);
-    if (!looksText || images[extension]) return { path: file.path, size: file.size, truncated, kind: 'binary', mime: 'application/octet-stream', encoding: 'base64', content: head.subarray(0, 4096).toString('base64') };
+    if (!looksText || images[extension])
+      return {
+        path: file.path,
+        size: file.size,
+        truncated,
+        kind: 'binary',
+        mime: 'application/octet-stream',
+        encoding: 'base64',
+        content: head.subarray(0, 4096).toString('base64'),
+      };
     const text = head.toString('utf8');
     const kind = extension === 'json' ? 'json' : extension === 'csv' || extension === 'tsv' ? 'csv' : 'text';
     const mime = kind === 'json' ? 'application/json' : kind === 'csv' ? 'text/csv' : 'text/plain';
@@ -792,11 +1078,17 @@ export class TrackingService {
     for (let i = 1; i < segments.length; i += 1) {
       const parent = segments.slice(0, i).join('/');
       if (this.db.prepare('SELECT 1 FROM run_artifacts WHERE run_key = ? AND path = ?').get(row.key, parent)) {
-        throw new LatheError('BAD_INPUT', `Artifact "${parent}" is a file, so "${path}" cannot be stored under it`, { field: 'path' });
+        throw new LatheError('BAD_INPUT', `Artifact "${parent}" is a file, so "${path}" cannot be stored under it`, {
+          field: 'path',
+        });
       }
     }
     const prefix = path + '/';
-    if (this.db.prepare('SELECT 1 FROM run_artifacts WHERE run_key = ? AND substr(path, 1, ?) = ? LIMIT 1').get(row.key, prefix.length, prefix)) {
+    if (
+      this.db
+        .prepare('SELECT 1 FROM run_artifacts WHERE run_key = ? AND substr(path, 1, ?) = ? LIMIT 1')
+        .get(row.key, prefix.length, prefix)
+    ) {
       throw new LatheError('BAD_INPUT', `Artifact "${path}" is a directory; pick another name`, { field: 'path' });
     }
   }
@@ -817,7 +1109,8 @@ export class TrackingService {
 
   private runRow(runId: string): RunRow {
     const row = typeof runId === 'string' ? this.runByIdStatement.get(runId) : undefined;
-    if (!row) throw new LatheError('NOT_FOUND', `Run with id=${String(runId)} not found`, { field: 'run_id', id: runId });
+    if (!row)
+      throw new LatheError('NOT_FOUND', `Run with id=${String(runId)} not found`, { field: 'run_id', id: runId });
     return row;
   }
 
@@ -825,7 +1118,11 @@ export class TrackingService {
   private activeRunRow(runId: string): RunRow {
     const row = this.runRow(runId);
     if (row.lifecycle_stage !== 'active') {
-      throw new LatheError('BAD_INPUT', `The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`, { field: 'run_id' });
+      throw new LatheError(
+        'BAD_INPUT',
+        `The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`,
+        { field: 'run_id' },
+      );
     }
     return row;
   }
@@ -870,7 +1167,13 @@ function toRun(row: RunRow): Run {
 
 function toLatest(key: string, s: SeriesRow): LatestMetric {
   const nan = s.latest_nan === 1;
-  return { key, value: nan ? null : jsonValue(s.latest_value), text: valueText(s.latest_value, nan), step: s.latest_step, timestamp: s.latest_timestamp };
+  return {
+    key,
+    value: nan ? null : jsonValue(s.latest_value),
+    text: valueText(s.latest_value, nan),
+    step: s.latest_step,
+    timestamp: s.latest_timestamp,
+  };
 }
 
 function stringValue(value: unknown, what: string): string {
@@ -889,9 +1192,21 @@ function checkMetrics(points: readonly MetricInput[]): void {
       checkKey(p.key, 'Metric');
       if (validKeyCache.size < 10_000) validKeyCache.add(p.key);
     }
-    if (typeof p.value !== 'number') throw new LatheError('BAD_INPUT', `Metric "${p.key}" value must be a number (point ${i})`, { field: 'value', index: i });
-    if (!Number.isSafeInteger(p.step)) throw new LatheError('BAD_INPUT', `Metric "${p.key}" step must be an integer (point ${i})`, { field: 'step', index: i });
-    if (!Number.isSafeInteger(p.timestamp)) throw new LatheError('BAD_INPUT', `Metric "${p.key}" timestamp must be an integer in milliseconds (point ${i})`, { field: 'timestamp', index: i });
+    if (typeof p.value !== 'number')
+      throw new LatheError('BAD_INPUT', `Metric "${p.key}" value must be a number (point ${i})`, {
+        field: 'value',
+        index: i,
+      });
+    if (!Number.isSafeInteger(p.step))
+      throw new LatheError('BAD_INPUT', `Metric "${p.key}" step must be an integer (point ${i})`, {
+        field: 'step',
+        index: i,
+      });
+    if (!Number.isSafeInteger(p.timestamp))
+      throw new LatheError('BAD_INPUT', `Metric "${p.key}" timestamp must be an integer in milliseconds (point ${i})`, {
+        field: 'timestamp',
+        index: i,
+      });
   }
 }
 

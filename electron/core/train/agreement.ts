@@ -31,7 +31,12 @@ export async function compareWithOnnxRuntime(
   const kinds = new Map<string, 'numeric' | 'text'>();
   for (const input of summary.inputs) {
     const values = columns.get(input.name)!;
-    picked.set(input.name, values instanceof Float64Array ? Float64Array.from(testRows, (i) => values[i]!) : Array.from(testRows, (i) => values[i] ?? null));
+    picked.set(
+      input.name,
+      values instanceof Float64Array
+        ? Float64Array.from(testRows, (i) => values[i]!)
+        : Array.from(testRows, (i) => values[i] ?? null),
+    );
     kinds.set(input.name, values instanceof Float64Array ? 'numeric' : 'text');
   }
   const plan = planFeeds({ inputs: summary.inputs, outputs: summary.outputs, features: [] }, kinds);
@@ -49,7 +54,8 @@ export async function compareWithOnnxRuntime(
     if (target.task === 'classification') {
       const labels = (results.label as ort.Tensor).data as ArrayLike<bigint | string>;
       const expected = argmaxRows(tfjsPredictions, target.classes.length, testRows.length);
-      for (let i = 0; i < testRows.length; i++) if (String(labels[i]) !== target.classes[expected[i]!]) labelMismatches += 1;
+      for (let i = 0; i < testRows.length; i++)
+        if (String(labels[i]) !== target.classes[expected[i]!]) labelMismatches += 1;
     }
     return { maxDifference, labelMismatches, rows: testRows.length };
   } finally {

@@ -13,7 +13,8 @@ describe('FlatAdam', () => {
     const start = Float32Array.from({ length: 12 }, () => random() * 2 - 1);
     const target = tf.tensor1d(Float32Array.from({ length: 12 }, () => random() * 2 - 1));
     // A loss whose gradient changes with θ, so the moments matter: Σ (θ − target)⁴ + Σ θ².
-    const loss = (theta: tf.Tensor1D) => tf.add(tf.sum(tf.pow(tf.sub(theta, target), 4)), tf.sum(tf.square(theta))) as tf.Scalar;
+    const loss = (theta: tf.Tensor1D) =>
+      tf.add(tf.sum(tf.pow(tf.sub(theta, target), 4)), tf.sum(tf.square(theta))) as tf.Scalar;
     const ours = tf.variable(tf.tensor1d(start));
     const theirs = tf.variable(tf.tensor1d(start));
     const flat = new FlatAdam(ours, 0.05);

@@ -12,7 +12,13 @@ import * as tf from '@tensorflow/tfjs';
 export class FlatAdam {
   private readonly firstMoment: tf.Variable;
   private readonly secondMoment: tf.Variable;
-  private readonly constants: { beta1: tf.Scalar; oneMinusBeta1: tf.Scalar; beta2: tf.Scalar; oneMinusBeta2: tf.Scalar; epsilon: tf.Scalar };
+  private readonly constants: {
+    beta1: tf.Scalar;
+    oneMinusBeta1: tf.Scalar;
+    beta2: tf.Scalar;
+    oneMinusBeta2: tf.Scalar;
+    epsilon: tf.Scalar;
+  };
   private step = 0;
 
   constructor(

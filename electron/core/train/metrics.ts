@@ -1,7 +1,11 @@
 /** Test-split metrics: accuracy, F1, ROC AUC and log loss for classification; RMSE, MAE and R² for regression. */
 
 /** Classification metrics from class indices and probabilities (rows × classes). */
-export function classificationMetrics(labels: Int32Array, probabilities: Float32Array, classes: number): Record<string, number> {
+export function classificationMetrics(
+  labels: Int32Array,
+  probabilities: Float32Array,
+  classes: number,
+): Record<string, number> {
   const n = labels.length;
   const predicted = argmaxRows(probabilities, classes, n);
   let correct = 0;
@@ -11,16 +15,26 @@ export function classificationMetrics(labels: Int32Array, probabilities: Float32
     const p = Math.min(1 - 1e-15, Math.max(1e-15, probabilities[i * classes + labels[i]!]!));
     logLoss -= Math.log(p);
   }
-  const f1 = classes === 2 ? f1For(labels, predicted, 1) : meanOf(Array.from({ length: classes }, (_, k) => f1For(labels, predicted, k)));
+  const f1 =
+    classes === 2
+      ? f1For(labels, predicted, 1)
+      : meanOf(Array.from({ length: classes }, (_, k) => f1For(labels, predicted, k)));
   const auc =
     classes === 2
       ? rocAuc(labels, probabilities, classes, 1)
-      : meanOf(Array.from({ length: classes }, (_, k) => rocAuc(labels, probabilities, classes, k)).filter((v) => !Number.isNaN(v)));
+      : meanOf(
+          Array.from({ length: classes }, (_, k) => rocAuc(labels, probabilities, classes, k)).filter(
+            (v) => !Number.isNaN(v),
+          ),
+        );
   return { accuracy: correct / n, f1, roc_auc: auc, log_loss: logLoss / n };
 }
 
 /** Regression metrics. */
-export function regressionMetrics(actual: Float64Array, predicted: Float32Array | Float64Array): Record<string, number> {
+export function regressionMetrics(
+  actual: Float64Array,
+  predicted: Float32Array | Float64Array,
+): Record<string, number> {
   const n = actual.length;
   let squares = 0;
   let absolute = 0;
@@ -71,10 +85,12 @@ function f1For(labels: Int32Array, predicted: Int32Array, positive: number): num
 /** One-vs-rest ROC AUC for class `positive` by the rank-sum formula, with ties given half credit. */
 function rocAuc(labels: Int32Array, probabilities: Float32Array, classes: number, positive: number): number {
   const n = labels.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probabilities[a * classes + positive]! - probabilities[b * classes + positive]!);
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => probabilities[a * classes + positive]! - probabilities[b * classes + positive]!,
+  );
   let positives = 0;
   let rankSum = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     const score = probabilities[order[start]! * classes + positive]!;
     while (end + 1 < n && probabilities[order[end + 1]! * classes + positive]! === score) end += 1;

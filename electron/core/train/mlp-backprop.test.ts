@@ -7,14 +7,19 @@ import { seededRandom } from './random.js';
 /** The same loss built from plain TF.js ops (bias added, library losses), for TF.js's own autodiff to differentiate. */
 function referenceLoss(task: MlpTask, sizes: number[], x: tf.Tensor2D, y: tf.Tensor2D) {
   return (theta: tf.Tensor1D): tf.Scalar => {
-    const parts = tf.split(theta, sizes.slice(1).flatMap((out, i) => [sizes[i]! * out, out]));
+    const parts = tf.split(
+      theta,
+      sizes.slice(1).flatMap((out, i) => [sizes[i]! * out, out]),
+    );
     let h: tf.Tensor2D = x;
     for (let i = 0; i < parts.length; i += 2) {
       const weights = tf.reshape(parts[i]!, [sizes[i / 2]!, sizes[i / 2 + 1]!]) as tf.Tensor2D;
       h = tf.add(tf.matMul(h, weights), parts[i + 1]!) as tf.Tensor2D;
       if (i + 2 < parts.length) h = tf.relu(h) as tf.Tensor2D;
     }
-    return (task === 'classification' ? tf.losses.softmaxCrossEntropy(y, h) : tf.losses.meanSquaredError(y, h)) as tf.Scalar;
+    return (
+      task === 'classification' ? tf.losses.softmaxCrossEntropy(y, h) : tf.losses.meanSquaredError(y, h)
+    ) as tf.Scalar;
   };
 }
 
@@ -40,12 +45,20 @@ describe('hand-written backprop', () => {
       const xValues = Float32Array.from({ length: rows * width }, () => random() * 4 - 2);
       const yValues =
         c.task === 'classification'
-          ? Float32Array.from({ length: rows * c.outputs }, (_, k) => (k % c.outputs === Math.floor(k / c.outputs) % c.outputs ? 1 : 0))
+          ? Float32Array.from({ length: rows * c.outputs }, (_, k) =>
+              k % c.outputs === Math.floor(k / c.outputs) % c.outputs ? 1 : 0,
+            )
           : Float32Array.from({ length: rows }, () => random() * 2 - 1);
       tf.tidy(() => {
         const y = tf.tensor2d(yValues, [rows, c.task === 'classification' ? c.outputs : 1]);
         const theta = tf.tensor1d(flatten(layers));
-        const ours = lossAndGradient(c.task, layoutOf(layers), theta, tf.tensor2d(withOnesColumn(xValues, rows, width), [rows, width + 1]), y);
+        const ours = lossAndGradient(
+          c.task,
+          layoutOf(layers),
+          theta,
+          tf.tensor2d(withOnesColumn(xValues, rows, width), [rows, width + 1]),
+          y,
+        );
         const sizes = [width, ...c.hidden, c.outputs];
         const reference = tf.valueAndGrad(referenceLoss(c.task, sizes, tf.tensor2d(xValues, [rows, width]), y))(theta);
         expect(ours.loss.dataSync()[0]).toBeCloseTo(reference.value.dataSync()[0]!, 5);
@@ -66,7 +79,13 @@ describe('hand-written backprop', () => {
     const flat = flatten(layers);
     // Layer 0: 3×2 weights row-major, then its bias row: a 4×2 matrix.
     expect([...flat.subarray(6, 8)]).toEqual([0.5, -0.5]);
-    expect(layoutOf(layers)).toEqual({ shapes: [[4, 2], [3, 2]], sizes: [8, 6] });
+    expect(layoutOf(layers)).toEqual({
+      shapes: [
+        [4, 2],
+        [3, 2],
+      ],
+      sizes: [8, 6],
+    });
     expect(unflatten(flat, layers)).toEqual(layers);
     expect([...withOnesColumn(Float32Array.from([1, 2, 3, 4]), 2, 2)]).toEqual([1, 2, 1, 3, 4, 1]);
   });

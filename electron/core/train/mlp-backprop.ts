@@ -86,7 +86,14 @@ function run(weights: tf.Tensor2D[], xWithOnes: tf.Tensor2D): ForwardPass {
     const activation = tf.relu(tf.matMul(h, weights[i]!)) as tf.Tensor2D;
     activations.push(activation);
     // The ones column by padding with 1: a native kernel, about twice as fast on wasm as concatenating a column of ones.
-    h = tf.pad(activation, [[0, 0], [0, 1]], 1);
+    h = tf.pad(
+      activation,
+      [
+        [0, 0],
+        [0, 1],
+      ],
+      1,
+    );
     inputs.push(h);
   }
   return { inputs, activations, output: tf.matMul(h, weights[weights.length - 1]!) };
@@ -100,17 +107,31 @@ function run(weights: tf.Tensor2D[], xWithOnes: tf.Tensor2D): ForwardPass {
 function lossOf(task: MlpTask, output: tf.Tensor2D, y: tf.Tensor2D): { loss: tf.Scalar; probabilities?: tf.Tensor2D } {
   if (task === 'regression') return { loss: tf.mean(tf.squaredDifference(output, y)) };
   const probabilities = tf.softmax(output);
-  return { loss: tf.neg(tf.mean(tf.log(tf.maximum(tf.sum(tf.mul(y, probabilities), 1), 1e-30)))) as tf.Scalar, probabilities };
+  return {
+    loss: tf.neg(tf.mean(tf.log(tf.maximum(tf.sum(tf.mul(y, probabilities), 1), 1e-30)))) as tf.Scalar,
+    probabilities,
+  };
 }
 
 /** The network's predictions for a batch whose rows end in a 1: class probabilities, or standardised values. */
-export function predictionsOf(task: MlpTask, theta: tf.Tensor, layout: FlatLayout, xWithOnes: tf.Tensor2D): tf.Tensor2D {
+export function predictionsOf(
+  task: MlpTask,
+  theta: tf.Tensor,
+  layout: FlatLayout,
+  xWithOnes: tf.Tensor2D,
+): tf.Tensor2D {
   const { output } = run(layerWeights(theta, layout), xWithOnes);
   return task === 'classification' ? tf.softmax(output) : output;
 }
 
 /** Loss and predictions of a batch (validation); the probabilities are the ones the loss was computed from. */
-export function evaluate(task: MlpTask, theta: tf.Tensor, layout: FlatLayout, xWithOnes: tf.Tensor2D, y: tf.Tensor2D): { loss: tf.Scalar; predictions: tf.Tensor2D } {
+export function evaluate(
+  task: MlpTask,
+  theta: tf.Tensor,
+  layout: FlatLayout,
+  xWithOnes: tf.Tensor2D,
+  y: tf.Tensor2D,
+): { loss: tf.Scalar; predictions: tf.Tensor2D } {
   const { output } = run(layerWeights(theta, layout), xWithOnes);
   const { loss, probabilities } = lossOf(task, output, y);
   return { loss, predictions: probabilities ?? output };
@@ -120,7 +141,13 @@ export function evaluate(task: MlpTask, theta: tf.Tensor, layout: FlatLayout, xW
  * The mean loss of a batch and its gradient with respect to the flat parameter vector, by hand-written
  * backprop (no autodiff tape: nothing is recorded or cloned for a backward pass, the pass below is it).
  */
-export function lossAndGradient(task: MlpTask, layout: FlatLayout, theta: tf.Tensor, xWithOnes: tf.Tensor2D, y: tf.Tensor2D): { loss: tf.Scalar; gradient: tf.Tensor1D } {
+export function lossAndGradient(
+  task: MlpTask,
+  layout: FlatLayout,
+  theta: tf.Tensor,
+  xWithOnes: tf.Tensor2D,
+  y: tf.Tensor2D,
+): { loss: tf.Scalar; gradient: tf.Tensor1D } {
   const depth = layout.shapes.length;
   const weights = layerWeights(theta, layout);
   const { inputs, activations, output } = run(weights, xWithOnes);

@@ -8,7 +8,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseLayer } from './onnx-writer.js';
 import { FlatAdam } from './flat-adam.js';
-import { evaluate, flatten, lossAndGradient, layoutOf, predictionsOf, unflatten, withOnesColumn } from './mlp-backprop.js';
+import {
+  evaluate,
+  flatten,
+  lossAndGradient,
+  layoutOf,
+  predictionsOf,
+  unflatten,
+  withOnesColumn,
+} from './mlp-backprop.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 
 /** Network and optimiser settings. */
@@ -103,7 +111,10 @@ export function predict(layers: DenseLayer[], x: Float32Array, rows: number, tas
   for (let start = 0; start < rows; start += chunk) {
     const n = Math.min(rows, start + chunk) - start;
     const values = tf.tidy(() => {
-      const batch = tf.tensor2d(withOnesColumn(x.subarray(start * width, (start + n) * width), n, width), [n, width + 1]);
+      const batch = tf.tensor2d(withOnesColumn(x.subarray(start * width, (start + n) * width), n, width), [
+        n,
+        width + 1,
+      ]);
       return predictionsOf(task, theta, layout, batch).dataSync() as Float32Array;
     });
     out.set(values, start * outputs);
@@ -116,11 +127,7 @@ export function predict(layers: DenseLayer[], x: Float32Array, rows: number, tas
  * Trains. `onProgress` is called a few times per epoch; `checkCancel` is awaited between batches so a
  * cancel message can arrive (the event loop turns there) and throw {@link TrainingCancelled}.
  */
-export async function trainMlp(
-  data: MlpData,
-  options: MlpOptions,
-  hooks: MlpHooks = {},
-): Promise<MlpResult> {
+export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHooks = {}): Promise<MlpResult> {
   const outputs = data.task === 'classification' ? data.classes : 1;
   const initial = initialLayers(data.width, options.hidden, outputs, options.seed);
   const layout = layoutOf(initial);
@@ -138,7 +145,10 @@ export async function trainMlp(
   // Labels go in one-hot from JS: one op less per batch than tf.oneHot (training speed is per-op overhead here).
   const yWidth = data.task === 'classification' ? data.classes : 1;
   const yBuffer = new Float32Array(options.batchSize * yWidth);
-  const validationX = tf.tensor2d(withOnesColumn(data.validationX, data.validationY.length, data.width), [data.validationY.length, stride]);
+  const validationX = tf.tensor2d(withOnesColumn(data.validationX, data.validationY.length, data.width), [
+    data.validationY.length,
+    stride,
+  ]);
   const validationY =
     data.task === 'classification'
       ? tf.tidy(() => tf.oneHot(tf.tensor1d(data.validationY as Int32Array, 'int32'), data.classes).toFloat())
@@ -199,7 +209,13 @@ export async function trainMlp(
         return [loss.dataSync()[0]!, predictions.dataSync() as Float32Array] as const;
       });
       const valMetric = hooks.validationMetric ? hooks.validationMetric(valOutputs) : null;
-      const summary = { epoch, loss: lossSum / lossCount, valLoss, valMetric, seconds: (performance.now() - epochStart) / 1000 };
+      const summary = {
+        epoch,
+        loss: lossSum / lossCount,
+        valLoss,
+        valMetric,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
       history.push(summary);
       hooks.onEpoch?.(summary);
       if (valLoss < best.loss - 1e-7) {

@@ -41,8 +41,16 @@ export function fixtureGraphs(): Record<string, Uint8Array> {
     width: 1,
   };
   return {
-    'classifier.onnx': writeOnnx({ preprocessing: classifier, layers: [layer(5, 4, 1), layer(4, 2, 2)], producerVersion: 'fixture' }),
-    'regressor.onnx': writeOnnx({ preprocessing: regressor, layers: [layer(2, 3, 3), layer(3, 1, 4)], producerVersion: 'fixture' }),
+    'classifier.onnx': writeOnnx({
+      preprocessing: classifier,
+      layers: [layer(5, 4, 1), layer(4, 2, 2)],
+      producerVersion: 'fixture',
+    }),
+    'regressor.onnx': writeOnnx({
+      preprocessing: regressor,
+      layers: [layer(2, 3, 3), layer(3, 1, 4)],
+      producerVersion: 'fixture',
+    }),
     'int-labels.onnx': writeOnnx({ preprocessing: classes, layers: [layer(1, 3, 5)], producerVersion: 'fixture' }),
   };
 }

@@ -18,7 +18,10 @@ describe('ONNX writer', () => {
     expect(Object.keys(graphs).sort()).toEqual(Object.keys(record.files).sort());
     for (const [name, bytes] of Object.entries(graphs)) {
       expect(record.files[name], name).toMatchObject({ ok: true });
-      expect(createHash('sha256').update(bytes).digest('hex'), `${name} differs from the checked bytes: rerun scripts/fixtures/write-lathe-export.ts and check-lathe-export.py`).toBe(record.files[name]!.sha256);
+      expect(
+        createHash('sha256').update(bytes).digest('hex'),
+        `${name} differs from the checked bytes: rerun scripts/fixtures/write-lathe-export.ts and check-lathe-export.py`,
+      ).toBe(record.files[name]!.sha256);
     }
   });
 
@@ -51,7 +54,10 @@ describe('ONNX writer', () => {
     await ints.release();
 
     const regressor = await ort.InferenceSession.create(graphs['regressor.onnx']!);
-    const value = await regressor.run({ rooms: new ort.Tensor('float32', Float32Array.of(3), [1, 1]), area: new ort.Tensor('float32', Float32Array.of(100), [1, 1]) });
+    const value = await regressor.run({
+      rooms: new ort.Tensor('float32', Float32Array.of(3), [1, 1]),
+      area: new ort.Tensor('float32', Float32Array.of(100), [1, 1]),
+    });
     expect(value.value!.dims).toEqual([1, 1]);
     expect(Number.isFinite((value.value!.data as Float32Array)[0])).toBe(true);
     await regressor.release();

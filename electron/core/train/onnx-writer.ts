@@ -54,7 +54,11 @@ function int64Tensor(name: string, values: number[], dims: number[]): ITensor {
   return { name, dims, dataType: DataType.INT64, int64Data: values };
 }
 
-function attr(name: string, value: number | string | number[] | string[], kind: 'int' | 'float' | 'ints' | 'floats' | 'string' | 'strings'): IAttribute {
+function attr(
+  name: string,
+  value: number | string | number[] | string[],
+  kind: 'int' | 'float' | 'ints' | 'floats' | 'string' | 'strings',
+): IAttribute {
   switch (kind) {
     case 'int':
       return { name, type: AttributeType.INT, i: value as number };
@@ -74,7 +78,12 @@ function attr(name: string, value: number | string | number[] | string[], kind: 
 function valueInfo(name: string, elemType: number, dims: (number | string)[]): IValueInfo {
   return {
     name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   };
 }
 
@@ -86,18 +95,54 @@ export function writeOnnx(input: ExportInput): Uint8Array {
   const { preprocessing, layers } = input;
   const nodes: INode[] = [];
   const initializers: ITensor[] = [];
-  const node = (opType: string, inputs: string[], outputs: string[], attributes: IAttribute[] = [], domain = ''): void => {
-    nodes.push({ opType, input: inputs, output: outputs, name: `${opType}_${nodes.length}`, attribute: attributes, domain });
+  const node = (
+    opType: string,
+    inputs: string[],
+    outputs: string[],
+    attributes: IAttribute[] = [],
+    domain = '',
+  ): void => {
+    nodes.push({
+      opType,
+      input: inputs,
+      output: outputs,
+      name: `${opType}_${nodes.length}`,
+      attribute: attributes,
+      domain,
+    });
   };
   const numeric = preprocessing.steps.filter((s): s is NumericStep => s.kind === 'numeric');
   const categorical = preprocessing.steps.filter((s): s is CategoricalStep => s.kind === 'categorical');
   const blocks: string[] = [];
 
   if (numeric.length > 0) {
-    node('Concat', numeric.map((s) => s.name), ['lathe.numeric_raw'], [attr('axis', 1, 'int')]);
-    initializers.push(floatTensor('lathe.numeric_median', numeric.map((s) => s.median), [numeric.length]));
-    initializers.push(floatTensor('lathe.numeric_mean', numeric.map((s) => s.mean), [numeric.length]));
-    initializers.push(floatTensor('lathe.numeric_std', numeric.map((s) => s.std), [numeric.length]));
+    node(
+      'Concat',
+      numeric.map((s) => s.name),
+      ['lathe.numeric_raw'],
+      [attr('axis', 1, 'int')],
+    );
+    initializers.push(
+      floatTensor(
+        'lathe.numeric_median',
+        numeric.map((s) => s.median),
+        [numeric.length],
+      ),
+    );
+    initializers.push(
+      floatTensor(
+        'lathe.numeric_mean',
+        numeric.map((s) => s.mean),
+        [numeric.length],
+      ),
+    );
+    initializers.push(
+      floatTensor(
+        'lathe.numeric_std',
+        numeric.map((s) => s.std),
+        [numeric.length],
+      ),
+    );
     node('IsNaN', ['lathe.numeric_raw'], ['lathe.numeric_missing']);
     node('Where', ['lathe.numeric_missing', 'lathe.numeric_median', 'lathe.numeric_raw'], ['lathe.numeric_imputed']);
     node('Sub', ['lathe.numeric_imputed', 'lathe.numeric_mean'], ['lathe.numeric_centered']);
@@ -121,7 +166,13 @@ export function writeOnnx(input: ExportInput): Uint8Array {
       ],
       'ai.onnx.ml',
     );
-    initializers.push(int64Tensor(`${prefix}_positions`, step.categories.map((_, i) => i), [step.categories.length]));
+    initializers.push(
+      int64Tensor(
+        `${prefix}_positions`,
+        step.categories.map((_, i) => i),
+        [step.categories.length],
+      ),
+    );
     node('Equal', [`${prefix}_code`, `${prefix}_positions`], [`${prefix}_hot`]);
     node('Cast', [`${prefix}_hot`], [`${prefix}_onehot`], [attr('to', DataType.FLOAT, 'int')]);
     blocks.push(`${prefix}_onehot`);
@@ -156,7 +207,15 @@ export function writeOnnx(input: ExportInput): Uint8Array {
         'LabelEncoder',
         ['lathe.label_index'],
         ['label'],
-        [attr('keys_int64s', target.classes.map((_, i) => i), 'ints'), attr('values_strings', target.classes, 'strings'), attr('default_string', '', 'string')],
+        [
+          attr(
+            'keys_int64s',
+            target.classes.map((_, i) => i),
+            'ints',
+          ),
+          attr('values_strings', target.classes, 'strings'),
+          attr('default_string', '', 'string'),
+        ],
         'ai.onnx.ml',
       );
       outputs.push(valueInfo('label', DataType.STRING, ['N']));
@@ -186,7 +245,9 @@ export function writeOnnx(input: ExportInput): Uint8Array {
       name: 'lathe_model',
       node: nodes,
       initializer: initializers,
-      input: preprocessing.steps.map((s) => valueInfo(s.name, s.kind === 'numeric' ? DataType.FLOAT : DataType.STRING, ['N', 1])),
+      input: preprocessing.steps.map((s) =>
+        valueInfo(s.name, s.kind === 'numeric' ? DataType.FLOAT : DataType.STRING, ['N', 1]),
+      ),
       output: outputs,
     },
   });

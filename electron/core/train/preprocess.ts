@@ -54,7 +54,11 @@ function cellText(values: (string | null)[], i: number): string | null {
 }
 
 /** Fits the feature steps on the given (training) rows. */
-export function fitSteps(columns: Map<string, ColumnValues>, features: string[], rows: Int32Array): (NumericStep | CategoricalStep)[] {
+export function fitSteps(
+  columns: Map<string, ColumnValues>,
+  features: string[],
+  rows: Int32Array,
+): (NumericStep | CategoricalStep)[] {
   return features.map((name) => {
     const values = columns.get(name);
     if (!values) throw new LatheError('BAD_INPUT', `Feature column "${name}" is not in the data`, { column: name });
@@ -63,7 +67,8 @@ export function fitSteps(columns: Map<string, ColumnValues>, features: string[],
       for (const i of rows) if (!Number.isNaN(values[i]!)) present.push(values[i]!);
       present.sort((a, b) => a - b);
       const mid = present.length >> 1;
-      const median = present.length === 0 ? 0 : present.length % 2 ? present[mid]! : (present[mid - 1]! + present[mid]!) / 2;
+      const median =
+        present.length === 0 ? 0 : present.length % 2 ? present[mid]! : (present[mid - 1]! + present[mid]!) / 2;
       let sum = 0;
       for (const i of rows) sum += Number.isNaN(values[i]!) ? median : values[i]!;
       const mean = sum / rows.length;
@@ -78,7 +83,10 @@ export function fitSteps(columns: Map<string, ColumnValues>, features: string[],
       if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     const byCount = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const categories = byCount.slice(0, maxCategories).map(([c]) => c).sort();
+    const categories = byCount
+      .slice(0, maxCategories)
+      .map(([c]) => c)
+      .sort();
     return { name, kind: 'categorical', categories, mostFrequent: byCount[0]?.[0] ?? '' };
   });
 }
@@ -102,17 +110,24 @@ export function stepOffsets(steps: (NumericStep | CategoricalStep)[]): { start: 
 }
 
 /** Turns raw columns into the float32 matrix (rows × width) for the given row indices. */
-export function transform(steps: (NumericStep | CategoricalStep)[], columns: Map<string, ColumnValues>, rows: Int32Array | null, rowCount?: number): Float32Array {
+export function transform(
+  steps: (NumericStep | CategoricalStep)[],
+  columns: Map<string, ColumnValues>,
+  rows: Int32Array | null,
+  rowCount?: number,
+): Float32Array {
   const n = rows ? rows.length : (rowCount ?? 0);
   const width = widthOf(steps);
   const out = new Float32Array(n * width);
   const offsets = stepOffsets(steps);
   steps.forEach((step, s) => {
     const values = columns.get(step.name);
-    if (!values) throw new LatheError('BAD_INPUT', `Feature column "${step.name}" is not in the data`, { column: step.name });
+    if (!values)
+      throw new LatheError('BAD_INPUT', `Feature column "${step.name}" is not in the data`, { column: step.name });
     const { start } = offsets[s]!;
     if (step.kind === 'numeric') {
-      if (!isNumericColumn(values)) throw new LatheError('BAD_INPUT', `Feature column "${step.name}" must be numeric`, { column: step.name });
+      if (!isNumericColumn(values))
+        throw new LatheError('BAD_INPUT', `Feature column "${step.name}" must be numeric`, { column: step.name });
       for (let r = 0; r < n; r++) {
         let v = f32(values[rows ? rows[r]! : r]!);
         if (Number.isNaN(v)) v = step.median;
@@ -122,7 +137,11 @@ export function transform(steps: (NumericStep | CategoricalStep)[], columns: Map
       const index = new Map(step.categories.map((c, k) => [c, k]));
       for (let r = 0; r < n; r++) {
         const i = rows ? rows[r]! : r;
-        const raw = isNumericColumn(values) ? (Number.isNaN(values[i]!) ? null : String(values[i])) : cellText(values, i);
+        const raw = isNumericColumn(values)
+          ? Number.isNaN(values[i]!)
+            ? null
+            : String(values[i])
+          : cellText(values, i);
         const k = index.get(raw ?? step.mostFrequent);
         if (k !== undefined) out[r * width + start + k] = 1;
       }

@@ -14,7 +14,8 @@ export const splitFractions = { validation: 0.15, test: 0.15 } as const;
 
 /** Splits `rows` rows; `labels` (class indices) makes it stratified. */
 export function splitRows(rows: number, seed: number, labels?: Int32Array): Split {
-  if (rows < 10) throw new LatheError('BAD_INPUT', `Training needs at least 10 rows with a target value; the data has ${rows}`);
+  if (rows < 10)
+    throw new LatheError('BAD_INPUT', `Training needs at least 10 rows with a target value; the data has ${rows}`);
   const random = seededRandom(seed ^ 0x5eed);
   const train: number[] = [];
   const validation: number[] = [];
@@ -35,7 +36,8 @@ export function splitRows(rows: number, seed: number, labels?: Int32Array): Spli
     validation.push(...group.slice(nTest, nTest + nValidation));
     train.push(...group.slice(nTest + nValidation));
   }
-  if (validation.length === 0 || test.length === 0) throw new LatheError('BAD_INPUT', `Too few rows (${rows}) to hold out validation and test rows`);
+  if (validation.length === 0 || test.length === 0)
+    throw new LatheError('BAD_INPUT', `Too few rows (${rows}) to hold out validation and test rows`);
   // Sorted so that the order of rows within a part does not depend on the class grouping.
   const sorted = (values: number[]) => Int32Array.from(values.sort((a, b) => a - b));
   return { train: sorted(train), validation: sorted(validation), test: sorted(test) };

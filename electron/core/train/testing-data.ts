@@ -6,7 +6,11 @@ import { seededRandom } from './random.js';
  * Classification: three classes from two numeric features and a categorical one, with some missing
  * values in each feature column. Regression: a smooth function of the same features plus noise.
  */
-export function syntheticTable(rows: number, seed: number, task: 'classification' | 'regression'): Map<string, ColumnValues> {
+export function syntheticTable(
+  rows: number,
+  seed: number,
+  task: 'classification' | 'regression',
+): Map<string, ColumnValues> {
   const random = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const x1 = new Float64Array(rows);

@@ -41,7 +41,13 @@ describe('training on the wasm backend', () => {
     expect(importance.color!).toBeGreaterThan(importance.noise!);
     expect(result.confusion!.counts.flat().reduce((a, b) => a + b, 0)).toBe(result.rows.test);
 
-    const agreement = await compareWithOnnxRuntime(result.onnx, columns, result.testRows, result.testPredictions, result.preprocessing.target);
+    const agreement = await compareWithOnnxRuntime(
+      result.onnx,
+      columns,
+      result.testRows,
+      result.testPredictions,
+      result.preprocessing.target,
+    );
     expect(agreement.rows).toBe(result.rows.test);
     expect(agreement.maxDifference).toBeLessThanOrEqual(1e-4);
     expect(agreement.labelMismatches).toBe(0);
@@ -110,7 +116,13 @@ describe('training on the wasm backend', () => {
     expect(result.metrics.rmse).toBeLessThan(3);
     expect(result.metrics.mae).toBeLessThan(result.metrics.rmse! + 1e-9);
     expect(result.residuals).toHaveLength(135);
-    const agreement = await compareWithOnnxRuntime(result.onnx, columns, result.testRows, result.testPredictions, result.preprocessing.target);
+    const agreement = await compareWithOnnxRuntime(
+      result.onnx,
+      columns,
+      result.testRows,
+      result.testPredictions,
+      result.preprocessing.target,
+    );
     expect(agreement.maxDifference).toBeLessThanOrEqual(1e-4);
     expect(inspectOnnx(result.onnx, 'trained').outputs).toEqual([{ name: 'value', type: 'float32', shape: ['N', 1] }]);
   }, 60_000);
@@ -126,8 +138,14 @@ describe('training on the wasm backend', () => {
 
   it('explains bad input', async () => {
     const columns = syntheticTable(100, 6, 'classification');
-    await expect(runTrainJob(columns, options({ target: 'nope' }))).rejects.toThrow(/Target column "nope" is not in the data/);
-    await expect(runTrainJob(columns, options({ features: ['x1', 'ghost'] }))).rejects.toThrow(/not in the data: ghost/);
-    await expect(runTrainJob(columns, options({ task: 'regression' }))).rejects.toThrow(/regression needs a numeric target/);
+    await expect(runTrainJob(columns, options({ target: 'nope' }))).rejects.toThrow(
+      /Target column "nope" is not in the data/,
+    );
+    await expect(runTrainJob(columns, options({ features: ['x1', 'ghost'] }))).rejects.toThrow(
+      /not in the data: ghost/,
+    );
+    await expect(runTrainJob(columns, options({ task: 'regression' }))).rejects.toThrow(
+      /regression needs a numeric target/,
+    );
   });
 });

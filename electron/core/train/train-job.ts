@@ -8,7 +8,15 @@ import type { ColumnValues } from '../infer/scoring.js';
 import { classificationMetrics, confusionMatrix, regressionMetrics } from './metrics.js';
 import { predict, trainMlp, type EpochSummary, type MlpHooks, type MlpOptions } from './mlp.js';
 import { reservedOutputNames, writeOnnx, type DenseLayer } from './onnx-writer.js';
-import { fitSteps, isNumericColumn, stepOffsets, transform, widthOf, type Preprocessing, type TargetSpec } from './preprocess.js';
+import {
+  fitSteps,
+  isNumericColumn,
+  stepOffsets,
+  transform,
+  widthOf,
+  type Preprocessing,
+  type TargetSpec,
+} from './preprocess.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 import { splitRows, type Split } from './split.js';
 
@@ -49,7 +57,12 @@ export interface TrainJobResult {
 export const autoClassificationMaxClasses = 20;
 
 /** Decides the task and encodes the target over rows that have one. */
-export function prepareTarget(values: ColumnValues, name: string, task: TrainJobOptions['task'], booleanTarget = false): { rows: Int32Array; spec: TargetSpec; y: Int32Array | Float64Array } {
+export function prepareTarget(
+  values: ColumnValues,
+  name: string,
+  task: TrainJobOptions['task'],
+  booleanTarget = false,
+): { rows: Int32Array; spec: TargetSpec; y: Int32Array | Float64Array } {
   const present: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -57,7 +70,11 @@ export function prepareTarget(values: ColumnValues, name: string, task: TrainJob
   }
   const rows = Int32Array.from(present);
   if (isNumericColumn(values) && booleanTarget && task !== 'regression') {
-    return { rows, y: Int32Array.from(rows, (i) => (values[i] ? 1 : 0)), spec: { name, task: 'classification', classes: ['false', 'true'], labelType: 'string' } };
+    return {
+      rows,
+      y: Int32Array.from(rows, (i) => (values[i] ? 1 : 0)),
+      spec: { name, task: 'classification', classes: ['false', 'true'], labelType: 'string' },
+    };
   }
   if (isNumericColumn(values)) {
     const distinct = new Set<number>();
@@ -66,29 +83,59 @@ export function prepareTarget(values: ColumnValues, name: string, task: TrainJob
       distinct.add(values[i]!);
       if (!Number.isInteger(values[i]!)) integers = false;
     }
-    const resolved = task === 'auto' ? (integers && distinct.size <= autoClassificationMaxClasses ? 'classification' : 'regression') : task;
+    const resolved =
+      task === 'auto'
+        ? integers && distinct.size <= autoClassificationMaxClasses
+          ? 'classification'
+          : 'regression'
+        : task;
     if (resolved === 'regression') {
       const y = Float64Array.from(rows, (i) => values[i]!);
       return { rows, y, spec: { name, task: 'regression', mean: 0, std: 1 } };
     }
-    if (!integers) throw new LatheError('BAD_INPUT', `Target "${name}" has fractional values; classification needs integer or text labels (use --task regression)`, { column: name });
+    if (!integers)
+      throw new LatheError(
+        'BAD_INPUT',
+        `Target "${name}" has fractional values; classification needs integer or text labels (use --task regression)`,
+        { column: name },
+      );
     const classes = [...distinct].sort((a, b) => a - b);
-    if (classes.length > 1000) throw new LatheError('BAD_INPUT', `Target "${name}" has ${classes.length} classes; at most 1000 are supported`, { column: name });
+    if (classes.length > 1000)
+      throw new LatheError('BAD_INPUT', `Target "${name}" has ${classes.length} classes; at most 1000 are supported`, {
+        column: name,
+      });
     const index = new Map(classes.map((c, k) => [c, k]));
-    return { rows, y: Int32Array.from(rows, (i) => index.get(values[i]!)!), spec: { name, task: 'classification', classes: classes.map(String), labelType: 'int64' } };
+    return {
+      rows,
+      y: Int32Array.from(rows, (i) => index.get(values[i]!)!),
+      spec: { name, task: 'classification', classes: classes.map(String), labelType: 'int64' },
+    };
   }
-  if (task === 'regression') throw new LatheError('BAD_INPUT', `Target "${name}" is text; regression needs a numeric target`, { column: name });
+  if (task === 'regression')
+    throw new LatheError('BAD_INPUT', `Target "${name}" is text; regression needs a numeric target`, { column: name });
   const classes = [...new Set(Array.from(rows, (i) => values[i] as string))].sort();
-  if (classes.length > 1000) throw new LatheError('BAD_INPUT', `Target "${name}" has ${classes.length} distinct values; at most 1000 classes are supported`, { column: name });
+  if (classes.length > 1000)
+    throw new LatheError(
+      'BAD_INPUT',
+      `Target "${name}" has ${classes.length} distinct values; at most 1000 classes are supported`,
+      { column: name },
+    );
   const index = new Map(classes.map((c, k) => [c, k]));
-  return { rows, y: Int32Array.from(rows, (i) => index.get(values[i] as string)!), spec: { name, task: 'classification', classes, labelType: 'string' } };
+  return {
+    rows,
+    y: Int32Array.from(rows, (i) => index.get(values[i] as string)!),
+    spec: { name, task: 'classification', classes, labelType: 'string' },
+  };
 }
 
 /** Restricts every column to the given rows. */
 function pick(columns: Map<string, ColumnValues>, rows: Int32Array): Map<string, ColumnValues> {
   const out = new Map<string, ColumnValues>();
   for (const [name, values] of columns) {
-    out.set(name, isNumericColumn(values) ? Float64Array.from(rows, (i) => values[i]!) : Array.from(rows, (i) => values[i] ?? null));
+    out.set(
+      name,
+      isNumericColumn(values) ? Float64Array.from(rows, (i) => values[i]!) : Array.from(rows, (i) => values[i] ?? null),
+    );
   }
   return out;
 }
@@ -107,21 +154,47 @@ export async function runTrainJob(
 ): Promise<TrainJobResult> {
   hooks.onPhase?.('preprocessing');
   const targetValues = allColumns.get(options.target);
-  if (!targetValues) throw new LatheError('BAD_INPUT', `Target column "${options.target}" is not in the data (columns: ${[...allColumns.keys()].join(', ')})`, { column: options.target });
-  const features = options.features && options.features.length > 0 ? options.features : [...allColumns.keys()].filter((c) => c !== options.target);
+  if (!targetValues)
+    throw new LatheError(
+      'BAD_INPUT',
+      `Target column "${options.target}" is not in the data (columns: ${[...allColumns.keys()].join(', ')})`,
+      { column: options.target },
+    );
+  const features =
+    options.features && options.features.length > 0
+      ? options.features
+      : [...allColumns.keys()].filter((c) => c !== options.target);
   const missing = features.filter((f) => !allColumns.has(f));
-  if (missing.length > 0) throw new LatheError('BAD_INPUT', `Feature column${missing.length > 1 ? 's' : ''} not in the data: ${missing.join(', ')}`, { missing });
-  if (features.includes(options.target)) throw new LatheError('BAD_INPUT', `The target "${options.target}" cannot also be a feature`, { column: options.target });
+  if (missing.length > 0)
+    throw new LatheError(
+      'BAD_INPUT',
+      `Feature column${missing.length > 1 ? 's' : ''} not in the data: ${missing.join(', ')}`,
+      { missing },
+    );
+  if (features.includes(options.target))
+    throw new LatheError('BAD_INPUT', `The target "${options.target}" cannot also be a feature`, {
+      column: options.target,
+    });
   if (features.length === 0) throw new LatheError('BAD_INPUT', 'No feature columns: the data has only the target');
   const reserved = features.filter((f) => (reservedOutputNames as readonly string[]).includes(f));
-  if (reserved.length > 0) throw new LatheError('BAD_INPUT', `Feature column names ${reserved.join(', ')} clash with the model's outputs (label, probabilities, value); rename them`, { columns: reserved });
+  if (reserved.length > 0)
+    throw new LatheError(
+      'BAD_INPUT',
+      `Feature column names ${reserved.join(', ')} clash with the model's outputs (label, probabilities, value); rename them`,
+      { columns: reserved },
+    );
 
   const target = prepareTarget(targetValues, options.target, options.task, options.booleanTarget);
   const columns = pick(allColumns, target.rows);
   const rowCount = target.rows.length;
   const classification = target.spec.task === 'classification';
   const classes = target.spec.task === 'classification' ? target.spec.classes.length : 1;
-  if (classification && classes < 2) throw new LatheError('BAD_INPUT', `Target "${options.target}" has one class only; classification needs at least two`, { column: options.target });
+  if (classification && classes < 2)
+    throw new LatheError(
+      'BAD_INPUT',
+      `Target "${options.target}" has one class only; classification needs at least two`,
+      { column: options.target },
+    );
   hooks.onPrepared?.(target.spec.task, rowCount);
   const split: Split = splitRows(rowCount, options.seed, classification ? (target.y as Int32Array) : undefined);
 
@@ -136,8 +209,14 @@ export async function runTrainJob(
     const std = Math.sqrt(squares / split.train.length);
     targetSpec = { ...targetSpec, mean: Math.fround(mean), std: Math.fround(std > 1e-12 ? std : 1) };
   }
-  const preprocessing: Preprocessing = { format: 'lathe-preprocessing/1', steps, target: targetSpec, width: widthOf(steps) };
-  if (preprocessing.width === 0) throw new LatheError('BAD_INPUT', 'The features give no inputs (every categorical column is empty)');
+  const preprocessing: Preprocessing = {
+    format: 'lathe-preprocessing/1',
+    steps,
+    target: targetSpec,
+    width: widthOf(steps),
+  };
+  if (preprocessing.width === 0)
+    throw new LatheError('BAD_INPUT', 'The features give no inputs (every categorical column is empty)');
   const encodeY = (rows: Int32Array): Int32Array | Float32Array =>
     targetSpec.task === 'classification'
       ? Int32Array.from(rows, (i) => target.y[i]!)
@@ -154,7 +233,15 @@ export async function runTrainJob(
       ? classificationMetrics(validationY as Int32Array, outputs, classes).accuracy!
       : regressionMetrics(validationActual, unscale(outputs, targetSpec.mean, targetSpec.std)).rmse!;
   const mlp = await trainMlp(
-    { task: targetSpec.task, classes, width: preprocessing.width, trainX, trainY: encodeY(split.train), validationX, validationY },
+    {
+      task: targetSpec.task,
+      classes,
+      width: preprocessing.width,
+      trainX,
+      trainY: encodeY(split.train),
+      validationX,
+      validationY,
+    },
     options,
     { onProgress: hooks.onProgress, onEpoch: hooks.onEpoch, checkCancel: hooks.checkCancel, validationMetric },
   );
@@ -164,9 +251,13 @@ export async function runTrainJob(
   const testY = encodeY(split.test);
   const actual = Float64Array.from(split.test, (i) => target.y[i]!);
   const score = (predictions: Float32Array): Record<string, number> =>
-    targetSpec.task === 'classification' ? classificationMetrics(testY as Int32Array, predictions, classes) : regressionMetrics(actual, predictions);
+    targetSpec.task === 'classification'
+      ? classificationMetrics(testY as Int32Array, predictions, classes)
+      : regressionMetrics(actual, predictions);
   const metrics = score(testPredictions);
-  metrics[targetSpec.task === 'classification' ? 'val_accuracy' : 'val_rmse'] = validationMetric(predict(mlp.layers, validationX, split.validation.length, targetSpec.task));
+  metrics[targetSpec.task === 'classification' ? 'val_accuracy' : 'val_rmse'] = validationMetric(
+    predict(mlp.layers, validationX, split.validation.length, targetSpec.task),
+  );
   metrics.epochs_run = mlp.history.length;
   metrics.best_epoch = mlp.bestEpoch;
 
@@ -183,9 +274,11 @@ export async function runTrainJob(
       const order = Int32Array.from({ length: split.test.length }, (_, i) => i);
       shuffleInPlace(order, random);
       for (let i = 0; i < order.length; i++) {
-        for (let k = 0; k < width; k++) permuted[i * preprocessing.width + start + k] = testX[order[i]! * preprocessing.width + start + k]!;
+        for (let k = 0; k < width; k++)
+          permuted[i * preprocessing.width + start + k] = testX[order[i]! * preprocessing.width + start + k]!;
       }
-      drop += metrics[metricName]! - score(predictUnits(mlp.layers, permuted, split.test.length, targetSpec))[metricName]!;
+      drop +=
+        metrics[metricName]! - score(predictUnits(mlp.layers, permuted, split.test.length, targetSpec))[metricName]!;
     }
     return { feature: step.name, importance: drop / repeats, metric: metricName };
   });
@@ -211,8 +304,14 @@ export async function runTrainJob(
     testRows: Int32Array.from(split.test, (i) => target.rows[i]!),
     testPredictions,
     importance,
-    confusion: targetSpec.task === 'classification' ? { classes: targetSpec.classes, counts: confusionMatrix(testY as Int32Array, testPredictions, classes) } : null,
-    residuals: targetSpec.task === 'regression' ? Array.from(actual, (a, i) => ({ actual: a, predicted: testPredictions[i]! })) : null,
+    confusion:
+      targetSpec.task === 'classification'
+        ? { classes: targetSpec.classes, counts: confusionMatrix(testY as Int32Array, testPredictions, classes) }
+        : null,
+    residuals:
+      targetSpec.task === 'regression'
+        ? Array.from(actual, (a, i) => ({ actual: a, predicted: testPredictions[i]! }))
+        : null,
     rows: { total: rowCount, train: split.train.length, validation: split.validation.length, test: split.test.length },
   };
 }

@@ -70,7 +70,13 @@ export function startTraining(
       }
     });
     worker.on('error', (error) => finish(() => reject(error)));
-    worker.on('exit', (code) => finish(() => (cancelTimer ? resolve('cancelled') : reject(new Error(`The train worker stopped unexpectedly (exit code ${code})`)))));
+    worker.on('exit', (code) =>
+      finish(() =>
+        cancelTimer
+          ? resolve('cancelled')
+          : reject(new Error(`The train worker stopped unexpectedly (exit code ${code})`)),
+      ),
+    );
   });
   worker.postMessage({ type: 'start', source, options } satisfies TrainRequest);
   return {

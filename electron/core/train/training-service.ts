@@ -6,7 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type z } from 'zod';
-import { TrainOptions, type TrainingJob, type TrainingProgress, type TrainResult } from '../../../shared/contract/index.js';
+import {
+  TrainOptions,
+  type TrainingJob,
+  type TrainingProgress,
+  type TrainResult,
+} from '../../../shared/contract/index.js';
 import { LatheError, toErrorShape } from '../../../shared/errors.js';
 import { chooseTrainingBackend } from '../compute/training-backends.js';
 import type { EventBus } from '../events.js';
@@ -46,7 +51,10 @@ export class TrainingService {
   ) {}
 
   /** Starts a job and returns its id at once; progress and the end arrive as events (and to `onProgress`). */
-  start(input: z.input<typeof TrainOptions>, onProgress?: (p: TrainingProgress) => void): { jobId: string; done: Promise<TrainResult>; started: Promise<void> } {
+  start(
+    input: z.input<typeof TrainOptions>,
+    onProgress?: (p: TrainingProgress) => void,
+  ): { jobId: string; done: Promise<TrainResult>; started: Promise<void> } {
     const options = TrainOptions.parse(input);
     const jobId = randomUUID();
     const record: TrainingJob = {
@@ -65,7 +73,12 @@ export class TrainingService {
       onDidStart = (error) => (error === undefined ? resolve() : reject(error));
     });
     started.catch(() => undefined);
-    const job: Job = { record, cancelRequested: false, done: Promise.resolve() as unknown as Promise<TrainResult>, onDidStart };
+    const job: Job = {
+      record,
+      cancelRequested: false,
+      done: Promise.resolve() as unknown as Promise<TrainResult>,
+      onDidStart,
+    };
     this.jobs.set(jobId, job);
     const stop = onProgress ? this.onProgress(jobId, onProgress) : () => undefined;
     job.done = this.run(job, options).finally(stop);
@@ -100,7 +113,8 @@ export class TrainingService {
 
   private onProgress(jobId: string, listener: (p: TrainingProgress) => void): () => void {
     return this.deps.events.onDidEmit((event, payload) => {
-      if (event === 'models.trainingProgress' && (payload as TrainingProgress).jobId === jobId) listener(payload as TrainingProgress);
+      if (event === 'models.trainingProgress' && (payload as TrainingProgress).jobId === jobId)
+        listener(payload as TrainingProgress);
     });
   }
 
@@ -135,17 +149,38 @@ export class TrainingService {
       if (description.rows === 0) throw new LatheError('BAD_INPUT', `${data.label} has no rows`, { data: data.label });
       const names = description.columns.map((c) => c.name);
       if (!names.includes(options.target)) {
-        throw new LatheError('BAD_INPUT', `Target column "${options.target}" is not in ${data.label} (columns: ${names.join(', ')})`, { column: options.target });
+        throw new LatheError(
+          'BAD_INPUT',
+          `Target column "${options.target}" is not in ${data.label} (columns: ${names.join(', ')})`,
+          { column: options.target },
+        );
       }
       // By default every other column except free text and timestamps, which one-hot encoding cannot use well.
       // Identifier columns (id, customer_id, userId, uuid) carry no signal a model should learn from, only row identity.
       const skipped = options.features?.length
         ? []
-        : description.columns.filter((c) => c.name !== options.target && (c.type === 'text' || c.type === 'datetime' || isIdentifierName(c.name))).map((c) => c.name);
-      const features = options.features && options.features.length > 0 ? options.features : names.filter((n) => n !== options.target && !skipped.includes(n));
-      if (features.length === 0) throw new LatheError('BAD_INPUT', `No feature columns in ${data.label}: only the target${skipped.length ? ` and text, datetime or identifier columns (${skipped.join(', ')}; name them with --features to use them)` : ''}`);
+        : description.columns
+            .filter(
+              (c) =>
+                c.name !== options.target && (c.type === 'text' || c.type === 'datetime' || isIdentifierName(c.name)),
+            )
+            .map((c) => c.name);
+      const features =
+        options.features && options.features.length > 0
+          ? options.features
+          : names.filter((n) => n !== options.target && !skipped.includes(n));
+      if (features.length === 0)
+        throw new LatheError(
+          'BAD_INPUT',
+          `No feature columns in ${data.label}: only the target${skipped.length ? ` and text, datetime or identifier columns (${skipped.join(', ')}; name them with --features to use them)` : ''}`,
+        );
       const missing = features.filter((f) => !names.includes(f));
-      if (missing.length > 0) throw new LatheError('BAD_INPUT', `Not in ${data.label}: ${missing.join(', ')} (columns: ${names.join(', ')})`, { missing });
+      if (missing.length > 0)
+        throw new LatheError(
+          'BAD_INPUT',
+          `Not in ${data.label}: ${missing.join(', ')} (columns: ${names.join(', ')})`,
+          { missing },
+        );
       const backend = await chooseTrainingBackend(options.backend).catch((error: Error) => {
         throw new LatheError('BAD_INPUT', error.message, { field: 'backend' });
       });
@@ -157,7 +192,12 @@ export class TrainingService {
       const run = tracking.createRun({
         experimentId: experiment.id,
         name: `train ${modelName}`,
-        tags: { 'lathe.kind': 'training', 'lathe.backend': backend, 'lathe.data': data.label, 'lathe.model': modelName },
+        tags: {
+          'lathe.kind': 'training',
+          'lathe.backend': backend,
+          'lathe.data': data.label,
+          'lathe.model': modelName,
+        },
       });
       runId = run.id;
       job.record.runId = run.id;
@@ -176,7 +216,10 @@ export class TrainingService {
         patience: String(options.patience),
         backend,
       });
-      if (data.hash) tracking.logInputs(run.id, [{ name: data.name, digest: data.hash.slice(0, 16), sourceType: 'lathe-dataset', source: data.label }]);
+      if (data.hash)
+        tracking.logInputs(run.id, [
+          { name: data.name, digest: data.hash.slice(0, 16), sourceType: 'lathe-dataset', source: data.label },
+        ]);
 
       const metricName = { classification: 'val_accuracy', regression: 'val_rmse' } as const;
       const booleanTarget = description.columns.find((c) => c.name === options.target)?.type === 'boolean';
@@ -201,7 +244,14 @@ export class TrainingService {
         {
           onPhase: (phase) => this.progress(job, { phase, backend }),
           onPrepared: (prepared) => (task = prepared),
-          onProgress: (p) => this.progress(job, { phase: 'training', ...p, epochs: options.epochs, backend, valMetricName: task ? metricName[task] : null }),
+          onProgress: (p) =>
+            this.progress(job, {
+              phase: 'training',
+              ...p,
+              epochs: options.epochs,
+              backend,
+              valMetricName: task ? metricName[task] : null,
+            }),
           onEpoch: (e) => {
             const now = Date.now();
             const points = [
@@ -209,7 +259,8 @@ export class TrainingService {
               { key: 'val_loss', value: e.valLoss, step: e.epoch, timestamp: now },
               { key: 'epoch_seconds', value: e.seconds, step: e.epoch, timestamp: now },
             ];
-            if (e.valMetric !== null && task) points.push({ key: metricName[task], value: e.valMetric, step: e.epoch, timestamp: now });
+            if (e.valMetric !== null && task)
+              points.push({ key: metricName[task], value: e.valMetric, step: e.epoch, timestamp: now });
             tracking.logMetrics(run.id, points);
             this.progress(job, { phase: 'training', epoch: e.epoch, valLoss: e.valLoss, valMetric: e.valMetric });
           },
@@ -222,7 +273,10 @@ export class TrainingService {
 
       this.progress(job, { phase: 'saving' });
       if (agreement.maxDifference > agreementTolerance) {
-        throw new LatheError('INTERNAL', `The exported ONNX graph disagrees with TensorFlow.js on the test split (max difference ${agreement.maxDifference.toExponential(2)} > ${agreementTolerance})`);
+        throw new LatheError(
+          'INTERNAL',
+          `The exported ONNX graph disagrees with TensorFlow.js on the test split (max difference ${agreement.maxDifference.toExponential(2)} > ${agreementTolerance})`,
+        );
       }
       const metrics: Record<string, number> = { ...outcome.metrics, onnx_max_difference: agreement.maxDifference };
       const version = await models.registerTrained({
@@ -231,7 +285,11 @@ export class TrainingService {
         preprocessing: new TextEncoder().encode(JSON.stringify(outcome.preprocessing, null, 1)),
         task: outcome.task,
         features: outcome.features,
-        featureSpecs: outcome.preprocessing.steps.map((s) => (s.kind === 'numeric' ? { name: s.name, kind: s.kind } : { name: s.name, kind: s.kind, categories: s.categories })),
+        featureSpecs: outcome.preprocessing.steps.map((s) =>
+          s.kind === 'numeric'
+            ? { name: s.name, kind: s.kind }
+            : { name: s.name, kind: s.kind, categories: s.categories },
+        ),
         target: options.target,
         classes: outcome.preprocessing.target.task === 'classification' ? outcome.preprocessing.target.classes : null,
         metrics,
@@ -241,8 +299,16 @@ export class TrainingService {
       });
       await logArtifacts(tracking, run.id, outcome);
       const now = Date.now();
-      tracking.logMetrics(run.id, Object.entries(metrics).filter(([, v]) => Number.isFinite(v)).map(([key, value]) => ({ key: `test_${key}`.replace('test_val_', 'val_'), value, step: 0, timestamp: now })));
-      tracking.setTags(run.id, { 'lathe.model_version': `${version.model}@${version.version}`, 'lathe.task': outcome.task });
+      tracking.logMetrics(
+        run.id,
+        Object.entries(metrics)
+          .filter(([, v]) => Number.isFinite(v))
+          .map(([key, value]) => ({ key: `test_${key}`.replace('test_val_', 'val_'), value, step: 0, timestamp: now })),
+      );
+      tracking.setTags(run.id, {
+        'lathe.model_version': `${version.model}@${version.version}`,
+        'lathe.task': outcome.task,
+      });
       tracking.endRun(run.id, 'FINISHED');
       const result: TrainResult = { run: run.id, model: version.model, version: version.version, backend, metrics };
       job.record.status = 'finished';
@@ -263,7 +329,10 @@ export class TrainingService {
       job.record.status = cancelled ? 'killed' : 'failed';
       job.record.error = cancelled ? 'Cancelled' : toErrorShape(error).message;
       this.deps.events.emit('models.trainingFinished', { ...job.record });
-      if (cancelled) throw new LatheError('CONFLICT', `Training was cancelled${runId ? `; run ${runId} ended KILLED` : ''}`, { runId });
+      if (cancelled)
+        throw new LatheError('CONFLICT', `Training was cancelled${runId ? `; run ${runId} ended KILLED` : ''}`, {
+          runId,
+        });
       throw error;
     }
   }
@@ -273,7 +342,12 @@ class CancelledBeforeStart extends Error {}
 
 /** `<dataset>-<target>` with characters a model name cannot hold replaced. */
 export function defaultModelName(dataName: string, target: string): string {
-  return `${dataName}-${target}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200) || 'model';
+  return (
+    `${dataName}-${target}`
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 200) || 'model'
+  );
 }
 
 async function logArtifacts(tracking: TrackingService, runId: string, outcome: TrainJobResult): Promise<void> {
@@ -284,7 +358,11 @@ async function logArtifacts(tracking: TrackingService, runId: string, outcome: T
   await tracking.logArtifactBytes(runId, 'history.json', json(outcome.history));
   if (outcome.confusion) await tracking.logArtifactBytes(runId, 'confusion_matrix.json', json(outcome.confusion));
   if (outcome.residuals) {
-    const csv = ['actual,predicted,residual', ...outcome.residuals.map((r) => `${r.actual},${r.predicted},${r.actual - r.predicted}`)].join('\n') + '\n';
+    const csv =
+      [
+        'actual,predicted,residual',
+        ...outcome.residuals.map((r) => `${r.actual},${r.predicted},${r.actual - r.predicted}`),
+      ].join('\n') + '\n';
     await tracking.logArtifactBytes(runId, 'residuals.csv', new TextEncoder().encode(csv));
   }
 }

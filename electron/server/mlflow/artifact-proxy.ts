@@ -32,12 +32,23 @@ interface Target {
 /** Splits `<experiment>/<run>/artifacts[/<path>]` after checking every part. */
 export function parseProxyPath(decoded: string, core: Core): Target {
   const [experimentId, runId, artifacts, ...rest] = decoded.split('/');
-  if (!experimentId || !/^\d+$/.test(experimentId) || !runId || !/^[0-9a-f]{32}$/.test(runId) || artifacts !== 'artifacts') {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', 400, `Invalid artifact path "${decoded.slice(0, 200)}": expected <experiment_id>/<run_id>/artifacts/<path>`);
+  if (
+    !experimentId ||
+    !/^\d+$/.test(experimentId) ||
+    !runId ||
+    !/^[0-9a-f]{32}$/.test(runId) ||
+    artifacts !== 'artifacts'
+  ) {
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      400,
+      `Invalid artifact path "${decoded.slice(0, 200)}": expected <experiment_id>/<run_id>/artifacts/<path>`,
+    );
   }
   const path = checkArtifactPath(rest.join('/').replace(/\/+$/, ''), { allowEmpty: true });
   const run = core.tracking.getRun(runId);
-  if (run.experimentId !== experimentId) throw new LatheError('NOT_FOUND', `Run ${runId} is not in experiment ${experimentId}`);
+  if (run.experimentId !== experimentId)
+    throw new LatheError('NOT_FOUND', `Run ${runId} is not in experiment ${experimentId}`);
   return { runId, path };
 }
 
@@ -45,7 +56,9 @@ export function parseProxyPath(decoded: string, core: Core): Target {
 export function artifactProxyRoute(core: Core): RouteHandler {
   return async (request, response, url) => {
     const raw = (request.url ?? '/').split('?')[0]!.split('#')[0]!;
-    const root = roots.find((r) => raw === r || raw.startsWith(r + '/') || url.pathname === r || url.pathname.startsWith(r + '/'));
+    const root = roots.find(
+      (r) => raw === r || raw.startsWith(r + '/') || url.pathname === r || url.pathname.startsWith(r + '/'),
+    );
     if (!root) return false;
     try {
       if (!raw.startsWith(root)) {
@@ -54,7 +67,8 @@ export function artifactProxyRoute(core: Core): RouteHandler {
       }
       const tail = raw.slice(root.length).replace(/^\//, '');
       if (tail === '') {
-        if (request.method !== 'GET') throw new MlflowError('BAD_REQUEST', 405, `${request.method} is not allowed on ${root}`);
+        if (request.method !== 'GET')
+          throw new MlflowError('BAD_REQUEST', 405, `${request.method} is not allowed on ${root}`);
         const listed = url.searchParams.get('path') ?? '';
         const target = parseProxyPath(listed.replace(/\/+$/, ''), core);
         list(core, target, response);
@@ -76,21 +90,35 @@ function list(core: Core, target: Target, response: ServerResponse): void {
   const prefix = target.path === '' ? '' : target.path + '/';
   const entries = core.tracking.listArtifacts(target.runId, target.path);
   sendMlflowJson(response, 200, {
-    files: entries.map((e) => ({ path: e.path.slice(prefix.length), is_dir: e.isDir, ...(e.size !== null ? { file_size: e.size } : {}) })),
+    files: entries.map((e) => ({
+      path: e.path.slice(prefix.length),
+      is_dir: e.isDir,
+      ...(e.size !== null ? { file_size: e.size } : {}),
+    })),
   });
 }
 
 async function upload(core: Core, target: Target, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (target.path === '') throw new MlflowError('INVALID_PARAMETER_VALUE', 400, 'An artifact upload needs a file path after the run\'s artifact root');
+  if (target.path === '')
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      400,
+      "An artifact upload needs a file path after the run's artifact root",
+    );
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > artifactUploadLimit) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', 413, `Artifact of ${declared} bytes is over the ${artifactUploadLimit}-byte limit`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      413,
+      `Artifact of ${declared} bytes is over the ${artifactUploadLimit}-byte limit`,
+    );
   }
   let size = 0;
   const limiter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length;
-      if (size > artifactUploadLimit) done(new MlflowError('INVALID_PARAMETER_VALUE', 413, `Artifact is over the ${artifactUploadLimit}-byte limit`));
+      if (size > artifactUploadLimit)
+        done(new MlflowError('INVALID_PARAMETER_VALUE', 413, `Artifact is over the ${artifactUploadLimit}-byte limit`));
       else done(null, chunk);
     },
   });
@@ -102,7 +130,11 @@ async function upload(core: Core, target: Target, request: IncomingMessage, resp
 
 async function download(core: Core, target: Target, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (target.path === '' || core.tracking.isArtifactDirectory(target.runId, target.path)) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', 400, `"${target.path || '/'}" is a directory; list it with GET ${roots[0]}?path=…`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      400,
+      `"${target.path || '/'}" is a directory; list it with GET ${roots[0]}?path=…`,
+    );
   }
   const file = core.tracking.artifact(target.runId, target.path);
   const name = file.path.split('/').pop()!;

@@ -33,7 +33,11 @@ const fromLathe: Record<string, [string, number]> = {
 /** Writes a JSON body. */
 export function sendMlflowJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { ...baseHeaders, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    ...baseHeaders,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -70,7 +74,8 @@ export async function readFields(request: IncomingMessage, url: URL, limit: numb
   const body = await readBody(request, limit);
   if (body.length === 0) return {};
   const parsed = parseLenientJson(body.toString('utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new LatheError('BAD_INPUT', 'The request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new LatheError('BAD_INPUT', 'The request body must be a JSON object');
   return parsed as Fields;
 }
 
@@ -98,7 +103,13 @@ export function parseLenientJson(text: string): unknown {
         continue;
       }
       const rest = text.slice(i, i + 9);
-      const token = rest.startsWith('-Infinity') ? '-Infinity' : rest.startsWith('Infinity') ? 'Infinity' : rest.startsWith('NaN') ? 'NaN' : undefined;
+      const token = rest.startsWith('-Infinity')
+        ? '-Infinity'
+        : rest.startsWith('Infinity')
+          ? 'Infinity'
+          : rest.startsWith('NaN')
+            ? 'NaN'
+            : undefined;
       if (token) {
         out += `"${token}"`;
         i += token.length - 1;
@@ -125,11 +136,17 @@ export function stringField(fields: Fields, name: string, required?: false): str
 export function stringField(fields: Fields, name: string, required = false): string | undefined {
   const value = fields[name];
   if (value === undefined || value === null || value === '') {
-    if (required) invalid(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`);
+    if (required)
+      invalid(
+        `Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`,
+      );
     return value === '' ? '' : undefined;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value !== 'string') invalid(`Invalid value ${JSON.stringify(value).slice(0, 100)} for parameter '${name}' supplied: it must be a string`);
+  if (typeof value !== 'string')
+    invalid(
+      `Invalid value ${JSON.stringify(value).slice(0, 100)} for parameter '${name}' supplied: it must be a string`,
+    );
   return value;
 }
 
@@ -141,7 +158,10 @@ export function int64Field(fields: Fields, name: string, required = false): numb
     return undefined;
   }
   const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isSafeInteger(number)) invalid(`Invalid value ${JSON.stringify(value).slice(0, 100)} for parameter '${name}' supplied: it must be an integer`);
+  if (typeof number !== 'number' || !Number.isSafeInteger(number))
+    invalid(
+      `Invalid value ${JSON.stringify(value).slice(0, 100)} for parameter '${name}' supplied: it must be an integer`,
+    );
   return number;
 }
 
@@ -155,7 +175,9 @@ export function doubleValue(value: unknown, name: string): number {
     if (text === '-Infinity' || text === '-inf') return -Infinity;
     if (text !== '' && !Number.isNaN(Number(text))) return Number(text);
   }
-  return invalid(`Invalid value ${JSON.stringify(value)?.slice(0, 100)} for parameter '${name}' supplied: it must be a number`);
+  return invalid(
+    `Invalid value ${JSON.stringify(value)?.slice(0, 100)} for parameter '${name}' supplied: it must be a number`,
+  );
 }
 
 /** A repeated field: a list (a single query value becomes a list of one). */
@@ -180,7 +202,14 @@ export function keyValues(list: unknown[], what: string): { key: string; value: 
     const entry = item as Record<string, unknown>;
     const key = stringField(entry, 'key', true);
     const raw = entry.value;
-    const value = raw === undefined || raw === null ? '' : typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : invalid(`${what}[${index}].value must be a string`);
+    const value =
+      raw === undefined || raw === null
+        ? ''
+        : typeof raw === 'string'
+          ? raw
+          : typeof raw === 'number' || typeof raw === 'boolean'
+            ? String(raw)
+            : invalid(`${what}[${index}].value must be a string`);
     return { key, value };
   });
 }

@@ -37,7 +37,14 @@ interface Reply {
 
 /** A raw request (exact path bytes, our own headers), as the Python client's `requests` session makes it. */
 function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : typeof body === 'string' ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
+  const data =
+    body === undefined
+      ? undefined
+      : Buffer.isBuffer(body)
+        ? body
+        : typeof body === 'string'
+          ? Buffer.from(body)
+          : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -78,7 +85,9 @@ const post = (path: string, body: unknown) => call('POST', api(path), body);
 const get = (path: string, query: Record<string, string>) => call('GET', `${api(path)}?${new URLSearchParams(query)}`);
 
 /** What `mlflow.set_experiment(name)` + `mlflow.start_run()` send. */
-async function startRun(experimentName: string): Promise<{ experimentId: string; runId: string; run: Record<string, any> }> {
+async function startRun(
+  experimentName: string,
+): Promise<{ experimentId: string; runId: string; run: Record<string, any> }> {
   let found = await get('experiments/get-by-name', { experiment_name: experimentName });
   let experimentId: string;
   if (found.status === 404) {
@@ -124,7 +133,11 @@ describe('experiments', () => {
     expect(again.status).toBe(400);
     expect(again.json.error_code).toBe('RESOURCE_ALREADY_EXISTS');
     const byName = await get('experiments/get-by-name', { experiment_name: 'exp-create' });
-    expect(byName.json.experiment).toMatchObject({ experiment_id: created.json.experiment_id, tags: [{ key: 'team', value: 'vision' }], artifact_location: `mlflow-artifacts:/${created.json.experiment_id}` });
+    expect(byName.json.experiment).toMatchObject({
+      experiment_id: created.json.experiment_id,
+      tags: [{ key: 'team', value: 'vision' }],
+      artifact_location: `mlflow-artifacts:/${created.json.experiment_id}`,
+    });
   });
 
   it('refuses a client-chosen artifact location (no local paths)', async () => {
@@ -138,8 +151,15 @@ describe('experiments', () => {
   it('updates, tags, deletes and restores; search honours view_type and filter', async () => {
     const id = (await post('experiments/create', { name: 'exp-life' })).json.experiment_id as string;
     expect((await post('experiments/update', { experiment_id: id, new_name: 'exp-life-2' })).status).toBe(200);
-    expect((await post('experiments/set-experiment-tag', { experiment_id: id, key: 'stage', value: 'dev' })).status).toBe(200);
-    const searched = await post('experiments/search', { max_results: 1000, view_type: 'ACTIVE_ONLY', filter: "name LIKE 'exp-life%' AND tags.stage = 'dev'", order_by: [] });
+    expect(
+      (await post('experiments/set-experiment-tag', { experiment_id: id, key: 'stage', value: 'dev' })).status,
+    ).toBe(200);
+    const searched = await post('experiments/search', {
+      max_results: 1000,
+      view_type: 'ACTIVE_ONLY',
+      filter: "name LIKE 'exp-life%' AND tags.stage = 'dev'",
+      order_by: [],
+    });
     expect((searched.json.experiments as { name: string }[]).map((e) => e.name)).toEqual(['exp-life-2']);
     expect((await post('experiments/delete', { experiment_id: id })).status).toBe(200);
     const deleted = await get('experiments/get-by-name', { experiment_name: 'exp-life-2' });
@@ -153,7 +173,9 @@ describe('experiments', () => {
   });
 
   it('answers unknown experiments with 404 and bad ids with 400', async () => {
-    expect((await get('experiments/get', { experiment_id: '424242' })).json).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
+    expect((await get('experiments/get', { experiment_id: '424242' })).json).toMatchObject({
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+    });
     expect((await get('experiments/get', { experiment_id: '424242' })).status).toBe(404);
     expect((await get('experiments/get', { experiment_id: 'abc' })).status).toBe(400);
     expect((await post('experiments/delete', { experiment_id: '424242' })).status).toBe(404);
@@ -163,10 +185,20 @@ describe('experiments', () => {
 describe('runs', () => {
   it('creates a run with a generated name and an mlflow-artifacts artifact_uri; runs/get has it', async () => {
     const { runId, run, experimentId } = await startRun('exp-runs');
-    expect(run.info).toMatchObject({ run_id: runId, run_uuid: runId, experiment_id: experimentId, user_id: 'alice', status: 'RUNNING', start_time: 1_700_000_000_000, lifecycle_stage: 'active' });
+    expect(run.info).toMatchObject({
+      run_id: runId,
+      run_uuid: runId,
+      experiment_id: experimentId,
+      user_id: 'alice',
+      status: 'RUNNING',
+      start_time: 1_700_000_000_000,
+      lifecycle_stage: 'active',
+    });
     expect(run.info.run_name).toMatch(/\w+-\w+-\d+/);
     const got = await get('runs/get', { run_id: runId, run_uuid: runId });
-    expect(got.json.run).toMatchObject({ info: { artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts` } });
+    expect(got.json.run).toMatchObject({
+      info: { artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts` },
+    });
     const tags = (got.json.run as any).data.tags as { key: string; value: string }[];
     expect(tags).toContainEqual({ key: 'mlflow.source.name', value: 'train.py' });
     expect(tags).toContainEqual({ key: 'mlflow.runName', value: run.info.run_name });
@@ -174,13 +206,57 @@ describe('runs', () => {
 
   it('logs metrics (NaN, ±Inf included), params, tags and batches like the Python client', async () => {
     const { runId } = await startRun('exp-logging');
-    expect((await post('runs/log-metric', { run_id: runId, run_uuid: runId, key: 'loss', value: 0.5, timestamp: 1_700_000_000_100, step: 0 })).status).toBe(200);
-    expect((await post('runs/log-metric', { run_id: runId, run_uuid: runId, key: 'loss', value: 'NaN', timestamp: 1_700_000_000_200, step: 1 })).status).toBe(200);
+    expect(
+      (
+        await post('runs/log-metric', {
+          run_id: runId,
+          run_uuid: runId,
+          key: 'loss',
+          value: 0.5,
+          timestamp: 1_700_000_000_100,
+          step: 0,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post('runs/log-metric', {
+          run_id: runId,
+          run_uuid: runId,
+          key: 'loss',
+          value: 'NaN',
+          timestamp: 1_700_000_000_200,
+          step: 1,
+        })
+      ).status,
+    ).toBe(200);
     // Python's json module writes bare NaN/Infinity.
-    expect((await call('POST', api('runs/log-metric'), `{"run_id": "${runId}", "key": "loss", "value": Infinity, "timestamp": 1700000000300, "step": 2}`)).status).toBe(200);
-    expect((await post('runs/log-metric', { run_id: runId, key: 'loss', value: '-Infinity', timestamp: '1700000000400', step: '3' })).status).toBe(200);
-    expect((await post('runs/log-parameter', { run_id: runId, run_uuid: runId, key: 'lr', value: '0.01' })).status).toBe(200);
-    expect((await post('runs/set-tag', { run_id: runId, run_uuid: runId, key: 'team', value: 'alpha' })).status).toBe(200);
+    expect(
+      (
+        await call(
+          'POST',
+          api('runs/log-metric'),
+          `{"run_id": "${runId}", "key": "loss", "value": Infinity, "timestamp": 1700000000300, "step": 2}`,
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post('runs/log-metric', {
+          run_id: runId,
+          key: 'loss',
+          value: '-Infinity',
+          timestamp: '1700000000400',
+          step: '3',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await post('runs/log-parameter', { run_id: runId, run_uuid: runId, key: 'lr', value: '0.01' })).status,
+    ).toBe(200);
+    expect((await post('runs/set-tag', { run_id: runId, run_uuid: runId, key: 'team', value: 'alpha' })).status).toBe(
+      200,
+    );
     const batch = await post('runs/log-batch', {
       run_id: runId,
       metrics: [
@@ -191,7 +267,12 @@ describe('runs', () => {
       tags: [{ key: 'mlflow.note.content', value: 'hello' }],
     });
     expect(batch.status).toBe(200);
-    const history = await get('metrics/get-history', { run_id: runId, run_uuid: runId, metric_key: 'loss', max_results: '25000' });
+    const history = await get('metrics/get-history', {
+      run_id: runId,
+      run_uuid: runId,
+      metric_key: 'loss',
+      max_results: '25000',
+    });
     expect(history.json.metrics).toEqual([
       { key: 'loss', value: 0.5, timestamp: 1_700_000_000_100, step: 0 },
       { key: 'loss', value: 'NaN', timestamp: 1_700_000_000_200, step: 1 },
@@ -201,7 +282,12 @@ describe('runs', () => {
     const got = (await get('runs/get', { run_id: runId })).json.run as any;
     expect(got.data.metrics).toContainEqual({ key: 'acc', value: 0.95, timestamp: 1_700_000_002_000, step: 1 });
     expect(got.data.metrics).toContainEqual({ key: 'loss', value: '-Infinity', timestamp: 1_700_000_000_400, step: 3 });
-    expect(got.data.params).toEqual(expect.arrayContaining([{ key: 'lr', value: '0.01' }, { key: 'epochs', value: '10' }]));
+    expect(got.data.params).toEqual(
+      expect.arrayContaining([
+        { key: 'lr', value: '0.01' },
+        { key: 'epochs', value: '10' },
+      ]),
+    );
     expect((await post('runs/delete-tag', { run_id: runId, key: 'team' })).status).toBe(200);
     expect((await post('runs/delete-tag', { run_id: runId, key: 'team' })).status).toBe(404);
   });
@@ -212,20 +298,46 @@ describe('runs', () => {
     const changed = await post('runs/log-parameter', { run_id: runId, key: 'lr', value: '0.1' });
     expect(changed.status).toBe(400);
     expect(changed.json.error_code).toBe('INVALID_PARAMETER_VALUE');
-    expect(changed.json.message).toContain("Changing param values is not allowed");
+    expect(changed.json.message).toContain('Changing param values is not allowed');
     const inBatch = await post('runs/log-batch', { run_id: runId, params: [{ key: 'lr', value: '0.2' }] });
     expect(inBatch.status).toBe(400);
   });
 
-  it("enforces log-batch limits: 1000 metrics, 100 params, 100 tags, 1000 items, 1 MB, 250-character keys", async () => {
+  it('enforces log-batch limits: 1000 metrics, 100 params, 100 tags, 1000 items, 1 MB, 250-character keys', async () => {
     const { runId } = await startRun('exp-limits');
     const metric = (i: number) => ({ key: 'm', value: i, timestamp: 1, step: i });
-    expect((await post('runs/log-batch', { run_id: runId, metrics: Array.from({ length: 1000 }, (_, i) => metric(i)) })).status).toBe(200);
-    expect((await post('runs/log-batch', { run_id: runId, metrics: Array.from({ length: 1001 }, (_, i) => metric(i)) })).json.error_code).toBe('INVALID_PARAMETER_VALUE');
-    expect((await post('runs/log-batch', { run_id: runId, params: Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: 'v' })) })).status).toBe(400);
-    expect((await post('runs/log-batch', { run_id: runId, tags: Array.from({ length: 101 }, (_, i) => ({ key: `t${i}`, value: 'v' })) })).status).toBe(400);
     expect(
-      (await post('runs/log-batch', { run_id: runId, metrics: Array.from({ length: 950 }, (_, i) => metric(i)), params: Array.from({ length: 51 }, (_, i) => ({ key: `q${i}`, value: 'v' })) })).status,
+      (await post('runs/log-batch', { run_id: runId, metrics: Array.from({ length: 1000 }, (_, i) => metric(i)) }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await post('runs/log-batch', { run_id: runId, metrics: Array.from({ length: 1001 }, (_, i) => metric(i)) })).json
+        .error_code,
+    ).toBe('INVALID_PARAMETER_VALUE');
+    expect(
+      (
+        await post('runs/log-batch', {
+          run_id: runId,
+          params: Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: 'v' })),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await post('runs/log-batch', {
+          run_id: runId,
+          tags: Array.from({ length: 101 }, (_, i) => ({ key: `t${i}`, value: 'v' })),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await post('runs/log-batch', {
+          run_id: runId,
+          metrics: Array.from({ length: 950 }, (_, i) => metric(i)),
+          params: Array.from({ length: 51 }, (_, i) => ({ key: `q${i}`, value: 'v' })),
+        })
+      ).status,
     ).toBe(400);
     const huge = await post('runs/log-batch', { run_id: runId, tags: [{ key: 'big', value: 'x'.repeat(1_100_000) }] });
     expect(huge.status).toBe(413);
@@ -237,24 +349,46 @@ describe('runs', () => {
 
   it('updates status, end_time and name; deletes and restores; refuses logging to a deleted run', async () => {
     const { runId } = await startRun('exp-update');
-    const updated = await post('runs/update', { run_id: runId, run_uuid: runId, status: 'FINISHED', end_time: 1_700_000_009_000, run_name: 'final' });
+    const updated = await post('runs/update', {
+      run_id: runId,
+      run_uuid: runId,
+      status: 'FINISHED',
+      end_time: 1_700_000_009_000,
+      run_name: 'final',
+    });
     expect(updated.json.run_info).toMatchObject({ status: 'FINISHED', end_time: 1_700_000_009_000, run_name: 'final' });
     expect((await post('runs/update', { run_id: runId, status: 'DONE' })).status).toBe(400);
     expect((await post('runs/delete', { run_id: runId })).status).toBe(200);
     expect(((await get('runs/get', { run_id: runId })).json.run as any).info.lifecycle_stage).toBe('deleted');
-    expect((await post('runs/log-metric', { run_id: runId, key: 'x', value: 1, timestamp: 1, step: 0 })).status).toBe(400);
+    expect((await post('runs/log-metric', { run_id: runId, key: 'x', value: 1, timestamp: 1, step: 0 })).status).toBe(
+      400,
+    );
     expect((await post('runs/restore', { run_id: runId })).status).toBe(200);
-    expect((await post('runs/log-metric', { run_id: runId, key: 'x', value: 1, timestamp: 1, step: 0 })).status).toBe(200);
+    expect((await post('runs/log-metric', { run_id: runId, key: 'x', value: 1, timestamp: 1, step: 0 })).status).toBe(
+      200,
+    );
   });
 
   it('searches with filter, order_by, max_results and page_token', async () => {
     const experimentId = (await post('experiments/create', { name: 'exp-search' })).json.experiment_id as string;
     for (const [i, acc] of [0.8, 0.95, 0.91].entries()) {
-      const run = (await post('runs/create', { experiment_id: experimentId, user_id: 'bob', start_time: 1000 + i, tags: [] })).json.run as any;
-      await post('runs/log-batch', { run_id: run.info.run_id, metrics: [{ key: 'acc', value: acc, timestamp: 1, step: 0 }], params: [{ key: 'lr', value: i === 0 ? '0.1' : '0.01' }], tags: [{ key: 'team', value: 'alpha' }] });
+      const run = (
+        await post('runs/create', { experiment_id: experimentId, user_id: 'bob', start_time: 1000 + i, tags: [] })
+      ).json.run as any;
+      await post('runs/log-batch', {
+        run_id: run.info.run_id,
+        metrics: [{ key: 'acc', value: acc, timestamp: 1, step: 0 }],
+        params: [{ key: 'lr', value: i === 0 ? '0.1' : '0.01' }],
+        tags: [{ key: 'team', value: 'alpha' }],
+      });
     }
-    const search = (body: Record<string, unknown>) => post('runs/search', { experiment_ids: [experimentId], run_view_type: 'ACTIVE_ONLY', ...body });
-    const filtered = await search({ filter: "metrics.acc > 0.9 and params.lr = '0.01' and tags.team LIKE 'a%' and attributes.status = 'RUNNING'", order_by: ['metrics.acc DESC'], max_results: 1000 });
+    const search = (body: Record<string, unknown>) =>
+      post('runs/search', { experiment_ids: [experimentId], run_view_type: 'ACTIVE_ONLY', ...body });
+    const filtered = await search({
+      filter: "metrics.acc > 0.9 and params.lr = '0.01' and tags.team LIKE 'a%' and attributes.status = 'RUNNING'",
+      order_by: ['metrics.acc DESC'],
+      max_results: 1000,
+    });
     expect((filtered.json.runs as any[]).map((r) => r.data.metrics[0].value)).toEqual([0.95, 0.91]);
     const first = await search({ max_results: 2 });
     expect(first.json.runs).toHaveLength(2);
@@ -271,11 +405,26 @@ describe('runs', () => {
     const { runId } = await startRun('exp-inputs');
     const reply = await post('runs/log-inputs', {
       run_id: runId,
-      datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset: { name: 'iris', digest: 'abc123', source_type: 'local', source: '{"uri": "iris.csv"}', schema: '{}', profile: '{"num_rows": 150}' } }],
+      datasets: [
+        {
+          tags: [{ key: 'mlflow.data.context', value: 'training' }],
+          dataset: {
+            name: 'iris',
+            digest: 'abc123',
+            source_type: 'local',
+            source: '{"uri": "iris.csv"}',
+            schema: '{}',
+            profile: '{"num_rows": 150}',
+          },
+        },
+      ],
     });
     expect(reply.status).toBe(200);
     const run = (await get('runs/get', { run_id: runId })).json.run as any;
-    expect(run.inputs.dataset_inputs[0]).toMatchObject({ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset: { name: 'iris', digest: 'abc123' } });
+    expect(run.inputs.dataset_inputs[0]).toMatchObject({
+      tags: [{ key: 'mlflow.data.context', value: 'training' }],
+      dataset: { name: 'iris', digest: 'abc123' },
+    });
   });
 
   it('answers unknown runs with 404 RESOURCE_DOES_NOT_EXIST and unknown endpoints with 404', async () => {
@@ -297,21 +446,30 @@ describe('runs', () => {
   it('requires the token (Bearer), like every route', async () => {
     const reply = await call('GET', api('experiments/get?experiment_id=0'), undefined, { Authorization: '' });
     expect(reply.status).toBe(401);
-    expect((await call('GET', api('experiments/get?experiment_id=0'), undefined, { Authorization: 'Bearer wrong' })).status).toBe(401);
+    expect(
+      (await call('GET', api('experiments/get?experiment_id=0'), undefined, { Authorization: 'Bearer wrong' })).status,
+    ).toBe(401);
   });
 
   it('stores all 30,000 points when three clients log 10,000 each at once', async () => {
     const { runId } = await startRun('exp-concurrent');
     const client = async (name: string) => {
       for (let offset = 0; offset < 10_000; offset += 1000) {
-        const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: name, value: Math.random(), timestamp: Date.now(), step: offset + i }));
+        const metrics = Array.from({ length: 1000 }, (_, i) => ({
+          key: name,
+          value: Math.random(),
+          timestamp: Date.now(),
+          step: offset + i,
+        }));
         const reply = await post('runs/log-batch', { run_id: runId, metrics });
         expect(reply.status).toBe(200);
       }
     };
     await Promise.all([client('a'), client('b'), client('c')]);
     let total = 0;
-    for (const key of ['a', 'b', 'c']) total += ((await get('metrics/get-history', { run_id: runId, metric_key: key })).json.metrics as unknown[]).length;
+    for (const key of ['a', 'b', 'c'])
+      total += ((await get('metrics/get-history', { run_id: runId, metric_key: key })).json.metrics as unknown[])
+        .length;
     expect(total).toBe(30_000);
   });
 });
@@ -334,14 +492,20 @@ describe('artifacts through the proxy', () => {
     });
     const sub = await get('artifacts/list', { run_id: runId, path: 'model' });
     expect(sub.json.files).toEqual([{ path: 'model/config.json', is_dir: false, file_size: 13 }]);
-    const proxied = await call('GET', `${proxy}?path=${encodeURIComponent(`${experimentId}/${runId}/artifacts/model`)}`);
+    const proxied = await call(
+      'GET',
+      `${proxy}?path=${encodeURIComponent(`${experimentId}/${runId}/artifacts/model`)}`,
+    );
     expect(proxied.json).toEqual({ files: [{ path: 'config.json', is_dir: false, file_size: 13 }] });
     const download = await call('GET', `${root}/model/config.json`);
     expect(download.status).toBe(200);
     expect(download.body).toBe('{"layers": 3}');
     expect(download.headers['content-type']).toBe('application/octet-stream');
     expect((await call('GET', `${root}/missing.txt`)).status).toBe(404);
-    expect((await call('GET', `/ajax-api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/notes%20v1.txt`)).body).toBe('hello');
+    expect(
+      (await call('GET', `/ajax-api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/notes%20v1.txt`))
+        .body,
+    ).toBe('hello');
   });
 
   it('refuses every traversal and scheme trick with 400 and writes nothing outside the store', async () => {
@@ -375,9 +539,19 @@ describe('artifacts through the proxy', () => {
         expect(reply.body).not.toContain('outside every artifact root');
       }
     }
-    for (const path of ['../secret.txt', '%2e%2e/secret.txt', '/etc/passwd', 'a/../../b', 'file:///etc/passwd', 's3://bucket/x']) {
+    for (const path of [
+      '../secret.txt',
+      '%2e%2e/secret.txt',
+      '/etc/passwd',
+      'a/../../b',
+      'file:///etc/passwd',
+      's3://bucket/x',
+    ]) {
       expect((await get('artifacts/list', { run_id: runId, path })).status, path).toBe(400);
-      expect((await call('GET', `${proxy}?path=${encodeURIComponent(`${experimentId}/${runId}/artifacts/${path}`)}`)).status, path).toBe(400);
+      expect(
+        (await call('GET', `${proxy}?path=${encodeURIComponent(`${experimentId}/${runId}/artifacts/${path}`)}`)).status,
+        path,
+      ).toBe(400);
     }
     expect(readdirSync(home).sort()).toEqual(before);
     expect(existsSync(join(home, 'pwned'))).toBe(false);
@@ -401,11 +575,21 @@ describe('the npm mlflow client', () => {
       const { experiment_id } = await client.Experiments.create({ name: 'npm-client' });
       const { experiment } = await client.Experiments.get({ experiment_id });
       expect(experiment.name).toBe('npm-client');
-      const { run } = await client.Runs.create({ experiment_id, user_id: 'carol', start_time: Date.now(), tags: [{ key: 'source', value: 'npm' }] });
+      const { run } = await client.Runs.create({
+        experiment_id,
+        user_id: 'carol',
+        start_time: Date.now(),
+        tags: [{ key: 'source', value: 'npm' }],
+      });
       const runId = run.info.run_id as string;
       await client.Runs.logParameter({ run_id: runId, key: 'lr', value: '0.3' });
       await client.Runs.logMetric({ run_id: runId, key: 'loss', value: 0.25, timestamp: Date.now(), step: 1 });
-      await client.Runs.logBatch({ run_id: runId, metrics: [{ key: 'loss', value: 0.125, timestamp: Date.now(), step: 2 }], params: [], tags: [{ key: 'k', value: 'v' }] });
+      await client.Runs.logBatch({
+        run_id: runId,
+        metrics: [{ key: 'loss', value: 0.125, timestamp: Date.now(), step: 2 }],
+        params: [],
+        tags: [{ key: 'k', value: 'v' }],
+      });
       await client.Runs.setTag({ run_id: runId, key: 'stage', value: 'test' });
       await client.Runs.update({ run_id: runId, status: 'FINISHED', end_time: Date.now() });
       const history = await client.Metrics.getHistory({ run_id: runId, metric_key: 'loss' });
@@ -420,7 +604,9 @@ describe('the npm mlflow client', () => {
       await client.Experiments.update({ experiment_id, new_name: 'npm-client-2' });
       expect((await client.Experiments.get({ experiment_id })).experiment.name).toBe('npm-client-2');
       await client.Runs.delete({ run_id: runId });
-      await expect(client.Runs.logMetric({ run_id: runId, key: 'loss', value: 1, timestamp: Date.now(), step: 3 })).rejects.toThrow(/INVALID_PARAMETER_VALUE/);
+      await expect(
+        client.Runs.logMetric({ run_id: runId, key: 'loss', value: 1, timestamp: Date.now(), step: 3 }),
+      ).rejects.toThrow(/INVALID_PARAMETER_VALUE/);
     } finally {
       log.mockRestore();
     }

@@ -50,13 +50,24 @@ export function mlflowRoutes(core: Core): RouteHandler[] {
   return [api, artifactProxyRoute(core)];
 }
 
-async function handle(endpoints: Record<string, { methods: string[]; run: Endpoint }>, request: IncomingMessage, response: ServerResponse, url: URL, name: string): Promise<void> {
+async function handle(
+  endpoints: Record<string, { methods: string[]; run: Endpoint }>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  name: string,
+): Promise<void> {
   try {
     const endpoint = Object.prototype.hasOwnProperty.call(endpoints, name) ? endpoints[name] : undefined;
-    if (!endpoint) throw new MlflowError('ENDPOINT_NOT_FOUND', 404, `No MLflow endpoint ${request.method} ${url.pathname}`);
+    if (!endpoint)
+      throw new MlflowError('ENDPOINT_NOT_FOUND', 404, `No MLflow endpoint ${request.method} ${url.pathname}`);
     if (!endpoint.methods.includes(request.method ?? '')) {
       response.setHeader('Allow', endpoint.methods.join(', '));
-      throw new MlflowError('BAD_REQUEST', 405, `${request.method} is not allowed on ${url.pathname} (use ${endpoint.methods.join(' or ')})`);
+      throw new MlflowError(
+        'BAD_REQUEST',
+        405,
+        `${request.method} is not allowed on ${url.pathname} (use ${endpoint.methods.join(' or ')})`,
+      );
     }
     const fields = await readFields(request, url, name === 'runs/log-batch' ? logBatchBodyLimit : mlflowBodyLimit);
     const result = await endpoint.run(fields);
@@ -91,7 +102,8 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
       ...(Object.keys(tags).length ? { tags: Object.entries(tags).map(([key, value]) => ({ key, value })) } : {}),
     };
   };
-  const experimentOf = (fields: Fields) => experiments.get(checkExperimentId(stringField(fields, 'experiment_id', true)));
+  const experimentOf = (fields: Fields) =>
+    experiments.get(checkExperimentId(stringField(fields, 'experiment_id', true)));
 
   const runInfoJson = (run: RunDetail | ReturnType<typeof tracking.getRun>) => ({
     run_id: run.id,
@@ -111,14 +123,26 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
       info: runInfoJson(run),
       data: {
         // A null value is NaN or an infinity; its text is then already protobuf JSON's spelling of it.
-        metrics: Object.values(run.metrics).map((m) => ({ key: m.key, value: m.value ?? m.text, timestamp: m.timestamp, step: m.step })),
+        metrics: Object.values(run.metrics).map((m) => ({
+          key: m.key,
+          value: m.value ?? m.text,
+          timestamp: m.timestamp,
+          step: m.step,
+        })),
         params: Object.entries(run.params).map(([key, value]) => ({ key, value })),
         tags: Object.entries(run.tags).map(([key, value]) => ({ key, value })),
       },
       inputs: {
         dataset_inputs: inputs.map((d) => ({
           tags: d.tags ?? [],
-          dataset: { name: d.name, digest: d.digest, source_type: d.sourceType, source: d.source, ...(d.schema ? { schema: d.schema } : {}), ...(d.profile ? { profile: d.profile } : {}) },
+          dataset: {
+            name: d.name,
+            digest: d.digest,
+            source_type: d.sourceType,
+            source: d.source,
+            ...(d.schema ? { schema: d.schema } : {}),
+            ...(d.profile ? { profile: d.profile } : {}),
+          },
         })),
       },
     };
@@ -129,7 +153,13 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
     if (typeof entry !== 'object' || entry === null) invalid(`${where || 'metric'} must be an object`);
     const m = entry as Fields;
     // Fast path: what every client sends (key string, value number, int64s as numbers); checked again in the core.
-    if (typeof m.key === 'string' && m.key !== '' && typeof m.value === 'number' && typeof m.timestamp === 'number' && (typeof m.step === 'number' || m.step === undefined)) {
+    if (
+      typeof m.key === 'string' &&
+      m.key !== '' &&
+      typeof m.value === 'number' &&
+      typeof m.timestamp === 'number' &&
+      (typeof m.step === 'number' || m.step === undefined)
+    ) {
       return { key: m.key, value: m.value, timestamp: m.timestamp, step: (m.step as number | undefined) ?? 0 };
     }
     const key = stringField(m, 'key', true);
@@ -149,7 +179,10 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
         if (name.length > 250) invalid('Experiment name must be at most 250 characters');
         const location = stringField(f, 'artifact_location');
         // Lathe keeps artifacts itself: a client never points an experiment at a local path or another store.
-        if (location) invalid(`artifact_location is not supported: Lathe stores artifacts itself (got "${location.slice(0, 100)}")`);
+        if (location)
+          invalid(
+            `artifact_location is not supported: Lathe stores artifacts itself (got "${location.slice(0, 100)}")`,
+          );
         const tags = keyValues(listField(f, 'tags'), 'tags');
         for (const t of tags) checkKey(t.key, 'Tag');
         const experiment = experiments.create(name);
@@ -163,7 +196,8 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
       run: (f) => {
         const name = stringField(f, 'experiment_name', true);
         const found = experiments.findByName(name);
-        if (!found || found.name !== name) throw new MlflowError('RESOURCE_DOES_NOT_EXIST', 404, `Could not find experiment with name '${name}'`);
+        if (!found || found.name !== name)
+          throw new MlflowError('RESOURCE_DOES_NOT_EXIST', 404, `Could not find experiment with name '${name}'`);
         return { experiment: experimentJson(found) };
       },
     },
@@ -207,7 +241,8 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
         const experiment = experimentOf(f);
         const key = checkKey(stringField(f, 'key', true), 'Tag');
         const value = stringField(f, 'value') ?? '';
-        if (value.length > trackingLimits.tagValueLength) invalid(`Tag value is longer than ${trackingLimits.tagValueLength} characters`);
+        if (value.length > trackingLimits.tagValueLength)
+          invalid(`Tag value is longer than ${trackingLimits.tagValueLength} characters`);
         experiments.setTag(experiment.id, key, value);
         return {};
       },
@@ -225,7 +260,9 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
       methods: ['POST'],
       run: (f) => {
         const experimentId = checkExperimentId(stringField(f, 'experiment_id') ?? '0');
-        const tags = Object.fromEntries(keyValues(listField(f, 'tags'), 'tags').map((t) => [checkKey(t.key, 'Tag'), t.value]));
+        const tags = Object.fromEntries(
+          keyValues(listField(f, 'tags'), 'tags').map((t) => [checkKey(t.key, 'Tag'), t.value]),
+        );
         const run = tracking.createRun({
           experimentId,
           name: stringField(f, 'run_name') || undefined,
@@ -242,8 +279,13 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
       run: (f) => {
         const id = runIdOf(f);
         const status = stringField(f, 'status');
-        if (status !== undefined && !runStatuses.has(status)) invalid(`Invalid value "${status}" for parameter 'status' (one of ${[...runStatuses].join(', ')})`);
-        const run = tracking.updateRun(id, { status: status as RunStatus | undefined, endTime: int64Field(f, 'end_time'), name: stringField(f, 'run_name') });
+        if (status !== undefined && !runStatuses.has(status))
+          invalid(`Invalid value "${status}" for parameter 'status' (one of ${[...runStatuses].join(', ')})`);
+        const run = tracking.updateRun(id, {
+          status: status as RunStatus | undefined,
+          endTime: int64Field(f, 'end_time'),
+          name: stringField(f, 'run_name'),
+        });
         return { run_info: runInfoJson(run) };
       },
     },
@@ -271,14 +313,18 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
     'runs/log-parameter': {
       methods: ['POST'],
       run: (f) => {
-        tracking.logBatch(runIdOf(f), { params: [{ key: stringField(f, 'key', true), value: stringField(f, 'value') ?? '' }] });
+        tracking.logBatch(runIdOf(f), {
+          params: [{ key: stringField(f, 'key', true), value: stringField(f, 'value') ?? '' }],
+        });
         return {};
       },
     },
     'runs/set-tag': {
       methods: ['POST'],
       run: (f) => {
-        tracking.logBatch(runIdOf(f), { tags: [{ key: stringField(f, 'key', true), value: stringField(f, 'value') ?? '' }] });
+        tracking.logBatch(runIdOf(f), {
+          tags: [{ key: stringField(f, 'key', true), value: stringField(f, 'value') ?? '' }],
+        });
         return {};
       },
     },
@@ -296,11 +342,23 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
         const metrics = listField(f, 'metrics');
         const params = listField(f, 'params');
         const tags = listField(f, 'tags');
-        if (metrics.length > trackingLimits.batchMetrics) invalid(`A batch logging request can contain at most ${trackingLimits.batchMetrics} metrics. Got ${metrics.length} metrics.`);
-        if (params.length > trackingLimits.batchParams) invalid(`A batch logging request can contain at most ${trackingLimits.batchParams} params. Got ${params.length} params.`);
-        if (tags.length > trackingLimits.batchTags) invalid(`A batch logging request can contain at most ${trackingLimits.batchTags} tags. Got ${tags.length} tags.`);
+        if (metrics.length > trackingLimits.batchMetrics)
+          invalid(
+            `A batch logging request can contain at most ${trackingLimits.batchMetrics} metrics. Got ${metrics.length} metrics.`,
+          );
+        if (params.length > trackingLimits.batchParams)
+          invalid(
+            `A batch logging request can contain at most ${trackingLimits.batchParams} params. Got ${params.length} params.`,
+          );
+        if (tags.length > trackingLimits.batchTags)
+          invalid(
+            `A batch logging request can contain at most ${trackingLimits.batchTags} tags. Got ${tags.length} tags.`,
+          );
         const total = metrics.length + params.length + tags.length;
-        if (total > trackingLimits.batchItems) invalid(`A batch logging request can contain at most ${trackingLimits.batchItems} metrics, params and tags in total. Got ${total}.`);
+        if (total > trackingLimits.batchItems)
+          invalid(
+            `A batch logging request can contain at most ${trackingLimits.batchItems} metrics, params and tags in total. Got ${total}.`,
+          );
         const now = Date.now();
         tracking.logBatch(id, {
           metrics: metrics.map((m, i) => metricOf(m, i, { timestamp: now })),
@@ -339,9 +397,17 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
         const experimentIds = listField(f, 'experiment_ids').map((id) => checkExperimentId(String(id)));
         if (experimentIds.length === 0) invalid('experiment_ids must name at least one experiment');
         const maxResults = int64Field(f, 'max_results') ?? 1000;
-        if (maxResults < 1 || maxResults > 50_000) invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most 50000.`);
+        if (maxResults < 1 || maxResults > 50_000)
+          invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most 50000.`);
         const view = stringField(f, 'run_view_type') ?? 'ACTIVE_ONLY';
-        const lifecycle = view === 'ACTIVE_ONLY' ? 'active' : view === 'DELETED_ONLY' ? 'deleted' : view === 'ALL' ? 'all' : invalid(`Invalid run_view_type "${view}"`);
+        const lifecycle =
+          view === 'ACTIVE_ONLY'
+            ? 'active'
+            : view === 'DELETED_ONLY'
+              ? 'deleted'
+              : view === 'ALL'
+                ? 'all'
+                : invalid(`Invalid run_view_type "${view}"`);
         const result = tracking.searchRuns({
           experimentIds,
           filter: stringField(f, 'filter'),
@@ -350,7 +416,10 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
           pageToken: stringField(f, 'page_token'),
           lifecycle,
         });
-        return { runs: result.runs.map(runJson), ...(result.nextPageToken ? { next_page_token: result.nextPageToken } : {}) };
+        return {
+          runs: result.runs.map(runJson),
+          ...(result.nextPageToken ? { next_page_token: result.nextPageToken } : {}),
+        };
       },
     },
 
@@ -359,7 +428,10 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
       methods: ['GET'],
       run: (f) => {
         const key = stringField(f, 'metric_key', true);
-        const page = tracking.metricPage(runIdOf(f), key, { pageToken: stringField(f, 'page_token'), maxResults: int64Field(f, 'max_results') });
+        const page = tracking.metricPage(runIdOf(f), key, {
+          pageToken: stringField(f, 'page_token'),
+          maxResults: int64Field(f, 'max_results'),
+        });
         return {
           metrics: page.raw.map((p) => ({ key, value: doubleJson(p.value), timestamp: p.timestamp, step: p.step })),
           ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
@@ -375,7 +447,11 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
         const files = tracking.listArtifacts(id, path);
         return {
           root_uri: run.artifactUri,
-          files: files.map((e) => ({ path: e.path, is_dir: e.isDir, ...(e.size !== null ? { file_size: e.size } : {}) })),
+          files: files.map((e) => ({
+            path: e.path,
+            is_dir: e.isDir,
+            ...(e.size !== null ? { file_size: e.size } : {}),
+          })),
         };
       },
     },
@@ -386,17 +462,37 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
     const view = stringField(f, 'view_type') ?? 'ACTIVE_ONLY';
     if (!['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'].includes(view)) invalid(`Invalid view_type "${view}"`);
     const maxResults = int64Field(f, 'max_results') ?? 1000;
-    if (maxResults < 1 || maxResults > 50_000) invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied.`);
+    if (maxResults < 1 || maxResults > 50_000)
+      invalid(`Invalid value ${maxResults} for parameter 'max_results' supplied.`);
     const clauses = parseFilter(stringField(f, 'filter'), experimentAttributes);
-    let list = experiments.list({ includeDeleted: true }).filter((e) => view === 'ALL' || (view === 'ACTIVE_ONLY') === (e.lifecycleStage === 'active'));
+    let list = experiments
+      .list({ includeDeleted: true })
+      .filter((e) => view === 'ALL' || (view === 'ACTIVE_ONLY') === (e.lifecycleStage === 'active'));
     list = list.filter((e) => clauses.every((c) => matchesExperiment(e, c, () => experiments.tags(e.id))));
-    const orders = listField(f, 'order_by').map((o) => /^\s*(?:attributes?\.)?(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(String(o)));
+    const orders = listField(f, 'order_by').map((o) =>
+      /^\s*(?:attributes?\.)?(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(String(o)),
+    );
     list.sort((a, b) => {
       for (const order of orders) {
-        if (!order || !['name', 'experiment_id', 'creation_time', 'last_update_time'].includes(order[1]!)) invalid('order_by for experiments must be name, experiment_id, creation_time or last_update_time');
+        if (!order || !['name', 'experiment_id', 'creation_time', 'last_update_time'].includes(order[1]!))
+          invalid('order_by for experiments must be name, experiment_id, creation_time or last_update_time');
         const field = order[1]!;
-        const va = field === 'name' ? a.name : field === 'experiment_id' ? Number(a.id) : field === 'creation_time' ? a.createdAt : a.updatedAt;
-        const vb = field === 'name' ? b.name : field === 'experiment_id' ? Number(b.id) : field === 'creation_time' ? b.createdAt : b.updatedAt;
+        const va =
+          field === 'name'
+            ? a.name
+            : field === 'experiment_id'
+              ? Number(a.id)
+              : field === 'creation_time'
+                ? a.createdAt
+                : a.updatedAt;
+        const vb =
+          field === 'name'
+            ? b.name
+            : field === 'experiment_id'
+              ? Number(b.id)
+              : field === 'creation_time'
+                ? b.createdAt
+                : b.updatedAt;
         const c = va < vb ? -1 : va > vb ? 1 : 0;
         if (c !== 0) return (order[2] ?? 'ASC').toUpperCase() === 'DESC' ? -c : c;
       }
@@ -404,7 +500,10 @@ export function mlflowEndpoints(core: Core): Record<string, { methods: string[];
     });
     const offset = decodePageToken(stringField(f, 'page_token'));
     const page = list.slice(offset, offset + maxResults);
-    return { experiments: page.map(experimentJson), ...(offset + maxResults < list.length ? { next_page_token: encodePageToken(offset + maxResults) } : {}) };
+    return {
+      experiments: page.map(experimentJson),
+      ...(offset + maxResults < list.length ? { next_page_token: encodePageToken(offset + maxResults) } : {}),
+    };
   }
 }
 
@@ -419,9 +518,23 @@ const experimentAttributes = {
 function matchesExperiment(e: Experiment, clause: FilterClause, tags: () => Record<string, string>): boolean {
   let actual: string | number | undefined;
   if (clause.entity === 'attribute') {
-    actual = clause.key === 'name' ? e.name : clause.key === 'experiment_id' ? e.id : clause.key === 'creation_time' ? e.createdAt : clause.key === 'last_update_time' ? e.updatedAt : e.lifecycleStage;
+    actual =
+      clause.key === 'name'
+        ? e.name
+        : clause.key === 'experiment_id'
+          ? e.id
+          : clause.key === 'creation_time'
+            ? e.createdAt
+            : clause.key === 'last_update_time'
+              ? e.updatedAt
+              : e.lifecycleStage;
   } else if (clause.entity === 'tag') actual = tags()[clause.key];
-  else throw new LatheError('BAD_INPUT', `Experiments can be filtered by attributes and tags only, not ${clause.entity}s`, { field: 'filter' });
+  else
+    throw new LatheError(
+      'BAD_INPUT',
+      `Experiments can be filtered by attributes and tags only, not ${clause.entity}s`,
+      { field: 'filter' },
+    );
   const v = clause.value;
   switch (clause.comparator) {
     case 'IS NULL':
@@ -474,6 +587,11 @@ function globMatch(glob: string, text: string): boolean {
 }
 
 function checkExperimentId(id: string): string {
-  if (!/^\d{1,18}$/.test(id)) throw new MlflowError('INVALID_PARAMETER_VALUE', 400, `Invalid experiment id "${id.slice(0, 50)}": it must be a number`);
+  if (!/^\d{1,18}$/.test(id))
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      400,
+      `Invalid experiment id "${id.slice(0, 50)}": it must be a number`,
+    );
   return id;
 }

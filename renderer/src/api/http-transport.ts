@@ -1,5 +1,11 @@
 /** The client over HTTP, for the web shell (`lathe serve`): POST /api/rpc/<method>, events over SSE. */
-import { eventNames, methodNames, type EventName, type EventPayload, type LatheClient } from '../../../shared/contract/index';
+import {
+  eventNames,
+  methodNames,
+  type EventName,
+  type EventPayload,
+  type LatheClient,
+} from '../../../shared/contract/index';
 import { ClientError } from './client-error';
 
 type Listener = (payload: unknown) => void;
@@ -33,11 +39,14 @@ export function createHttpClient(baseUrl = ''): LatheClient {
       throw new ClientError({ code: 'INTERNAL', message: 'Lathe is not reachable: is `lathe serve` still running?' });
     }
     const body = (await response.json().catch(() => ({}))) as { result?: unknown; error?: unknown };
-    if (!response.ok || body.error) throw ClientError.from(body.error ?? { code: 'INTERNAL', message: `HTTP ${response.status}` });
+    if (!response.ok || body.error)
+      throw ClientError.from(body.error ?? { code: 'INTERNAL', message: `HTTP ${response.status}` });
     return body.result;
   }
 
-  const client = Object.fromEntries(methodNames.map((method) => [method, (input: unknown) => call(method, input)])) as Omit<LatheClient, 'on'>;
+  const client = Object.fromEntries(
+    methodNames.map((method) => [method, (input: unknown) => call(method, input)]),
+  ) as Omit<LatheClient, 'on'>;
   return {
     ...client,
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {

@@ -43,7 +43,16 @@ export function App() {
         </Group>
         <Stack gap={2}>
           {sections.map((section) => (
-            <Tooltip key={section.path} label={<>Go to {section.label}: <Kbd size="xs">g</Kbd> <Kbd size="xs">{section.shortcut}</Kbd></>} position="right" openDelay={600}>
+            <Tooltip
+              key={section.path}
+              label={
+                <>
+                  Go to {section.label}: <Kbd size="xs">g</Kbd> <Kbd size="xs">{section.shortcut}</Kbd>
+                </>
+              }
+              position="right"
+              openDelay={600}
+            >
               <NavLink
                 component={Link}
                 to={section.path}

@@ -6,10 +6,28 @@ import { useEffect, useRef } from 'react';
 import { useComputedColorScheme } from '@mantine/core';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, ParallelChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, ToolboxComponent } from 'echarts/components';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  ParallelComponent,
+  TooltipComponent,
+  ToolboxComponent,
+} from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, ParallelChart, DataZoomComponent, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, ToolboxComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  ParallelChart,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  ParallelComponent,
+  TooltipComponent,
+  ToolboxComponent,
+  CanvasRenderer,
+]);
 
 /** The option object ECharts takes. */
 export type ChartOption = echarts.EChartsCoreOption;

@@ -2,7 +2,17 @@
 import type { ReactNode } from 'react';
 import { Group, Paper, Stack, Text, Title } from '@mantine/core';
 
-export function EmptyState({ icon, title, children, actions }: { icon?: ReactNode; title: string; children: ReactNode; actions?: ReactNode }) {
+export function EmptyState({
+  icon,
+  title,
+  children,
+  actions,
+}: {
+  icon?: ReactNode;
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <Paper withBorder p="xl" ta="center">
       <Stack align="center" gap="xs">

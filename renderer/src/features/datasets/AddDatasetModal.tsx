@@ -22,7 +22,12 @@ export function nameFromFile(fileName: string): string {
 }
 
 /** Sends a file to the upload route with progress; resolves with the add result. */
-function uploadFile(file: File, name: string, message: string, onProgress: (fraction: number) => void): Promise<AddDatasetResult> {
+function uploadFile(
+  file: File,
+  name: string,
+  message: string,
+  onProgress: (fraction: number) => void,
+): Promise<AddDatasetResult> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     const query = new URLSearchParams({ name, filename: file.name, ...(message ? { message } : {}) });
@@ -37,15 +42,34 @@ function uploadFile(file: File, name: string, message: string, onProgress: (frac
         // fall through to the status
       }
       if (request.status === 200 && body.result) resolve(body.result);
-      else reject(ClientError.from(body.error ?? { code: 'INTERNAL', message: `Upload failed with HTTP ${request.status}` }));
+      else
+        reject(
+          ClientError.from(body.error ?? { code: 'INTERNAL', message: `Upload failed with HTTP ${request.status}` }),
+        );
     };
-    request.onerror = () => reject(new ClientError({ code: 'INTERNAL', message: 'The upload did not reach Lathe: is `lathe serve` still running?' }));
+    request.onerror = () =>
+      reject(
+        new ClientError({
+          code: 'INTERNAL',
+          message: 'The upload did not reach Lathe: is `lathe serve` still running?',
+        }),
+      );
     request.send(file);
   });
 }
 
 /** The modal. */
-export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { opened: boolean; onClose: () => void; onAdded: (result: AddDatasetResult) => void; initialFile?: File | null }) {
+export function AddDatasetModal({
+  opened,
+  onClose,
+  onAdded,
+  initialFile,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onAdded: (result: AddDatasetResult) => void;
+  initialFile?: File | null;
+}) {
   const client = useClient();
   const desktop = typeof window !== 'undefined' && window.lathe !== undefined;
   const [mode, setMode] = useState<'upload' | 'path'>(desktop ? 'path' : 'upload');
@@ -110,7 +134,11 @@ export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { ope
       const result =
         mode === 'upload' && file
           ? await uploadFile(file, name.trim(), message.trim(), setProgress)
-          : await client['datasets.addFile']({ path: path.trim(), name: name.trim(), ...(message.trim() ? { message: message.trim() } : {}) });
+          : await client['datasets.addFile']({
+              path: path.trim(),
+              name: name.trim(),
+              ...(message.trim() ? { message: message.trim() } : {}),
+            });
       onAdded(result);
       reset();
       onClose();
@@ -145,52 +173,84 @@ export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { ope
               title={file ? file.name : 'Drop a file here, or click to choose'}
               detail={file ? `${file.size.toLocaleString()} bytes` : 'CSV, TSV, Parquet or JSON Lines'}
             />
-            <input ref={picker} type="file" accept={accepted.join(',')} hidden data-testid="dataset-file-input" onChange={(e) => choose(e.currentTarget.files?.[0])} />
+            <input
+              ref={picker}
+              type="file"
+              accept={accepted.join(',')}
+              hidden
+              data-testid="dataset-file-input"
+              onChange={(e) => choose(e.currentTarget.files?.[0])}
+            />
           </>
         ) : (
           <Stack gap="xs">
-          {desktop && window.latheDesktop && (
-            <DropZone
-              active={dragging}
-              onDragging={setDragging}
-              onChoose={() => void pickWithDialog()}
-              onDropFile={choose}
-              title="Drop a file here, or click to choose"
-              detail="CSV, TSV, Parquet or JSON Lines"
+            {desktop && window.latheDesktop && (
+              <DropZone
+                active={dragging}
+                onDragging={setDragging}
+                onChoose={() => void pickWithDialog()}
+                onDropFile={choose}
+                title="Drop a file here, or click to choose"
+                detail="CSV, TSV, Parquet or JSON Lines"
+              />
+            )}
+            <TextInput
+              label="File path"
+              description="The file is hashed and copied into Lathe's store; the original stays where it is."
+              placeholder="/data/customers.csv"
+              value={path}
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                setPath(value);
+                const base = value.split(/[\\/]/).pop() ?? '';
+                if (!name && base.includes('.')) setName(nameFromFile(base));
+              }}
             />
-          )}
-          <TextInput
-            label="File path"
-            description="The file is hashed and copied into Lathe's store; the original stays where it is."
-            placeholder="/data/customers.csv"
-            value={path}
-            onChange={(e) => {
-              const value = e.currentTarget.value;
-              setPath(value);
-              const base = value.split(/[\\/]/).pop() ?? '';
-              if (!name && base.includes('.')) setName(nameFromFile(base));
-            }}
-          />
           </Stack>
         )}
-        <TextInput label="Dataset name" description="Adding new bytes under an existing name makes its next version." value={name} onChange={(e) => setName(e.currentTarget.value)} required />
-        <TextInput label="Message" placeholder="What changed in this version (optional)" value={message} onChange={(e) => setMessage(e.currentTarget.value)} />
+        <TextInput
+          label="Dataset name"
+          description="Adding new bytes under an existing name makes its next version."
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          required
+        />
+        <TextInput
+          label="Message"
+          placeholder="What changed in this version (optional)"
+          value={message}
+          onChange={(e) => setMessage(e.currentTarget.value)}
+        />
         {progress !== null && busy && (
           <Stack gap={4}>
             <Progress value={progress * 100} animated={progress >= 1} aria-label="Upload progress" />
-            <Text size="xs" c="dimmed">{progress < 1 ? `Uploading… ${Math.round(progress * 100)}%` : 'Checking, hashing and profiling…'}</Text>
+            <Text size="xs" c="dimmed">
+              {progress < 1 ? `Uploading… ${Math.round(progress * 100)}%` : 'Checking, hashing and profiling…'}
+            </Text>
           </Stack>
         )}
-        {busy && progress === null && <Text size="xs" c="dimmed">Checking, hashing and profiling…</Text>}
+        {busy && progress === null && (
+          <Text size="xs" c="dimmed">
+            Checking, hashing and profiling…
+          </Text>
+        )}
         {error && (
           <Alert color="red" title="Could not add the dataset" data-testid="add-dataset-error">
-            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{error.message}</Text>
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+              {error.message}
+            </Text>
           </Alert>
         )}
-        <Text size="xs" c="dimmed">From a terminal: <Code>lathe data add FILE --name NAME</Code></Text>
+        <Text size="xs" c="dimmed">
+          From a terminal: <Code>lathe data add FILE --name NAME</Code>
+        </Text>
         <Group justify="flex-end">
-          <Button variant="default" onClick={close} disabled={busy}>Cancel</Button>
-          <Button onClick={() => void submit()} loading={busy} disabled={!ready}>Add dataset</Button>
+          <Button variant="default" onClick={close} disabled={busy}>
+            Cancel
+          </Button>
+          <Button onClick={() => void submit()} loading={busy} disabled={!ready}>
+            Add dataset
+          </Button>
         </Group>
       </Stack>
     </Modal>
@@ -198,7 +258,14 @@ export function AddDatasetModal({ opened, onClose, onAdded, initialFile }: { ope
 }
 
 /** The dashed area a file is dropped on; click or Enter chooses one instead. */
-function DropZone(props: { active: boolean; onDragging: (dragging: boolean) => void; onChoose: () => void; onDropFile: (file: File | undefined) => void; title: string; detail: string }) {
+function DropZone(props: {
+  active: boolean;
+  onDragging: (dragging: boolean) => void;
+  onChoose: () => void;
+  onDropFile: (file: File | undefined) => void;
+  title: string;
+  detail: string;
+}) {
   return (
     <div
       className="drop-zone"
@@ -220,8 +287,12 @@ function DropZone(props: { active: boolean; onDragging: (dragging: boolean) => v
       }}
     >
       <IconUpload size={28} stroke={1.5} />
-      <Text fw={500} mt="xs">{props.title}</Text>
-      <Text size="xs" c="dimmed">{props.detail}</Text>
+      <Text fw={500} mt="xs">
+        {props.title}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {props.detail}
+      </Text>
     </div>
   );
 }

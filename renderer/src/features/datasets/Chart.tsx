@@ -17,6 +17,12 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
 
 /** Bin labels for a histogram's edges. */
 export function binLabels(edges: number[]): string[] {
-  const integerBins = edges.length > 1 && edges.every((e) => Math.abs(e - Math.round(e) - 0.5) < 1e-9 || Math.abs(e - Math.round(e) + 0.5) < 1e-9);
-  return edges.slice(0, -1).map((lo, i) => (integerBins ? formatNumber(lo + 0.5) : `${formatNumber(lo, 3)} – ${formatNumber(edges[i + 1]!, 3)}`));
+  const integerBins =
+    edges.length > 1 &&
+    edges.every((e) => Math.abs(e - Math.round(e) - 0.5) < 1e-9 || Math.abs(e - Math.round(e) + 0.5) < 1e-9);
+  return edges
+    .slice(0, -1)
+    .map((lo, i) =>
+      integerBins ? formatNumber(lo + 0.5) : `${formatNumber(lo, 3)} – ${formatNumber(edges[i + 1]!, 3)}`,
+    );
 }

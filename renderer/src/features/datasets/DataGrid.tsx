@@ -12,7 +12,8 @@ const rowHeight = 30;
 
 function cellText(value: Cell | undefined): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toLocaleString(undefined, { maximumFractionDigits: 6 });
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : value.toLocaleString(undefined, { maximumFractionDigits: 6 });
   return String(value);
 }
 
@@ -29,9 +30,22 @@ export interface DataGridProps {
 /** The grid. */
 export function DataGrid({ columns, rowCount, getRow, onVisibleRange, height = 420, label }: DataGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const headers = useMemo(() => columns.map((name, index) => ({ id: `${index}`, name, width: Math.min(260, Math.max(90, name.length * 9 + 24)) })), [columns]);
+  const headers = useMemo(
+    () =>
+      columns.map((name, index) => ({
+        id: `${index}`,
+        name,
+        width: Math.min(260, Math.max(90, name.length * 9 + 24)),
+      })),
+    [columns],
+  );
   // eslint-disable-next-line react-hooks/incompatible-library -- read during render only; no memoized child receives its functions
-  const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+  });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
@@ -41,11 +55,26 @@ export function DataGrid({ columns, rowCount, getRow, onVisibleRange, height = 4
 
   const totalWidth = 64 + headers.reduce((sum, h) => sum + h.width, 0);
   return (
-    <div ref={scroller} role="table" aria-label={label} aria-rowcount={rowCount + 1} className="data-grid" style={{ height, overflow: 'auto', position: 'relative' }}>
+    <div
+      ref={scroller}
+      role="table"
+      aria-label={label}
+      aria-rowcount={rowCount + 1}
+      className="data-grid"
+      style={{ height, overflow: 'auto', position: 'relative' }}
+    >
       <div style={{ width: totalWidth, position: 'sticky', top: 0, zIndex: 1 }} className="data-grid-head" role="row">
-        <div className="data-grid-cell data-grid-index" role="columnheader">#</div>
+        <div className="data-grid-cell data-grid-index" role="columnheader">
+          #
+        </div>
         {headers.map((header) => (
-          <div key={header.id} className="data-grid-cell" role="columnheader" style={{ width: header.width }} title={header.name}>
+          <div
+            key={header.id}
+            className="data-grid-cell"
+            role="columnheader"
+            style={{ width: header.width }}
+            title={header.name}
+          >
             {header.name}
           </div>
         ))}
@@ -54,11 +83,40 @@ export function DataGrid({ columns, rowCount, getRow, onVisibleRange, height = 4
         {items.map((item) => {
           const row = getRow(item.index);
           return (
-            <div key={item.key} role="row" className="data-grid-row" style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)`, height: rowHeight, width: totalWidth }}>
-              <div className="data-grid-cell data-grid-index" role="cell">{item.index + 1}</div>
+            <div
+              key={item.key}
+              role="row"
+              className="data-grid-row"
+              style={{
+                position: 'absolute',
+                top: 0,
+                transform: `translateY(${item.start}px)`,
+                height: rowHeight,
+                width: totalWidth,
+              }}
+            >
+              <div className="data-grid-cell data-grid-index" role="cell">
+                {item.index + 1}
+              </div>
               {headers.map((header, c) => (
-                <div key={header.id} role="cell" className="data-grid-cell" style={{ width: header.width }} title={row ? cellText(row[c]) : ''}>
-                  {row ? (row[c] === null ? <Text span c="dimmed" size="xs">null</Text> : cellText(row[c])) : <span className="data-grid-pending">…</span>}
+                <div
+                  key={header.id}
+                  role="cell"
+                  className="data-grid-cell"
+                  style={{ width: header.width }}
+                  title={row ? cellText(row[c]) : ''}
+                >
+                  {row ? (
+                    row[c] === null ? (
+                      <Text span c="dimmed" size="xs">
+                        null
+                      </Text>
+                    ) : (
+                      cellText(row[c])
+                    )
+                  ) : (
+                    <span className="data-grid-pending">…</span>
+                  )}
                 </div>
               ))}
             </div>

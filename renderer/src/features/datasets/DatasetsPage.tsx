@@ -3,10 +3,33 @@
  * comparison of any two versions. Routes: /datasets and /datasets/NAME?v=3&tab=profile.
  */
 import { useState } from 'react';
-import { Alert, Badge, Button, Code, Group, Loader, Paper, ScrollArea, Stack, Table, Tabs, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Loader,
+  Paper,
+  ScrollArea,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconChartBar, IconDatabase, IconGitCompare, IconPlus, IconSql, IconTable } from '@tabler/icons-react';
+import {
+  IconArrowLeft,
+  IconChartBar,
+  IconDatabase,
+  IconGitCompare,
+  IconPlus,
+  IconSql,
+  IconTable,
+} from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { AddDatasetResult, DatasetVersion } from '../../../../shared/contract/index';
@@ -54,7 +77,8 @@ function DatasetList() {
   const sample = useMutation({
     mutationFn: () => client['datasets.addSample']({}),
     onSuccess: (results) => onAdded(results[results.length - 1]!),
-    onError: (error) => notifications.show({ title: 'Could not add the sample', message: ClientError.from(error).message, color: 'red' }),
+    onError: (error) =>
+      notifications.show({ title: 'Could not add the sample', message: ClientError.from(error).message, color: 'red' }),
   });
 
   return (
@@ -72,27 +96,40 @@ function DatasetList() {
       <Group justify="space-between">
         <div>
           <Title order={2}>Datasets</Title>
-          <Text c="dimmed" size="sm">Versioned by the SHA-256 of their bytes, profiled once, comparable version to version.</Text>
+          <Text c="dimmed" size="sm">
+            Versioned by the SHA-256 of their bytes, profiled once, comparable version to version.
+          </Text>
         </div>
         <Tooltip label={<>Shortcut: N</>}>
-          <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>Add dataset</Button>
+          <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>
+            Add dataset
+          </Button>
         </Tooltip>
       </Group>
       {list.isPending && <Loader size="sm" aria-label="Loading datasets" />}
-      {list.isError && <Alert color="red" title="Could not load datasets">{list.error.message}</Alert>}
+      {list.isError && (
+        <Alert color="red" title="Could not load datasets">
+          {list.error.message}
+        </Alert>
+      )}
       {list.data && list.data.length === 0 && (
         <EmptyState
           icon={<IconDatabase size={36} stroke={1.3} />}
           title="No datasets yet"
           actions={
             <>
-              <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>Add dataset</Button>
-              <Button variant="default" loading={sample.isPending} onClick={() => sample.mutate()}>Try the sample</Button>
+              <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>
+                Add dataset
+              </Button>
+              <Button variant="default" loading={sample.isPending} onClick={() => sample.mutate()}>
+                Try the sample
+              </Button>
             </>
           }
         >
-          Add a CSV, TSV, Parquet or JSON Lines file{canDrop ? ' (or drop it on this page)' : ''}. From a terminal: <Code>lathe data add FILE --name NAME</Code>. Or try
-          the sample: two versions of a small customer table, ready to profile and compare.
+          Add a CSV, TSV, Parquet or JSON Lines file{canDrop ? ' (or drop it on this page)' : ''}. From a terminal:{' '}
+          <Code>lathe data add FILE --name NAME</Code>. Or try the sample: two versions of a small customer table, ready
+          to profile and compare.
         </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
@@ -102,8 +139,12 @@ function DatasetList() {
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
                 <Table.Th w={90}>Latest</Table.Th>
-                <Table.Th w={100} ta="right">Rows</Table.Th>
-                <Table.Th w={90} ta="right">Columns</Table.Th>
+                <Table.Th w={100} ta="right">
+                  Rows
+                </Table.Th>
+                <Table.Th w={90} ta="right">
+                  Columns
+                </Table.Th>
                 <Table.Th w={90}>Format</Table.Th>
                 <Table.Th w={140}>SHA-256</Table.Th>
                 <Table.Th w={200}>Updated</Table.Th>
@@ -116,16 +157,27 @@ function DatasetList() {
                     <Text component={Link} to={`/datasets/${encodeURIComponent(dataset.name)}`} fw={600} c="blue">
                       {dataset.name}
                     </Text>
-                    {dataset.latest.message && <Text size="xs" c="dimmed" truncate maw={360}>{dataset.latest.message}</Text>}
+                    {dataset.latest.message && (
+                      <Text size="xs" c="dimmed" truncate maw={360}>
+                        {dataset.latest.message}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="light">@{dataset.latest.version}</Badge>
-                    {dataset.versionCount > 1 && <Text span size="xs" c="dimmed"> of {dataset.versionCount}</Text>}
+                    {dataset.versionCount > 1 && (
+                      <Text span size="xs" c="dimmed">
+                        {' '}
+                        of {dataset.versionCount}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td ta="right">{formatNumber(dataset.latest.rows)}</Table.Td>
                   <Table.Td ta="right">{dataset.latest.columns.length}</Table.Td>
                   <Table.Td>{dataset.latest.format}</Table.Td>
-                  <Table.Td className="mono" title={dataset.latest.hash}>{dataset.latest.hash.slice(0, 12)}</Table.Td>
+                  <Table.Td className="mono" title={dataset.latest.hash}>
+                    {dataset.latest.hash.slice(0, 12)}
+                  </Table.Td>
                   <Table.Td>{when(dataset.updatedAt)}</Table.Td>
                 </Table.Tr>
               ))}
@@ -146,7 +198,15 @@ function DatasetList() {
   );
 }
 
-function Timeline({ versions, selected, onSelect }: { versions: DatasetVersion[]; selected: number; onSelect: (version: number) => void }) {
+function Timeline({
+  versions,
+  selected,
+  onSelect,
+}: {
+  versions: DatasetVersion[];
+  selected: number;
+  onSelect: (version: number) => void;
+}) {
   return (
     <Stack gap={2} role="listbox" aria-label="Versions">
       {versions.map((v) => (
@@ -162,12 +222,24 @@ function Timeline({ versions, selected, onSelect }: { versions: DatasetVersion[]
           data-testid={`version-${v.version}`}
         >
           <Group gap={6} wrap="nowrap">
-            <Badge size="sm" variant={v.version === selected ? 'filled' : 'light'}>@{v.version}</Badge>
-            <Text size="xs" c="dimmed">{new Date(v.createdAt).toLocaleDateString()}</Text>
+            <Badge size="sm" variant={v.version === selected ? 'filled' : 'light'}>
+              @{v.version}
+            </Badge>
+            <Text size="xs" c="dimmed">
+              {new Date(v.createdAt).toLocaleDateString()}
+            </Text>
           </Group>
-          <Text size="xs">{formatNumber(v.rows)} rows × {v.columns.length}</Text>
-          {v.message && <Text size="xs" c="dimmed" lineClamp={2}>{v.message}</Text>}
-          <Text size="xs" c="dimmed" className="mono">{v.hash.slice(0, 10)}</Text>
+          <Text size="xs">
+            {formatNumber(v.rows)} rows × {v.columns.length}
+          </Text>
+          {v.message && (
+            <Text size="xs" c="dimmed" lineClamp={2}>
+              {v.message}
+            </Text>
+          )}
+          <Text size="xs" c="dimmed" className="mono">
+            {v.hash.slice(0, 10)}
+          </Text>
         </div>
       ))}
     </Stack>
@@ -180,7 +252,10 @@ function DatasetDetail() {
   const [search, setSearch] = useSearchParams();
   const [adding, addModal] = useDisclosure(false);
   const onAdded = useAddedNotice();
-  const versions = useQuery({ queryKey: ['datasets', 'versions', name], queryFn: () => client['datasets.versions']({ name }) });
+  const versions = useQuery({
+    queryKey: ['datasets', 'versions', name],
+    queryFn: () => client['datasets.versions']({ name }),
+  });
   const latest = versions.data?.[0]?.version;
   const selected = Number(search.get('v') ?? latest ?? 0) || latest || 0;
   const tab = search.get('tab') ?? 'profile';
@@ -199,8 +274,18 @@ function DatasetDetail() {
   if (versions.isError) {
     return (
       <Stack maw={800}>
-        <Button component={Link} to="/datasets" variant="subtle" leftSection={<IconArrowLeft size={16} />} w="fit-content">All datasets</Button>
-        <Alert color="red" title="Could not open the dataset">{versions.error.message}</Alert>
+        <Button
+          component={Link}
+          to="/datasets"
+          variant="subtle"
+          leftSection={<IconArrowLeft size={16} />}
+          w="fit-content"
+        >
+          All datasets
+        </Button>
+        <Alert color="red" title="Could not open the dataset">
+          {versions.error.message}
+        </Alert>
       </Stack>
     );
   }
@@ -210,24 +295,44 @@ function DatasetDetail() {
     <Stack gap="md">
       <Group justify="space-between" align="flex-start">
         <div>
-          <Button component={Link} to="/datasets" variant="subtle" size="compact-sm" leftSection={<IconArrowLeft size={14} />} mb={4}>All datasets</Button>
+          <Button
+            component={Link}
+            to="/datasets"
+            variant="subtle"
+            size="compact-sm"
+            leftSection={<IconArrowLeft size={14} />}
+            mb={4}
+          >
+            All datasets
+          </Button>
           <Group gap="xs">
             <Title order={2}>{name}</Title>
-            {version && <Badge size="lg" variant="light">@{version.version}</Badge>}
+            {version && (
+              <Badge size="lg" variant="light">
+                @{version.version}
+              </Badge>
+            )}
           </Group>
           {version && (
             <Text size="xs" c="dimmed">
-              {version.format.toUpperCase()} · sha256 <span className="mono" title={version.hash}>{version.hash.slice(0, 16)}…</span>
+              {version.format.toUpperCase()} · sha256{' '}
+              <span className="mono" title={version.hash}>
+                {version.hash.slice(0, 16)}…
+              </span>
               {version.parentVersion !== null ? ` · parent @${version.parentVersion}` : ' · first version'}
               {version.origin ? ` · from ${version.origin.path}` : ''} · added {when(version.createdAt)}
             </Text>
           )}
         </div>
-        <Button variant="default" leftSection={<IconPlus size={16} />} onClick={addModal.open}>New version</Button>
+        <Button variant="default" leftSection={<IconPlus size={16} />} onClick={addModal.open}>
+          New version
+        </Button>
       </Group>
       <Group align="flex-start" wrap="nowrap" gap="lg">
         <Paper withBorder p="xs" w={190} style={{ flex: 'none' }}>
-          <Text size="xs" fw={600} c="dimmed" mb={4} px={6}>VERSIONS</Text>
+          <Text size="xs" fw={600} c="dimmed" mb={4} px={6}>
+            VERSIONS
+          </Text>
           <ScrollArea.Autosize mah={640}>
             <Timeline versions={versions.data} selected={selected} onSelect={(v) => setParam('v', String(v))} />
           </ScrollArea.Autosize>
@@ -237,30 +342,54 @@ function DatasetDetail() {
             <Group gap={6}>
               {version.columns.slice(0, 12).map((c) => (
                 <Group key={c.name} gap={4} wrap="nowrap">
-                  <Text size="xs" fw={500}>{c.name}</Text>
+                  <Text size="xs" fw={500}>
+                    {c.name}
+                  </Text>
                   <TypeBadge type={c.type} />
                 </Group>
               ))}
-              {version.columns.length > 12 && <Text size="xs" c="dimmed">+{version.columns.length - 12} more</Text>}
+              {version.columns.length > 12 && (
+                <Text size="xs" c="dimmed">
+                  +{version.columns.length - 12} more
+                </Text>
+              )}
             </Group>
           )}
           <Tabs value={tab} onChange={(value) => value && setParam('tab', value)} keepMounted={false}>
             <Tabs.List>
-              <Tabs.Tab value="profile" leftSection={<IconChartBar size={15} />}>Profile</Tabs.Tab>
-              <Tabs.Tab value="rows" leftSection={<IconTable size={15} />}>Rows</Tabs.Tab>
-              <Tabs.Tab value="sql" leftSection={<IconSql size={15} />}>SQL</Tabs.Tab>
-              <Tabs.Tab value="compare" leftSection={<IconGitCompare size={15} />}>Compare</Tabs.Tab>
+              <Tabs.Tab value="profile" leftSection={<IconChartBar size={15} />}>
+                Profile
+              </Tabs.Tab>
+              <Tabs.Tab value="rows" leftSection={<IconTable size={15} />}>
+                Rows
+              </Tabs.Tab>
+              <Tabs.Tab value="sql" leftSection={<IconSql size={15} />}>
+                SQL
+              </Tabs.Tab>
+              <Tabs.Tab value="compare" leftSection={<IconGitCompare size={15} />}>
+                Compare
+              </Tabs.Tab>
             </Tabs.List>
             <div style={{ paddingTop: 'var(--mantine-spacing-md)' }}>
               {shown.isPending && <Loader size="sm" aria-label="Loading profile" />}
-              {shown.isError && <Alert color="red" title="Could not load this version">{shown.error.message}</Alert>}
-              {shown.data && tab === 'profile' && <ProfileView version={shown.data.version} profile={shown.data.profile} />}
+              {shown.isError && (
+                <Alert color="red" title="Could not load this version">
+                  {shown.error.message}
+                </Alert>
+              )}
+              {shown.data && tab === 'profile' && (
+                <ProfileView version={shown.data.version} profile={shown.data.profile} />
+              )}
               {shown.data && tab === 'rows' && <RowsView key={`${name}@${selected}`} version={shown.data.version} />}
               {shown.data && tab === 'sql' && <SqlView version={shown.data.version} />}
-              {shown.data && tab === 'compare' &&
+              {shown.data &&
+                tab === 'compare' &&
                 (versions.data.length < 2 ? (
                   <Paper withBorder p="lg">
-                    <Text size="sm">Only one version so far. Add new bytes under the name <b>{name}</b> to compare versions, or from a terminal: <Code>lathe data add FILE --name {name}</Code>.</Text>
+                    <Text size="sm">
+                      Only one version so far. Add new bytes under the name <b>{name}</b> to compare versions, or from a
+                      terminal: <Code>lathe data add FILE --name {name}</Code>.
+                    </Text>
                   </Paper>
                 ) : (
                   <DiffView versions={versions.data} selected={shown.data.version} />

@@ -1,6 +1,19 @@
 /** Comparing two versions side by side: schema, rows, statistics, distribution distances, rows by key. */
 import { useMemo, useState } from 'react';
-import { Alert, Badge, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Group,
+  Loader,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { Cell, ColumnDiff, DatasetDiff, DatasetVersion } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
@@ -33,9 +46,20 @@ function DistributionChart({ column, labelA, labelB }: { column: ColumnDiff; lab
     if (column.histograms) {
       return {
         ...base,
-        xAxis: { type: 'category', data: binLabels(column.histograms.edges), axisLabel: { fontSize: 9, hideOverlap: true } },
+        xAxis: {
+          type: 'category',
+          data: binLabels(column.histograms.edges),
+          axisLabel: { fontSize: 9, hideOverlap: true },
+        },
         series: [
-          { name: labelA, type: 'bar', data: shares(column.histograms.a), itemStyle: { color: colorA, opacity: 0.6 }, barGap: '-100%', barCategoryGap: '4%' },
+          {
+            name: labelA,
+            type: 'bar',
+            data: shares(column.histograms.a),
+            itemStyle: { color: colorA, opacity: 0.6 },
+            barGap: '-100%',
+            barCategoryGap: '4%',
+          },
           { name: labelB, type: 'bar', data: shares(column.histograms.b), itemStyle: { color: colorB, opacity: 0.6 } },
         ],
       };
@@ -43,7 +67,11 @@ function DistributionChart({ column, labelA, labelB }: { column: ColumnDiff; lab
     if (column.categories) {
       return {
         ...base,
-        xAxis: { type: 'category', data: column.categories.values.map((v) => (v.length > 12 ? `${v.slice(0, 11)}…` : v)), axisLabel: { fontSize: 9, hideOverlap: true } },
+        xAxis: {
+          type: 'category',
+          data: column.categories.values.map((v) => (v.length > 12 ? `${v.slice(0, 11)}…` : v)),
+          axisLabel: { fontSize: 9, hideOverlap: true },
+        },
         series: [
           { name: labelA, type: 'bar', data: shares(column.categories.a), itemStyle: { color: colorA } },
           { name: labelB, type: 'bar', data: shares(column.categories.b), itemStyle: { color: colorB } },
@@ -61,7 +89,8 @@ function SideBySide({ column, labelA, labelB }: { column: ColumnDiff; labelA: st
   const a = column.a;
   const b = column.b;
   if (!a || !b) return null;
-  const stat = (value: Cell | number | undefined | null) => (value === null || value === undefined ? '—' : typeof value === 'number' ? formatNumber(value) : String(value));
+  const stat = (value: Cell | number | undefined | null) =>
+    value === null || value === undefined ? '—' : typeof value === 'number' ? formatNumber(value) : String(value);
   const rows: [string, string, string][] = [
     ['rows with a value', stat(a.count), stat(b.count)],
     ['missing', stat(a.missing), stat(b.missing)],
@@ -70,23 +99,32 @@ function SideBySide({ column, labelA, labelB }: { column: ColumnDiff; labelA: st
   if (a.mean !== null || b.mean !== null) rows.push(['mean', stat(a.mean), stat(b.mean)]);
   if (a.std !== null || b.std !== null) rows.push(['std', stat(a.std), stat(b.std)]);
   if (a.quantiles || b.quantiles) rows.push(['median', stat(a.quantiles?.[3]), stat(b.quantiles?.[3])]);
-  if (a.min !== null || b.min !== null) rows.push(['min … max', `${stat(a.min)} … ${stat(a.max)}`, `${stat(b.min)} … ${stat(b.max)}`]);
+  if (a.min !== null || b.min !== null)
+    rows.push(['min … max', `${stat(a.min)} … ${stat(a.max)}`, `${stat(b.min)} … ${stat(b.max)}`]);
   if (a.top && b.top) rows.push(['most frequent', a.top[0]?.value ?? '—', b.top[0]?.value ?? '—']);
   return (
     <Table fz="xs" verticalSpacing={2} mt={6} aria-label={`Statistics of ${column.name}: ${labelA} and ${labelB}`}>
       <Table.Thead>
         <Table.Tr>
           <Table.Th />
-          <Table.Th ta="right" c={colorA}>{labelA}</Table.Th>
-          <Table.Th ta="right" c={colorB}>{labelB}</Table.Th>
+          <Table.Th ta="right" c={colorA}>
+            {labelA}
+          </Table.Th>
+          <Table.Th ta="right" c={colorB}>
+            {labelB}
+          </Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {rows.map(([label, x, y]) => (
           <Table.Tr key={label}>
             <Table.Td c="dimmed">{label}</Table.Td>
-            <Table.Td ta="right" className="mono">{x}</Table.Td>
-            <Table.Td ta="right" className="mono" fw={x !== y ? 600 : undefined}>{y}</Table.Td>
+            <Table.Td ta="right" className="mono">
+              {x}
+            </Table.Td>
+            <Table.Td ta="right" className="mono" fw={x !== y ? 600 : undefined}>
+              {y}
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -95,7 +133,12 @@ function SideBySide({ column, labelA, labelB }: { column: ColumnDiff; labelA: st
 }
 
 function ChangeBadge({ column }: { column: ColumnDiff }) {
-  if (column.change === 'same') return <Text size="xs" c="dimmed">same type</Text>;
+  if (column.change === 'same')
+    return (
+      <Text size="xs" c="dimmed">
+        same type
+      </Text>
+    );
   const color = column.change === 'added' ? 'green' : column.change === 'removed' ? 'red' : 'orange';
   return (
     <Text size="xs" fw={600} c={`${color}.7`} style={{ whiteSpace: 'nowrap' }}>
@@ -122,15 +165,27 @@ function SampleRows({ title, columns, rows }: { title: string; columns: string[]
   if (rows.length === 0) return null;
   return (
     <Stack gap={4}>
-      <Text size="sm" fw={600}>{title}</Text>
+      <Text size="sm" fw={600}>
+        {title}
+      </Text>
       <Table.ScrollContainer minWidth={400}>
         <Table fz="xs" withTableBorder striped>
           <Table.Thead>
-            <Table.Tr>{columns.map((c) => <Table.Th key={c}>{c}</Table.Th>)}</Table.Tr>
+            <Table.Tr>
+              {columns.map((c) => (
+                <Table.Th key={c}>{c}</Table.Th>
+              ))}
+            </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {rows.map((row, i) => (
-              <Table.Tr key={i}>{row.map((v, j) => <Table.Td key={j} className="mono">{cellText(v)}</Table.Td>)}</Table.Tr>
+              <Table.Tr key={i}>
+                {row.map((v, j) => (
+                  <Table.Td key={j} className="mono">
+                    {cellText(v)}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
@@ -146,10 +201,30 @@ function KeyDiffView({ diff }: { diff: DatasetDiff }) {
       <Stack gap="sm">
         <Title order={5}>Rows by key "{key.key}"</Title>
         <Group gap="lg" data-testid="key-diff-counts">
-          <Text size="sm"><Badge color="green" variant="light">{formatNumber(key.added)}</Badge> added</Text>
-          <Text size="sm"><Badge color="red" variant="light">{formatNumber(key.removed)}</Badge> removed</Text>
-          <Text size="sm"><Badge color="yellow" variant="light">{formatNumber(key.changed)}</Badge> changed</Text>
-          <Text size="sm"><Badge color="gray" variant="light">{formatNumber(key.unchanged)}</Badge> unchanged</Text>
+          <Text size="sm">
+            <Badge color="green" variant="light">
+              {formatNumber(key.added)}
+            </Badge>{' '}
+            added
+          </Text>
+          <Text size="sm">
+            <Badge color="red" variant="light">
+              {formatNumber(key.removed)}
+            </Badge>{' '}
+            removed
+          </Text>
+          <Text size="sm">
+            <Badge color="yellow" variant="light">
+              {formatNumber(key.changed)}
+            </Badge>{' '}
+            changed
+          </Text>
+          <Text size="sm">
+            <Badge color="gray" variant="light">
+              {formatNumber(key.unchanged)}
+            </Badge>{' '}
+            unchanged
+          </Text>
         </Group>
         <Text size="xs" c="dimmed">
           Compared {key.columns.length} column{key.columns.length === 1 ? '' : 's'}
@@ -159,10 +234,15 @@ function KeyDiffView({ diff }: { diff: DatasetDiff }) {
         <SampleRows title="Removed (sample)" columns={diff.a.columns.map((c) => c.name)} rows={key.samples.removed} />
         {key.samples.changed.length > 0 && (
           <Stack gap={4}>
-            <Text size="sm" fw={600}>Changed (sample): before → after</Text>
+            <Text size="sm" fw={600}>
+              Changed (sample): before → after
+            </Text>
             <Table fz="xs" withTableBorder>
               <Table.Thead>
-                <Table.Tr><Table.Th>{key.key}</Table.Th><Table.Th>Changes</Table.Th></Table.Tr>
+                <Table.Tr>
+                  <Table.Th>{key.key}</Table.Th>
+                  <Table.Th>Changes</Table.Th>
+                </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {key.samples.changed.map((change, i) => (
@@ -190,7 +270,8 @@ function KeyDiffView({ diff }: { diff: DatasetDiff }) {
 export function DiffView({ versions, selected }: { versions: DatasetVersion[]; selected: DatasetVersion }) {
   const client = useClient();
   const name = selected.name;
-  const defaultA = selected.parentVersion ?? versions.find((v) => v.version < selected.version)?.version ?? selected.version;
+  const defaultA =
+    selected.parentVersion ?? versions.find((v) => v.version < selected.version)?.version ?? selected.version;
   const [a, setA] = useState(String(defaultA));
   const [b, setB] = useState(String(selected.version));
   const [key, setKey] = useState<string | null>(null);
@@ -204,17 +285,40 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
     queryKey: ['datasets', 'diff', name, a, b, key],
     queryFn: () => client['datasets.diff']({ a: `${name}@${a}`, b: `${name}@${b}`, ...(key ? { key } : {}) }),
   });
-  const options = versions.map((v) => ({ value: String(v.version), label: `@${v.version} · ${v.rows.toLocaleString()} rows${v.message ? ` · ${v.message}` : ''}` }));
+  const options = versions.map((v) => ({
+    value: String(v.version),
+    label: `@${v.version} · ${v.rows.toLocaleString()} rows${v.message ? ` · ${v.message}` : ''}`,
+  }));
   const labelA = `${name}@${a}`;
   const labelB = `${name}@${b}`;
   const data = diff.data;
-  const charted = data ? [...data.columns].filter((c) => c.histograms || c.categories).sort((x, y) => (y.psi ?? y.jensenShannon ?? 0) - (x.psi ?? x.jensenShannon ?? 0)) : [];
+  const charted = data
+    ? [...data.columns]
+        .filter((c) => c.histograms || c.categories)
+        .sort((x, y) => (y.psi ?? y.jensenShannon ?? 0) - (x.psi ?? x.jensenShannon ?? 0))
+    : [];
 
   return (
     <Stack gap="md">
       <Group align="flex-end">
-        <Select label="Before (A)" data={options} value={a} onChange={(v) => v && setA(v)} allowDeselect={false} w={260} aria-label="Version A" />
-        <Select label="After (B)" data={options} value={b} onChange={(v) => v && setB(v)} allowDeselect={false} w={260} aria-label="Version B" />
+        <Select
+          label="Before (A)"
+          data={options}
+          value={a}
+          onChange={(v) => v && setA(v)}
+          allowDeselect={false}
+          w={260}
+          aria-label="Version A"
+        />
+        <Select
+          label="After (B)"
+          data={options}
+          value={b}
+          onChange={(v) => v && setB(v)}
+          allowDeselect={false}
+          w={260}
+          aria-label="Version B"
+        />
         <Select
           label="Key column (optional)"
           description="Counts added, removed and changed rows"
@@ -228,25 +332,56 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
           aria-label="Key column"
         />
       </Group>
-      <Text size="xs" c="dimmed">From a terminal: <code>lathe data diff {labelA} {labelB}{key ? ` --key ${key}` : ''}</code></Text>
+      <Text size="xs" c="dimmed">
+        From a terminal:{' '}
+        <code>
+          lathe data diff {labelA} {labelB}
+          {key ? ` --key ${key}` : ''}
+        </code>
+      </Text>
       {diff.isPending && <Loader size="sm" aria-label="Comparing" />}
-      {diff.isError && <Alert color="red" title="Could not compare">{diff.error.message}</Alert>}
+      {diff.isError && (
+        <Alert color="red" title="Could not compare">
+          {diff.error.message}
+        </Alert>
+      )}
       {data && (
         <>
           <Paper withBorder p="md" data-testid="diff-summary">
             <Group gap="xl">
               <div>
-                <Text size="xs" c="dimmed">Rows</Text>
-                <Text fw={600}>{formatNumber(data.a.rows)} → {formatNumber(data.b.rows)} ({data.rowDelta >= 0 ? '+' : ''}{formatNumber(data.rowDelta)})</Text>
+                <Text size="xs" c="dimmed">
+                  Rows
+                </Text>
+                <Text fw={600}>
+                  {formatNumber(data.a.rows)} → {formatNumber(data.b.rows)} ({data.rowDelta >= 0 ? '+' : ''}
+                  {formatNumber(data.rowDelta)})
+                </Text>
               </div>
               <div>
-                <Text size="xs" c="dimmed">Columns</Text>
-                <Text fw={600}>{data.a.columns.length} → {data.b.columns.length}</Text>
+                <Text size="xs" c="dimmed">
+                  Columns
+                </Text>
+                <Text fw={600}>
+                  {data.a.columns.length} → {data.b.columns.length}
+                </Text>
               </div>
               {data.a.hash === data.b.hash && <Badge color="gray">identical bytes</Badge>}
-              {data.added.map((c) => <Badge key={`+${c}`} color="green" variant="light">+ {c}</Badge>)}
-              {data.removed.map((c) => <Badge key={`-${c}`} color="red" variant="light">− {c}</Badge>)}
-              {data.retyped.map((r) => <Badge key={`~${r.name}`} color="yellow" variant="light">{r.name}: {r.from} → {r.to}</Badge>)}
+              {data.added.map((c) => (
+                <Badge key={`+${c}`} color="green" variant="light">
+                  + {c}
+                </Badge>
+              ))}
+              {data.removed.map((c) => (
+                <Badge key={`-${c}`} color="red" variant="light">
+                  − {c}
+                </Badge>
+              ))}
+              {data.retyped.map((r) => (
+                <Badge key={`~${r.name}`} color="yellow" variant="light">
+                  {r.name}: {r.from} → {r.to}
+                </Badge>
+              ))}
             </Group>
           </Paper>
           {data.keyDiff && <KeyDiffView diff={data} />}
@@ -260,23 +395,53 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
                   <Table.Th ta="right">Δ unique</Table.Th>
                   <Table.Th ta="right">Δ mean</Table.Th>
                   <Table.Th ta="right">Δ median</Table.Th>
-                  <Table.Th ta="right"><Tooltip label="Population Stability Index over A's deciles: < 0.1 stable, > 0.25 major shift"><span>PSI</span></Tooltip></Table.Th>
-                  <Table.Th ta="right"><Tooltip label="Wasserstein-1: how far values moved, in the column's units"><span>Wasserstein</span></Tooltip></Table.Th>
-                  <Table.Th ta="right"><Tooltip label="Jensen–Shannon distance (base 2) between category frequencies, 0 to 1"><span>Jensen–Shannon</span></Tooltip></Table.Th>
+                  <Table.Th ta="right">
+                    <Tooltip label="Population Stability Index over A's deciles: < 0.1 stable, > 0.25 major shift">
+                      <span>PSI</span>
+                    </Tooltip>
+                  </Table.Th>
+                  <Table.Th ta="right">
+                    <Tooltip label="Wasserstein-1: how far values moved, in the column's units">
+                      <span>Wasserstein</span>
+                    </Tooltip>
+                  </Table.Th>
+                  <Table.Th ta="right">
+                    <Tooltip label="Jensen–Shannon distance (base 2) between category frequencies, 0 to 1">
+                      <span>Jensen–Shannon</span>
+                    </Tooltip>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {data.columns.map((c) => (
                   <Table.Tr key={c.name} data-testid={`diff-row-${c.name}`}>
                     <Table.Td fw={500}>{c.name}</Table.Td>
-                    <Table.Td><ChangeBadge column={c} /></Table.Td>
-                    <Table.Td ta="right" className="mono">{c.deltas.missing !== undefined ? formatNumber(c.deltas.missing) : ''}</Table.Td>
-                    <Table.Td ta="right" className="mono">{c.deltas.unique !== undefined ? formatNumber(c.deltas.unique) : ''}</Table.Td>
-                    <Table.Td ta="right" className="mono">{c.deltas.mean !== undefined ? formatNumber(c.deltas.mean) : ''}</Table.Td>
-                    <Table.Td ta="right" className="mono">{c.deltas.median !== undefined ? formatNumber(c.deltas.median) : ''}</Table.Td>
-                    <Table.Td ta="right">{c.psi !== null && <Distance value={c.psi} color={psiColor(c.psi)} />}</Table.Td>
-                    <Table.Td ta="right" className="mono">{c.wasserstein !== null ? formatNumber(c.wasserstein) : ''}</Table.Td>
-                    <Table.Td ta="right">{c.jensenShannon !== null && <Distance value={c.jensenShannon} color={jsColor(c.jensenShannon)} />}</Table.Td>
+                    <Table.Td>
+                      <ChangeBadge column={c} />
+                    </Table.Td>
+                    <Table.Td ta="right" className="mono">
+                      {c.deltas.missing !== undefined ? formatNumber(c.deltas.missing) : ''}
+                    </Table.Td>
+                    <Table.Td ta="right" className="mono">
+                      {c.deltas.unique !== undefined ? formatNumber(c.deltas.unique) : ''}
+                    </Table.Td>
+                    <Table.Td ta="right" className="mono">
+                      {c.deltas.mean !== undefined ? formatNumber(c.deltas.mean) : ''}
+                    </Table.Td>
+                    <Table.Td ta="right" className="mono">
+                      {c.deltas.median !== undefined ? formatNumber(c.deltas.median) : ''}
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      {c.psi !== null && <Distance value={c.psi} color={psiColor(c.psi)} />}
+                    </Table.Td>
+                    <Table.Td ta="right" className="mono">
+                      {c.wasserstein !== null ? formatNumber(c.wasserstein) : ''}
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      {c.jensenShannon !== null && (
+                        <Distance value={c.jensenShannon} color={jsColor(c.jensenShannon)} />
+                      )}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -289,9 +454,19 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
                 {charted.map((c) => (
                   <Paper key={c.name} withBorder p="sm">
                     <Group justify="space-between" mb={4}>
-                      <Text fw={600} size="sm">{c.name}</Text>
-                      {c.psi !== null && <Badge size="xs" variant="light" color={psiColor(c.psi)}>PSI {c.psi.toFixed(3)}</Badge>}
-                      {c.jensenShannon !== null && <Badge size="xs" variant="light" color={jsColor(c.jensenShannon)}>JS {c.jensenShannon.toFixed(3)}</Badge>}
+                      <Text fw={600} size="sm">
+                        {c.name}
+                      </Text>
+                      {c.psi !== null && (
+                        <Badge size="xs" variant="light" color={psiColor(c.psi)}>
+                          PSI {c.psi.toFixed(3)}
+                        </Badge>
+                      )}
+                      {c.jensenShannon !== null && (
+                        <Badge size="xs" variant="light" color={jsColor(c.jensenShannon)}>
+                          JS {c.jensenShannon.toFixed(3)}
+                        </Badge>
+                      )}
                     </Group>
                     <DistributionChart column={c} labelA={labelA} labelB={labelB} />
                     <SideBySide column={c} labelA={labelA} labelB={labelB} />

@@ -49,10 +49,24 @@ export function RowsView({ version }: { version: DatasetVersion }) {
     <Stack gap="xs">
       <Text size="xs" c="dimmed">
         {version.rows.toLocaleString()} rows in file order, loaded {pageRows} at a time as you scroll
-        {version.rows > maxScrollRows ? `; the first ${maxScrollRows.toLocaleString()} are shown here, use the SQL tab (OFFSET) for the rest` : ''}.
+        {version.rows > maxScrollRows
+          ? `; the first ${maxScrollRows.toLocaleString()} are shown here, use the SQL tab (OFFSET) for the rest`
+          : ''}
+        .
       </Text>
-      {error && <Alert color="red" title="Could not read rows">{error}</Alert>}
-      <DataGrid label={`Rows of ${reference}`} columns={version.columns.map((c) => c.name)} rowCount={Math.min(version.rows, maxScrollRows)} getRow={getRow} onVisibleRange={onVisibleRange} height={560} />
+      {error && (
+        <Alert color="red" title="Could not read rows">
+          {error}
+        </Alert>
+      )}
+      <DataGrid
+        label={`Rows of ${reference}`}
+        columns={version.columns.map((c) => c.name)}
+        rowCount={Math.min(version.rows, maxScrollRows)}
+        getRow={getRow}
+        onVisibleRange={onVisibleRange}
+        height={560}
+      />
     </Stack>
   );
 }

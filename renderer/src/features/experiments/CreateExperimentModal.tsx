@@ -6,7 +6,15 @@ import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 
 /** A small form for a new experiment; the core's validation message shows under the field. */
-export function CreateExperimentModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: () => void }) {
+export function CreateExperimentModal({
+  opened,
+  onClose,
+  onCreated,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onCreated: () => void;
+}) {
   const client = useClient();
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -51,8 +59,12 @@ export function CreateExperimentModal({ opened, onClose, onCreated }: { opened: 
             maxLength={250}
           />
           <Group justify="flex-end">
-            <Button variant="default" onClick={close}>Cancel</Button>
-            <Button type="submit" loading={create.isPending}>Create</Button>
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create
+            </Button>
           </Group>
         </Stack>
       </form>

@@ -1,6 +1,24 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { ActionIcon, Alert, Anchor, Badge, Button, Code, Group, Loader, Modal, Paper, Stack, Switch, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Loader,
+  Modal,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconPencil, IconPlus, IconRestore, IconTrash } from '@tabler/icons-react';
@@ -22,7 +40,10 @@ export function ExperimentsPage() {
   const [renaming, setRenaming] = useState<{ id: string; name: string; error?: string } | null>(null);
   const [deleting, setDeleting] = useState<Experiment | null>(null);
 
-  const list = useQuery({ queryKey: [...listKey, showDeleted], queryFn: () => client['experiments.list']({ includeDeleted: showDeleted }) });
+  const list = useQuery({
+    queryKey: [...listKey, showDeleted],
+    queryFn: () => client['experiments.list']({ includeDeleted: showDeleted }),
+  });
   useInvalidateOn('experiments.changed', listKey);
   useHotkeys([['n', () => createModal.open()]]);
   const refresh = () => queryClient.invalidateQueries({ queryKey: listKey });
@@ -41,7 +62,8 @@ export function ExperimentsPage() {
       notifications.show({ message: `Restored "${experiment.name}"`, color: 'green' });
       void refresh();
     },
-    onError: (error) => notifications.show({ title: 'Could not restore', message: ClientError.from(error).message, color: 'red' }),
+    onError: (error) =>
+      notifications.show({ title: 'Could not restore', message: ClientError.from(error).message, color: 'red' }),
   });
   const remove = useMutation({
     mutationFn: (id: string) => client['experiments.delete']({ id }),
@@ -54,14 +76,22 @@ export function ExperimentsPage() {
         message: (
           <Group justify="space-between" wrap="nowrap">
             <Text size="sm">Deleted "{experiment.name}"</Text>
-            <Button size="compact-xs" variant="light" onClick={() => { notifications.hide(`deleted-${experiment.id}`); restore.mutate(experiment.id); }}>
+            <Button
+              size="compact-xs"
+              variant="light"
+              onClick={() => {
+                notifications.hide(`deleted-${experiment.id}`);
+                restore.mutate(experiment.id);
+              }}
+            >
               Undo
             </Button>
           </Group>
         ),
       });
     },
-    onError: (error) => notifications.show({ title: 'Could not delete', message: ClientError.from(error).message, color: 'red' }),
+    onError: (error) =>
+      notifications.show({ title: 'Could not delete', message: ClientError.from(error).message, color: 'red' }),
   });
 
   return (
@@ -69,24 +99,41 @@ export function ExperimentsPage() {
       <Group justify="space-between">
         <div>
           <Title order={2}>Experiments</Title>
-          <Text c="dimmed" size="sm">Each experiment groups the runs of one question you are asking of your data.</Text>
+          <Text c="dimmed" size="sm">
+            Each experiment groups the runs of one question you are asking of your data.
+          </Text>
         </div>
         <Group>
-          <Switch label="Show deleted" checked={showDeleted} onChange={(e) => setShowDeleted(e.currentTarget.checked)} />
+          <Switch
+            label="Show deleted"
+            checked={showDeleted}
+            onChange={(e) => setShowDeleted(e.currentTarget.checked)}
+          />
           <Tooltip label={<>Shortcut: N</>}>
-            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>New experiment</Button>
+            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+              New experiment
+            </Button>
           </Tooltip>
         </Group>
       </Group>
 
       {list.isPending && <Loader size="sm" aria-label="Loading experiments" />}
-      {list.isError && <Alert color="red" title="Could not load experiments">{list.error.message}</Alert>}
+      {list.isError && (
+        <Alert color="red" title="Could not load experiments">
+          {list.error.message}
+        </Alert>
+      )}
       {list.data && list.data.length === 0 && (
         <EmptyState
           title="No experiments yet"
-          actions={<Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>New experiment</Button>}
+          actions={
+            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+              New experiment
+            </Button>
+          }
         >
-          Create one here, from a terminal with <Code>lathe experiments create NAME</Code>, or from Python with <Code>mlflow.set_experiment("NAME")</Code>.
+          Create one here, from a terminal with <Code>lathe experiments create NAME</Code>, or from Python with{' '}
+          <Code>mlflow.set_experiment("NAME")</Code>.
         </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
@@ -103,7 +150,11 @@ export function ExperimentsPage() {
             </Table.Thead>
             <Table.Tbody>
               {list.data.map((experiment) => (
-                <Table.Tr key={experiment.id} data-testid={`experiment-row-${experiment.id}`} opacity={experiment.lifecycleStage === 'deleted' ? 0.6 : 1}>
+                <Table.Tr
+                  key={experiment.id}
+                  data-testid={`experiment-row-${experiment.id}`}
+                  opacity={experiment.lifecycleStage === 'deleted' ? 0.6 : 1}
+                >
                   <Table.Td>
                     {renaming?.id === experiment.id ? (
                       <form
@@ -125,10 +176,19 @@ export function ExperimentsPage() {
                       </form>
                     ) : (
                       <Group gap="xs">
-                        <Anchor component={Link} to={`/experiments/${experiment.id}`} fw={500} aria-label={`Open runs of ${experiment.name}`}>
+                        <Anchor
+                          component={Link}
+                          to={`/experiments/${experiment.id}`}
+                          fw={500}
+                          aria-label={`Open runs of ${experiment.name}`}
+                        >
                           {experiment.name}
                         </Anchor>
-                        {experiment.lifecycleStage === 'deleted' && <Badge color="gray" variant="light">deleted</Badge>}
+                        {experiment.lifecycleStage === 'deleted' && (
+                          <Badge color="gray" variant="light">
+                            deleted
+                          </Badge>
+                        )}
                       </Group>
                     )}
                   </Table.Td>
@@ -140,19 +200,32 @@ export function ExperimentsPage() {
                       {experiment.lifecycleStage === 'active' ? (
                         <>
                           <Tooltip label="Rename">
-                            <ActionIcon variant="subtle" aria-label={`Rename ${experiment.name}`} onClick={() => setRenaming({ id: experiment.id, name: experiment.name })}>
+                            <ActionIcon
+                              variant="subtle"
+                              aria-label={`Rename ${experiment.name}`}
+                              onClick={() => setRenaming({ id: experiment.id, name: experiment.name })}
+                            >
                               <IconPencil size={16} />
                             </ActionIcon>
                           </Tooltip>
                           <Tooltip label="Delete">
-                            <ActionIcon variant="subtle" color="red" aria-label={`Delete ${experiment.name}`} onClick={() => setDeleting(experiment)}>
+                            <ActionIcon
+                              variant="subtle"
+                              color="red"
+                              aria-label={`Delete ${experiment.name}`}
+                              onClick={() => setDeleting(experiment)}
+                            >
                               <IconTrash size={16} />
                             </ActionIcon>
                           </Tooltip>
                         </>
                       ) : (
                         <Tooltip label="Restore">
-                          <ActionIcon variant="subtle" aria-label={`Restore ${experiment.name}`} onClick={() => restore.mutate(experiment.id)}>
+                          <ActionIcon
+                            variant="subtle"
+                            aria-label={`Restore ${experiment.name}`}
+                            onClick={() => restore.mutate(experiment.id)}
+                          >
                             <IconRestore size={16} />
                           </ActionIcon>
                         </Tooltip>
@@ -171,12 +244,19 @@ export function ExperimentsPage() {
       <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title="Delete experiment?" centered>
         <Stack>
           <Text size="sm">
-            Delete <b>{deleting?.name}</b>? It disappears from the list with its {deleting?.runCount ?? 0} run(s). You can restore it later from
-            "Show deleted".
+            Delete <b>{deleting?.name}</b>? It disappears from the list with its {deleting?.runCount ?? 0} run(s). You
+            can restore it later from "Show deleted".
           </Text>
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(null)}>Cancel</Button>
-            <Button color="red" loading={remove.isPending} onClick={() => deleting && remove.mutate(deleting.id)} data-autofocus>
+            <Button variant="default" onClick={() => setDeleting(null)}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={remove.isPending}
+              onClick={() => deleting && remove.mutate(deleting.id)}
+              data-autofocus
+            >
               Delete
             </Button>
           </Group>

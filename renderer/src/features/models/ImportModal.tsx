@@ -6,7 +6,15 @@ import { useClient } from '../../api/hooks';
 import { ModalActions } from './ModalActions';
 
 /** Imports an ONNX file that is on this machine as a new model version. */
-export function ImportModal({ opened, onClose, onImported }: { opened: boolean; onClose: () => void; onImported: (name: string) => void }) {
+export function ImportModal({
+  opened,
+  onClose,
+  onImported,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onImported: (name: string) => void;
+}) {
   const client = useClient();
   const queryClient = useQueryClient();
   const [path, setPath] = useState('');
@@ -17,10 +25,18 @@ export function ImportModal({ opened, onClose, onImported }: { opened: boolean; 
       client['models.import']({
         path: path.trim(),
         name: name.trim(),
-        features: features.trim() ? features.split(',').map((f) => f.trim()).filter(Boolean) : undefined,
+        features: features.trim()
+          ? features
+              .split(',')
+              .map((f) => f.trim())
+              .filter(Boolean)
+          : undefined,
       }),
     onSuccess: (result) => {
-      notifications.show({ color: 'green', message: `Imported ${result.model}@${result.version} (${result.producer}, opset ${result.opset})` });
+      notifications.show({
+        color: 'green',
+        message: `Imported ${result.model}@${result.version} (${result.producer}, opset ${result.opset})`,
+      });
       void queryClient.invalidateQueries({ queryKey: ['models.list'] });
       onClose();
       onImported(result.model);
@@ -29,9 +45,27 @@ export function ImportModal({ opened, onClose, onImported }: { opened: boolean; 
   return (
     <Modal opened={opened} onClose={onClose} title="Import an ONNX model">
       <Stack gap="sm">
-        <TextInput label="ONNX file" description="Full path of a .onnx file on this machine (PyTorch, scikit-learn, Keras exports)" placeholder="/home/me/model.onnx" value={path} onChange={(e) => setPath(e.currentTarget.value)} required />
-        <TextInput label="Model name" description="A new version is added when the model exists" value={name} onChange={(e) => setName(e.currentTarget.value)} required />
-        <TextInput label="Feature columns" description="For a model with one 2-D float input: its column order, comma separated" value={features} onChange={(e) => setFeatures(e.currentTarget.value)} />
+        <TextInput
+          label="ONNX file"
+          description="Full path of a .onnx file on this machine (PyTorch, scikit-learn, Keras exports)"
+          placeholder="/home/me/model.onnx"
+          value={path}
+          onChange={(e) => setPath(e.currentTarget.value)}
+          required
+        />
+        <TextInput
+          label="Model name"
+          description="A new version is added when the model exists"
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          required
+        />
+        <TextInput
+          label="Feature columns"
+          description="For a model with one 2-D float input: its column order, comma separated"
+          value={features}
+          onChange={(e) => setFeatures(e.currentTarget.value)}
+        />
         <ModalActions
           error={importModel.error}
           errorTitle="Not imported"

@@ -1,5 +1,26 @@
 import { useState } from 'react';
-import { Alert, Anchor, Autocomplete, Badge, Breadcrumbs, Button, Code, Group, Loader, NumberInput, Paper, Progress, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Autocomplete,
+  Badge,
+  Breadcrumbs,
+  Button,
+  Code,
+  Group,
+  Loader,
+  NumberInput,
+  Paper,
+  Progress,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
@@ -40,7 +61,11 @@ export function ModelDetail() {
       </Breadcrumbs>
       <Title order={2}>{name}</Title>
       {model.isPending && <Loader size="sm" aria-label="Loading model" />}
-      {model.isError && <Alert color="red" title="Could not load this model">{ClientError.from(model.error).message}</Alert>}
+      {model.isError && (
+        <Alert color="red" title="Could not load this model">
+          {ClientError.from(model.error).message}
+        </Alert>
+      )}
       {versions.length > 0 && (
         <Table highlightOnHover verticalSpacing={4} aria-label="Versions">
           <Table.Thead>
@@ -57,7 +82,12 @@ export function ModelDetail() {
             {versions.map((v) => {
               const key = headlineMetrics.find((m) => m in v.metrics);
               return (
-                <Table.Tr key={v.id} onClick={() => setSelected(v.version)} style={{ cursor: 'pointer' }} bg={v.version === version?.version ? 'var(--mantine-color-blue-light)' : undefined}>
+                <Table.Tr
+                  key={v.id}
+                  onClick={() => setSelected(v.version)}
+                  style={{ cursor: 'pointer' }}
+                  bg={v.version === version?.version ? 'var(--mantine-color-blue-light)' : undefined}
+                >
                   <Table.Td>@{v.version}</Table.Td>
                   <Table.Td>{v.source}</Table.Td>
                   <Table.Td>{v.task ?? '–'}</Table.Td>
@@ -82,7 +112,8 @@ function VersionPanel({ version }: { version: ModelVersion }) {
       <Group justify="space-between" mb="sm">
         <Title order={4}>{ref}</Title>
         <Text size="xs" c="dimmed">
-          {version.producer} · opset {version.opset} · {version.nodes} nodes · {version.parameters.toLocaleString()} parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
+          {version.producer} · opset {version.opset} · {version.nodes} nodes · {version.parameters.toLocaleString()}{' '}
+          parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
         </Text>
       </Group>
       <Tabs defaultValue="overview" keepMounted={false}>
@@ -108,29 +139,48 @@ function VersionPanel({ version }: { version: ModelVersion }) {
 
 function Overview({ version }: { version: ModelVersion }) {
   const client = useClient();
-  const detail = useQuery({ queryKey: ['models.version', version.id], queryFn: () => client['models.version']({ ref: `${version.model}@${version.version}` }) });
+  const detail = useQuery({
+    queryKey: ['models.version', version.id],
+    queryFn: () => client['models.version']({ ref: `${version.model}@${version.version}` }),
+  });
   const metrics = Object.entries(version.metrics);
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
       <Stack gap="xs">
-        <Text fw={600} size="sm">Metrics (test split)</Text>
+        <Text fw={600} size="sm">
+          Metrics (test split)
+        </Text>
         {metrics.length === 0 ? (
-          <Text size="sm" c="dimmed">Imported models carry no metrics; run a benchmark or score a dataset.</Text>
+          <Text size="sm" c="dimmed">
+            Imported models carry no metrics; run a benchmark or score a dataset.
+          </Text>
         ) : (
           <Table withRowBorders={false} verticalSpacing={2} aria-label="Metrics">
             <Table.Tbody>
               {metrics.map(([k, v]) => (
                 <Table.Tr key={k}>
-                  <Table.Td><Text size="sm">{k}</Text></Table.Td>
-                  <Table.Td><Text size="sm" ff="monospace">{formatNumber(v)}</Text></Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{k}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" ff="monospace">
+                      {formatNumber(v)}
+                    </Text>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         )}
         {version.runId && <RunArtifacts runId={version.runId} />}
-        <Text fw={600} size="sm" mt="sm">Lineage</Text>
-        {detail.data?.lineage.length === 0 && <Text size="sm" c="dimmed">Imported from a file; nothing upstream in Lathe.</Text>}
+        <Text fw={600} size="sm" mt="sm">
+          Lineage
+        </Text>
+        {detail.data?.lineage.length === 0 && (
+          <Text size="sm" c="dimmed">
+            Imported from a file; nothing upstream in Lathe.
+          </Text>
+        )}
         {detail.data?.lineage.map((link) => (
           <Text size="sm" key={`${link.kind}-${link.id}-${link.relation}`}>
             {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}:{' '}
@@ -145,14 +195,24 @@ function Overview({ version }: { version: ModelVersion }) {
         ))}
       </Stack>
       <Stack gap="xs">
-        <Text fw={600} size="sm">Inputs</Text>
+        <Text fw={600} size="sm">
+          Inputs
+        </Text>
         <SchemaTable specs={version.inputs} label="Inputs" />
         {version.features.length > 0 && (
-          <Text size="xs" c="dimmed">Feature columns: {version.features.join(', ')}</Text>
+          <Text size="xs" c="dimmed">
+            Feature columns: {version.features.join(', ')}
+          </Text>
         )}
-        <Text fw={600} size="sm" mt="sm">Outputs</Text>
+        <Text fw={600} size="sm" mt="sm">
+          Outputs
+        </Text>
         <SchemaTable specs={version.outputs} label="Outputs" />
-        {version.classes && <Text size="xs" c="dimmed">Classes: {version.classes.join(', ')}</Text>}
+        {version.classes && (
+          <Text size="xs" c="dimmed">
+            Classes: {version.classes.join(', ')}
+          </Text>
+        )}
       </Stack>
     </SimpleGrid>
   );
@@ -169,21 +229,40 @@ function RunArtifacts({ runId }: { runId: string }) {
       return null;
     }
   };
-  const importance = useQuery({ queryKey: ['importance', runId], queryFn: () => read<{ feature: string; importance: number; metric: string }[]>('feature_importance.json') });
-  const confusion = useQuery({ queryKey: ['confusion', runId], queryFn: () => read<{ classes: string[]; counts: number[][] }>('confusion_matrix.json') });
+  const importance = useQuery({
+    queryKey: ['importance', runId],
+    queryFn: () => read<{ feature: string; importance: number; metric: string }[]>('feature_importance.json'),
+  });
+  const confusion = useQuery({
+    queryKey: ['confusion', runId],
+    queryFn: () => read<{ classes: string[]; counts: number[][] }>('confusion_matrix.json'),
+  });
   const top = importance.data ?? [];
   const max = Math.max(1e-9, ...top.map((i) => Math.abs(i.importance)));
   return (
     <>
       {top.length > 0 && (
         <>
-          <Text fw={600} size="sm" mt="sm">Permutation importance (drop in {top[0]!.metric})</Text>
+          <Text fw={600} size="sm" mt="sm">
+            Permutation importance (drop in {top[0]!.metric})
+          </Text>
           <Stack gap={4} aria-label="Feature importance">
             {top.map((i) => (
               <Group key={i.feature} gap="xs" wrap="nowrap">
-                <Text size="sm" w={140} truncate>{i.feature}</Text>
-                <div style={{ height: 8, width: `${Math.max(1, (Math.abs(i.importance) / max) * 200)}px`, background: 'var(--mantine-color-blue-5)', borderRadius: 4 }} />
-                <Text size="xs" ff="monospace">{formatNumber(i.importance)}</Text>
+                <Text size="sm" w={140} truncate>
+                  {i.feature}
+                </Text>
+                <div
+                  style={{
+                    height: 8,
+                    width: `${Math.max(1, (Math.abs(i.importance) / max) * 200)}px`,
+                    background: 'var(--mantine-color-blue-5)',
+                    borderRadius: 4,
+                  }}
+                />
+                <Text size="xs" ff="monospace">
+                  {formatNumber(i.importance)}
+                </Text>
               </Group>
             ))}
           </Stack>
@@ -191,19 +270,27 @@ function RunArtifacts({ runId }: { runId: string }) {
       )}
       {confusion.data && (
         <>
-          <Text fw={600} size="sm" mt="sm">Confusion matrix (rows: actual, columns: predicted)</Text>
+          <Text fw={600} size="sm" mt="sm">
+            Confusion matrix (rows: actual, columns: predicted)
+          </Text>
           <Table withTableBorder verticalSpacing={2} aria-label="Confusion matrix" maw={420}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th />
-                {confusion.data.classes.map((c) => <Table.Th key={c}>{c}</Table.Th>)}
+                {confusion.data.classes.map((c) => (
+                  <Table.Th key={c}>{c}</Table.Th>
+                ))}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {confusion.data.counts.map((row, i) => (
                 <Table.Tr key={i}>
                   <Table.Th>{confusion.data!.classes[i]}</Table.Th>
-                  {row.map((n, j) => <Table.Td key={j} ff="monospace" fw={i === j ? 700 : 400}>{n}</Table.Td>)}
+                  {row.map((n, j) => (
+                    <Table.Td key={j} ff="monospace" fw={i === j ? 700 : 400}>
+                      {n}
+                    </Table.Td>
+                  ))}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -220,8 +307,14 @@ function SchemaTable({ specs, label }: { specs: TensorSpec[]; label: string }) {
       <Table.Tbody>
         {specs.map((s) => (
           <Table.Tr key={s.name}>
-            <Table.Td><Text size="sm">{s.name}</Text></Table.Td>
-            <Table.Td><Text size="sm" ff="monospace">{shape(s)}</Text></Table.Td>
+            <Table.Td>
+              <Text size="sm">{s.name}</Text>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" ff="monospace">
+                {shape(s)}
+              </Text>
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -231,9 +324,15 @@ function SchemaTable({ specs, label }: { specs: TensorSpec[]; label: string }) {
 
 /** The fields of the predict form: named inputs, or the feature columns of a single tensor input. */
 function fieldsOf(version: ModelVersion): { name: string; kind: 'number' | 'text'; options?: string[] }[] {
-  if (version.featureSpecs) return version.featureSpecs.map((f) => ({ name: f.name, kind: f.kind === 'numeric' ? 'number' : 'text', options: f.categories }));
+  if (version.featureSpecs)
+    return version.featureSpecs.map((f) => ({
+      name: f.name,
+      kind: f.kind === 'numeric' ? 'number' : 'text',
+      options: f.categories,
+    }));
   const [only] = version.inputs;
-  if (version.inputs.length === 1 && only && only.shape.length === 2 && version.features.length > 0) return version.features.map((f) => ({ name: f, kind: 'number' }));
+  if (version.inputs.length === 1 && only && only.shape.length === 2 && version.features.length > 0)
+    return version.features.map((f) => ({ name: f, kind: 'number' }));
   return version.inputs.map((i) => ({ name: i.name, kind: i.type === 'string' ? 'text' : 'number' }));
 }
 
@@ -245,25 +344,58 @@ function PredictPanel({ version }: { version: ModelVersion }) {
     mutationFn: () =>
       client['models.predictRow']({
         ref: `${version.model}@${version.version}`,
-        row: Object.fromEntries(fields.map((f) => [f.name, row[f.name] === undefined || row[f.name] === '' ? null : row[f.name]!])),
+        row: Object.fromEntries(
+          fields.map((f) => [f.name, row[f.name] === undefined || row[f.name] === '' ? null : row[f.name]!]),
+        ),
       }),
   });
   const [only] = version.inputs;
-  const unsupported = version.features.length === 0 && version.inputs.length === 1 && only && only.shape.length === 2 && typeof only.shape[1] === 'number' && only.shape[1] > 1;
+  const unsupported =
+    version.features.length === 0 &&
+    version.inputs.length === 1 &&
+    only &&
+    only.shape.length === 2 &&
+    typeof only.shape[1] === 'number' &&
+    only.shape[1] > 1;
   if (unsupported) {
-    return <Text size="sm" c="dimmed">This model takes one {shape(only)} tensor; import it with feature names (--features) to enter a row here.</Text>;
+    return (
+      <Text size="sm" c="dimmed">
+        This model takes one {shape(only)} tensor; import it with feature names (--features) to enter a row here.
+      </Text>
+    );
   }
   return (
     <Stack gap="sm">
-      <Text size="sm" c="dimmed">Enter one row; empty fields are missing values (imputed for Lathe-trained models).</Text>
+      <Text size="sm" c="dimmed">
+        Enter one row; empty fields are missing values (imputed for Lathe-trained models).
+      </Text>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         {fields.map((f) =>
           f.kind === 'number' ? (
-            <NumberInput key={f.name} label={f.name} value={row[f.name] ?? ''} onChange={(v) => setRow((r) => ({ ...r, [f.name]: v }))} decimalScale={6} />
+            <NumberInput
+              key={f.name}
+              label={f.name}
+              value={row[f.name] ?? ''}
+              onChange={(v) => setRow((r) => ({ ...r, [f.name]: v }))}
+              decimalScale={6}
+            />
           ) : f.options && f.options.length > 0 ? (
-            <Select key={f.name} label={f.name} data={f.options} value={(row[f.name] as string) ?? null} onChange={(v) => setRow((r) => ({ ...r, [f.name]: v ?? '' }))} clearable searchable />
+            <Select
+              key={f.name}
+              label={f.name}
+              data={f.options}
+              value={(row[f.name] as string) ?? null}
+              onChange={(v) => setRow((r) => ({ ...r, [f.name]: v ?? '' }))}
+              clearable
+              searchable
+            />
           ) : (
-            <TextInput key={f.name} label={f.name} value={(row[f.name] as string) ?? ''} onChange={(e) => setRow((r) => ({ ...r, [f.name]: e.currentTarget.value }))} />
+            <TextInput
+              key={f.name}
+              label={f.name}
+              value={(row[f.name] as string) ?? ''}
+              onChange={(e) => setRow((r) => ({ ...r, [f.name]: e.currentTarget.value }))}
+            />
           ),
         )}
       </SimpleGrid>
@@ -272,12 +404,18 @@ function PredictPanel({ version }: { version: ModelVersion }) {
           Predict
         </Button>
       </Group>
-      {predict.isError && <Alert color="red" title="Could not predict">{ClientError.from(predict.error).message}</Alert>}
+      {predict.isError && (
+        <Alert color="red" title="Could not predict">
+          {ClientError.from(predict.error).message}
+        </Alert>
+      )}
       {predict.data && (
         <Paper withBorder p="sm" aria-label="Prediction">
           {Object.entries(predict.data.outputs).map(([name, value]) => (
             <Group key={name} gap="xs" align="baseline">
-              <Text size="sm" fw={600}>{name}</Text>
+              <Text size="sm" fw={600}>
+                {name}
+              </Text>
               {Array.isArray(value) ? (
                 <Group gap={6}>
                   {value.map((v, i) => (
@@ -320,7 +458,9 @@ function ScorePanel({ version }: { version: ModelVersion }) {
   const options = datasets.data?.map((d) => `${d.name}@${d.latest.version}`) ?? [];
   return (
     <Stack gap="sm" mt="xl">
-      <Text fw={600} size="sm">Score a dataset</Text>
+      <Text fw={600} size="sm">
+        Score a dataset
+      </Text>
       <Group align="flex-end">
         <Autocomplete
           label="Data"
@@ -331,18 +471,33 @@ function ScorePanel({ version }: { version: ModelVersion }) {
           onChange={setData}
           w={320}
         />
-        <TextInput label="Output file" description="Path ending in .csv or .parquet" placeholder="/home/me/scores.parquet" value={out} onChange={(e) => setOut(e.currentTarget.value)} w={320} />
+        <TextInput
+          label="Output file"
+          description="Path ending in .csv or .parquet"
+          placeholder="/home/me/scores.parquet"
+          value={out}
+          onChange={(e) => setOut(e.currentTarget.value)}
+          w={320}
+        />
         <Button onClick={() => score.mutate()} loading={score.isPending} disabled={!data.trim() || !out.trim()}>
           Score
         </Button>
       </Group>
       {score.isPending && progress && (
-        <Progress value={progress.totalRows ? (progress.rows / progress.totalRows) * 100 : 50} aria-label="Scoring progress" />
+        <Progress
+          value={progress.totalRows ? (progress.rows / progress.totalRows) * 100 : 50}
+          aria-label="Scoring progress"
+        />
       )}
-      {score.isError && <Alert color="red" title="Could not score">{ClientError.from(score.error).message}</Alert>}
+      {score.isError && (
+        <Alert color="red" title="Could not score">
+          {ClientError.from(score.error).message}
+        </Alert>
+      )}
       {score.data && (
         <Text size="sm" data-testid="score-result">
-          Scored {score.data.rows.toLocaleString()} rows in {score.data.seconds.toFixed(2)} s → {score.data.out} ({score.data.columns.join(', ')})
+          Scored {score.data.rows.toLocaleString()} rows in {score.data.seconds.toFixed(2)} s → {score.data.out} (
+          {score.data.columns.join(', ')})
         </Text>
       )}
     </Stack>
@@ -355,7 +510,8 @@ function BenchPanel({ version }: { version: ModelVersion }) {
   const bench = useMutation({
     mutationFn: () => client['models.bench']({ ref: `${version.model}@${version.version}` }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['models.get', version.model] }),
-    onError: (error) => notifications.show({ title: 'Benchmark failed', message: ClientError.from(error).message, color: 'red' }),
+    onError: (error) =>
+      notifications.show({ title: 'Benchmark failed', message: ClientError.from(error).message, color: 'red' }),
   });
   const result = bench.data ?? version.bench;
   return (
@@ -364,18 +520,51 @@ function BenchPanel({ version }: { version: ModelVersion }) {
         <Button onClick={() => bench.mutate()} loading={bench.isPending} variant={result ? 'default' : 'filled'}>
           {result ? 'Run again' : 'Run benchmark'}
         </Button>
-        <Text size="sm" c="dimmed">Latency at batch 1 and throughput at batch 1, 64 and 1024 on synthetic rows (a few seconds).</Text>
+        <Text size="sm" c="dimmed">
+          Latency at batch 1 and throughput at batch 1, 64 and 1024 on synthetic rows (a few seconds).
+        </Text>
       </Group>
-      {!result && !bench.isPending && <Text size="sm" c="dimmed">Not benchmarked yet.</Text>}
+      {!result && !bench.isPending && (
+        <Text size="sm" c="dimmed">
+          Not benchmarked yet.
+        </Text>
+      )}
       {result && (
         <Table withTableBorder aria-label="Benchmark" maw={560}>
           <Table.Tbody>
-            <Table.Tr><Table.Td>Provider</Table.Td><Table.Td>{result.provider}</Table.Td></Table.Tr>
-            <Table.Tr><Table.Td>Latency p50 / p95 / p99</Table.Td><Table.Td ff="monospace">{result.latencyMs.p50.toFixed(3)} / {result.latencyMs.p95.toFixed(3)} / {result.latencyMs.p99.toFixed(3)} ms</Table.Td></Table.Tr>
-            <Table.Tr><Table.Td>Throughput, batch 1</Table.Td><Table.Td ff="monospace">{Math.round(result.throughputRowsPerSecond.batch1).toLocaleString()} rows/s</Table.Td></Table.Tr>
-            <Table.Tr><Table.Td>Throughput, batch 64</Table.Td><Table.Td ff="monospace">{Math.round(result.throughputRowsPerSecond.batch64).toLocaleString()} rows/s</Table.Td></Table.Tr>
-            <Table.Tr><Table.Td>Throughput, batch 1024</Table.Td><Table.Td ff="monospace">{Math.round(result.throughputRowsPerSecond.batch1024).toLocaleString()} rows/s</Table.Td></Table.Tr>
-            <Table.Tr><Table.Td>Measured</Table.Td><Table.Td>{new Date(result.measuredAt).toLocaleString()}</Table.Td></Table.Tr>
+            <Table.Tr>
+              <Table.Td>Provider</Table.Td>
+              <Table.Td>{result.provider}</Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td>Latency p50 / p95 / p99</Table.Td>
+              <Table.Td ff="monospace">
+                {result.latencyMs.p50.toFixed(3)} / {result.latencyMs.p95.toFixed(3)} /{' '}
+                {result.latencyMs.p99.toFixed(3)} ms
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td>Throughput, batch 1</Table.Td>
+              <Table.Td ff="monospace">
+                {Math.round(result.throughputRowsPerSecond.batch1).toLocaleString()} rows/s
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td>Throughput, batch 64</Table.Td>
+              <Table.Td ff="monospace">
+                {Math.round(result.throughputRowsPerSecond.batch64).toLocaleString()} rows/s
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td>Throughput, batch 1024</Table.Td>
+              <Table.Td ff="monospace">
+                {Math.round(result.throughputRowsPerSecond.batch1024).toLocaleString()} rows/s
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td>Measured</Table.Td>
+              <Table.Td>{new Date(result.measuredAt).toLocaleString()}</Table.Td>
+            </Table.Tr>
           </Table.Tbody>
         </Table>
       )}

@@ -1,5 +1,16 @@
 import { useMemo, useState } from 'react';
-import { Alert, Modal, MultiSelect, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Modal,
+  MultiSelect,
+  NumberInput,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
 import { ModalActions } from './ModalActions';
@@ -8,8 +19,17 @@ import { ModalActions } from './ModalActions';
 export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const client = useClient();
   const queryClient = useQueryClient();
-  const datasets = useQuery({ queryKey: ['datasets.list'], queryFn: () => client['datasets.list']({}), enabled: opened });
-  const backends = useQuery({ queryKey: ['models.backends'], queryFn: () => client['models.backends']({}), enabled: opened, staleTime: Infinity });
+  const datasets = useQuery({
+    queryKey: ['datasets.list'],
+    queryFn: () => client['datasets.list']({}),
+    enabled: opened,
+  });
+  const backends = useQuery({
+    queryKey: ['models.backends'],
+    queryFn: () => client['models.backends']({}),
+    enabled: opened,
+    staleTime: Infinity,
+  });
   const [dataset, setDataset] = useState<string | null>(null);
   const [target, setTarget] = useState<string | null>(null);
   const [features, setFeatures] = useState<string[]>([]);
@@ -27,7 +47,11 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
   const columns = useMemo(() => summary?.latest.columns.map((c) => c.name) ?? [], [summary]);
   const start = useMutation({
     mutationFn: () => {
-      const sizes = hidden.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+      const sizes = hidden
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(Number);
       if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('Hidden layers: give sizes such as 64,64');
       return client['models.train']({
         data: `${dataset}@${summary?.latest.version ?? 'latest'}`,
@@ -63,7 +87,12 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
           <Select
             label="Dataset"
             placeholder="Choose a dataset"
-            data={datasets.data?.map((d) => ({ value: d.name, label: `${d.name}@${d.latest.version} (${d.latest.rows.toLocaleString()} rows)` })) ?? []}
+            data={
+              datasets.data?.map((d) => ({
+                value: d.name,
+                label: `${d.name}@${d.latest.version} (${d.latest.rows.toLocaleString()} rows)`,
+              })) ?? []
+            }
             value={dataset}
             onChange={(v) => {
               setDataset(v);
@@ -73,7 +102,16 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
             searchable
             required
           />
-          <Select label="Target column" placeholder="What to predict" data={columns} value={target} onChange={setTarget} disabled={!dataset} searchable required />
+          <Select
+            label="Target column"
+            placeholder="What to predict"
+            data={columns}
+            value={target}
+            onChange={setTarget}
+            disabled={!dataset}
+            searchable
+            required
+          />
         </SimpleGrid>
         <MultiSelect
           label="Features"
@@ -100,26 +138,55 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
           />
         </div>
         <SimpleGrid cols={3}>
-          <TextInput label="Hidden layers" placeholder="64,64" value={hidden} onChange={(e) => setHidden(e.currentTarget.value)} />
+          <TextInput
+            label="Hidden layers"
+            placeholder="64,64"
+            value={hidden}
+            onChange={(e) => setHidden(e.currentTarget.value)}
+          />
           <NumberInput label="Epochs (max)" value={epochs} onChange={setEpochs} min={1} max={10000} />
           <NumberInput label="Batch size" value={batchSize} onChange={setBatchSize} min={1} max={65536} />
-          <NumberInput label="Learning rate" value={learningRate} onChange={setLearningRate} min={0} step={0.0005} decimalScale={6} />
+          <NumberInput
+            label="Learning rate"
+            value={learningRate}
+            onChange={setLearningRate}
+            min={0}
+            step={0.0005}
+            decimalScale={6}
+          />
           <NumberInput label="Seed" value={seed} onChange={setSeed} min={0} />
           <Select
             label="Backend"
             placeholder="Best available"
-            data={backends.data?.map((b) => ({ value: b.name, label: b.available ? b.name : `${b.name} (not available)`, disabled: !b.available })) ?? []}
+            data={
+              backends.data?.map((b) => ({
+                value: b.name,
+                label: b.available ? b.name : `${b.name} (not available)`,
+                disabled: !b.available,
+              })) ?? []
+            }
             value={backend}
             onChange={setBackend}
             clearable
           />
         </SimpleGrid>
         <Text size="xs" c="dimmed">
-          Layer sizes are comma separated. Training stops early when the validation loss has not improved for 5 epochs; the best epoch's weights are kept.
+          Layer sizes are comma separated. Training stops early when the validation loss has not improved for 5 epochs;
+          the best epoch's weights are kept.
         </Text>
         <SimpleGrid cols={2}>
-          <TextInput label="Experiment" description="Created when it does not exist" value={experiment} onChange={(e) => setExperiment(e.currentTarget.value)} />
-          <TextInput label="Model name" description="Default: DATASET-TARGET" value={modelName} onChange={(e) => setModelName(e.currentTarget.value)} />
+          <TextInput
+            label="Experiment"
+            description="Created when it does not exist"
+            value={experiment}
+            onChange={(e) => setExperiment(e.currentTarget.value)}
+          />
+          <TextInput
+            label="Model name"
+            description="Default: DATASET-TARGET"
+            value={modelName}
+            onChange={(e) => setModelName(e.currentTarget.value)}
+          />
         </SimpleGrid>
         <ModalActions
           error={start.error}

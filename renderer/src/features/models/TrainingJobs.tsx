@@ -13,7 +13,8 @@ const statusColor = { running: 'blue', finished: 'green', failed: 'red', killed:
 function fraction(job: TrainingJob): number {
   const p = job.progress;
   if (job.status === 'finished') return 1;
-  if (!p || p.phase !== 'training' || p.batches === 0 || p.epochs === 0) return p?.phase === 'evaluating' || p?.phase === 'saving' ? 1 : 0;
+  if (!p || p.phase !== 'training' || p.batches === 0 || p.epochs === 0)
+    return p?.phase === 'evaluating' || p?.phase === 'saving' ? 1 : 0;
   return (p.epoch - 1 + p.batch / p.batches) / p.epochs;
 }
 
@@ -30,7 +31,8 @@ export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
   const cancel = useMutation({
     mutationFn: (jobId: string) => client['models.cancelTraining']({ jobId }),
     onSettled: () => setConfirming(null),
-    onError: (error) => notifications.show({ title: 'Could not cancel', message: ClientError.from(error).message, color: 'red' }),
+    onError: (error) =>
+      notifications.show({ title: 'Could not cancel', message: ClientError.from(error).message, color: 'red' }),
   });
   if (jobs.length === 0) return null;
   return (
@@ -41,11 +43,17 @@ export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
           <Paper key={job.jobId} withBorder p="sm" data-testid="training-job">
             <Group justify="space-between" wrap="nowrap" mb={6}>
               <Group gap="xs">
-                <Badge color={statusColor[job.status]} variant="light">{job.status}</Badge>
+                <Badge color={statusColor[job.status]} variant="light">
+                  {job.status}
+                </Badge>
                 <Text size="sm" fw={500}>
                   {job.data} → {job.target}
                 </Text>
-                {p?.backend && <Badge variant="outline" size="sm">{p.backend}</Badge>}
+                {p?.backend && (
+                  <Badge variant="outline" size="sm">
+                    {p.backend}
+                  </Badge>
+                )}
               </Group>
               {job.status === 'running' && (
                 <Button size="compact-sm" variant="light" color="red" onClick={() => setConfirming(job)}>
@@ -58,7 +66,9 @@ export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
                 </Anchor>
               )}
             </Group>
-            {job.status === 'running' && <Progress value={fraction(job) * 100} animated aria-label="Training progress" />}
+            {job.status === 'running' && (
+              <Progress value={fraction(job) * 100} animated aria-label="Training progress" />
+            )}
             <Text size="xs" c="dimmed" mt={4} data-testid="training-status">
               {job.status === 'running' && p
                 ? p.phase === 'training'
@@ -82,7 +92,9 @@ export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
                     ? `Cancelled; the run ended KILLED${job.runId ? ` (run ${job.runId.slice(0, 8)})` : ''}`
                     : (job.error ?? 'starting…')}
             </Text>
-            {job.runId && job.status !== 'killed' && job.status !== 'failed' && (p?.epoch ?? 0) >= 2 && <LossChart runId={job.runId} epoch={p?.epoch ?? 0} />}
+            {job.runId && job.status !== 'killed' && job.status !== 'failed' && (p?.epoch ?? 0) >= 2 && (
+              <LossChart runId={job.runId} epoch={p?.epoch ?? 0} />
+            )}
           </Paper>
         );
       })}

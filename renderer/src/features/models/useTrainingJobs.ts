@@ -21,9 +21,14 @@ export function useTrainingJobs(): TrainingJob[] {
         else void queryClient.invalidateQueries({ queryKey: jobsKey });
         return;
       }
-      queryClient.setQueryData<TrainingJob[]>(jobsKey, current.map((j) => (j.jobId === jobId ? update(j) : j)));
+      queryClient.setQueryData<TrainingJob[]>(
+        jobsKey,
+        current.map((j) => (j.jobId === jobId ? update(j) : j)),
+      );
     };
-    const offProgress = client.on('models.trainingProgress', (progress) => patch(progress.jobId, (job) => ({ ...job, progress })));
+    const offProgress = client.on('models.trainingProgress', (progress) =>
+      patch(progress.jobId, (job) => ({ ...job, progress })),
+    );
     const offFinished = client.on('models.trainingFinished', (job) => {
       patch(job.jobId, () => job, job);
       void queryClient.invalidateQueries({ queryKey: ['models.list'] });

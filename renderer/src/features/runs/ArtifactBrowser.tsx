@@ -1,6 +1,19 @@
 /** A run's artifacts: a folder list on the left, a preview on the right (text, JSON, images, the head of a CSV). */
 import { useMemo, useState } from 'react';
-import { Alert, Anchor, Breadcrumbs, Code, Group, Image, Loader, NavLink, Paper, ScrollArea, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Breadcrumbs,
+  Code,
+  Group,
+  Image,
+  Loader,
+  NavLink,
+  Paper,
+  ScrollArea,
+  Table,
+  Text,
+} from '@mantine/core';
 import { IconFile, IconFolder } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
@@ -11,7 +24,10 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
   const client = useClient();
   const [directory, setDirectory] = useState('');
   const [file, setFile] = useState<string | null>(null);
-  const entries = useQuery({ queryKey: ['runs.artifacts', runId, directory], queryFn: () => client['runs.artifacts']({ runId, path: directory || undefined }) });
+  const entries = useQuery({
+    queryKey: ['runs.artifacts', runId, directory],
+    queryFn: () => client['runs.artifacts']({ runId, path: directory || undefined }),
+  });
   const preview = useQuery({
     queryKey: ['runs.artifactPreview', runId, file],
     queryFn: () => client['runs.artifactPreview']({ runId, path: file! }),
@@ -20,15 +36,23 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
   const parts = directory ? directory.split('/') : [];
 
   if (entries.data && entries.data.length === 0 && directory === '') {
-    return <Text c="dimmed" size="sm">No artifacts. Log some with <Code>mlflow.log_artifact("file")</Code> or <Code>mlflow.log_dict(...)</Code>.</Text>;
+    return (
+      <Text c="dimmed" size="sm">
+        No artifacts. Log some with <Code>mlflow.log_artifact("file")</Code> or <Code>mlflow.log_dict(...)</Code>.
+      </Text>
+    );
   }
   return (
     <Group align="flex-start" wrap="nowrap" gap="md">
       <Paper withBorder w={300} p={4}>
         <Breadcrumbs separator="/" px="xs" py={4}>
-          <Anchor component="button" size="xs" onClick={() => setDirectory('')}>artifacts</Anchor>
+          <Anchor component="button" size="xs" onClick={() => setDirectory('')}>
+            artifacts
+          </Anchor>
           {parts.map((part, i) => (
-            <Anchor component="button" key={i} size="xs" onClick={() => setDirectory(parts.slice(0, i + 1).join('/'))}>{part}</Anchor>
+            <Anchor component="button" key={i} size="xs" onClick={() => setDirectory(parts.slice(0, i + 1).join('/'))}>
+              {part}
+            </Anchor>
           ))}
         </Breadcrumbs>
         {entries.isPending && <Loader size="xs" m="xs" />}
@@ -50,7 +74,11 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
         </ScrollArea.Autosize>
       </Paper>
       <Paper withBorder p="sm" style={{ flex: 1, minWidth: 0 }} mih={200}>
-        {file === null && <Text c="dimmed" size="sm">Pick a file to preview it.</Text>}
+        {file === null && (
+          <Text c="dimmed" size="sm">
+            Pick a file to preview it.
+          </Text>
+        )}
         {preview.isPending && file !== null && <Loader size="sm" />}
         {preview.isError && <Alert color="red">{preview.error.message}</Alert>}
         {preview.data && <Preview {...preview.data} />}
@@ -59,11 +87,32 @@ export function ArtifactBrowser({ runId }: { runId: string }) {
   );
 }
 
-function Preview(props: { path: string; size: number; truncated: boolean; kind: string; mime: string; encoding: string; content: string }) {
-  const note = props.truncated ? <Text size="xs" c="dimmed" mb={4}>Showing the first part of {bytesText(props.size)}.</Text> : null;
-  const csv = useMemo(() => (props.kind === 'csv' ? parseCsvHead(props.content, props.path.endsWith('.tsv') ? '\t' : ',') : []), [props]);
-  if (props.kind === 'image') return <Image src={`data:${props.mime};base64,${props.content}`} alt={props.path} fit="contain" mah={480} />;
-  if (props.kind === 'binary') return <Text size="sm" c="dimmed">{props.path}: {bytesText(props.size)} of binary data (no preview).</Text>;
+function Preview(props: {
+  path: string;
+  size: number;
+  truncated: boolean;
+  kind: string;
+  mime: string;
+  encoding: string;
+  content: string;
+}) {
+  const note = props.truncated ? (
+    <Text size="xs" c="dimmed" mb={4}>
+      Showing the first part of {bytesText(props.size)}.
+    </Text>
+  ) : null;
+  const csv = useMemo(
+    () => (props.kind === 'csv' ? parseCsvHead(props.content, props.path.endsWith('.tsv') ? '\t' : ',') : []),
+    [props],
+  );
+  if (props.kind === 'image')
+    return <Image src={`data:${props.mime};base64,${props.content}`} alt={props.path} fit="contain" mah={480} />;
+  if (props.kind === 'binary')
+    return (
+      <Text size="sm" c="dimmed">
+        {props.path}: {bytesText(props.size)} of binary data (no preview).
+      </Text>
+    );
   if (props.kind === 'csv') {
     const [head, ...body] = csv;
     return (
@@ -71,11 +120,27 @@ function Preview(props: { path: string; size: number; truncated: boolean; kind: 
         {note}
         <ScrollArea>
           <Table striped withTableBorder fz="xs" aria-label={`Preview of ${props.path}`}>
-            <Table.Thead><Table.Tr>{head?.map((h, i) => <Table.Th key={i}>{h}</Table.Th>)}</Table.Tr></Table.Thead>
-            <Table.Tbody>{body.map((r, i) => <Table.Tr key={i}>{r.map((c, j) => <Table.Td key={j}>{c}</Table.Td>)}</Table.Tr>)}</Table.Tbody>
+            <Table.Thead>
+              <Table.Tr>
+                {head?.map((h, i) => (
+                  <Table.Th key={i}>{h}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {body.map((r, i) => (
+                <Table.Tr key={i}>
+                  {r.map((c, j) => (
+                    <Table.Td key={j}>{c}</Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
           </Table>
         </ScrollArea>
-        <Text size="xs" c="dimmed" mt={4}>First {body.length} rows.</Text>
+        <Text size="xs" c="dimmed" mt={4}>
+          First {body.length} rows.
+        </Text>
       </>
     );
   }
@@ -91,7 +156,9 @@ function Preview(props: { path: string; size: number; truncated: boolean; kind: 
     <>
       {note}
       <ScrollArea.Autosize mah={480}>
-        <Code block aria-label={`Preview of ${props.path}`}>{text}</Code>
+        <Code block aria-label={`Preview of ${props.path}`}>
+          {text}
+        </Code>
       </ScrollArea.Autosize>
     </>
   );

@@ -3,7 +3,13 @@ import { Group, SegmentedControl, Slider, Switch, Text } from '@mantine/core';
 import type { ChartSettings, XAxisMode } from './MetricChart';
 
 /** X axis, smoothing and log scale. */
-export function ChartControls({ settings, onChange }: { settings: ChartSettings; onChange: (next: ChartSettings) => void }) {
+export function ChartControls({
+  settings,
+  onChange,
+}: {
+  settings: ChartSettings;
+  onChange: (next: ChartSettings) => void;
+}) {
   return (
     <Group gap="lg">
       <SegmentedControl
@@ -31,7 +37,12 @@ export function ChartControls({ settings, onChange }: { settings: ChartSettings;
           aria-label="Smoothing"
         />
       </Group>
-      <Switch size="xs" label="Log scale" checked={settings.logScale} onChange={(e) => onChange({ ...settings, logScale: e.currentTarget.checked })} />
+      <Switch
+        size="xs"
+        label="Log scale"
+        checked={settings.logScale}
+        onChange={(e) => onChange({ ...settings, logScale: e.currentTarget.checked })}
+      />
     </Group>
   );
 }

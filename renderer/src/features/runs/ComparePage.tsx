@@ -4,7 +4,23 @@
  */
 import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Alert, Anchor, Breadcrumbs, Group, Loader, MultiSelect, Paper, ScrollArea, Select, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Breadcrumbs,
+  Group,
+  Loader,
+  MultiSelect,
+  Paper,
+  ScrollArea,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { RunDetail } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
@@ -19,7 +35,9 @@ export function ComparePage() {
   const [search] = useSearchParams();
   const ids = useMemo(() => (search.get('runs') ?? '').split(',').filter((id) => /^[0-9a-f]{32}$/.test(id)), [search]);
   const client = useClient();
-  const results = useQueries({ queries: ids.map((id) => ({ queryKey: ['runs.get', id], queryFn: () => client['runs.get']({ id }) })) });
+  const results = useQueries({
+    queries: ids.map((id) => ({ queryKey: ['runs.get', id], queryFn: () => client['runs.get']({ id }) })),
+  });
   const runs = results.map((r) => r.data).filter((r): r is RunDetail => r !== undefined);
   const [onlyDiffs, setOnlyDiffs] = useState(true);
   const [settings, setSettings] = useState<ChartSettings>({ xAxis: 'step', smoothing: 0, logScale: false });
@@ -39,7 +57,12 @@ export function ComparePage() {
   if (ids.length < 2) return <Alert color="gray">Pick two or more runs in the runs table, then press Compare.</Alert>;
   if (results.some((r) => r.isPending)) return <Loader size="sm" aria-label="Loading runs" />;
   const failed = results.find((r) => r.isError);
-  if (failed) return <Alert color="red" title="Could not load a run">{failed.error?.message}</Alert>;
+  if (failed)
+    return (
+      <Alert color="red" title="Could not load a run">
+        {failed.error?.message}
+      </Alert>
+    );
   const chartRuns = runs.map((r) => ({ id: r.id, name: r.name, startTime: r.startTime }));
   const paramRows = onlyDiffs ? differing : paramKeys;
 
@@ -47,8 +70,12 @@ export function ComparePage() {
     <Stack gap="md" maw={1500}>
       <div>
         <Breadcrumbs>
-          <Anchor component={Link} to="/experiments" size="sm">Experiments</Anchor>
-          <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">Runs</Anchor>
+          <Anchor component={Link} to="/experiments" size="sm">
+            Experiments
+          </Anchor>
+          <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">
+            Runs
+          </Anchor>
           <Text size="sm">Compare</Text>
         </Breadcrumbs>
         <Title order={2}>Compare {runs.length} runs</Title>
@@ -57,10 +84,19 @@ export function ComparePage() {
       <Paper withBorder p="sm">
         <Group justify="space-between" mb="xs">
           <Text fw={600}>Params</Text>
-          <Switch size="sm" label="Only params that differ" checked={onlyDiffs} onChange={(e) => setOnlyDiffs(e.currentTarget.checked)} />
+          <Switch
+            size="sm"
+            label="Only params that differ"
+            checked={onlyDiffs}
+            onChange={(e) => setOnlyDiffs(e.currentTarget.checked)}
+          />
         </Group>
         {paramRows.length === 0 ? (
-          <Text size="sm" c="dimmed">{onlyDiffs && paramKeys.length > 0 ? `All ${paramKeys.length} params are the same in these runs.` : 'No params logged.'}</Text>
+          <Text size="sm" c="dimmed">
+            {onlyDiffs && paramKeys.length > 0
+              ? `All ${paramKeys.length} params are the same in these runs.`
+              : 'No params logged.'}
+          </Text>
         ) : (
           <ScrollArea>
             <Table fz="sm" withColumnBorders striped aria-label="Params">
@@ -68,7 +104,9 @@ export function ComparePage() {
                 <Table.Tr>
                   <Table.Th>Param</Table.Th>
                   {runs.map((r, i) => (
-                    <Table.Th key={r.id} style={{ color: palette[i % palette.length] }}>{r.name}</Table.Th>
+                    <Table.Th key={r.id} style={{ color: palette[i % palette.length] }}>
+                      {r.name}
+                    </Table.Th>
                   ))}
                 </Table.Tr>
               </Table.Thead>
@@ -76,13 +114,19 @@ export function ComparePage() {
                 {paramRows.map((key) => (
                   <Table.Tr key={key}>
                     <Table.Td c="dimmed">{key}</Table.Td>
-                    {runs.map((r) => <Table.Td key={r.id}>{r.params[key] ?? '–'}</Table.Td>)}
+                    {runs.map((r) => (
+                      <Table.Td key={r.id}>{r.params[key] ?? '–'}</Table.Td>
+                    ))}
                   </Table.Tr>
                 ))}
                 {metricKeys.map((key) => (
                   <Table.Tr key={`m-${key}`}>
                     <Table.Td c="dimmed">metric: {key}</Table.Td>
-                    {runs.map((r) => <Table.Td key={r.id} className="mono">{metricText(r.metrics[key]) || '–'}</Table.Td>)}
+                    {runs.map((r) => (
+                      <Table.Td key={r.id} className="mono">
+                        {metricText(r.metrics[key]) || '–'}
+                      </Table.Td>
+                    ))}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -96,27 +140,56 @@ export function ComparePage() {
           <Text fw={600}>Metrics</Text>
           <ChartControls settings={settings} onChange={setSettings} />
         </Group>
-        <MultiSelect aria-label="Metrics to chart" data={metricKeys} value={shownMetrics} onChange={setChosenMetrics} searchable placeholder="Metrics to chart" />
+        <MultiSelect
+          aria-label="Metrics to chart"
+          data={metricKeys}
+          value={shownMetrics}
+          onChange={setChosenMetrics}
+          searchable
+          placeholder="Metrics to chart"
+        />
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
-          {shownMetrics.map((key) => <MetricChart key={key} metric={key} runs={chartRuns} settings={settings} />)}
+          {shownMetrics.map((key) => (
+            <MetricChart key={key} metric={key} runs={chartRuns} settings={settings} />
+          ))}
         </SimpleGrid>
       </Stack>
 
       <Paper withBorder p="sm">
-        <Text fw={600} mb="xs">Parallel coordinates</Text>
+        <Text fw={600} mb="xs">
+          Parallel coordinates
+        </Text>
         <ParallelCoordinates runs={runs} params={differing.length ? differing : paramKeys} metrics={metricKeys} />
       </Paper>
 
       <Paper withBorder p="sm">
         <Group mb="xs">
           <Text fw={600}>Group by a param</Text>
-          <Select size="xs" aria-label="Group by param" placeholder="param" data={paramKeys} value={groupBy} onChange={setGroupBy} clearable />
-          <Select size="xs" aria-label="Grouped metric" placeholder="metric" data={metricKeys} value={groupMetric ?? longestMetric ?? null} onChange={setGroupMetric} />
+          <Select
+            size="xs"
+            aria-label="Group by param"
+            placeholder="param"
+            data={paramKeys}
+            value={groupBy}
+            onChange={setGroupBy}
+            clearable
+          />
+          <Select
+            size="xs"
+            aria-label="Grouped metric"
+            placeholder="metric"
+            data={metricKeys}
+            value={groupMetric ?? longestMetric ?? null}
+            onChange={setGroupMetric}
+          />
         </Group>
         {groupBy ? (
           <GroupBands runIds={runs.map((r) => r.id)} groupBy={groupBy} metric={groupMetric ?? longestMetric ?? ''} />
         ) : (
-          <Text size="sm" c="dimmed">Pick a param (for example the one that differs besides the seed) to see each group's mean ± standard deviation across its runs.</Text>
+          <Text size="sm" c="dimmed">
+            Pick a param (for example the one that differs besides the seed) to see each group's mean ± standard
+            deviation across its runs.
+          </Text>
         )}
       </Paper>
     </Stack>
@@ -129,7 +202,12 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
       ...params.map((key) => {
         const values = runs.map((r) => r.params[key]);
         const numeric = values.every((v) => v !== undefined && v.trim() !== '' && !Number.isNaN(Number(v)));
-        return { key, kind: 'param' as const, numeric, categories: numeric ? [] : [...new Set(values.map((v) => v ?? '–'))].sort() };
+        return {
+          key,
+          kind: 'param' as const,
+          numeric,
+          categories: numeric ? [] : [...new Set(values.map((v) => v ?? '–'))].sort(),
+        };
       }),
       ...metrics.map((key) => ({ key, kind: 'metric' as const, numeric: true, categories: [] as string[] })),
     ];
@@ -139,7 +217,9 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
       tooltip: {},
       parallelAxis: dims.map((d, i) => {
         // Explicit ranges: each run is its own series, and ECharts' automatic extent misses some of them.
-        const values = runs.map((r) => (d.kind === 'metric' ? r.metrics[d.key]?.value : Number(r.params[d.key]))).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+        const values = runs
+          .map((r) => (d.kind === 'metric' ? r.metrics[d.key]?.value : Number(r.params[d.key])))
+          .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
         const low = Math.min(...values);
         const high = Math.max(...values);
         const pad = high > low ? (high - low) * 0.05 : Math.abs(high) * 0.05 || 1;
@@ -148,7 +228,9 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
           name: d.key,
           type: d.numeric ? 'value' : 'category',
           data: d.numeric ? undefined : d.categories,
-          ...(d.numeric && values.length ? { min: Number((low - pad).toPrecision(6)), max: Number((high + pad).toPrecision(6)) } : {}),
+          ...(d.numeric && values.length
+            ? { min: Number((low - pad).toPrecision(6)), max: Number((high + pad).toPrecision(6)) }
+            : {}),
           nameTextStyle: { fontWeight: d.kind === 'metric' ? 'bold' : 'normal' },
         };
       }),
@@ -157,26 +239,67 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
         type: 'parallel',
         name: r.name,
         lineStyle: { width: 2, color: palette[index % palette.length] },
-        data: [dims.map((d) => (d.kind === 'metric' ? r.metrics[d.key]?.value ?? null : d.numeric ? Number(r.params[d.key]) : r.params[d.key] ?? '–'))],
+        data: [
+          dims.map((d) =>
+            d.kind === 'metric'
+              ? (r.metrics[d.key]?.value ?? null)
+              : d.numeric
+                ? Number(r.params[d.key])
+                : (r.params[d.key] ?? '–'),
+          ),
+        ],
       })),
     };
   }, [runs, params, metrics]);
-  if (params.length + metrics.length < 2) return <Text size="sm" c="dimmed">Needs at least two params or metrics.</Text>;
+  if (params.length + metrics.length < 2)
+    return (
+      <Text size="sm" c="dimmed">
+        Needs at least two params or metrics.
+      </Text>
+    );
   return <EChart option={option} height={300} label="Parallel coordinates of params and metrics" />;
 }
 
 function GroupBands({ runIds, groupBy, metric }: { runIds: string[]; groupBy: string; metric: string }) {
   const client = useClient();
-  const groups = useQuery({ queryKey: ['runs.groupedHistory', runIds, groupBy, metric], queryFn: () => client['runs.groupedHistory']({ runIds, key: metric, groupBy, maxPoints: 500 }), enabled: metric !== '' });
+  const groups = useQuery({
+    queryKey: ['runs.groupedHistory', runIds, groupBy, metric],
+    queryFn: () => client['runs.groupedHistory']({ runIds, key: metric, groupBy, maxPoints: 500 }),
+    enabled: metric !== '',
+  });
   const option = useMemo<ChartOption>(() => {
     const series = (groups.data ?? []).flatMap((group, index) => {
       const color = palette[index % palette.length];
       const name = `${groupBy}=${group.group ?? '(none)'} (${group.runIds.length} run${group.runIds.length === 1 ? '' : 's'})`;
       const stack = `band-${index}`;
       return [
-        { type: 'line', name, data: group.points.map((p) => [p.step, p.mean]), showSymbol: group.points.length < 50, lineStyle: { color, width: 2 }, itemStyle: { color } },
-        { type: 'line', data: group.points.map((p) => [p.step, p.mean - p.std]), stack, lineStyle: { opacity: 0 }, showSymbol: false, silent: true, tooltip: { show: false } },
-        { type: 'line', data: group.points.map((p) => [p.step, 2 * p.std]), stack, lineStyle: { opacity: 0 }, areaStyle: { color, opacity: 0.18 }, showSymbol: false, silent: true, tooltip: { show: false } },
+        {
+          type: 'line',
+          name,
+          data: group.points.map((p) => [p.step, p.mean]),
+          showSymbol: group.points.length < 50,
+          lineStyle: { color, width: 2 },
+          itemStyle: { color },
+        },
+        {
+          type: 'line',
+          data: group.points.map((p) => [p.step, p.mean - p.std]),
+          stack,
+          lineStyle: { opacity: 0 },
+          showSymbol: false,
+          silent: true,
+          tooltip: { show: false },
+        },
+        {
+          type: 'line',
+          data: group.points.map((p) => [p.step, 2 * p.std]),
+          stack,
+          lineStyle: { opacity: 0 },
+          areaStyle: { color, opacity: 0.18 },
+          showSymbol: false,
+          silent: true,
+          tooltip: { show: false },
+        },
       ];
     });
     return {
@@ -192,5 +315,7 @@ function GroupBands({ runIds, groupBy, metric }: { runIds: string[]; groupBy: st
   }, [groups.data, groupBy]);
   if (groups.isPending) return <Loader size="sm" />;
   if (groups.isError) return <Alert color="red">{groups.error.message}</Alert>;
-  return <EChart option={option} height={300} label={`Mean and standard deviation of ${metric} grouped by ${groupBy}`} />;
+  return (
+    <EChart option={option} height={300} label={`Mean and standard deviation of ${metric} grouped by ${groupBy}`} />
+  );
 }

@@ -35,16 +35,39 @@ function xOf(point: MetricPoint, mode: XAxisMode, startTime: number): number {
 }
 
 /** The chart of `metric` for `runs`. */
-export function MetricChart({ metric, runs, settings, height = 240, maxPoints = 1000 }: { metric: string; runs: ChartRun[]; settings: ChartSettings; height?: number; maxPoints?: number }) {
+export function MetricChart({
+  metric,
+  runs,
+  settings,
+  height = 240,
+  maxPoints = 1000,
+}: {
+  metric: string;
+  runs: ChartRun[];
+  settings: ChartSettings;
+  height?: number;
+  maxPoints?: number;
+}) {
   const client = useClient();
   const histories = useQueries({
     queries: runs.map((run) => ({
       queryKey: ['runs.metricHistory', run.id, metric, settings.xAxis === 'step' ? 'step' : 'time', maxPoints],
-      queryFn: () => client['runs.metricHistory']({ runId: run.id, key: metric, maxPoints, xAxis: settings.xAxis === 'step' ? 'step' : 'time' }),
+      queryFn: () =>
+        client['runs.metricHistory']({
+          runId: run.id,
+          key: metric,
+          maxPoints,
+          xAxis: settings.xAxis === 'step' ? 'step' : 'time',
+        }),
     })),
   });
   const runIds = runs.map((r) => r.id);
-  useLiveInvalidate(['runs.metrics'], ['runs.metricHistory'], (p) => (p.runIds ?? []).some((id) => runIds.includes(id)), 1500);
+  useLiveInvalidate(
+    ['runs.metrics'],
+    ['runs.metricHistory'],
+    (p) => (p.runIds ?? []).some((id) => runIds.includes(id)),
+    1500,
+  );
 
   const option = useMemo<ChartOption>(() => {
     const series = runs.flatMap((run, index) => {
@@ -74,7 +97,10 @@ export function MetricChart({ metric, runs, settings, height = 240, maxPoints = 
       color: palette,
       grid: { left: 56, right: 16, top: runs.length > 1 ? 36 : 16, bottom: 56 },
       legend: runs.length > 1 ? { type: 'scroll', top: 0, data: runs.map((r) => r.name) } : undefined,
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)).toString() : String(v ?? '')) },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)).toString() : String(v ?? '')),
+      },
       xAxis: {
         type: settings.xAxis === 'time' ? 'time' : 'value',
         name: settings.xAxis === 'step' ? 'step' : settings.xAxis === 'relative' ? 'seconds' : '',
@@ -83,7 +109,10 @@ export function MetricChart({ metric, runs, settings, height = 240, maxPoints = 
         scale: true,
       },
       yAxis: { type: settings.logScale ? 'log' : 'value', scale: true },
-      dataZoom: [{ type: 'inside', filterMode: 'none' }, { type: 'slider', height: 16, bottom: 6, filterMode: 'none' }],
+      dataZoom: [
+        { type: 'inside', filterMode: 'none' },
+        { type: 'slider', height: 16, bottom: 6, filterMode: 'none' },
+      ],
       series,
     };
   }, [histories, runs, settings]);
@@ -95,7 +124,8 @@ export function MetricChart({ metric, runs, settings, height = 240, maxPoints = 
       <Text size="sm" fw={600} mb={4} data-testid={`chart-${metric}`}>
         {metric}{' '}
         <Text span size="xs" c="dimmed" fw={400}>
-          {total.toLocaleString()} point{total === 1 ? '' : 's'}{downsampled ? ' · downsampled for display' : ''}
+          {total.toLocaleString()} point{total === 1 ? '' : 's'}
+          {downsampled ? ' · downsampled for display' : ''}
         </Text>
       </Text>
       <EChart option={option} height={height} label={`Chart of ${metric}`} />
@@ -104,4 +134,15 @@ export function MetricChart({ metric, runs, settings, height = 240, maxPoints = 
 }
 
 /** Distinct colours for up to ten runs, then repeating. */
-export const palette = ['#228be6', '#fa5252', '#40c057', '#fab005', '#7950f2', '#15aabf', '#fd7e14', '#e64980', '#82c91e', '#868e96'];
+export const palette = [
+  '#228be6',
+  '#fa5252',
+  '#40c057',
+  '#fab005',
+  '#7950f2',
+  '#15aabf',
+  '#fd7e14',
+  '#e64980',
+  '#82c91e',
+  '#868e96',
+];

@@ -1,7 +1,24 @@
 /** One run: status, duration, params, tags, metric charts and the artifact browser. */
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, Loader, Modal, Paper, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Breadcrumbs,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
@@ -21,26 +38,41 @@ export function RunPage() {
   const [settings, setSettings] = useState<ChartSettings>({ xAxis: 'step', smoothing: 0, logScale: false });
   const [metricFilter, setMetricFilter] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const run = useQuery({ queryKey: ['runs.get', runId], queryFn: () => client['runs.get']({ id: runId }), retry: false });
+  const run = useQuery({
+    queryKey: ['runs.get', runId],
+    queryFn: () => client['runs.get']({ id: runId }),
+    retry: false,
+  });
   useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.get', runId], (p) => (p.runIds ?? []).includes(runId));
-  const experiments = useQuery({ queryKey: ['experiments.list', true], queryFn: () => client['experiments.list']({ includeDeleted: true }) });
+  const experiments = useQuery({
+    queryKey: ['experiments.list', true],
+    queryFn: () => client['experiments.list']({ includeDeleted: true }),
+  });
   const experiment = experiments.data?.find((e) => e.id === experimentId);
 
   const purge = useMutation({
     mutationFn: () => client['runs.purge']({ ids: [runId] }),
     onSuccess: (result) => {
-      notifications.show({ color: 'gray', message: `Deleted the run for good; ${result.objectsRemoved} artifact file(s) removed.` });
+      notifications.show({
+        color: 'gray',
+        message: `Deleted the run for good; ${result.objectsRemoved} artifact file(s) removed.`,
+      });
       navigate(`/experiments/${experimentId}`);
     },
-    onError: (error) => notifications.show({ title: 'Could not delete', message: ClientError.from(error).message, color: 'red' }),
+    onError: (error) =>
+      notifications.show({ title: 'Could not delete', message: ClientError.from(error).message, color: 'red' }),
   });
 
   if (run.isPending) return <Loader size="sm" aria-label="Loading run" />;
   if (run.isError) {
     return (
       <Stack maw={700}>
-        <Alert color="red" title="Could not open this run">{ClientError.from(run.error).message}</Alert>
-        <Anchor component={Link} to={`/experiments/${experimentId}`}>Back to the runs</Anchor>
+        <Alert color="red" title="Could not open this run">
+          {ClientError.from(run.error).message}
+        </Alert>
+        <Anchor component={Link} to={`/experiments/${experimentId}`}>
+          Back to the runs
+        </Anchor>
       </Stack>
     );
   }
@@ -54,20 +86,29 @@ export function RunPage() {
     <Stack gap="md" maw={1400}>
       <div>
         <Breadcrumbs>
-          <Anchor component={Link} to="/experiments" size="sm">Experiments</Anchor>
-          <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">{experiment?.name ?? experimentId}</Anchor>
+          <Anchor component={Link} to="/experiments" size="sm">
+            Experiments
+          </Anchor>
+          <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">
+            {experiment?.name ?? experimentId}
+          </Anchor>
           <Text size="sm">{r.name}</Text>
         </Breadcrumbs>
         <Group justify="space-between" mt={4}>
           <Group gap="sm">
             <Title order={2}>{r.name}</Title>
-            <Badge variant="light" color={statusColor[r.status]} data-testid="run-status">{r.status.toLowerCase()}</Badge>
+            <Badge variant="light" color={statusColor[r.status]} data-testid="run-status">
+              {r.status.toLowerCase()}
+            </Badge>
             {r.lifecycleStage === 'deleted' && <Badge color="gray">deleted</Badge>}
           </Group>
-          <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>Delete for good</Button>
+          <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>
+            Delete for good
+          </Button>
         </Group>
         <Text size="sm" c="dimmed">
-          Started {new Date(r.startTime).toLocaleString()} · duration {durationText(r)} · <span className="mono">{r.id}</span>
+          Started {new Date(r.startTime).toLocaleString()} · duration {durationText(r)} ·{' '}
+          <span className="mono">{r.id}</span>
         </Text>
       </div>
 
@@ -81,7 +122,12 @@ export function RunPage() {
         <Tabs.Panel value="overview" pt="md">
           <SimpleGrid cols={{ base: 1, md: 3 }}>
             <KeyValues title="Params" rows={Object.entries(r.params)} empty="No params logged." />
-            <KeyValues title="Metrics (latest)" rows={metrics.map((m) => [m.key, `${metricText(m)}  · step ${m.step}`])} empty="No metrics logged." mono />
+            <KeyValues
+              title="Metrics (latest)"
+              rows={metrics.map((m) => [m.key, `${metricText(m)}  · step ${m.step}`])}
+              empty="No metrics logged."
+              mono
+            />
             <KeyValues title="Tags" rows={[...userTags, ...systemTags]} empty="No tags." />
           </SimpleGrid>
         </Tabs.Panel>
@@ -90,12 +136,28 @@ export function RunPage() {
           <Stack>
             <Group justify="space-between">
               <ChartControls settings={settings} onChange={setSettings} />
-              <TextInput size="xs" placeholder="Filter charts" value={metricFilter} onChange={(e) => setMetricFilter(e.currentTarget.value)} aria-label="Filter charts" w={200} />
+              <TextInput
+                size="xs"
+                placeholder="Filter charts"
+                value={metricFilter}
+                onChange={(e) => setMetricFilter(e.currentTarget.value)}
+                aria-label="Filter charts"
+                w={200}
+              />
             </Group>
-            {metrics.length === 0 && <Text c="dimmed" size="sm">No metrics yet. They appear here live as the run logs them.</Text>}
+            {metrics.length === 0 && (
+              <Text c="dimmed" size="sm">
+                No metrics yet. They appear here live as the run logs them.
+              </Text>
+            )}
             <SimpleGrid cols={{ base: 1, lg: 2 }}>
               {chartKeys.map((key) => (
-                <MetricChart key={key} metric={key} runs={[{ id: r.id, name: r.name, startTime: r.startTime }]} settings={settings} />
+                <MetricChart
+                  key={key}
+                  metric={key}
+                  runs={[{ id: r.id, name: r.name, startTime: r.startTime }]}
+                  settings={settings}
+                />
               ))}
             </SimpleGrid>
           </Stack>
@@ -109,11 +171,16 @@ export function RunPage() {
       <Modal opened={confirming} onClose={() => setConfirming(false)} title="Delete this run for good?" centered>
         <Stack>
           <Text size="sm">
-            Delete <b>{r.name}</b> with its params, metrics, tags and artifacts? Artifact files nothing else uses are removed from disk. <b>This cannot be undone.</b>
+            Delete <b>{r.name}</b> with its params, metrics, tags and artifacts? Artifact files nothing else uses are
+            removed from disk. <b>This cannot be undone.</b>
           </Text>
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirming(false)} data-autofocus>Cancel</Button>
-            <Button color="red" loading={purge.isPending} onClick={() => purge.mutate()}>Delete for good</Button>
+            <Button variant="default" onClick={() => setConfirming(false)} data-autofocus>
+              Cancel
+            </Button>
+            <Button color="red" loading={purge.isPending} onClick={() => purge.mutate()}>
+              Delete for good
+            </Button>
           </Group>
         </Stack>
       </Modal>
@@ -121,19 +188,37 @@ export function RunPage() {
   );
 }
 
-function KeyValues({ title, rows, empty, mono }: { title: string; rows: [string, string][]; empty: string; mono?: boolean }) {
+function KeyValues({
+  title,
+  rows,
+  empty,
+  mono,
+}: {
+  title: string;
+  rows: [string, string][];
+  empty: string;
+  mono?: boolean;
+}) {
   return (
     <Paper withBorder p="sm">
-      <Text fw={600} size="sm" mb="xs">{title}</Text>
+      <Text fw={600} size="sm" mb="xs">
+        {title}
+      </Text>
       {rows.length === 0 ? (
-        <Text size="sm" c="dimmed">{empty}</Text>
+        <Text size="sm" c="dimmed">
+          {empty}
+        </Text>
       ) : (
         <Table fz="sm" verticalSpacing={4} aria-label={title}>
           <Table.Tbody>
             {rows.map(([key, value]) => (
               <Table.Tr key={key}>
-                <Table.Td c="dimmed" style={{ wordBreak: 'break-all', width: '45%' }}>{key}</Table.Td>
-                <Table.Td className={mono ? 'mono' : undefined} style={{ wordBreak: 'break-all' }}>{value}</Table.Td>
+                <Table.Td c="dimmed" style={{ wordBreak: 'break-all', width: '45%' }}>
+                  {key}
+                </Table.Td>
+                <Table.Td className={mono ? 'mono' : undefined} style={{ wordBreak: 'break-all' }}>
+                  {value}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

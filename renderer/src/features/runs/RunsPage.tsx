@@ -5,7 +5,26 @@
  */
 import { useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Breadcrumbs, Button, Checkbox, Code, Group, Loader, Modal, MultiSelect, Paper, Stack, Text, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Breadcrumbs,
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  Loader,
+  Modal,
+  MultiSelect,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowsDiff, IconSearch, IconSortAscending, IconSortDescending, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -51,23 +70,37 @@ export function RunsPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
 
-  const experiments = useQuery({ queryKey: ['experiments.list', true], queryFn: () => client['experiments.list']({ includeDeleted: true }) });
+  const experiments = useQuery({
+    queryKey: ['experiments.list', true],
+    queryFn: () => client['experiments.list']({ includeDeleted: true }),
+  });
   const experiment = experiments.data?.find((e) => e.id === experimentId);
-  const keys = useQuery({ queryKey: ['runs.keys', experimentId], queryFn: () => client['runs.keys']({ experimentIds: [experimentId] }) });
+  const keys = useQuery({
+    queryKey: ['runs.keys', experimentId],
+    queryFn: () => client['runs.keys']({ experimentIds: [experimentId] }),
+  });
 
   // The table loads blocks of rows by offset as they scroll into view (random access: a jump to the end of
   // 100,000 runs loads the last block only). Block 0 also counts every match.
   const orderBy = orderByOf(sorting);
   const searchKey = ['runs.search', experimentId, filter, orderBy];
   const searchBlock = (block: number, withTotal?: boolean) =>
-    client['runs.search']({ experimentIds: [experimentId], filter: filter || undefined, orderBy, maxResults: pageSize, offset: block * pageSize, withTotal });
+    client['runs.search']({
+      experimentIds: [experimentId],
+      filter: filter || undefined,
+      orderBy,
+      maxResults: pageSize,
+      offset: block * pageSize,
+      withTotal,
+    });
   const first = useQuery({
     queryKey: [...searchKey, 0],
     queryFn: () => searchBlock(0, true),
     retry: false,
     placeholderData: (previous) => previous,
   });
-  const concernsThisExperiment = (p: { experimentId?: string; experimentIds?: string[] }) => p.experimentId === experimentId || (p.experimentIds ?? []).includes(experimentId);
+  const concernsThisExperiment = (p: { experimentId?: string; experimentIds?: string[] }) =>
+    p.experimentId === experimentId || (p.experimentIds ?? []).includes(experimentId);
   useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.search', experimentId], concernsThisExperiment);
   useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.keys', experimentId], concernsThisExperiment, 3000);
 
@@ -76,7 +109,12 @@ export function RunsPage() {
   const scroller = useRef<HTMLDivElement>(null);
   // TanStack Table and Virtual hand back fresh functions each render; the React Compiler skipping this component is expected.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 20 });
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 20,
+  });
   const items = virtualizer.getVirtualItems();
   const visibleBlocks = [...new Set(items.map((item) => Math.floor(item.index / pageSize)))].filter((b) => b > 0);
   const blocks = useQueries({
@@ -88,7 +126,9 @@ export function RunsPage() {
   });
   const byIndex = new Map<number, RunDetail>();
   first.data?.runs.forEach((run, i) => byIndex.set(i, run));
-  blocks.forEach((result, i) => result.data?.runs.forEach((run, j) => byIndex.set(visibleBlocks[i]! * pageSize + j, run)));
+  blocks.forEach((result, i) =>
+    result.data?.runs.forEach((run, j) => byIndex.set(visibleBlocks[i]! * pageSize + j, run)),
+  );
   const blockKey = blocks.map((b) => b.dataUpdatedAt).join(',');
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const rows = useMemo(() => [...byIndex.values()], [first.data, blockKey]);
@@ -98,12 +138,18 @@ export function RunsPage() {
     () => [
       ...(keys.data?.metrics ?? []).map((k) => ({ value: `metrics.${k}`, label: `metric: ${k}` })),
       ...(keys.data?.params ?? []).map((k) => ({ value: `params.${k}`, label: `param: ${k}` })),
-      ...(keys.data?.tags ?? []).filter((k) => !k.startsWith('mlflow.')).map((k) => ({ value: `tags.${k}`, label: `tag: ${k}` })),
+      ...(keys.data?.tags ?? [])
+        .filter((k) => !k.startsWith('mlflow.'))
+        .map((k) => ({ value: `tags.${k}`, label: `tag: ${k}` })),
     ],
     [keys.data],
   );
   const shown = useMemo(
-    () => chosen ?? [...(keys.data?.metrics ?? []).slice(0, 5).map((k) => `metrics.${k}`), ...(keys.data?.params ?? []).slice(0, 5).map((k) => `params.${k}`)],
+    () =>
+      chosen ?? [
+        ...(keys.data?.metrics ?? []).slice(0, 5).map((k) => `metrics.${k}`),
+        ...(keys.data?.params ?? []).slice(0, 5).map((k) => `params.${k}`),
+      ],
     [chosen, keys.data],
   );
 
@@ -135,14 +181,47 @@ export function RunsPage() {
         header: 'Run',
         size: 220,
         cell: ({ row }) => (
-          <Anchor component={Link} to={`/experiments/${experimentId}/runs/${row.original.id}`} size="sm" fw={500} truncate="end">
+          <Anchor
+            component={Link}
+            to={`/experiments/${experimentId}/runs/${row.original.id}`}
+            size="sm"
+            fw={500}
+            truncate="end"
+          >
             {row.original.name}
           </Anchor>
         ),
       },
-      { id: 'attributes.status', accessorFn: (run) => run.status, header: 'Status', size: 110, cell: ({ row }) => <Badge size="sm" variant="light" color={statusColor[row.original.status]}>{row.original.status.toLowerCase()}</Badge> },
-      { id: 'attributes.start_time', accessorFn: (run) => run.startTime, sortDescFirst: true, header: 'Started', size: 200, cell: ({ row }) => <Text size="sm" truncate="end">{new Date(row.original.startTime).toLocaleString()}</Text> },
-      { id: 'duration', header: 'Duration', size: 90, enableSorting: false, cell: ({ row }) => <Text size="sm">{durationText(row.original)}</Text> },
+      {
+        id: 'attributes.status',
+        accessorFn: (run) => run.status,
+        header: 'Status',
+        size: 110,
+        cell: ({ row }) => (
+          <Badge size="sm" variant="light" color={statusColor[row.original.status]}>
+            {row.original.status.toLowerCase()}
+          </Badge>
+        ),
+      },
+      {
+        id: 'attributes.start_time',
+        accessorFn: (run) => run.startTime,
+        sortDescFirst: true,
+        header: 'Started',
+        size: 200,
+        cell: ({ row }) => (
+          <Text size="sm" truncate="end">
+            {new Date(row.original.startTime).toLocaleString()}
+          </Text>
+        ),
+      },
+      {
+        id: 'duration',
+        header: 'Duration',
+        size: 90,
+        enableSorting: false,
+        cell: ({ row }) => <Text size="sm">{durationText(row.original)}</Text>,
+      },
     ];
     for (const id of shown) {
       const [kind, ...rest] = id.split('.');
@@ -150,12 +229,22 @@ export function RunsPage() {
       base.push({
         id,
         // Sorting happens in the core (manualSorting); the accessor only makes the column sortable.
-        accessorFn: (run) => (kind === 'metrics' ? run.metrics[key]?.value : kind === 'params' ? run.params[key] : run.tags[key]),
+        accessorFn: (run) =>
+          kind === 'metrics' ? run.metrics[key]?.value : kind === 'params' ? run.params[key] : run.tags[key],
         header: key,
         size: 130,
         cell: ({ row }) => {
-          const text = kind === 'metrics' ? metricText(row.original.metrics[key]) : kind === 'params' ? row.original.params[key] : row.original.tags[key];
-          return <Text size="sm" className={kind === 'metrics' ? 'mono' : undefined} truncate="end" title={text}>{text ?? ''}</Text>;
+          const text =
+            kind === 'metrics'
+              ? metricText(row.original.metrics[key])
+              : kind === 'params'
+                ? row.original.params[key]
+                : row.original.tags[key];
+          return (
+            <Text size="sm" className={kind === 'metrics' ? 'mono' : undefined} truncate="end" title={text}>
+              {text ?? ''}
+            </Text>
+          );
         },
       });
     }
@@ -179,9 +268,13 @@ export function RunsPage() {
       setConfirming(false);
       setSelected(new Set());
       void queryClient.invalidateQueries({ queryKey: ['runs.search', experimentId] });
-      notifications.show({ color: 'gray', message: `Deleted ${result.runs} run(s) for good; ${result.objectsRemoved} artifact file(s) removed.` });
+      notifications.show({
+        color: 'gray',
+        message: `Deleted ${result.runs} run(s) for good; ${result.objectsRemoved} artifact file(s) removed.`,
+      });
     },
-    onError: (error) => notifications.show({ title: 'Could not delete', message: ClientError.from(error).message, color: 'red' }),
+    onError: (error) =>
+      notifications.show({ title: 'Could not delete', message: ClientError.from(error).message, color: 'red' }),
   });
 
   const headers = table.getHeaderGroups()[0]!.headers;
@@ -191,8 +284,12 @@ export function RunsPage() {
   if (experiments.data && !experiment) {
     return (
       <Stack maw={700}>
-        <Alert color="red" title="No such experiment">There is no experiment with id {experimentId}. It may have been purged.</Alert>
-        <Anchor component={Link} to="/experiments">Back to the experiments</Anchor>
+        <Alert color="red" title="No such experiment">
+          There is no experiment with id {experimentId}. It may have been purged.
+        </Alert>
+        <Anchor component={Link} to="/experiments">
+          Back to the experiments
+        </Anchor>
       </Stack>
     );
   }
@@ -201,19 +298,34 @@ export function RunsPage() {
       <Group justify="space-between" align="flex-end">
         <div>
           <Breadcrumbs>
-            <Anchor component={Link} to="/experiments" size="sm">Experiments</Anchor>
+            <Anchor component={Link} to="/experiments" size="sm">
+              Experiments
+            </Anchor>
             <Text size="sm">{experiment?.name ?? experimentId}</Text>
           </Breadcrumbs>
           <Title order={2}>{experiment?.name ?? 'Experiment'}</Title>
           <Text c="dimmed" size="sm" data-testid="runs-count">
-            {first.data ? `${total.toLocaleString()} run${total === 1 ? '' : 's'}${filter ? ' match the filter' : ''}` : ' '}
+            {first.data
+              ? `${total.toLocaleString()} run${total === 1 ? '' : 's'}${filter ? ' match the filter' : ''}`
+              : ' '}
           </Text>
         </div>
         <Group>
-          <Button variant="default" leftSection={<IconArrowsDiff size={16} />} disabled={selected.size < 2} onClick={() => navigate(`/experiments/${experimentId}/compare?runs=${[...selected].join(',')}`)}>
+          <Button
+            variant="default"
+            leftSection={<IconArrowsDiff size={16} />}
+            disabled={selected.size < 2}
+            onClick={() => navigate(`/experiments/${experimentId}/compare?runs=${[...selected].join(',')}`)}
+          >
             Compare {selected.size > 1 ? selected.size : ''}
           </Button>
-          <Button variant="light" color="red" leftSection={<IconTrash size={16} />} disabled={selected.size === 0} onClick={() => setConfirming(true)}>
+          <Button
+            variant="light"
+            color="red"
+            leftSection={<IconTrash size={16} />}
+            disabled={selected.size === 0}
+            onClick={() => setConfirming(true)}
+          >
             Delete{selected.size ? ` ${selected.size}` : ''}
           </Button>
         </Group>
@@ -258,34 +370,76 @@ export function RunsPage() {
           <Stack align="center" gap="xs">
             <Title order={4}>No runs yet</Title>
             <Text c="dimmed" size="sm" maw={620}>
-              Point an existing MLflow script at Lathe and its runs appear here live: set <Code>MLFLOW_TRACKING_URI</Code> to this server's address and{' '}
-              <Code>MLFLOW_TRACKING_TOKEN</Code> to its token, then <Code>mlflow.set_experiment("{experiment?.name ?? 'NAME'}")</Code>. See docs/mlflow.md.
+              Point an existing MLflow script at Lathe and its runs appear here live: set{' '}
+              <Code>MLFLOW_TRACKING_URI</Code> to this server's address and <Code>MLFLOW_TRACKING_TOKEN</Code> to its
+              token, then <Code>mlflow.set_experiment("{experiment?.name ?? 'NAME'}")</Code>. See docs/mlflow.md.
             </Text>
           </Stack>
         </Paper>
       )}
-      {first.data && total === 0 && filter && !filterError && <Alert color="gray">No runs match <Code>{filter}</Code>.</Alert>}
+      {first.data && total === 0 && filter && !filterError && (
+        <Alert color="gray">
+          No runs match <Code>{filter}</Code>.
+        </Alert>
+      )}
 
       {total > 0 && (
         <Paper withBorder style={{ flex: 1, minHeight: 200, overflow: 'hidden', display: 'flex' }}>
-          <div ref={scroller} style={{ overflow: 'auto', flex: 1 }} role="table" aria-label="Runs" aria-rowcount={total}>
-            <div role="rowgroup" style={{ position: 'sticky', top: 0, zIndex: 1, width, background: 'var(--mantine-color-body)', borderBottom: '1px solid var(--mantine-color-default-border)' }}>
-              <div role="row" style={{ display: 'grid', gridTemplateColumns: templateColumns, height: rowHeight, alignItems: 'center' }}>
+          <div
+            ref={scroller}
+            style={{ overflow: 'auto', flex: 1 }}
+            role="table"
+            aria-label="Runs"
+            aria-rowcount={total}
+          >
+            <div
+              role="rowgroup"
+              style={{
+                position: 'sticky',
+                top: 0,
+                zIndex: 1,
+                width,
+                background: 'var(--mantine-color-body)',
+                borderBottom: '1px solid var(--mantine-color-default-border)',
+              }}
+            >
+              <div
+                role="row"
+                style={{
+                  display: 'grid',
+                  gridTemplateColumns: templateColumns,
+                  height: rowHeight,
+                  alignItems: 'center',
+                }}
+              >
                 {headers.map((header) => {
                   const sortable = header.column.getCanSort();
                   const sorted = header.column.getIsSorted();
                   return (
-                    <div key={header.id} role="columnheader" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined} style={{ padding: '0 8px', overflow: 'hidden' }}>
+                    <div
+                      key={header.id}
+                      role="columnheader"
+                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                      style={{ padding: '0 8px', overflow: 'hidden' }}
+                    >
                       {sortable ? (
                         <Tooltip label="Sort" openDelay={500}>
-                          <UnstyledButton onClick={header.column.getToggleSortingHandler()} aria-label={`Sort by ${header.column.id}`} style={{ display: 'flex', alignItems: 'center', gap: 4, maxWidth: '100%' }}>
-                            <Text span size="sm" fw={600} truncate="end">{flexRender(header.column.columnDef.header, header.getContext())}</Text>
+                          <UnstyledButton
+                            onClick={header.column.getToggleSortingHandler()}
+                            aria-label={`Sort by ${header.column.id}`}
+                            style={{ display: 'flex', alignItems: 'center', gap: 4, maxWidth: '100%' }}
+                          >
+                            <Text span size="sm" fw={600} truncate="end">
+                              {flexRender(header.column.columnDef.header, header.getContext())}
+                            </Text>
                             {sorted === 'asc' && <IconSortAscending size={14} />}
                             {sorted === 'desc' && <IconSortDescending size={14} />}
                           </UnstyledButton>
                         </Tooltip>
                       ) : (
-                        <Text size="sm" fw={600} truncate="end">{flexRender(header.column.columnDef.header, header.getContext())}</Text>
+                        <Text size="sm" fw={600} truncate="end">
+                          {flexRender(header.column.columnDef.header, header.getContext())}
+                        </Text>
                       )}
                     </div>
                   );
@@ -303,15 +457,29 @@ export function RunsPage() {
                     aria-rowindex={item.index + 2}
                     data-testid={row ? `run-row-${row.original.id}` : undefined}
                     className="runs-row"
-                    style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)`, height: rowHeight, display: 'grid', gridTemplateColumns: templateColumns, alignItems: 'center', width, borderBottom: '1px solid var(--mantine-color-default-border)' }}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      transform: `translateY(${item.start}px)`,
+                      height: rowHeight,
+                      display: 'grid',
+                      gridTemplateColumns: templateColumns,
+                      alignItems: 'center',
+                      width,
+                      borderBottom: '1px solid var(--mantine-color-default-border)',
+                    }}
                   >
-                    {row
-                      ? row.getVisibleCells().map((cell) => (
-                          <div key={cell.id} role="cell" style={{ padding: '0 8px', overflow: 'hidden' }}>
-                            {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                          </div>
-                        ))
-                      : <Text size="sm" c="dimmed" px="sm">Loading…</Text>}
+                    {row ? (
+                      row.getVisibleCells().map((cell) => (
+                        <div key={cell.id} role="cell" style={{ padding: '0 8px', overflow: 'hidden' }}>
+                          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                        </div>
+                      ))
+                    ) : (
+                      <Text size="sm" c="dimmed" px="sm">
+                        Loading…
+                      </Text>
+                    )}
                   </div>
                 );
               })}
@@ -323,12 +491,16 @@ export function RunsPage() {
       <Modal opened={confirming} onClose={() => setConfirming(false)} title="Delete runs for good?" centered>
         <Stack>
           <Text size="sm">
-            Delete {selected.size} run{selected.size === 1 ? '' : 's'} with their params, metrics, tags and artifacts? Artifact files no other run, dataset or model uses are removed
-            from disk. <b>This cannot be undone.</b>
+            Delete {selected.size} run{selected.size === 1 ? '' : 's'} with their params, metrics, tags and artifacts?
+            Artifact files no other run, dataset or model uses are removed from disk. <b>This cannot be undone.</b>
           </Text>
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirming(false)} data-autofocus>Cancel</Button>
-            <Button color="red" loading={purge.isPending} onClick={() => purge.mutate([...selected])}>Delete for good</Button>
+            <Button variant="default" onClick={() => setConfirming(false)} data-autofocus>
+              Cancel
+            </Button>
+            <Button color="red" loading={purge.isPending} onClick={() => purge.mutate([...selected])}>
+              Delete for good
+            </Button>
           </Group>
         </Stack>
       </Modal>

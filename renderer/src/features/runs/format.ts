@@ -19,7 +19,13 @@ export function durationText(run: Pick<RunDetail, 'startTime' | 'endTime' | 'sta
 }
 
 /** Badge colour per run status. */
-export const statusColor: Record<string, string> = { RUNNING: 'blue', SCHEDULED: 'gray', FINISHED: 'green', FAILED: 'red', KILLED: 'orange' };
+export const statusColor: Record<string, string> = {
+  RUNNING: 'blue',
+  SCHEDULED: 'gray',
+  FINISHED: 'green',
+  FAILED: 'red',
+  KILLED: 'orange',
+};
 
 /** Bytes as KiB/MiB. */
 export function bytesText(bytes: number | null): string {

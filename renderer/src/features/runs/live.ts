@@ -5,7 +5,12 @@ import type { EventName } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 
 /** Invalidates `queryKey` when any of `events` arrives and `accept(payload)` says it concerns us, throttled to `everyMs`. */
-export function useLiveInvalidate(events: EventName[], queryKey: readonly unknown[], accept: (payload: { runIds?: string[]; experimentId?: string; experimentIds?: string[] }) => boolean, everyMs = 1000): void {
+export function useLiveInvalidate(
+  events: EventName[],
+  queryKey: readonly unknown[],
+  accept: (payload: { runIds?: string[]; experimentId?: string; experimentIds?: string[] }) => boolean,
+  everyMs = 1000,
+): void {
   const client = useClient();
   const queryClient = useQueryClient();
   const key = JSON.stringify(queryKey);
