@@ -43,7 +43,41 @@ function readCookie(header: string | undefined, name: string): string | undefine
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // A malformed %-escape is no token (401), not a server error.
+    }
   }
+  return undefined;
+}
+
+/** Content types a page may send cross-origin without a CORS preflight (the Fetch standard's safelist). */
+const simpleContentTypes = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/**
+ * Why a request that changes state, authorised by the cookie alone, cannot be proven to come from the app's
+ * own page; undefined when it can. The cookie is SameSite=Strict, but every port of 127.0.0.1 is the same
+ * site, so a page served on another port carries it. Such a page can only send a "simple" request without
+ * a preflight (which gets no CORS answer here): so the body must be declared with a non-simple content
+ * type, and the browser's Origin and Sec-Fetch-Site headers, when present, must name this server.
+ * Bearer and ?token= callers prove the secret itself and are not asked.
+ */
+export function crossSiteRefusal(request: IncomingMessage, port: number): string | undefined {
+  const method = request.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return undefined;
+  const fetchSite = request.headers['sec-fetch-site'];
+  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none')
+    return `the request comes from another site or origin (Sec-Fetch-Site: ${String(fetchSite).slice(0, 40)})`;
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`)
+    return `the request comes from another origin (${origin.slice(0, 100)})`;
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  if (type === '' || simpleContentTypes.includes(type))
+    return `a ${type || 'bodiless'} request can be sent by any page without a preflight; send a JSON or binary body with its Content-Type`;
   return undefined;
 }

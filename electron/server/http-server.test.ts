@@ -101,6 +101,52 @@ describe('lathe serve: access', () => {
   });
 });
 
+describe('lathe serve: same-site requests carrying the cookie', () => {
+  const cookie = () => ({ Cookie: `lathe_token_${serving.server.port}=${encodeURIComponent(token)}` });
+  const ownOrigin = () => `http://127.0.0.1:${serving.server.port}`;
+
+  it('refuses a cookie-only RPC call from another origin of the same site (another port of 127.0.0.1)', async () => {
+    const foreign: Record<string, string>[] = [
+      { Origin: 'http://127.0.0.1:1' },
+      { Origin: 'http://localhost:5173' },
+      { 'Sec-Fetch-Site': 'same-site' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: 'null' },
+    ];
+    for (const headers of foreign) {
+      const res = await rpc('experiments.create', { name: 'csrf-rpc' }, { ...cookie(), ...headers });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect((JSON.parse(res.body) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    }
+    expect(serving.core.experiments.findByName('csrf-rpc')).toBeUndefined();
+  });
+
+  it("accepts the app's own page (same origin) and Bearer clients whatever their headers", async () => {
+    const own = await rpc(
+      'experiments.create',
+      { name: 'own-page' },
+      { ...cookie(), Origin: ownOrigin(), 'Sec-Fetch-Site': 'same-origin' },
+    );
+    expect(own.status).toBe(200);
+    const noOriginHeaders = await rpc('experiments.list', {}, cookie());
+    expect(noOriginHeaders.status).toBe(200);
+    const script = await rpc('experiments.create', { name: 'bearer-script' }, { ...bearer, Origin: 'http://x:1' });
+    expect(script.status).toBe(200);
+  });
+
+  it('answers 4xx, not 500, to a malformed %-encoded cookie and a malformed %-encoded method name', async () => {
+    const badCookie = await raw('/api/rpc/experiments.list', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: `lathe_token_${serving.server.port}=%E0%A4%A` },
+      body: '{}',
+    });
+    expect(badCookie.status).toBe(401);
+    const badMethod = await rpc('%E0%A4%A', {});
+    expect(badMethod.status).toBe(400);
+    expect((JSON.parse(badMethod.body) as { error: { code: string } }).error.code).toBe('BAD_INPUT');
+  });
+});
+
 describe('lathe serve: RPC', () => {
   it('calls a method and returns its result', async () => {
     const res = await rpc('experiments.create', { name: 'over-http' });

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { LatheError, toErrorShape } from '../../shared/errors.js';
 import type { Dispatch } from '../core/rpc/dispatch.js';
 import type { EventBus } from '../core/events.js';
-import { authenticate, isAllowedHost, tokenCookieName } from './auth.js';
+import { authenticate, crossSiteRefusal, isAllowedHost, tokenCookieName } from './auth.js';
 import { EventStreams } from './event-stream.js';
 import { baseHeaders, readJson, sendError, sendJson } from './http-io.js';
 import { serveStatic } from './static-files.js';
@@ -68,6 +68,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
       return;
     }
+    const refusal = source === 'cookie' ? crossSiteRefusal(request, port) : undefined;
+    if (refusal) {
+      request.resume();
+      sendError(response, {
+        code: 'FORBIDDEN',
+        message: `Refused a ${request.method} authorised by the cookie alone: ${refusal}. Scripts send Authorization: Bearer <token>.`,
+      });
+      return;
+    }
     if (source === 'query' && request.method === 'GET' && !url.pathname.startsWith('/api/')) {
       // Trade the token in the URL for a cookie, then drop it from the address bar (as Jupyter does).
       url.searchParams.delete('token');
@@ -96,7 +105,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         });
         return;
       }
-      const method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length));
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length));
+      } catch {
+        throw new LatheError('BAD_INPUT', 'The method name in the URL has a malformed %-escape', { field: 'method' });
+      }
       const payload = await readJson(request, rpcBodyLimit);
       const result = await options.dispatch(method, payload);
       if (result.ok) sendJson(response, 200, { result: result.value ?? null });

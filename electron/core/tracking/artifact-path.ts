@@ -7,6 +7,15 @@
  */
 import { LatheError } from '../../../shared/errors.js';
 
+/**
+ * Characters that look like ".", "/" or "\\" (full-width and small forms, leaders, ideographic stops,
+ * division and fraction slashes, solidus operators). MLflow refuses them since a tool further down (an
+ * unzip, a Windows API, a normalising file system) may read them as the real thing. NFKC maps some of them
+ * onto the real thing; the rest only look like it, so both the list and the normalised form are checked.
+ */
+const lookAlikes =
+  /[\u2024\u2025\u2026\u3002\uFE52\uFF0E\uFF61\u2044\u2215\u2571\u29F8\u27CB\uFF0F\u2216\u2572\u29F5\u29F9\u27CD\uFE68\uFF3C]/u;
+
 /** The longest artifact path accepted. */
 export const maxArtifactPathLength = 1024;
 
@@ -22,6 +31,17 @@ export function checkArtifactPath(path: string, options: { allowEmpty?: boolean 
     if (options.allowEmpty) return '';
     refuse('it is empty');
   }
+  if (lookAlikes.test(path))
+    refuse('look-alikes of ".", "/" and "\\" (full-width dots, division slash …) are not allowed');
+  checkForm(path, refuse);
+  // The same rules again on the NFKC form, which turns full-width ":" "%" "~" and the like into the real ones.
+  const normalised = path.normalize('NFKC');
+  if (normalised !== path) checkForm(normalised, (why) => refuse(`its Unicode normal form (NFKC): ${why}`));
+  return path;
+}
+
+/** The structural rules, for one spelling of a path. */
+function checkForm(path: string, refuse: (why: string) => never): void {
   if (path.length > maxArtifactPathLength) refuse(`longer than ${maxArtifactPathLength} characters`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) refuse('control characters are not allowed');
@@ -35,7 +55,6 @@ export function checkArtifactPath(path: string, options: { allowEmpty?: boolean 
     if (segment === '') refuse('empty segments ("//") are not allowed');
     if (segment === '.' || segment === '..') refuse('"." and ".." segments are not allowed');
   }
-  return path;
 }
 
 /** Decodes the segments of a raw URL path once each; refuses what cannot be decoded or hides a separator. */
