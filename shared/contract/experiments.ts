@@ -45,6 +45,21 @@ export const experimentMethods = {
     input: z.object({ includeDeleted: z.boolean().optional() }).strict(),
     output: z.array(Experiment),
   },
+  /** MLflow's experiment search: the run-search filter grammar over attributes and tags, ordered and paged. */
+  'experiments.search': {
+    input: z
+      .object({
+        /** e.g. `name LIKE 'churn%' and tags.team = 'growth'`. */
+        filter: z.string().max(10_000).optional(),
+        /** e.g. `name`, `creation_time DESC`. */
+        orderBy: z.array(z.string().max(500)).max(10).optional(),
+        maxResults: z.number().int().min(1).max(50_000).optional(),
+        pageToken: z.string().max(200).optional(),
+        lifecycle: z.enum(['active', 'deleted', 'all']).optional(),
+      })
+      .strict(),
+    output: z.object({ experiments: z.array(Experiment), nextPageToken: z.string().optional() }),
+  },
   'experiments.create': { input: z.object({ name: ExperimentName }).strict(), output: Experiment },
   'experiments.rename': {
     input: z.object({ id: ExperimentId, name: ExperimentName }).strict(),

@@ -3,6 +3,21 @@ import type { Experiment } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import type { Db } from '../store/database.js';
 import type { EventBus } from '../events.js';
+import { decodePageToken, encodePageToken } from '../tracking/run-search.js';
+import { experimentFilterToSql, experimentOrderToSql } from './experiment-search.js';
+
+/** Options of {@link ExperimentService.search}. */
+export interface ExperimentSearchOptions {
+  /** MLflow's filter syntax over attributes (name, experiment_id, creation_time …) and tags. */
+  filter?: string;
+  orderBy?: readonly string[];
+  maxResults?: number;
+  pageToken?: string;
+  lifecycle?: 'active' | 'deleted' | 'all';
+}
+
+/** The most experiments one search page returns (MLflow's limit). */
+export const maxExperimentResults = 50_000;
 
 /** Active runs of the experiment aliased `e` (runs_by_experiment index). */
 const runCountSql = "(SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id AND r.lifecycle_stage = 'active')";
@@ -33,6 +48,32 @@ export class ExperimentService {
       )
       .all();
     return rows.map(toExperiment);
+  }
+
+  /** Experiments matching an MLflow filter, ordered and paged (MLflow's experiments/search). */
+  search(options: ExperimentSearchOptions = {}): { experiments: Experiment[]; nextPageToken?: string } {
+    const limit = options.maxResults ?? 1000;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxExperimentResults)
+      throw new LatheError('BAD_INPUT', `max_results must be 1 to ${maxExperimentResults}; got ${limit}`, {
+        field: 'max_results',
+      });
+    const where = experimentFilterToSql(options.filter);
+    const order = experimentOrderToSql(options.orderBy);
+    const offset = decodePageToken(options.pageToken);
+    const stage = options.lifecycle ?? 'active';
+    const stageSql = stage === 'all' ? '1' : 'e.lifecycle_stage = ?';
+    const rows = this.db
+      .prepare<unknown[], ExperimentRow>(
+        `SELECT e.*, ${runCountSql} AS run_count FROM experiments e WHERE ${stageSql} AND (${where.sql})
+         ORDER BY ${order} LIMIT ? OFFSET ?`,
+      )
+      .all(...(stage === 'all' ? [] : [stage]), ...where.params, limit + 1, offset);
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    return {
+      experiments: rows.map(toExperiment),
+      ...(more ? { nextPageToken: encodePageToken(offset + limit) } : {}),
+    };
   }
 
   /** One experiment by id; NOT_FOUND when there is none. */

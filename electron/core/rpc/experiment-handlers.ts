@@ -17,6 +17,7 @@ export function experimentHandlers(core: Core, version: string): HandlersFor<key
       backend: { training: await chooseTrainingBackend(), inference: (await probeInference()).chosen },
     }),
     'experiments.list': (input) => core.experiments.list(input),
+    'experiments.search': (input) => core.experiments.search(input),
     'experiments.create': (input) => core.experiments.create(input.name),
     'experiments.rename': (input) => core.experiments.rename(input.id, input.name),
     'experiments.delete': (input) => core.experiments.delete(input.id),

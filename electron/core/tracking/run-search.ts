@@ -21,7 +21,8 @@ export function filterToSql(filter: string | undefined): SqlPart {
   return { sql: parts.length ? parts.join(' AND ') : '1', params };
 }
 
-function comparison(column: string, clause: FilterClause): SqlPart {
+/** One clause's comparison against a column, values bound; runs and experiments share it (one evaluator). */
+export function comparisonSql(column: string, clause: FilterClause): SqlPart {
   const { comparator, value } = clause;
   switch (comparator) {
     case 'LIKE':
@@ -46,7 +47,7 @@ function clauseToSql(clause: FilterClause): SqlPart {
   switch (clause.entity) {
     case 'attribute': {
       const attribute = runAttributes[clause.key]!;
-      return comparison(attribute.column, clause);
+      return comparisonSql(attribute.column, clause);
     }
     case 'metric': {
       if (clause.comparator === 'IS NULL')
@@ -68,7 +69,7 @@ function clauseToSql(clause: FilterClause): SqlPart {
           params: [clause.key],
         };
       }
-      const inner = comparison('m.latest_value', clause);
+      const inner = comparisonSql('m.latest_value', clause);
       return {
         sql: `EXISTS (SELECT 1 FROM metric_series m WHERE m.run_key = r.key AND m.key = ? AND ${inner.sql})`,
         params: [clause.key, ...inner.params],
@@ -84,7 +85,7 @@ function clauseToSql(clause: FilterClause): SqlPart {
         };
       if (clause.comparator === 'IS NOT NULL')
         return { sql: `EXISTS (SELECT 1 FROM ${table} x WHERE x.run_key = r.key AND x.key = ?)`, params: [clause.key] };
-      const inner = comparison('x.value', clause);
+      const inner = comparisonSql('x.value', clause);
       return {
         sql: `EXISTS (SELECT 1 FROM ${table} x WHERE x.run_key = r.key AND x.key = ? AND ${inner.sql})`,
         params: [clause.key, ...inner.params],
@@ -103,7 +104,7 @@ function clauseToSql(clause: FilterClause): SqlPart {
         throw new LatheError('BAD_INPUT', `Unknown dataset field "${clause.key}" (name, digest or context)`, {
           field: 'filter',
         });
-      const inner = comparison(clause.key === 'context' ? `json_extract(${column}, '$.value')` : column, clause);
+      const inner = comparisonSql(clause.key === 'context' ? `json_extract(${column}, '$.value')` : column, clause);
       return {
         sql: `EXISTS (SELECT 1 FROM run_inputs i WHERE i.run_key = r.key AND ${inner.sql})`,
         params: inner.params,

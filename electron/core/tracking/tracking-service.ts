@@ -66,6 +66,12 @@ export const trackingLimits = {
   batchTags: 100,
   batchItems: 1000,
   historyPageSize: 25_000,
+  /** Experiments one run search may name (each is a bound SQL value). */
+  searchExperimentIds: 1000,
+  /** order_by entries one run search may have (each param, tag or metric one joins a table; SQLite joins 64 at most). */
+  searchOrderBy: 20,
+  /** Values one run search may bind in all (SQLite refuses more than 32,766). */
+  searchBoundValues: 30_000,
 } as const;
 
 /** Metric rows per multi-row INSERT. */
@@ -838,7 +844,25 @@ export class TrackingService {
 
   /** Searches runs with MLflow's filter syntax, order_by, max_results and page_token. */
   searchRuns(options: SearchOptions): { runs: RunDetail[]; nextPageToken?: string; total?: number } {
+    if (options.experimentIds.length > trackingLimits.searchExperimentIds)
+      throw new LatheError(
+        'BAD_INPUT',
+        `A run search can name at most ${trackingLimits.searchExperimentIds} experiments; got ${options.experimentIds.length}`,
+        { field: 'experiment_ids' },
+      );
+    if ((options.orderBy?.length ?? 0) > trackingLimits.searchOrderBy)
+      throw new LatheError(
+        'BAD_INPUT',
+        `A run search can have at most ${trackingLimits.searchOrderBy} order_by entries; got ${options.orderBy!.length}`,
+        { field: 'order_by' },
+      );
     const where = filterToSql(options.filter);
+    if (where.params.length + options.experimentIds.length > trackingLimits.searchBoundValues)
+      throw new LatheError(
+        'BAD_INPUT',
+        `The filter binds ${where.params.length} values; a run search takes at most ${trackingLimits.searchBoundValues}`,
+        { field: 'filter' },
+      );
     const order = orderToSql(options.orderBy);
     const offset = options.pageToken ? decodePageToken(options.pageToken) : (options.offset ?? 0);
     const limit = options.maxResults ?? 1000;

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LatheError, toErrorShape } from '../../../shared/errors.js';
+import type { Core } from '../../core/core.js';
 import { baseHeaders, readBody } from '../http-io.js';
 
 /** An MLflow error: code, HTTP status and message. */
@@ -57,6 +58,28 @@ export function sendMlflowError(response: ServerResponse, error: unknown): void 
   sendMlflowJson(response, status, { error_code: code, message: shape.message });
 }
 
+/** How deeply arrays and objects may nest in an MLflow body (MLflow's own messages nest 4 levels at most). */
+export const maxBodyNesting = 64;
+
+/** INVALID_PARAMETER_VALUE when the JSON text nests deeper than {@link maxBodyNesting}; one linear pass. */
+export function checkNesting(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i += 1; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      depth += 1;
+      if (depth > maxBodyNesting)
+        invalid(`The request body nests arrays or objects deeper than ${maxBodyNesting} levels`);
+    } else if (c === 93 || c === 125) depth -= 1;
+  }
+}
+
 /** A request's fields: the JSON body for POST/PATCH, the query string for GET (repeated keys become lists). */
 export type Fields = Record<string, unknown>;
 
@@ -73,7 +96,9 @@ export async function readFields(request: IncomingMessage, url: URL, limit: numb
   }
   const body = await readBody(request, limit);
   if (body.length === 0) return {};
-  const parsed = parseLenientJson(body.toString('utf8'));
+  const text = body.toString('utf8');
+  checkNesting(text);
+  const parsed = parseLenientJson(text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new LatheError('BAD_INPUT', 'The request body must be a JSON object');
   return parsed as Fields;
@@ -123,6 +148,34 @@ export function parseLenientJson(text: string): unknown {
       throw new LatheError('BAD_INPUT', `Malformed JSON body: ${(first as Error).message}`);
     }
   }
+}
+
+/** One endpoint: the HTTP methods it answers, its body limit (default 16 MB) and what it does with the fields. */
+export interface Endpoint {
+  methods: string[];
+  bodyLimit?: number;
+  run(fields: Fields): unknown;
+}
+
+/** An endpoint family (experiments, runs, metrics …): endpoints by path after `/api/2.0/mlflow/`. */
+export type EndpointFamily = (core: Core) => Record<string, Endpoint>;
+
+/** An experiment id: digits only; INVALID_PARAMETER_VALUE otherwise. */
+export function checkExperimentId(id: string): string {
+  if (!/^\d{1,18}$/.test(id))
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      400,
+      `Invalid experiment id "${id.slice(0, 50)}": it must be a number`,
+    );
+  return id;
+}
+
+/** The run id of a request (run_id, or the older run_uuid). */
+export function runIdOf(fields: Fields): string {
+  const id = stringField(fields, 'run_id') ?? stringField(fields, 'run_uuid');
+  if (!id) invalid("Missing value for required parameter 'run_id'.");
+  return id;
 }
 
 /** Throws MLflow's INVALID_PARAMETER_VALUE (400) with this message. */

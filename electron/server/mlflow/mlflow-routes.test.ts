@@ -612,3 +612,88 @@ describe('the npm mlflow client', () => {
     }
   });
 });
+
+describe('hardening', () => {
+  const cookie = () => `lathe_token_${serving.server.port}=${encodeURIComponent(token)}`;
+
+  it('refuses a state-changing request on cookie authority alone (text/plain simple request, other origins)', async () => {
+    const simple = { Authorization: '', Cookie: cookie(), 'Content-Type': 'text/plain;charset=UTF-8' };
+    for (const headers of [
+      simple,
+      { ...simple, 'Content-Type': 'application/x-www-form-urlencoded' },
+      { ...simple, 'Content-Type': 'multipart/form-data; boundary=x' },
+      { ...simple, 'Content-Type': 'application/json', Origin: 'http://127.0.0.1:1' },
+      { ...simple, 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'same-site' },
+    ]) {
+      const created = await call('POST', api('experiments/create'), { name: 'csrf-made' }, headers);
+      expect(created.status, JSON.stringify(headers)).toBe(403);
+    }
+    const run = await startRun('csrf-target');
+    const deleted = await call('POST', api('runs/delete'), { run_id: run.runId }, simple);
+    expect(deleted.status).toBe(403);
+    expect((await get('runs/get', { run_id: run.runId })).json.run).toMatchObject({
+      info: { lifecycle_stage: 'active' },
+    });
+    expect((await get('experiments/get-by-name', { experiment_name: 'csrf-made' })).status).toBe(404);
+  });
+
+  it("accepts the app's own page and Bearer clients unchanged (the Python client sends Bearer + JSON)", async () => {
+    const own = await call(
+      'POST',
+      api('experiments/create'),
+      { name: 'same-origin-page' },
+      {
+        Authorization: '',
+        Cookie: cookie(),
+        Origin: `http://127.0.0.1:${serving.server.port}`,
+        'Sec-Fetch-Site': 'same-origin',
+      },
+    );
+    expect(own.status).toBe(200);
+    const python = await post('experiments/create', { name: 'python-client' });
+    expect(python.status).toBe(200);
+    const reading = await call('GET', api('experiments/get?experiment_id=0'), undefined, {
+      Authorization: '',
+      Cookie: cookie(),
+      'Sec-Fetch-Site': 'same-site',
+    });
+    expect(reading.status).toBe(200);
+  });
+
+  it('matches LIKE patterns in linear time: a pathological pattern returns in milliseconds', async () => {
+    await post('experiments/create', { name: 'my-experiment-number-one-2024' });
+    const started = performance.now();
+    const reply = await post('experiments/search', {
+      filter: `name LIKE '${'%'.repeat(9)}a'`,
+      view_type: 'ALL',
+    });
+    const elapsed = performance.now() - started;
+    expect(reply.status).toBe(200);
+    expect(reply.json.experiments ?? []).toEqual([]);
+    expect(elapsed).toBeLessThan(1000);
+    const many = await post('experiments/search', { filter: `name LIKE '${'%'.repeat(200)}a'` });
+    expect(many.status).toBe(200);
+    const hit = await post('experiments/search', { filter: `name LIKE '%%number%%2024'`, view_type: 'ALL' });
+    expect((hit.json.experiments as { name: string }[]).map((e) => e.name)).toEqual(['my-experiment-number-one-2024']);
+  });
+
+  it('answers 400 INVALID_PARAMETER_VALUE, not 500, to a field nested 5,000 levels deep', async () => {
+    const nested = '['.repeat(5000) + ']'.repeat(5000);
+    for (const body of [`{"name": ${nested}}`, `{"experiment_id": "0", "tags": ${nested}}`]) {
+      const reply = await call('POST', api(body.includes('tags') ? 'runs/create' : 'experiments/create'), body);
+      expect(reply.status, body.slice(0, 30)).toBe(400);
+      expect(reply.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+    }
+  });
+
+  it('answers 400 INVALID_PARAMETER_VALUE to runs/search past its documented limits', async () => {
+    const orderBy = Array.from({ length: 70 }, (_, i) => `params.p${i} DESC`);
+    const ordered = await post('runs/search', { experiment_ids: ['0'], order_by: orderBy });
+    expect(ordered.status).toBe(400);
+    expect(ordered.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+    const ids = Array.from({ length: 33_000 }, (_, i) => String(i));
+    const wide = await post('runs/search', { experiment_ids: ids });
+    expect(wide.status).toBe(400);
+    expect(wide.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+  });
+});
