@@ -52,7 +52,7 @@ export function openCore(options: CoreOptions): Core {
   const events = new EventBus();
   const experiments = new ExperimentService(db, events);
   const datasets = new DatasetService(db, objects, events, home);
-  const tracking = new TrackingService(db, objects, events, experiments);
+  const tracking = new TrackingService(db, objects, events);
   const resolveData = createDataResolver(datasets);
   const models = new ModelService(db, objects, events, resolveData);
   const training = new TrainingService({ events, experiments, tracking, models, resolveData });

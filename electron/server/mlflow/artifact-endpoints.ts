@@ -13,7 +13,7 @@ export function artifactEndpoints(core: Core): Record<string, Endpoint> {
         const id = runIdOf(f);
         const path = checkArtifactPath((stringField(f, 'path') ?? '').replace(/\/+$/, ''), { allowEmpty: true });
         const run = tracking.getRun(id);
-        const files = tracking.listArtifacts(id, path);
+        const files = tracking.artifacts.listArtifacts(id, path);
         return {
           root_uri: run.artifactUri,
           files: files.map((e) => ({

@@ -50,7 +50,7 @@ export function metricEndpoints(core: Core): Record<string, Endpoint> {
     'runs/log-metric': {
       methods: ['POST'],
       run: (f) => {
-        tracking.logMetrics(runIdOf(f), [metricOf(f, undefined)]);
+        tracking.metrics.log(runIdOf(f), [metricOf(f, undefined)]);
         return {};
       },
     },
@@ -92,7 +92,7 @@ export function metricEndpoints(core: Core): Record<string, Endpoint> {
       methods: ['GET'],
       run: (f) => {
         const key = stringField(f, 'metric_key', true);
-        const page = tracking.metricPage(runIdOf(f), key, {
+        const page = tracking.metrics.metricPage(runIdOf(f), key, {
           pageToken: stringField(f, 'page_token'),
           maxResults: int64Field(f, 'max_results'),
         });
