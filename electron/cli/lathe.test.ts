@@ -26,6 +26,22 @@ describe('lathe experiments', () => {
     expect(listed.stdout).toContain('cli-made');
   });
 
+  it('searches with the filter grammar, in text and JSON, and exits 2 on a bad filter', async () => {
+    await runLathe(['--home', home, 'experiments', 'create', 'churn-a']);
+    await runLathe(['--home', home, 'experiments', 'create', 'fraud-b']);
+    const json = await runLathe(['--home', home, '--json', 'experiments', 'search', "name LIKE 'churn%'"]);
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as { experiments: { name: string }[] }).experiments.map((e) => e.name)).toEqual([
+      'churn-a',
+    ]);
+    const text = await runLathe(['--home', home, 'experiments', 'search', '--order-by', 'name DESC', '--max', '1']);
+    expect(text.stdout).toContain('fraud-b');
+    expect(text.stdout).toContain('more: --page-token');
+    const bad = await runLathe(['--home', home, 'experiments', 'search', 'metrics.acc > 1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('attributes and tags only');
+  });
+
   it('reads LATHE_HOME when --home is absent', async () => {
     await runLathe(['experiments', 'create', 'via-env'], { LATHE_HOME: home });
     const listed = await runLathe(['--json', 'experiments', 'list'], { LATHE_HOME: home });

@@ -1,4 +1,4 @@
-/** `lathe experiments …`: create, list, rename, delete and restore experiments. */
+/** `lathe experiments …`: create, list, search, rename, delete and restore experiments. */
 import type { Command } from 'commander';
 import type { Experiment } from '../../../shared/contract/index.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
@@ -29,6 +29,40 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
       const list = await withCore(options, (core) => core.experiments.list({ includeDeleted: local.all }));
       printResult(options, list, () => humanList(list));
     });
+
+  experiments
+    .command('search')
+    .description("search experiments with MLflow's filter syntax, e.g. \"name LIKE 'churn%' and tags.team = 'growth'\"")
+    .argument(
+      '[filter]',
+      'a filter over name, experiment_id, creation_time, last_update_time, lifecycle_stage and tags.<key>',
+    )
+    .option('--order-by <entry...>', 'e.g. "name" or "creation_time DESC" (repeatable)')
+    .option('--max <n>', 'at most this many (default 1000)')
+    .option('--page-token <token>', 'the next page of an earlier search')
+    .option('--deleted', 'search deleted experiments only')
+    .option('--all', 'search active and deleted experiments')
+    .action(
+      async (
+        filter: string | undefined,
+        local: { orderBy?: string[]; max?: string; pageToken?: string; deleted?: boolean; all?: boolean },
+      ) => {
+        const options = globals();
+        const input = parseInput('experiments.search', {
+          ...(filter ? { filter } : {}),
+          ...(local.orderBy ? { orderBy: local.orderBy } : {}),
+          ...(local.max !== undefined ? { maxResults: Number(local.max) } : {}),
+          ...(local.pageToken ? { pageToken: local.pageToken } : {}),
+          lifecycle: local.all ? 'all' : local.deleted ? 'deleted' : 'active',
+        });
+        const page = await withCore(options, (core) => core.experiments.search(input));
+        printResult(options, page, () =>
+          page.experiments.length === 0
+            ? 'No experiment matches.'
+            : humanList(page.experiments) + (page.nextPageToken ? `\nmore: --page-token ${page.nextPageToken}` : ''),
+        );
+      },
+    );
 
   experiments
     .command('rename')
