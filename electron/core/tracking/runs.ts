@@ -10,7 +10,7 @@ import type { Db } from '../store/database.js';
 import { decodePageToken, encodePageToken, filterToSql, orderToSql } from './run-search.js';
 import { checkKey, jsonValue, stringValue, trackingLimits, valueText, type DatasetInput } from './tracking-rules.js';
 
-/** Options of {@link TrackingService.searchRuns}. */
+/** Options of {@link RunStore.searchRuns}. */
 export interface SearchOptions {
   experimentIds: string[];
   filter?: string;

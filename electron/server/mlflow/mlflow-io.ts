@@ -61,22 +61,36 @@ export function sendMlflowError(response: ServerResponse, error: unknown): void 
 /** How deeply arrays and objects may nest in an MLflow body (MLflow's own messages nest 4 levels at most). */
 export const maxBodyNesting = 64;
 
-/** INVALID_PARAMETER_VALUE when the JSON text nests deeper than {@link maxBodyNesting}; one linear pass. */
-export function checkNesting(text: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i += 1; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      depth += 1;
-      if (depth > maxBodyNesting)
-        invalid(`The request body nests arrays or objects deeper than ${maxBodyNesting} levels`);
-    } else if (c === 93 || c === 125) depth -= 1;
+/**
+ * INVALID_PARAMETER_VALUE when a parsed body nests arrays or objects deeper than {@link maxBodyNesting}
+ * (error messages and checks would otherwise recurse into it). Walks only containers, without recursion:
+ * a 1000-point log-batch is about a thousand steps.
+ */
+export function checkNesting(body: unknown): void {
+  const containers: unknown[] = [body];
+  const depths: number[] = [1];
+  while (containers.length > 0) {
+    const value = containers.pop() as object;
+    const depth = depths.pop()!;
+    if (depth > maxBodyNesting)
+      invalid(`The request body nests arrays or objects deeper than ${maxBodyNesting} levels`);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i += 1) {
+        const child: unknown = value[i];
+        if (typeof child === 'object' && child !== null) {
+          containers.push(child);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    for (const key in value) {
+      const child: unknown = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) {
+        containers.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
 }
 
@@ -96,11 +110,10 @@ export async function readFields(request: IncomingMessage, url: URL, limit: numb
   }
   const body = await readBody(request, limit);
   if (body.length === 0) return {};
-  const text = body.toString('utf8');
-  checkNesting(text);
-  const parsed = parseLenientJson(text);
+  const parsed = parseLenientJson(body.toString('utf8'));
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new LatheError('BAD_INPUT', 'The request body must be a JSON object');
+  checkNesting(parsed);
   return parsed as Fields;
 }
 
