@@ -1,4 +1,6 @@
 /** What a hostile page or a stray request can do to `lathe serve`: nothing. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test, expect } from './fixtures';
 
 test('the page runs under a strict CSP and without the token in its URL', async ({ page, lathe }) => {
@@ -40,6 +42,48 @@ test('another origin cannot call the API, even from a browser that has the cooki
   expect(outcome).toBe('blocked');
   const listed = await lathe.cli(['--json', 'experiments', 'list']);
   expect(listed.stdout).not.toContain('csrf');
+});
+
+test('a page on another port of 127.0.0.1 (same site: the cookie goes along) changes nothing', async ({
+  page,
+  lathe,
+}) => {
+  await page.goto(lathe.url); // the SameSite=Strict cookie is now set for 127.0.0.1, which every port shares
+  const other = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html' });
+    response.end('<!doctype html><title>another app on this machine</title>');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  try {
+    await page.goto(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`);
+    // Simple requests (text/plain, no preflight) with the cookie, as the probe sent them.
+    const outcomes = await page.evaluate(async (origin) => {
+      const calls: [string, unknown][] = [
+        ['/api/2.0/mlflow/experiments/create', { name: 'csrf-mlflow' }],
+        ['/api/rpc/experiments.create', { name: 'csrf-rpc' }],
+      ];
+      const results: string[] = [];
+      for (const [path, body] of calls) {
+        try {
+          const response = await fetch(origin + path, {
+            method: 'POST',
+            mode: 'no-cors',
+            credentials: 'include',
+            body: JSON.stringify(body),
+          });
+          results.push(response.type);
+        } catch {
+          results.push('blocked');
+        }
+      }
+      return results;
+    }, lathe.origin);
+    expect(outcomes).toHaveLength(2);
+    const listed = await lathe.cli(['--json', 'experiments', 'list']);
+    expect(listed.stdout).not.toContain('csrf-');
+  } finally {
+    other.close();
+  }
 });
 
 test('requests without the token are refused', async ({ request, lathe }) => {
