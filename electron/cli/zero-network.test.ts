@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLathe } from './cli-test-helpers.js';
+import { runLathe } from './testing/run-lathe.js';
 
 const preload = fileURLToPath(new URL('./testing/refuse-network.cjs', import.meta.url));
 const sample = fileURLToPath(new URL('../../resources/samples/customers-v1.csv', import.meta.url));
