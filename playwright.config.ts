@@ -6,7 +6,11 @@ export const chromiumPath = process.env.LATHE_CHROMIUM ?? '/usr/bin/chromium';
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
-  timeout: 60_000,
+  // Sized for a loaded 2-core machine (CI beside other CPU-bound work): a test may take two minutes, and every
+  // expect polls for up to 20 s, because the page's own signals (a heading, a row, a status) can arrive late
+  // when the renderer shares the cores. A wait that is truly longer says so at its call site.
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,

@@ -47,7 +47,7 @@ test('an experiment created from the CLI appears live in an open page', async ({
   const created = await lathe.cli(['experiments', 'create', 'from-terminal']);
   expect(created.code).toBe(0);
   // Another process wrote it: the server notices the store changed and the page refreshes, no reload.
-  await expect(page.getByRole('row', { name: /from-terminal/ })).toBeVisible({ timeout: 5000 });
+  await expect(page.getByRole('row', { name: /from-terminal/ })).toBeVisible();
 });
 
 test('keyboard: n opens the create dialog, Escape closes it, Tab reaches the sidebar', async ({ page, lathe }) => {

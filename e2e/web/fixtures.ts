@@ -31,7 +31,7 @@ export const test = base.extend<{ lathe: Lathe }>({
     let stderr = '';
     server.stderr!.on('data', (chunk) => (stderr += String(chunk)));
     const line = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`lathe serve did not start: ${stderr}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`lathe serve did not start: ${stderr}`)), 60_000);
       createInterface({ input: server.stdout! }).once('line', (first) => {
         clearTimeout(timer);
         resolve(first);

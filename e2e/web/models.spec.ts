@@ -68,7 +68,7 @@ test('train from the form with live progress, then inspect, predict and benchmar
   // Live progress arrives while the worker trains (and the page keeps answering).
   await expect(job.getByTestId('training-status')).toContainText(/epoch \d+\/40/, { timeout: 20_000 });
   await page.screenshot({ path: 'test-results/screenshots/models-training.png', fullPage: true });
-  await expect(job.getByText('finished', { exact: true })).toBeVisible({ timeout: 45_000 });
+  await expect(job.getByText('finished', { exact: true })).toBeVisible({ timeout: 90_000 });
   await expect(job.getByTestId('training-status')).toContainText('accuracy');
   await expect(job.getByRole('img', { name: 'Loss per epoch' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-trained.png', fullPage: true });

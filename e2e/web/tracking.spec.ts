@@ -98,7 +98,7 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
 
   // A new run logged while the page is open appears without a reload.
   const c = await client.run(experimentId, { lr: '0.01', seed: '3', optimizer: 'adam' }, (s) => 1.2 / (1 + s));
-  await expect(page.getByTestId(`run-row-${c.id}`)).toBeVisible({ timeout: 5000 });
+  await expect(page.getByTestId(`run-row-${c.id}`)).toBeVisible();
   await expect(page.getByTestId('runs-count')).toHaveText('3 runs');
 
   // The filter box: a mistake is explained inline, a valid filter narrows the table.
@@ -144,7 +144,7 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
       })),
     }),
   });
-  await expect(page.getByTestId('chart-loss')).toContainText('60 points', { timeout: 5000 });
+  await expect(page.getByTestId('chart-loss')).toContainText('60 points');
   await page.getByText('Relative time', { exact: true }).click();
   await expect(page.getByRole('radio', { name: 'Relative time' })).toBeChecked();
   await page.getByRole('switch', { name: 'Log scale' }).click();

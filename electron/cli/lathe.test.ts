@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { runLathe } from './cli-test-helpers.js';
+import { runLathe } from './testing/run-lathe.js';
 import { probeElectronBinary } from '../core/doctor/electron-binary.js';
 
 let home: string;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ipcChannels } from '../../shared/contract/index.js';
 import { bootstrap, homeFlag, type RunningApp } from './bootstrap.js';
-import { createFakeElectron, FakeBrowserWindow } from './fake-electron.js';
+import { createFakeElectron, FakeBrowserWindow } from './testing/fake-electron.js';
 import { isTrustedSender } from './ipc-bridge.js';
 import { menuTemplate } from './menu.js';
 

@@ -91,10 +91,11 @@ describe('dataset upload size limit', () => {
           duplex: 'half',
         } as RequestInit,
       ).catch((error: unknown) => error);
-      if (chunked instanceof Response) expect(chunked.status).toBe(413);
+      // The server answers 413 or, when the client is still sending, closes the connection: both refuse.
+      expect([413, 'closed']).toContain(chunked instanceof Response ? chunked.status : 'closed');
       expect(serving.core.datasets.list()).toEqual([]);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(leftovers()).toEqual([]);
+      // The partial temp file is removed once the aborted stream has been torn down.
+      await expect.poll(() => leftovers()).toEqual([]);
     } finally {
       delete process.env.LATHE_UPLOAD_LIMIT_BYTES;
     }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runLathe } from '../cli-test-helpers.js';
+import { runLathe } from '../testing/run-lathe.js';
 
 const samples = join(import.meta.dirname, '..', '..', '..', 'resources', 'samples');
 let home: string;

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTable } from '../../core/data/read-table.js';
-import { syntheticTable } from '../../core/train/testing-data.js';
-import { runLathe } from '../cli-test-helpers.js';
+import { syntheticTable } from '../../core/train/testing/training-data.js';
+import { runLathe } from '../testing/run-lathe.js';
 
 const fixture = new URL('../../../resources/fixtures/pytorch-mlp/', import.meta.url).pathname;
 let home: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCore } from '../../core/core.js';
-import { runLathe } from '../cli-test-helpers.js';
+import { runLathe } from '../testing/run-lathe.js';
 
 let home: string;
 const ids: string[] = [];

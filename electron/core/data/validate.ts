@@ -109,12 +109,13 @@ abstract class TextValidator implements Validator {
       this.started = true;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
-    if (this.totalBytes === 0) {
-      // Like git's binary heuristic: a NUL in the first 8,000 bytes means this is not text at all.
-      const nul = chunk.subarray(0, 8000).indexOf(0);
+    if (this.totalBytes < 8000) {
+      // Like git's binary heuristic: a NUL in the first 8,000 bytes means this is not text at all. Counted
+      // across chunks, so where the file is cut never changes the verdict (a property test checks it).
+      const nul = chunk.subarray(0, 8000 - this.totalBytes).indexOf(0);
       if (nul >= 0) {
         throw new ValidationError({
-          message: `binary data (a NUL byte at byte ${nul + 1}): this is not a text file; is it really a ${this.formatLabel()} file?`,
+          message: `binary data (a NUL byte at byte ${this.totalBytes + nul + 1}): this is not a text file; is it really a ${this.formatLabel()} file?`,
         });
       }
     }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../core.js';
 import { writeTable } from '../data/read-table.js';
 import { openTempCore } from '../testing/temp-core.js';
-import { syntheticTable } from '../train/testing-data.js';
+import { syntheticTable } from '../train/testing/training-data.js';
 import { createDispatch, type Dispatch } from './dispatch.js';
 import { createHandlers } from './handlers.js';
 

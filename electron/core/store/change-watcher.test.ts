@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openCore, type Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
 import { watchStoreChanges } from './change-watcher.js';
@@ -7,19 +7,24 @@ let core: Core;
 let home: string;
 let cleanup: () => void;
 beforeEach(() => ({ core, home, cleanup } = openTempCore()));
-afterEach(() => cleanup());
+afterEach(() => {
+  vi.useRealTimers();
+  cleanup();
+});
 
 describe('watchStoreChanges', () => {
   it('emits store.changed when another connection commits, and not for nothing', async () => {
     const seen: string[] = [];
     core.events.onDidEmit((event) => seen.push(event));
+    // The poll ticks are driven by hand (fake timers), so the test waits on no clock.
+    vi.useFakeTimers();
     const stop = watchStoreChanges(core.db, core.events, 20);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    vi.advanceTimersByTime(100);
     expect(seen).not.toContain('store.changed');
     const other = openCore({ home, shell: 'cli' });
     other.experiments.create('from-elsewhere');
     other.dispose();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    vi.advanceTimersByTime(20);
     stop();
     expect(seen).toContain('store.changed');
   });

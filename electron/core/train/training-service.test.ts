@@ -6,7 +6,7 @@ import type { TrainingProgress } from '../../../shared/contract/index.js';
 import type { Core } from '../core.js';
 import { writeTable } from '../data/read-table.js';
 import { openTempCore } from '../testing/temp-core.js';
-import { syntheticTable } from './testing-data.js';
+import { syntheticTable } from './testing/training-data.js';
 import { isIdentifierName } from './training-service.js';
 
 let core: Core;

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { BrowserWindowConstructorOptions } from 'electron';
-import type { ElectronApi } from './electron-api.js';
+import type { ElectronApi } from '../electron-api.js';
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 

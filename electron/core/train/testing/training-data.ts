@@ -1,6 +1,6 @@
 /** Synthetic tables for the training tests and the compute bench: seeded, with a known signal. */
-import type { ColumnValues } from '../infer/scoring.js';
-import { seededRandom } from './random.js';
+import type { ColumnValues } from '../../infer/scoring.js';
+import { seededRandom } from '../random.js';
 
 /**
  * Classification: three classes from two numeric features and a categorical one, with some missing

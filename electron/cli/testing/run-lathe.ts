@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const entry = fileURLToPath(new URL('./run.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../run.ts', import.meta.url));
 
 /** The outcome of one CLI run. */
 export interface CliResult {
