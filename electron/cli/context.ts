@@ -14,6 +14,6 @@ export async function withCore<T>(options: GlobalOptions, work: (core: Core) => 
   try {
     return await work(core);
   } finally {
-    core.dispose();
+    await core.dispose();
   }
 }

@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LatheError } from '../../../shared/errors.js';
 import type { Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
+import { testDatabase } from '../testing/database.js';
 import { describeTable, readColumns, writeTable } from './read-table.js';
 
 const samples = join(import.meta.dirname, '..', '..', '..', 'resources', 'samples');
@@ -68,7 +69,7 @@ async function expectRejected(path: string, pattern: RegExp, details: Record<str
   expect(latheError.details).toMatchObject({ file: path, ...details });
   // No version, no dataset, no orphan object or temp file.
   expect(core.datasets.list()).toEqual([]);
-  expect(core.db.prepare('SELECT count(*) AS n FROM dataset_versions').get()).toEqual({ n: 0 });
+  expect(testDatabase(core).prepare('SELECT count(*) AS n FROM dataset_versions').get()).toEqual({ n: 0 });
   expect(storedFiles()).toEqual([]);
 }
 
@@ -114,7 +115,7 @@ describe('adding datasets', () => {
       path: join(samples, 'customers-v1.csv'),
       size: statSync(join(samples, 'customers-v1.csv')).size,
     });
-    const edges = core.db
+    const edges = testDatabase(core)
       .prepare(
         "SELECT from_kind, from_id, relation FROM lineage_edges WHERE to_kind = 'dataset_version' AND to_id = ? ORDER BY relation",
       )
@@ -137,7 +138,9 @@ describe('adding datasets', () => {
   it('skips hashing an unchanged file (stat cache) and hashes again when it changes', async () => {
     const path = file('cache.csv', 'a,b\n1,2\n');
     await core.datasets.add({ path, name: 'cache' });
-    const cached = core.db.prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string };
+    const cached = testDatabase(core).prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as {
+      hash: string;
+    };
     expect(cached.hash).toMatch(/^[0-9a-f]{64}$/);
     const again = await core.datasets.add({ path, name: 'cache' });
     expect(again.deduplicated).toBe(true);
@@ -147,7 +150,8 @@ describe('adding datasets', () => {
     const changed = await core.datasets.add({ path, name: 'cache' });
     expect(changed).toMatchObject({ version: 2, rows: 2, deduplicated: false });
     expect(
-      (core.db.prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string }).hash,
+      (testDatabase(core).prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string })
+        .hash,
     ).toBe(changed.hash);
   });
 

@@ -21,7 +21,7 @@ import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import { checkArtifactPath } from './artifact-path.js';
 import { lttbIndices } from './lttb.js';
-import { unreferencedObjects } from './object-references.js';
+import { unreferencedObjects } from '../objects/object-references.js';
 import { decodePageToken, encodePageToken, filterToSql, orderToSql } from './run-search.js';
 
 /** One metric point as logged. */
