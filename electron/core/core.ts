@@ -32,6 +32,8 @@ export interface CoreOptions {
    * Default: every second for the app and `lathe serve`, off for a CLI command.
    */
   changePollMs?: number;
+  /** Sweeps what a crashed writer left before anything else runs (default true; `lathe gc` reports it itself). */
+  collectOnOpen?: boolean;
 }
 
 /** The store's housekeeping: crash leftovers, integrity and reclaimable space (`lathe gc`, `lathe doctor`). */
@@ -84,7 +86,7 @@ export function openCore(options: CoreOptions): Core {
   const db = openDatabase(databasePath);
   const objects = new ObjectStore(join(home, 'objects'));
   // A crash leaves a lease of a dead process or a stale temp file; only then is the whole store walked.
-  if (crashLeftovers(objects)) collectGarbage(db, objects);
+  if (options.collectOnOpen !== false && crashLeftovers(objects)) collectGarbage(db, objects);
   const engine = dataEngine().retain();
   const events = new EventBus();
   const lineage = new LineageService(db);
