@@ -8,6 +8,7 @@ import {
   writeFileSync,
   statSync,
   existsSync,
+  symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -483,6 +484,24 @@ describe('rows, SQL box and export', () => {
     const parquet = await core.datasets.export('customers@1', join(dir, 'copy.parquet'));
     expect(parquet).toMatchObject({ format: 'parquet', converted: true });
     expect((await describeTable(parquet.path)).rows).toBe(400);
+  });
+
+  it('will not export bytes that changed on disk, nor read an object replaced by a symlink', async () => {
+    const added = await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'customers' });
+    const stored = core.objects.pathOf(added.hash);
+    const original = readFileSync(stored);
+    writeFileSync(stored, Buffer.concat([original.subarray(0, original.length - 2), Buffer.from('9\n')]));
+    await expect(core.datasets.export('customers@1', join(dir, 'out.csv'))).rejects.toThrow(/does not match its hash/);
+    await expect(core.datasets.export('customers@1', join(dir, 'out.parquet'))).rejects.toThrow(
+      /does not match its hash/,
+    );
+    expect(readdirSync(dir).filter((name) => name.includes('out.'))).toEqual([]);
+
+    rmSync(stored);
+    writeFileSync(join(dir, 'elsewhere.csv'), original);
+    symlinkSync(join(dir, 'elsewhere.csv'), stored);
+    expect(() => core.datasets.resolve('customers@1')).toThrow(/not a plain file/);
+    await expect(core.datasets.rows('customers@1', 0, 5)).rejects.toMatchObject({ code: 'STORE_UNUSABLE' });
   });
 });
 

@@ -476,6 +476,8 @@ export class DatasetService {
     try {
       if (wanted === resolved.format) await this.objects.copyTo(resolved.hash, temp);
       else {
+        // DuckDB reads by path, so the bytes are checked against the hash before they are converted out.
+        await this.objects.assertIntact(resolved.hash);
         const options =
           wanted === 'parquet'
             ? 'FORMAT parquet'

@@ -226,6 +226,12 @@ export class ObjectStore {
     return hasher.digest('hex') === hash;
   }
 
+  /** Throws STORE_UNUSABLE unless the object's bytes still hash to its name (before bytes leave by another route). */
+  async assertIntact(hash: string): Promise<void> {
+    this.assertExists(hash);
+    if (!(await this.verify(hash))) throw this.corrupt(hash);
+  }
+
   /** The size in bytes of one object. */
   sizeOf(hash: string): number {
     this.assertExists(hash);
