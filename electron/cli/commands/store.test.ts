@@ -1,6 +1,7 @@
 /**
- * Crash tests for the store's housekeeping: a real `lathe data add` child process is killed with SIGKILL
- * mid-ingest, then the next start (or `lathe gc`) must leave no orphan object, temp file or lease.
+ * The store commands from a shell. Crash tests: a real `lathe data add` child process is killed with SIGKILL
+ * mid-ingest, then the next start (or `lathe gc`) must leave no orphan object, temp file or lease; then
+ * `lathe lineage` and `lathe doctor --verify`.
  */
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -99,5 +100,47 @@ describe('a crash during lathe data add', () => {
     const added = await runLathe(['--home', home, '--json', 'data', 'add', csv, '--name', 'big']);
     expect(added.code).toBe(0);
     expect(objectFiles()).toEqual([orphan]);
+  }, 180_000);
+});
+
+describe('lathe lineage and lathe doctor --verify', () => {
+  const samples = fileURLToPath(new URL('../../../resources/samples/', import.meta.url));
+
+  it('prints the graph around a dataset version, in text and JSON', async () => {
+    for (const file of ['customers-v1.csv', 'customers-v2.csv'])
+      expect((await runLathe(['--home', home, 'data', 'add', join(samples, file), '--name', 'c'])).code).toBe(0);
+    const json = await runLathe(['--home', home, '--json', 'lineage', 'dataset:c@2', '--direction', 'upstream']);
+    expect(json.code).toBe(0);
+    const graph = JSON.parse(json.stdout) as { root: { label: string }; nodes: { label: string }[]; edges: unknown[] };
+    expect(graph.root.label).toBe('c@2');
+    expect(graph.nodes.map((n) => n.label)).toEqual([
+      'c@2',
+      'c@1',
+      join(samples, 'customers-v2.csv'),
+      join(samples, 'customers-v1.csv'),
+    ]);
+    const text = await runLathe(['--home', home, 'lineage', 'dataset:c@1', '--direction', 'downstream']);
+    expect(text.stdout).toContain('c@1 -parent-> c@2');
+    const wrong = await runLathe(['--home', home, 'lineage', 'dataset:missing@1']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('No dataset named "missing"');
+  }, 120_000);
+
+  it('doctor --verify names an object whose bytes changed on disk', async () => {
+    expect(
+      (await runLathe(['--home', home, 'data', 'add', join(samples, 'customers-v1.csv'), '--name', 'c'])).code,
+    ).toBe(0);
+    const [object] = objectFiles();
+    const path = join(home, 'objects', 'sha256', object!.slice(0, 2), object!.slice(2));
+    writeFileSync(path, 'changed on disk\n');
+    const report = await runLathe(['--home', home, '--json', 'doctor', '--verify']);
+    const parsed = JSON.parse(report.stdout) as {
+      objects: { reclaimableBytes: number; verify: { checked: number; corrupt: string[] } };
+      problems: string[];
+    };
+    expect(parsed.objects.verify).toMatchObject({ checked: 1, corrupt: [object] });
+    expect(parsed.objects.reclaimableBytes).toBe(0);
+    expect(parsed.problems.join('\n')).toContain(object);
+    expect(report.code).toBe(1);
   }, 180_000);
 });
