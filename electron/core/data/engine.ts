@@ -6,7 +6,8 @@
  * (mkdtemp: unpredictable name, mode 0700), removed when the engine closes or the process exits, so a
  * 10,000,000-row file is read without exhausting RAM and nothing is left in the shared temp folder.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -89,7 +90,9 @@ export class DataEngine {
 
   private duckdb(): Promise<DuckDBInstance> {
     if (!this.instance) {
-      this.spill = mkdtempSync(join(tmpdir(), 'lathe-duckdb-'));
+      sweepSpillFolders();
+      // mkdtemp: created atomically, mode 0700, with a random suffix; the pid lets a later process sweep it.
+      this.spill = mkdtempSync(join(tmpdir(), `lathe-duckdb-${process.pid}-`));
       process.once('exit', this.removeSpillOnExit);
       this.instance = DuckDBInstance.create(':memory:', {
         memory_limit: process.env.LATHE_DUCKDB_MEMORY ?? '2GB',
@@ -110,6 +113,51 @@ export class DataEngine {
 }
 
 let current: DataEngine | undefined;
+
+const spillName = /^lathe-duckdb-(\d+)(?:-[A-Za-z0-9]+)?$/;
+let swept = false;
+
+/**
+ * Removes spill folders this user's Lathe processes left: those of processes that are gone (killed), and,
+ * when the main thread exits, those of its worker threads (a terminated worker runs no exit handler).
+ * Only real folders owned by this user are touched, never a link.
+ */
+function sweepSpillFolders(): void {
+  if (swept || !isMainThread) return;
+  swept = true;
+  removeSpillFolders((pid) => pid !== process.pid && !processRuns(pid));
+  process.once('exit', () => removeSpillFolders((pid) => pid === process.pid));
+}
+
+function removeSpillFolders(matches: (pid: number) => boolean): void {
+  const folder = tmpdir();
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = spillName.exec(name)?.[1];
+    if (!pid || !matches(Number(pid))) continue;
+    try {
+      const stat = lstatSync(join(folder, name));
+      if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid())) continue;
+      rmSync(join(folder, name), { recursive: true, force: true });
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** The process's engine, created on first use (again after the last core closed it). */
 export function dataEngine(): DataEngine {
