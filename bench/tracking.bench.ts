@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openCore, type Core } from '../electron/core/core.js';
+import { testDatabase } from '../electron/core/testing/database.js';
 import type { MetricInput } from '../electron/core/tracking/tracking-service.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
@@ -52,11 +53,12 @@ async function ingest(): Promise<{ core: Core; runId: string; coreRate: number; 
   // shared machine (a slow second hits both sides instead of deciding the ratio).
   const rawCore = tempCore();
   const rawRun = rawCore.tracking.createRun({ experimentId: '0', name: 'raw' });
-  const runKey = (rawCore.db.prepare('SELECT key FROM runs WHERE id = ?').get(rawRun.id) as { key: number }).key;
-  const insert = rawCore.db.prepare(
+  const runKey = (testDatabase(rawCore).prepare('SELECT key FROM runs WHERE id = ?').get(rawRun.id) as { key: number })
+    .key;
+  const insert = testDatabase(rawCore).prepare(
     'INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)',
   );
-  const rawBatch = rawCore.db.transaction((batch: MetricInput[]) => {
+  const rawBatch = testDatabase(rawCore).transaction((batch: MetricInput[]) => {
     for (const p of batch) insert.run(runKey, p.key, p.step, p.timestamp, p.value);
   });
   const core = tempCore();
@@ -90,9 +92,9 @@ function history(core: Core, runId: string): { historyMs: number; firstMs: numbe
   }
   const firstMs = times[0]!;
   times.sort((a, b) => a - b);
-  const runKey = (core.db.prepare('SELECT key FROM runs WHERE id = ?').get(runId) as { key: number }).key;
+  const runKey = (testDatabase(core).prepare('SELECT key FROM runs WHERE id = ?').get(runId) as { key: number }).key;
   const started = performance.now();
-  core.db
+  testDatabase(core)
     .prepare('SELECT step, value FROM metrics WHERE run_key = ? AND key = ? ORDER BY step')
     .raw()
     .all(runKey, 'loss');
@@ -104,7 +106,7 @@ function search(): { searchMs: number; matches: number; unfilteredMs: number; so
   const core = tempCore();
   const experiment = core.experiments.create('bench-search');
   const started = performance.now();
-  core.db.transaction(() => {
+  core.batch(() => {
     for (let i = 0; i < 100_000; i += 1) {
       const run = core.tracking.createRun({
         experimentId: experiment.id,
@@ -116,7 +118,7 @@ function search(): { searchMs: number; matches: number; unfilteredMs: number; so
         params: [{ key: 'lr', value: String((i % 10) / 100) }],
       });
     }
-  })();
+  });
   const seedSeconds = (performance.now() - started) / 1000;
   const timed = (filter?: string, orderBy?: string[]) => {
     const times: number[] = [];

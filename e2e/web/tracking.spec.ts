@@ -189,7 +189,7 @@ test('a 100,000-run experiment scrolls to its last run', async ({ page, lathe })
   // Seed straight into the same store (WAL lets the server read while we write): 100,000 runs with a metric and a param.
   const core = openCore({ home: lathe.home, shell: 'cli' });
   const experiment = core.experiments.create('big-sweep');
-  core.db.transaction(() => {
+  core.batch(() => {
     for (let i = 0; i < 100_000; i += 1) {
       const run = core.tracking.createRun({
         experimentId: experiment.id,
@@ -201,8 +201,8 @@ test('a 100,000-run experiment scrolls to its last run', async ({ page, lathe })
         params: [{ key: 'lr', value: String(i % 7) }],
       });
     }
-  })();
-  core.dispose();
+  });
+  await core.dispose();
 
   await page.goto(lathe.url);
   await page.goto(`${lathe.origin}/#/experiments/${experiment.id}`);

@@ -9,11 +9,15 @@ export function homeFrom(options: GlobalOptions): string {
 }
 
 /** Runs `work` with an open core and always closes it. */
-export async function withCore<T>(options: GlobalOptions, work: (core: Core) => T | Promise<T>): Promise<T> {
-  const core = openCore({ home: homeFrom(options), shell: 'cli' });
+export async function withCore<T>(
+  options: GlobalOptions,
+  work: (core: Core) => T | Promise<T>,
+  open: { collectOnOpen?: boolean } = {},
+): Promise<T> {
+  const core = openCore({ home: homeFrom(options), shell: 'cli', ...open });
   try {
     return await work(core);
   } finally {
-    core.dispose();
+    await core.dispose();
   }
 }

@@ -118,7 +118,7 @@ describe('lathe doctor', () => {
       report.gpu.seen && report.inference.providers.includes('cuda') ? 'cuda' : 'cpu',
     );
     expect(report.gpu.seen).toBe(existsSync('/dev/nvidia0'));
-    expect(report.objects).toEqual({ count: 0, bytes: 0 });
+    expect(report.objects).toEqual({ count: 0, bytes: 0, reclaimableBytes: 0 });
   });
 });
 

@@ -6,6 +6,11 @@
 import { join } from 'node:path';
 import { openDatabase, schemaVersion, latestSchemaVersion, type Db } from './store/database.js';
 import { ObjectStore } from './objects/object-store.js';
+import { collectGarbage, crashLeftovers, type GcOptions, type GcReport } from './objects/gc.js';
+import { verifyObjects, type ObjectCheck } from './objects/object-check.js';
+import { LineageService } from './lineage/lineage-service.js';
+import { dataEngine, type DataEngine } from './data/engine.js';
+import { watchStoreChanges } from './store/change-watcher.js';
 import { EventBus } from './events.js';
 import { ExperimentService } from './experiments/experiment-service.js';
 import { DatasetService } from './data/dataset-service.js';
@@ -22,6 +27,23 @@ export type ShellKind = 'electron' | 'web' | 'cli';
 export interface CoreOptions {
   home: string;
   shell: ShellKind;
+  /**
+   * How often writes of other processes are looked for (`store.changed`); 0 turns the watcher off.
+   * Default: every second for the app and `lathe serve`, off for a CLI command.
+   */
+  changePollMs?: number;
+  /** Sweeps what a crashed writer left before anything else runs (default true; `lathe gc` reports it itself). */
+  collectOnOpen?: boolean;
+}
+
+/** The store's housekeeping: crash leftovers, integrity and reclaimable space (`lathe gc`, `lathe doctor`). */
+export interface StoreMaintenance {
+  /** Removes unreferenced objects and stale temp files no live writer can still need. */
+  collect(options?: GcOptions): GcReport;
+  /** Re-hashes every object; lists those whose bytes or kind (a link) are wrong. */
+  verify(): Promise<ObjectCheck>;
+  /** Bytes a collection would free now. */
+  reclaimable(): number;
 }
 
 /** Every service of the core, and how to close them. */
@@ -30,8 +52,10 @@ export interface Core {
   readonly shell: ShellKind;
   readonly databasePath: string;
   readonly supportedSchemaVersion: number;
-  readonly db: Db;
   readonly objects: ObjectStore;
+  readonly engine: DataEngine;
+  readonly lineage: LineageService;
+  readonly store: StoreMaintenance;
   readonly events: EventBus;
   readonly experiments: ExperimentService;
   readonly datasets: DatasetService;
@@ -39,7 +63,20 @@ export interface Core {
   readonly models: ModelService;
   readonly training: TrainingService;
   schemaVersion(): number;
-  dispose(): void;
+  /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
+  batch<T>(work: () => T): T;
+  /** Stops the services, closes the data engine (awaited) and the database. */
+  dispose(): Promise<void>;
+}
+
+// The database behind each core, for the testing/ helpers only (Core itself exposes services).
+const databases = new WeakMap<Core, Db>();
+
+/** The raw database of a core. For `testing/` helpers and benches' baselines; services never need it. */
+export function databaseOfCore(core: Core): Db {
+  const db = databases.get(core);
+  if (!db) throw new Error('not a core opened by openCore');
+  return db;
 }
 
 /** Opens the core over a Lathe home. Throws a LatheError naming the path when the home or the database cannot be used. */
@@ -48,22 +85,49 @@ export function openCore(options: CoreOptions): Core {
   const databasePath = join(home, 'lathe.db');
   const db = openDatabase(databasePath);
   const objects = new ObjectStore(join(home, 'objects'));
-  objects.sweepTemp();
+  // A crash leaves a lease of a dead process or a stale temp file; only then is the whole store walked.
+  if (options.collectOnOpen !== false && crashLeftovers(objects)) collectGarbage(db, objects);
+  const engine = dataEngine().retain();
   const events = new EventBus();
+  const lineage = new LineageService(db);
   const experiments = new ExperimentService(db, events);
-  const datasets = new DatasetService(db, objects, events, home);
+  const datasets = new DatasetService(db, objects, events, lineage, home);
   const tracking = new TrackingService(db, objects, events);
+  lineage.registerKind('run', {
+    prefix: 'run',
+    resolve: (id) => tracking.getRun(id).id,
+    describe: (id) => {
+      try {
+        const run = tracking.getRun(id);
+        return { label: `run ${run.name} (${id.slice(0, 8)})`, experimentId: run.experimentId };
+      } catch {
+        return undefined;
+      }
+    },
+  });
   const resolveData = createDataResolver(datasets);
-  const models = new ModelService(db, objects, events, resolveData);
+  const models = new ModelService(db, objects, events, lineage, resolveData);
   const training = new TrainingService({ events, experiments, tracking, models, resolveData });
-  let disposed = false;
-  return {
+  const pollMs = options.changePollMs ?? (options.shell === 'cli' ? 0 : 1000);
+  const stopWatching = pollMs > 0 ? watchStoreChanges(db, events, pollMs) : () => {};
+  const store: StoreMaintenance = {
+    collect: (gcOptions) => collectGarbage(db, objects, gcOptions),
+    verify: () => verifyObjects(objects),
+    reclaimable: () => {
+      const found = collectGarbage(db, objects, { dryRun: true });
+      return found.objects.bytes + found.tempFiles.bytes;
+    },
+  };
+  let disposed: Promise<void> | undefined;
+  const core: Core = {
     home,
     shell: options.shell,
     databasePath,
     supportedSchemaVersion: latestSchemaVersion,
-    db,
     objects,
+    engine,
+    lineage,
+    store,
     events,
     experiments,
     datasets,
@@ -71,14 +135,20 @@ export function openCore(options: CoreOptions): Core {
     models,
     training,
     schemaVersion: () => schemaVersion(db),
+    batch: (work) => db.transaction(work)(),
     dispose() {
-      if (disposed) return;
-      disposed = true;
-      tracking.dispose();
-      training.dispose();
-      void models.dispose();
-      events.dispose();
-      db.close();
+      disposed ??= (async () => {
+        stopWatching();
+        tracking.dispose();
+        training.dispose();
+        await models.dispose();
+        events.dispose();
+        await engine.release();
+        db.close();
+      })();
+      return disposed;
     },
   };
+  databases.set(core, db);
+  return core;
 }

@@ -8,7 +8,6 @@ import { ipcChannels } from '../../shared/contract/index.js';
 import { openCore, type Core } from '../core/core.js';
 import { resolveHomePath } from '../core/home.js';
 import { createDispatch } from '../core/rpc/dispatch.js';
-import { watchStoreChanges } from '../core/store/change-watcher.js';
 import { createHandlers } from '../core/rpc/handlers.js';
 import { latheVersion } from '../core/app-root.js';
 import { createAppProtocolHandler, registerAppScheme, appScheme } from './app-protocol.js';
@@ -59,7 +58,7 @@ export async function bootstrap(electron: ElectronApi, options: BootstrapOptions
     }
   });
   electron.app.on('window-all-closed', () => electron.app.quit());
-  electron.app.on('will-quit', () => running.core?.dispose());
+  electron.app.on('will-quit', () => void running.core?.dispose());
 
   await electron.app.whenReady();
   denyAllPermissions(electron.session.defaultSession);
@@ -82,7 +81,6 @@ export async function bootstrap(electron: ElectronApi, options: BootstrapOptions
   registerFileDialog(electron);
   installMenu(electron);
   running.window = createMainWindow(electron, options.preloadPath);
-  electron.app.on('will-quit', watchStoreChanges(core.db, core.events));
   core.events.onDidEmit((event, payload) => {
     const window = running.window;
     if (window && !window.isDestroyed()) window.webContents.send(ipcChannels.event, event, payload);

@@ -11,7 +11,6 @@ import { createHandlers } from '../core/rpc/handlers.js';
 import { appRoot, latheVersion } from '../core/app-root.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import { featureRoutes } from './routes.js';
-import { watchStoreChanges } from '../core/store/change-watcher.js';
 
 /** Options of `lathe serve`. */
 export interface ServeOptions {
@@ -67,7 +66,6 @@ export async function startServing(options: ServeOptions & { portExplicit?: bool
     JSON.stringify({ url: `${server.url}?token=${token}`, port: server.port, token, pid: process.pid }, null, 2) + '\n',
     { mode: 0o600 },
   );
-  const stopWatching = watchStoreChanges(core.db, core.events);
   let stopped = false;
   return {
     server,
@@ -76,9 +74,8 @@ export async function startServing(options: ServeOptions & { portExplicit?: bool
     async stop() {
       if (stopped) return;
       stopped = true;
-      stopWatching();
       await server.close();
-      core.dispose();
+      await core.dispose();
       rmSync(serverFile, { force: true });
     },
   };

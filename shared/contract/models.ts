@@ -1,5 +1,6 @@
 /** Contract: models and their versions, ONNX import/export, batch scoring, benchmarks and training. */
 import { z } from 'zod';
+import { LineageEntity } from './lineage.js';
 
 /** A model name: letters, digits, dot, dash and underscore (it is typed as `NAME@V` on the command line). */
 export const ModelName = z
@@ -86,15 +87,10 @@ export const ModelSummary = z.object({
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;
 
-/** A lineage neighbour of a model version. */
-export const LineageLink = z.object({
+/** A lineage neighbour of a model version: the entity one edge away (the renderer builds its route). */
+export const LineageLink = LineageEntity.extend({
   direction: z.enum(['upstream', 'downstream']),
-  kind: z.string(),
-  id: z.string(),
   relation: z.string(),
-  label: z.string(),
-  /** Where the entity opens in the app (a route such as /experiments/3/runs/<id>), when it has a page. */
-  route: z.string().nullable(),
 });
 export type LineageLink = z.infer<typeof LineageLink>;
 

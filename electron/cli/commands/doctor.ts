@@ -9,9 +9,10 @@ export function registerDoctorCommand(program: Command, globals: () => GlobalOpt
   program
     .command('doctor')
     .description('report Node, Electron, compute backends, GPU and the store')
-    .action(async () => {
+    .option('--verify', 're-hash every object in the store and report any that changed on disk')
+    .action(async (local: { verify?: boolean }) => {
       const options = globals();
-      const report = await withCore(options, (core) => runDoctor(core));
+      const report = await withCore(options, (core) => runDoctor(core, { verify: local.verify === true }));
       printResult(options, report, () => humanReport(report));
       if (!report.ok) process.exitCode = exitCodes.failed;
     });
@@ -30,8 +31,12 @@ function humanReport(r: DoctorReport): string {
     `GPU                ${r.gpu.seen ? `yes${r.gpu.name ? ` (${r.gpu.name})` : ''}` : 'no'}: ${r.gpu.reason}`,
     `Home               ${r.home}`,
     `Database           ${r.database.path} (schema ${r.database.schemaVersion} of ${r.database.supportedSchemaVersion})`,
-    `Object store       ${r.objects.count} objects, ${formatBytes(r.objects.bytes)}`,
+    `Object store       ${r.objects.count} objects, ${formatBytes(r.objects.bytes)}; ${formatBytes(r.objects.reclaimableBytes)} reclaimable (lathe gc)`,
   ];
+  if (r.objects.verify)
+    lines.push(
+      `  verified          ${r.objects.verify.checked} objects; ${r.objects.verify.corrupt.length} changed, ${r.objects.verify.foreign.length} not plain files`,
+    );
   if (r.problems.length > 0) lines.push('', 'Problems:', ...r.problems.map((p) => `  - ${p}`));
   return lines.join('\n');
 }

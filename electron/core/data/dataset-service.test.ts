@@ -8,6 +8,7 @@ import {
   writeFileSync,
   statSync,
   existsSync,
+  symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LatheError } from '../../../shared/errors.js';
 import type { Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
+import { testDatabase } from '../testing/database.js';
 import { describeTable, readColumns, writeTable } from './read-table.js';
 
 const samples = join(import.meta.dirname, '..', '..', '..', 'resources', 'samples');
@@ -68,7 +70,7 @@ async function expectRejected(path: string, pattern: RegExp, details: Record<str
   expect(latheError.details).toMatchObject({ file: path, ...details });
   // No version, no dataset, no orphan object or temp file.
   expect(core.datasets.list()).toEqual([]);
-  expect(core.db.prepare('SELECT count(*) AS n FROM dataset_versions').get()).toEqual({ n: 0 });
+  expect(testDatabase(core).prepare('SELECT count(*) AS n FROM dataset_versions').get()).toEqual({ n: 0 });
   expect(storedFiles()).toEqual([]);
 }
 
@@ -114,7 +116,7 @@ describe('adding datasets', () => {
       path: join(samples, 'customers-v1.csv'),
       size: statSync(join(samples, 'customers-v1.csv')).size,
     });
-    const edges = core.db
+    const edges = testDatabase(core)
       .prepare(
         "SELECT from_kind, from_id, relation FROM lineage_edges WHERE to_kind = 'dataset_version' AND to_id = ? ORDER BY relation",
       )
@@ -137,7 +139,9 @@ describe('adding datasets', () => {
   it('skips hashing an unchanged file (stat cache) and hashes again when it changes', async () => {
     const path = file('cache.csv', 'a,b\n1,2\n');
     await core.datasets.add({ path, name: 'cache' });
-    const cached = core.db.prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string };
+    const cached = testDatabase(core).prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as {
+      hash: string;
+    };
     expect(cached.hash).toMatch(/^[0-9a-f]{64}$/);
     const again = await core.datasets.add({ path, name: 'cache' });
     expect(again.deduplicated).toBe(true);
@@ -147,7 +151,8 @@ describe('adding datasets', () => {
     const changed = await core.datasets.add({ path, name: 'cache' });
     expect(changed).toMatchObject({ version: 2, rows: 2, deduplicated: false });
     expect(
-      (core.db.prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string }).hash,
+      (testDatabase(core).prepare('SELECT hash FROM dataset_stat_cache WHERE path = ?').get(path) as { hash: string })
+        .hash,
     ).toBe(changed.hash);
   });
 
@@ -479,6 +484,24 @@ describe('rows, SQL box and export', () => {
     const parquet = await core.datasets.export('customers@1', join(dir, 'copy.parquet'));
     expect(parquet).toMatchObject({ format: 'parquet', converted: true });
     expect((await describeTable(parquet.path)).rows).toBe(400);
+  });
+
+  it('will not export bytes that changed on disk, nor read an object replaced by a symlink', async () => {
+    const added = await core.datasets.add({ path: join(samples, 'customers-v1.csv'), name: 'customers' });
+    const stored = core.objects.pathOf(added.hash);
+    const original = readFileSync(stored);
+    writeFileSync(stored, Buffer.concat([original.subarray(0, original.length - 2), Buffer.from('9\n')]));
+    await expect(core.datasets.export('customers@1', join(dir, 'out.csv'))).rejects.toThrow(/does not match its hash/);
+    await expect(core.datasets.export('customers@1', join(dir, 'out.parquet'))).rejects.toThrow(
+      /does not match its hash/,
+    );
+    expect(readdirSync(dir).filter((name) => name.includes('out.'))).toEqual([]);
+
+    rmSync(stored);
+    writeFileSync(join(dir, 'elsewhere.csv'), original);
+    symlinkSync(join(dir, 'elsewhere.csv'), stored);
+    expect(() => core.datasets.resolve('customers@1')).toThrow(/not a plain file/);
+    await expect(core.datasets.rows('customers@1', 0, 5)).rejects.toMatchObject({ code: 'STORE_UNUSABLE' });
   });
 });
 

@@ -5,7 +5,8 @@
  * references is removed on failure). The same bytes under the same name are the same version.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import type { LineageService } from '../lineage/lineage-service.js';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import type {
   AddDatasetResult,
@@ -121,18 +122,20 @@ function runIngest(request: IngestRequest): Promise<IngestResponse> {
 
 /** The datasets service (`core.datasets`). */
 export class DatasetService {
-  private readonly tempDir: string;
-
   constructor(
     private readonly db: Db,
     private readonly objects: ObjectStore,
     private readonly events: EventBus,
+    private readonly lineage: LineageService,
     home: string,
   ) {
-    // Same file system as the object store, so a finished copy is renamed into place, never copied twice.
-    this.tempDir = join(home, 'objects', 'tmp');
-    mkdirSync(this.tempDir, { recursive: true });
     this.columnar = new ColumnarCache(join(home, 'cache', 'columnar'));
+    lineage.registerKind('dataset_version', {
+      prefix: 'dataset',
+      resolve: (reference) => this.rowOf(reference).id,
+      describe: (id) => this.describeVersion(id),
+    });
+    lineage.registerKind('file', { describe: (path) => ({ label: path }) });
   }
 
   /** Parquet copies of large text versions for rows, SQL and diffs. */
@@ -140,13 +143,13 @@ export class DatasetService {
 
   /** A fresh file name in the temp folder beside the object store (the folder exists; the file does not). */
   tempPath(prefix: string): string {
-    return join(this.tempDir, `${prefix}-${Date.now()}-${randomBytes(6).toString('hex')}`);
+    return this.objects.tempPath(prefix);
   }
 
   /** How rows, SQL and diffs read a version. */
   private async tableSource(row: VersionRow): Promise<TableSource> {
     return this.columnar.source(
-      this.objects.pathOf(row.hash),
+      this.objects.checkedPath(row.hash),
       row.hash,
       row.size,
       JSON.parse(row.read_options_json) as ReadOptions,
@@ -195,119 +198,119 @@ export class DatasetService {
     let checkedNames: string[] = [];
     let early: Promise<{ ok: true; value: Profiled } | { ok: false; error: unknown }> | undefined;
     const overrides = this.inheritedOverrides(options.name);
-    if (!hash) {
-      const temp = this.tempPath('ingest');
-      // Both read the user's file side by side (the worker on one core, DuckDB on the rest); the result
-      // is kept only if the worker's checks pass and the file did not change meanwhile.
-      early = this.profilePath(path, format, label, overrides).then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-      let response: IngestResponse;
-      try {
-        response = await runIngest({ source: path, format, copyTo: temp });
-      } catch (error) {
-        rmSync(temp, { force: true });
-        await early;
-        throw error;
-      }
-      if (!response.ok) {
-        await early;
-        rmSync(temp, { force: true });
-        const p = response.problem;
-        if (response.io)
-          throw new LatheError('BAD_INPUT', `${label}: cannot read the file: ${p.message}`, { file: label });
-        throw new LatheError('BAD_INPUT', `${label}: ${p.message}`, {
-          file: label,
-          ...(p.line !== undefined ? { line: p.line } : {}),
-          ...(p.column !== undefined ? { column: p.column } : {}),
-          ...(p.field !== undefined ? { field: p.field } : {}),
-        });
-      }
-      hash = response.hash;
-      checkedNames = response.summary.header;
-      const now = statSync(path, { bigint: true });
-      if (now.size !== stat.size || now.mtimeNs !== stat.mtimeNs) {
-        rmSync(temp, { force: true });
-        await early;
-        throw new LatheError(
-          'CONFLICT',
-          `${label} changed while it was being added; add it again once it is complete`,
-          { file: label },
-        );
-      }
-      const target = this.objects.pathOf(hash);
-      if (existsSync(target)) rmSync(temp, { force: true });
-      else {
-        mkdirSync(dirname(target), { recursive: true });
-        renameSync(temp, target);
-        createdObject = true;
-      }
-      if (!options.transient) this.rememberStat(path, size, mtimeNs, inode, hash);
-      const existing = this.findByHash(options.name, hash);
-      if (existing) {
-        await early;
-        return this.addResult(existing, true);
-      }
-    }
-
-    // 3. Schema and profile: from the run beside the worker, or reused when these bytes are already a version elsewhere.
+    // Held from before the copy exists until the version commits, so a collector in another process leaves it be.
+    const lease = this.objects.lease();
     try {
-      const twin = this.db
-        .prepare(`${versionSelect} WHERE v.hash = ? AND v.format = ? ORDER BY v.created_at LIMIT 1`)
-        .get(hash, format) as VersionRow | undefined;
-      let columns: DatasetColumn[];
-      let profile: DatasetProfile;
-      let readOptions: ReadOptions;
-      const profiled = early ? await early : undefined;
-      if (profiled && !profiled.ok) throw profiled.error;
-      const sampledTooFew = (value: Profiled) =>
-        format === 'jsonl' && checkedNames.some((name) => !value.columns.some((c) => c.name === name));
-      if (profiled?.ok && sampledTooFew(profiled.value)) {
-        // A key that first appears after DuckDB's sample would be dropped: read the whole file to infer the schema.
-        rememberReadOptions(this.objects.pathOf(hash), { sampleSize: -1 });
-        ({ columns, profile, readOptions } = await this.profilePath(
-          this.objects.pathOf(hash),
-          format,
-          label,
-          overrides,
-        ));
-      } else if (profiled?.ok) {
-        ({ columns, profile, readOptions } = profiled.value);
-      } else if (
-        twin &&
-        overrides.size === 0 &&
-        (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)
-      ) {
-        columns = JSON.parse(twin.schema_json) as DatasetColumn[];
-        profile = JSON.parse(twin.profile_json) as DatasetProfile;
-        readOptions = JSON.parse(twin.read_options_json) as ReadOptions;
-      } else {
-        ({ columns, profile, readOptions } = await this.profilePath(
-          this.objects.pathOf(hash),
-          format,
-          label,
-          overrides,
-        ));
+      if (!hash) {
+        const temp = this.objects.tempPath('ingest');
+        // Both read the user's file side by side (the worker on one core, DuckDB on the rest); the result
+        // is kept only if the worker's checks pass and the file did not change meanwhile.
+        early = this.profilePath(path, format, label, overrides).then(
+          (value) => ({ ok: true as const, value }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
+        let response: IngestResponse;
+        try {
+          response = await runIngest({ source: path, format, copyTo: temp });
+        } catch (error) {
+          rmSync(temp, { force: true });
+          await early;
+          throw error;
+        }
+        if (!response.ok) {
+          await early;
+          rmSync(temp, { force: true });
+          const p = response.problem;
+          if (response.io)
+            throw new LatheError('BAD_INPUT', `${label}: cannot read the file: ${p.message}`, { file: label });
+          throw new LatheError('BAD_INPUT', `${label}: ${p.message}`, {
+            file: label,
+            ...(p.line !== undefined ? { line: p.line } : {}),
+            ...(p.column !== undefined ? { column: p.column } : {}),
+            ...(p.field !== undefined ? { field: p.field } : {}),
+          });
+        }
+        hash = response.hash;
+        checkedNames = response.summary.header;
+        const now = statSync(path, { bigint: true });
+        if (now.size !== stat.size || now.mtimeNs !== stat.mtimeNs) {
+          rmSync(temp, { force: true });
+          await early;
+          throw new LatheError(
+            'CONFLICT',
+            `${label} changed while it was being added; add it again once it is complete`,
+            { file: label },
+          );
+        }
+        createdObject = this.objects.adopt(temp, hash, lease).created;
+        if (!options.transient) this.rememberStat(path, size, mtimeNs, inode, hash);
+        const existing = this.findByHash(options.name, hash);
+        if (existing) {
+          await early;
+          return this.addResult(existing, true);
+        }
       }
-      if (profile.rows === 0) throw new LatheError('BAD_INPUT', `${label}: the file has no rows`, { file: label });
-      const { row: version, created } = this.insertVersion({
-        name: options.name,
-        hash,
-        size,
-        format,
-        columns,
-        profile,
-        readOptions,
-        message: options.message ?? '',
-        origin,
-      });
-      createdObject = false;
-      if (created)
-        this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
-      return this.addResult(version, !created);
+
+      // 3. Schema and profile: from the run beside the worker, or reused when these bytes are already a version elsewhere.
+      try {
+        const twin = this.db
+          .prepare(`${versionSelect} WHERE v.hash = ? AND v.format = ? ORDER BY v.created_at LIMIT 1`)
+          .get(hash, format) as VersionRow | undefined;
+        let columns: DatasetColumn[];
+        let profile: DatasetProfile;
+        let readOptions: ReadOptions;
+        const profiled = early ? await early : undefined;
+        if (profiled && !profiled.ok) throw profiled.error;
+        const sampledTooFew = (value: Profiled) =>
+          format === 'jsonl' && checkedNames.some((name) => !value.columns.some((c) => c.name === name));
+        if (profiled?.ok && sampledTooFew(profiled.value)) {
+          // A key that first appears after DuckDB's sample would be dropped: read the whole file to infer the schema.
+          rememberReadOptions(this.objects.pathOf(hash), { sampleSize: -1 });
+          ({ columns, profile, readOptions } = await this.profilePath(
+            this.objects.pathOf(hash),
+            format,
+            label,
+            overrides,
+          ));
+        } else if (profiled?.ok) {
+          ({ columns, profile, readOptions } = profiled.value);
+        } else if (
+          twin &&
+          overrides.size === 0 &&
+          (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)
+        ) {
+          columns = JSON.parse(twin.schema_json) as DatasetColumn[];
+          profile = JSON.parse(twin.profile_json) as DatasetProfile;
+          readOptions = JSON.parse(twin.read_options_json) as ReadOptions;
+        } else {
+          ({ columns, profile, readOptions } = await this.profilePath(
+            this.objects.pathOf(hash),
+            format,
+            label,
+            overrides,
+          ));
+        }
+        if (profile.rows === 0) throw new LatheError('BAD_INPUT', `${label}: the file has no rows`, { file: label });
+        const { row: version, created } = this.insertVersion({
+          name: options.name,
+          hash,
+          size,
+          format,
+          columns,
+          profile,
+          readOptions,
+          message: options.message ?? '',
+          origin,
+        });
+        createdObject = false;
+        if (created)
+          this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
+        return this.addResult(version, !created);
+      } finally {
+        if (createdObject && !this.isReferenced(hash)) this.objects.remove(hash);
+      }
     } finally {
-      if (createdObject && !this.isReferenced(hash)) this.objects.remove(hash);
+      lease.release();
     }
   }
 
@@ -362,7 +365,7 @@ export class DatasetService {
   /** Resolves NAME, NAME@latest or NAME@3 to the object and schema of that version. */
   resolve(ref: string): ResolvedDataset {
     const row = this.rowOf(ref);
-    const path = this.objects.pathOf(row.hash);
+    const path = this.objects.checkedPath(row.hash);
     const readOptions = JSON.parse(row.read_options_json) as ReadOptions;
     rememberReadOptions(path, readOptions);
     const columns = (JSON.parse(row.schema_json) as DatasetColumn[]).map((c) => ({ name: c.name, type: c.type }));
@@ -471,8 +474,10 @@ export class DatasetService {
     const wanted = formatFromName(basename(target)) ?? resolved.format;
     const temp = join(dirname(target), `.${basename(target)}.lathe-${randomBytes(4).toString('hex')}`);
     try {
-      if (wanted === resolved.format) copyFileSync(resolved.path, temp);
+      if (wanted === resolved.format) await this.objects.copyTo(resolved.hash, temp);
       else {
+        // DuckDB reads by path, so the bytes are checked against the hash before they are converted out.
+        await this.objects.assertIntact(resolved.hash);
         const options =
           wanted === 'parquet'
             ? 'FORMAT parquet'
@@ -604,11 +609,9 @@ export class DatasetService {
           parent?.id ?? null,
           now,
         );
-      const edge = this.db.prepare(
-        'INSERT OR IGNORE INTO lineage_edges (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      if (parent) edge.run('dataset_version', parent.id, 'dataset_version', id, 'parent', now);
-      edge.run('file', input.origin.path, 'dataset_version', id, 'origin', now);
+      const created = { kind: 'dataset_version', id };
+      if (parent) this.lineage.add({ kind: 'dataset_version', id: parent.id }, created, 'parent', now);
+      this.lineage.add({ kind: 'file', id: input.origin.path }, created, 'origin', now);
       this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, dataset.id);
       return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(id) as VersionRow, created: true };
     });
@@ -629,6 +632,14 @@ export class DatasetService {
 
   private isReferenced(hash: string): boolean {
     return this.db.prepare('SELECT 1 FROM dataset_versions WHERE hash = ? LIMIT 1').get(hash) !== undefined;
+  }
+
+  /** Names a dataset version for the lineage graph (undefined when it is gone). */
+  private describeVersion(id: string): { label: string; name: string; version: number } | undefined {
+    const row = this.db
+      .prepare('SELECT d.name, v.version FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?')
+      .get(id) as { name: string; version: number } | undefined;
+    return row ? { label: `${row.name}@${row.version}`, name: row.name, version: row.version } : undefined;
   }
 
   private findByHash(name: string, hash: string): VersionRow | undefined {

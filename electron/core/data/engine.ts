@@ -1,10 +1,13 @@
 /**
- * The embedded analytical engine: one in-memory DuckDB instance per process, shared by every reader.
- * DuckDB runs queries on its own threads, so the event loop only waits on promises; results reach JS
- * one 2,048-row chunk at a time. Memory is capped and spills to a temp folder, so a 10,000,000-row
- * file is read without exhausting RAM.
+ * The embedded analytical engine: one in-memory DuckDB instance per process (or worker thread), shared by
+ * every reader, owned by a {@link DataEngine} object together with the CSV sniff memory and a private
+ * spill folder. DuckDB runs queries on its own threads, so the event loop only waits on promises;
+ * results reach JS one 2,048-row chunk at a time. Memory is capped and spills to the private folder
+ * (mkdtemp: unpredictable name, mode 0700), removed when the engine closes or the process exits, so a
+ * 10,000,000-row file is read without exhausting RAM and nothing is left in the shared temp folder.
  */
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -15,37 +18,170 @@ import { LatheError } from '../../../shared/errors.js';
 export type TableFormat = DatasetFormat;
 export type { ColumnType };
 
-let instance: Promise<DuckDBInstance> | undefined;
+/** The DuckDB instance, its spill folder and what was learnt about files' types; closed by the core's dispose. */
+export class DataEngine {
+  private instance: Promise<DuckDBInstance> | undefined;
+  private spill: string | undefined;
+  private users = 0;
+  private closed = false;
+  // Files whose sampled types proved wrong are re-read with a full-file type sniff; remembered per file state.
+  private readonly sniffMemory = new Map<string, number>();
+  private readonly removeSpillOnExit = () => this.removeSpill();
 
-/** The process-wide engine, created on first use. */
-function engine(): Promise<DuckDBInstance> {
-  if (!instance) {
-    const spill = join(tmpdir(), `lathe-duckdb-${process.pid}`);
-    mkdirSync(spill, { recursive: true });
-    instance = DuckDBInstance.create(':memory:', {
-      memory_limit: process.env.LATHE_DUCKDB_MEMORY ?? '2GB',
-      temp_directory: spill,
-      // A reader must never reach the network or install extensions behind the user's back.
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-    });
+  /** A fresh connection; the caller closes it (`closeSync`). */
+  async connect(): Promise<DuckDBConnection> {
+    if (this.closed) throw new LatheError('INTERNAL', 'The data engine is closed');
+    return (await this.duckdb()).connect();
   }
-  return instance;
+
+  /** Runs `work` on a fresh connection and always closes it. */
+  async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** Records the type-sniff sample `path` must be read with (-1: the whole file). */
+  rememberSampleSize(path: string, sampleSize: number | undefined): void {
+    if (sampleSize !== undefined) this.sniffMemory.set(fileKey(path), sampleSize);
+  }
+
+  /** The sample size remembered for `path`, if any. */
+  sampleSizeFor(path: string): number | undefined {
+    return this.sniffMemory.get(fileKey(path));
+  }
+
+  /** Counts one more owner (a core); {@link release} closes the engine when the last one lets go. */
+  retain(): this {
+    this.users += 1;
+    return this;
+  }
+
+  /** Lets go of one owner; the last one closes the instance and removes the spill folder. */
+  async release(): Promise<void> {
+    this.users -= 1;
+    if (this.users <= 0) await this.close();
+  }
+
+  /** Closes the DuckDB instance and removes its spill folder. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (current === this) current = undefined;
+    const pending = this.instance;
+    this.instance = undefined;
+    if (pending) {
+      try {
+        (await pending).closeSync();
+      } catch {
+        // An instance that failed to open has nothing to close.
+      }
+    }
+    this.removeSpill();
+  }
+
+  /** The private spill folder (created with the instance), for tests and `lathe doctor`. */
+  get spillFolder(): string | undefined {
+    return this.spill;
+  }
+
+  private duckdb(): Promise<DuckDBInstance> {
+    if (!this.instance) {
+      sweepSpillFolders();
+      // mkdtemp: created atomically, mode 0700, with a random suffix; the pid lets a later process sweep it.
+      this.spill = mkdtempSync(join(tmpdir(), `lathe-duckdb-${process.pid}-`));
+      process.once('exit', this.removeSpillOnExit);
+      this.instance = DuckDBInstance.create(':memory:', {
+        memory_limit: process.env.LATHE_DUCKDB_MEMORY ?? '2GB',
+        temp_directory: this.spill,
+        // A reader must never reach the network or install extensions behind the user's back.
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+      });
+    }
+    return this.instance;
+  }
+
+  private removeSpill(): void {
+    process.removeListener('exit', this.removeSpillOnExit);
+    if (this.spill) rmSync(this.spill, { recursive: true, force: true });
+    this.spill = undefined;
+  }
 }
 
-/** A fresh connection; the caller closes it (`closeSync`). */
-export async function openConnection(): Promise<DuckDBConnection> {
-  return (await engine()).connect();
+let current: DataEngine | undefined;
+
+const spillName = /^lathe-duckdb-(\d+)(?:-[A-Za-z0-9]+)?$/;
+let swept = false;
+
+/**
+ * Removes spill folders this user's Lathe processes left: those of processes that are gone (killed), and,
+ * when the main thread exits, those of its worker threads (a terminated worker runs no exit handler).
+ * Only real folders owned by this user are touched, never a link.
+ */
+function sweepSpillFolders(): void {
+  if (swept || !isMainThread) return;
+  swept = true;
+  removeSpillFolders((pid) => pid !== process.pid && !processRuns(pid));
+  process.once('exit', () => removeSpillFolders((pid) => pid === process.pid));
 }
 
-/** Runs `work` on a fresh connection and always closes it. */
-export async function withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  const connection = await (await engine()).connect();
+function removeSpillFolders(matches: (pid: number) => boolean): void {
+  const folder = tmpdir();
+  let names: string[];
   try {
-    return await work(connection);
-  } finally {
-    connection.closeSync();
+    names = readdirSync(folder);
+  } catch {
+    return;
   }
+  for (const name of names) {
+    const pid = spillName.exec(name)?.[1];
+    if (!pid || !matches(Number(pid))) continue;
+    try {
+      const stat = lstatSync(join(folder, name));
+      if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid())) continue;
+      rmSync(join(folder, name), { recursive: true, force: true });
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The process's engine, created on first use (again after the last core closed it). */
+export function dataEngine(): DataEngine {
+  current ??= new DataEngine();
+  return current;
+}
+
+function fileKey(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${path}\u0000${stat.size}\u0000${stat.mtimeMs}\u0000${stat.ino}`;
+  } catch {
+    return path;
+  }
+}
+
+/** A fresh connection on the process's engine; the caller closes it (`closeSync`). */
+export async function openConnection(): Promise<DuckDBConnection> {
+  return dataEngine().connect();
+}
+
+/** Runs `work` on a fresh connection of the process's engine and always closes it. */
+export async function withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  return dataEngine().withConnection(work);
 }
 
 /** A SQL string literal. */

@@ -5,7 +5,6 @@
  * others as string|null arrays. Object-store files have no extension, so pass `format` for them
  * (the dataset version record says which).
  */
-import { statSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 // The C API under @duckdb/node-api (same pinned version): numeric vectors are copied as whole buffers, not value by value.
 import duckdb from '@duckdb/node-bindings';
@@ -21,6 +20,7 @@ import {
   sqlString,
   withConnection,
   openConnection,
+  dataEngine,
   type ColumnType,
   type ReadOptions,
   type TableFormat,
@@ -58,26 +58,14 @@ export interface ReadColumnsOptions extends ReadTableOptions {
   offset?: number;
 }
 
-// Files whose sampled types proved wrong are re-read with a full-file type sniff; remembered per file state.
-const sniffMemory = new Map<string, number>();
-
-function fileKey(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${path}\u0000${stat.size}\u0000${stat.mtimeMs}\u0000${stat.ino}`;
-  } catch {
-    return path;
-  }
-}
-
 /** Records that `path` must be read with `options` (the dataset service knows this from the version record). */
 export function rememberReadOptions(path: string, options: Pick<ReadOptions, 'sampleSize'>): void {
-  if (options.sampleSize !== undefined) sniffMemory.set(fileKey(path), options.sampleSize);
+  dataEngine().rememberSampleSize(path, options.sampleSize);
 }
 
 /** The read options in force for `path`. */
 export function readOptionsFor(path: string, format: TableFormat): ReadOptions {
-  const sampleSize = sniffMemory.get(fileKey(path));
+  const sampleSize = dataEngine().sampleSizeFor(path);
   return sampleSize === undefined ? { format } : { format, sampleSize };
 }
 
@@ -100,7 +88,7 @@ export async function queryTable<T>(
   const full: ReadOptions = { format, sampleSize: -1 };
   try {
     const result = await withConnection((connection) => work(connection, sourceSql(path, full), full));
-    sniffMemory.set(fileKey(path), -1);
+    dataEngine().rememberSampleSize(path, -1);
     return result;
   } catch (error) {
     throw readError(label, error);

@@ -3,8 +3,11 @@
  * short-lived DuckDB instance whose file access is limited to that version's object
  * (`allowed_paths` + `enable_external_access=false`, then `lock_configuration`), so a query cannot
  * read other files, write, attach databases or change settings. Non-SELECT statements are refused
- * before they run. https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview
+ * before they run. Its memory and threads are capped and it has no spill folder, so one query cannot
+ * take the machine's memory (or disk) from the app; hitting the cap is an error that names it.
+ * https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview
  */
+import { availableParallelism } from 'node:os';
 import { DuckDBInstance, JsonDuckDBValueConverter, StatementType } from '@duckdb/node-api';
 import type { QueryResult } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
@@ -14,14 +17,36 @@ import { toTypedCell } from './profile.js';
 /** How long one query may run. */
 export const sqlTimeoutMs = 30_000;
 
+/** The SQL box's resource caps: DuckDB's `memory_limit` (e.g. `512MB`) and thread count. */
+export interface SqlLimits {
+  memory: string;
+  threads: number;
+}
+
+/** The caps every query runs under (LATHE_SQL_MEMORY and LATHE_SQL_THREADS override them). */
+export function defaultSqlLimits(): SqlLimits {
+  const threads = Number(process.env.LATHE_SQL_THREADS);
+  return {
+    memory: process.env.LATHE_SQL_MEMORY ?? '1GB',
+    threads: Number.isInteger(threads) && threads > 0 ? threads : Math.min(2, availableParallelism()),
+  };
+}
+
 /** Runs `sql` against the view `data` defined as `SELECT * FROM <source>`; returns at most `limit` rows. */
 export async function runSandboxedQuery(
   objectPath: string,
   source: string,
   sql: string,
   limit: number,
+  limits: SqlLimits = defaultSqlLimits(),
 ): Promise<QueryResult> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: limits.memory,
+    threads: String(limits.threads),
+    // No spill folder: a query that outgrows the cap fails instead of filling the disk.
+    temp_directory: '',
+  });
+  const queryError = (error: unknown) => toQueryError(error, limits);
   const connection = await instance.connect();
   const timer = setTimeout(() => connection.interrupt(), sqlTimeoutMs);
   try {
@@ -103,10 +128,16 @@ function notReadOnly(): LatheError {
   );
 }
 
-function queryError(error: unknown): LatheError {
+function toQueryError(error: unknown, limits: SqlLimits): LatheError {
   const message = error instanceof Error ? error.message : String(error);
   if (/INTERRUPT/i.test(message))
     return new LatheError('BAD_INPUT', `The query ran longer than ${sqlTimeoutMs / 1000} s and was stopped`);
+  if (/Out of Memory Error/i.test(message))
+    return new LatheError(
+      'BAD_INPUT',
+      `The query needed more memory than the SQL box allows (${limits.memory}, ${limits.threads} thread${limits.threads === 1 ? '' : 's'}); aggregate or filter more, or raise LATHE_SQL_MEMORY`,
+      { memoryLimit: limits.memory, threads: limits.threads },
+    );
   const first = message
     .split('\n')[0]!
     .replace(/^(Parser|Binder|Catalog|Permission|Invalid Input|Conversion) Error: /, '');

@@ -16,12 +16,19 @@ export interface DoctorReport {
   gpu: GpuProbe;
   home: string;
   database: { path: string; schemaVersion: number; supportedSchemaVersion: number };
-  objects: { count: number; bytes: number };
+  objects: {
+    count: number;
+    bytes: number;
+    /** Bytes `lathe gc` would free (unreferenced objects and stale temp files). */
+    reclaimableBytes: number;
+    /** With `--verify`: objects re-hashed, and those whose bytes or kind are wrong. */
+    verify?: { checked: number; corrupt: string[]; foreign: string[] };
+  };
   problems: string[];
 }
 
 /** Runs every probe. `ok` is false when something Lathe needs (the store, ONNX Runtime, any training backend) is broken. */
-export async function runDoctor(core: Core): Promise<DoctorReport> {
+export async function runDoctor(core: Core, options: { verify?: boolean } = {}): Promise<DoctorReport> {
   const [backends, inference] = await Promise.all([probeTrainingBackends(), probeInference()]);
   const electron = probeElectronBinary();
   const usage = core.objects.usage();
@@ -29,6 +36,13 @@ export async function runDoctor(core: Core): Promise<DoctorReport> {
   if (!inference.available) problems.push(inference.detail);
   const chosen = backends.find((b) => b.available)?.name;
   if (!chosen) problems.push('no TensorFlow.js backend could be loaded');
+  const verify = options.verify ? await core.store.verify() : undefined;
+  if (verify && verify.corrupt.length > 0)
+    problems.push(`${verify.corrupt.length} object(s) no longer match their hash: ${verify.corrupt.join(', ')}`);
+  if (verify && verify.foreign.length > 0)
+    problems.push(
+      `${verify.foreign.length} entr(ies) in the object store are not plain objects: ${verify.foreign.join(', ')}`,
+    );
   return {
     ok: problems.length === 0,
     node: process.version,
@@ -49,7 +63,12 @@ export async function runDoctor(core: Core): Promise<DoctorReport> {
       schemaVersion: core.schemaVersion(),
       supportedSchemaVersion: core.supportedSchemaVersion,
     },
-    objects: { count: usage.objects, bytes: usage.bytes },
+    objects: {
+      count: usage.objects,
+      bytes: usage.bytes,
+      reclaimableBytes: core.store.reclaimable(),
+      ...(verify ? { verify: { checked: verify.checked, corrupt: verify.corrupt, foreign: verify.foreign } } : {}),
+    },
     problems,
   };
 }

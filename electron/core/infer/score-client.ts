@@ -8,6 +8,7 @@
 import type { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { isErrorShape, LatheError } from '../../../shared/errors.js';
+import { cleanOrtMessage } from './ort-message.js';
 import { startWorker } from '../workers/worker-host.js';
 
 /** A tensor as it crosses threads. */
@@ -137,5 +138,7 @@ export class RemoteSession {
 
 /** Rebuilds an error a worker thread sent as its shape (a LatheError keeps its code and details). */
 export function errorFromShape(shape: { code: string; message: string; details?: Record<string, unknown> }): Error {
-  return isErrorShape(shape) ? new LatheError(shape.code, shape.message, shape.details) : new Error(shape.message);
+  // ONNX Runtime's source locations never reach a message (see ort-message.ts).
+  const message = cleanOrtMessage(shape.message);
+  return isErrorShape(shape) ? new LatheError(shape.code, message, shape.details) : new Error(message);
 }

@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { LatheError } from '../../../shared/errors.js';
+import { cleanOrtMessage } from './ort-message.js';
 import type { TensorSpec } from '../../../shared/contract/index.js';
 import type { ColumnValues } from '../data/read-table.js';
 
@@ -48,9 +49,13 @@ export async function openSession(
       ...spinning,
     });
   } catch (error) {
-    throw new LatheError('BAD_INPUT', `ONNX Runtime cannot load ${path}: ${(error as Error).message.split('\n')[0]}`, {
-      file: path,
-    });
+    throw new LatheError(
+      'BAD_INPUT',
+      `ONNX Runtime cannot load ${path}: ${cleanOrtMessage((error as Error).message.split('\n')[0]!)}`,
+      {
+        file: path,
+      },
+    );
   }
 }
 
@@ -59,9 +64,13 @@ export async function openSessionFromBytes(bytes: Uint8Array, label: string): Pr
   try {
     return await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
   } catch (error) {
-    throw new LatheError('BAD_INPUT', `ONNX Runtime cannot load ${label}: ${(error as Error).message.split('\n')[0]}`, {
-      file: label,
-    });
+    throw new LatheError(
+      'BAD_INPUT',
+      `ONNX Runtime cannot load ${label}: ${cleanOrtMessage((error as Error).message.split('\n')[0]!)}`,
+      {
+        file: label,
+      },
+    );
   }
 }
 

@@ -65,7 +65,7 @@ describe('ONNX import of a PyTorch model', () => {
     const second = await core.models.importFile(join(fixture, 'model.onnx'), 'm', reference.features);
     expect(second.version).toBe(2);
     const out = join(scratch, 'out.onnx');
-    core.models.exportTo('m@2', out);
+    await core.models.exportTo('m@2', out);
     expect(readFileSync(out).equals(readFileSync(join(fixture, 'model.onnx')))).toBe(true);
     expect(core.models.get('m').versions.map((v) => v.version)).toEqual([2, 1]);
     expect(() => core.models.resolve('m@9')).toThrow(/no version 9 \(versions: 1, 2\)/);

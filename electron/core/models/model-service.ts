@@ -2,7 +2,7 @@
  * The model registry: models, their immutable versions (one ONNX file each in the object store),
  * import with validation, export, benchmarks, one-row prediction and lineage.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type {
@@ -15,8 +15,9 @@ import type {
 } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
-import type { ObjectStore } from '../objects/object-store.js';
+import type { ObjectStore, StoredObject } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
+import type { LineageService } from '../lineage/lineage-service.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
 import { openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
 import { benchSession } from './bench.js';
@@ -95,8 +96,15 @@ export class ModelService {
     private readonly db: Db,
     private readonly objects: ObjectStore,
     private readonly events: EventBus,
+    private readonly lineage: LineageService,
     private readonly resolveData: DataResolver = createDataResolver(),
-  ) {}
+  ) {
+    lineage.registerKind(lineageKinds.modelVersion, {
+      prefix: 'model',
+      resolve: (reference) => this.resolve(reference).id,
+      describe: (id) => this.describeVersion(id),
+    });
+  }
 
   /** Every model, most recently changed first. */
   list(): ModelSummary[] {
@@ -122,33 +130,12 @@ export class ModelService {
   /** A version with its lineage neighbours. */
   versionWithLineage(ref: string): { version: ModelVersion; lineage: LineageLink[] } {
     const version = this.resolve(ref);
-    const edges = this.db
-      .prepare<
-        [string, string, string, string],
-        { from_kind: string; from_id: string; to_kind: string; to_id: string; relation: string }
-      >(
-        `SELECT from_kind, from_id, to_kind, to_id, relation FROM lineage_edges
-         WHERE (to_kind = ? AND to_id = ?) OR (from_kind = ? AND from_id = ?) ORDER BY id`,
-      )
-      .all(lineageKinds.modelVersion, version.id, lineageKinds.modelVersion, version.id);
-    const lineage = edges.map((edge): LineageLink => {
-      const upstream = edge.to_kind === lineageKinds.modelVersion && edge.to_id === version.id;
-      const kind = upstream ? edge.from_kind : edge.to_kind;
-      const id = upstream ? edge.from_id : edge.to_id;
-      return {
-        direction: upstream ? 'upstream' : 'downstream',
-        kind,
-        id,
-        relation: edge.relation,
-        ...this.lineageTarget(kind, id),
-      };
-    });
-    return { version, lineage };
+    return { version, lineage: this.lineage.neighbours({ kind: lineageKinds.modelVersion, id: version.id }) };
   }
 
   /** The stored ONNX file of a version (what Lathe scores with). */
   pathOf(version: ModelVersion): string {
-    return this.objects.pathOf(version.hash);
+    return this.objects.checkedPath(version.hash);
   }
 
   /**
@@ -230,18 +217,20 @@ export class ModelService {
     return this.register({ ...input, bytes: input.onnx, summary, source: 'trained' });
   }
 
-  /** Copies a version's ONNX file to `out`, byte for byte. */
-  exportTo(ref: string, out: string): { path: string; hash: string; size: number } {
+  /** Copies a version's ONNX file to `out`, byte for byte, checking on the way that the bytes still match the hash. */
+  async exportTo(ref: string, out: string): Promise<{ path: string; hash: string; size: number }> {
     const version = this.resolve(ref);
     const target = resolvePath(out);
     if (!existsSync(dirname(target)))
       throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(target)}`, { file: target });
     const temp = `${target}.lathe-${process.pid}.tmp`;
     try {
-      copyFileSync(this.pathOf(version), temp);
+      rmSync(temp, { force: true });
+      await this.objects.copyTo(version.hash, temp);
       renameSync(temp, target);
     } catch (error) {
       rmSync(temp, { force: true });
+      if (error instanceof LatheError) throw error;
       throw new LatheError('BAD_INPUT', `Cannot write ${target}: ${(error as Error).message}`, { file: target });
     }
     return { path: target, hash: version.hash, size: version.size };
@@ -410,8 +399,17 @@ export class ModelService {
     preprocessing: Uint8Array | null;
   }): Promise<ModelVersion> {
     // Objects first, then one transaction; on failure, remove objects that nothing references.
-    const stored = await this.objects.putBytes(input.bytes);
-    const preprocessing = input.preprocessing ? await this.objects.putBytes(input.preprocessing) : null;
+    // The lease keeps a collector in another process off these bytes until their row commits.
+    const lease = this.objects.lease();
+    let stored: StoredObject;
+    let preprocessing: StoredObject | null;
+    try {
+      stored = await this.objects.putBytes(input.bytes, lease);
+      preprocessing = input.preprocessing ? await this.objects.putBytes(input.preprocessing, lease) : null;
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
     let id: number;
     try {
       id = this.db.transaction(() => {
@@ -456,21 +454,14 @@ export class ModelService {
             now,
           );
         const versionId = String(info.lastInsertRowid);
-        const edge = this.db.prepare(
-          'INSERT OR IGNORE INTO lineage_edges (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        );
-        if (input.runId) edge.run(lineageKinds.run, input.runId, lineageKinds.modelVersion, versionId, 'produced', now);
-        if (input.datasetVersionId)
-          edge.run(
-            lineageKinds.datasetVersion,
-            input.datasetVersionId,
-            lineageKinds.modelVersion,
-            versionId,
-            'trained_on',
-            now,
-          );
-        if (input.runId && input.datasetVersionId)
-          edge.run(lineageKinds.datasetVersion, input.datasetVersionId, lineageKinds.run, input.runId, 'input', now);
+        const produced = { kind: lineageKinds.modelVersion, id: versionId };
+        const run = input.runId ? { kind: lineageKinds.run, id: input.runId } : undefined;
+        const dataset = input.datasetVersionId
+          ? { kind: lineageKinds.datasetVersion, id: input.datasetVersionId }
+          : undefined;
+        if (run) this.lineage.add(run, produced, 'produced', now);
+        if (dataset) this.lineage.add(dataset, produced, 'trained_on', now);
+        if (run && dataset) this.lineage.add(dataset, run, 'input', now);
         return Number(info.lastInsertRowid);
       })();
     } catch (error) {
@@ -478,6 +469,8 @@ export class ModelService {
         if (object?.created && !this.isReferenced(object.hash)) this.objects.remove(object.hash);
       }
       throw error;
+    } finally {
+      lease.release();
     }
     const version = toVersion(this.db.prepare<[number], VersionRow>(`${versionSelect} WHERE v.id = ?`).get(id)!);
     this.events.emit('models.changed', { model: version.model, version: version.version, change: 'created' });
@@ -518,41 +511,14 @@ export class ModelService {
     return row;
   }
 
-  /** A person's name for a lineage neighbour, and its page in the app when it has one. */
-  private lineageTarget(kind: string, id: string): { label: string; route: string | null } {
-    try {
-      if (kind === lineageKinds.modelVersion) {
-        const row = this.db
-          .prepare<[number], { name: string; version: number }>(
-            'SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?',
-          )
-          .get(Number(id));
-        if (row) return { label: `${row.name}@${row.version}`, route: `/models/${encodeURIComponent(row.name)}` };
-      }
-      if (kind === lineageKinds.datasetVersion) {
-        const row = this.db
-          .prepare<[string], { name: string; version: number }>(
-            'SELECT d.name, v.version FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?',
-          )
-          .get(id);
-        if (row) return { label: `${row.name}@${row.version}`, route: `/datasets/${encodeURIComponent(row.name)}` };
-      }
-      if (kind === lineageKinds.run) {
-        const row = this.db
-          .prepare<[string], { name: string; experiment_id: number }>(
-            'SELECT name, experiment_id FROM runs WHERE id = ?',
-          )
-          .get(id);
-        if (row)
-          return {
-            label: `run ${row.name} (${id.slice(0, 8)})`,
-            route: `/experiments/${row.experiment_id}/runs/${id}`,
-          };
-      }
-    } catch {
-      // Tables of another feature may be missing in an older store; the id alone is shown.
-    }
-    return { label: `${kind.replace('_', ' ')} ${id}`, route: null };
+  /** Names a model version for the lineage graph (undefined when it is gone). */
+  private describeVersion(id: string): { label: string; name: string; version: number } | undefined {
+    const row = this.db
+      .prepare<[number], { name: string; version: number }>(
+        'SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?',
+      )
+      .get(Number(id));
+    return row ? { label: `${row.name}@${row.version}`, name: row.name, version: row.version } : undefined;
   }
 }
 

@@ -1,31 +1,42 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openCore, type Core } from '../core.js';
-import { openTempCore } from '../testing/temp-core.js';
-import { watchStoreChanges } from './change-watcher.js';
 
 let core: Core;
 let home: string;
-let cleanup: () => void;
-beforeEach(() => ({ core, home, cleanup } = openTempCore()));
-afterEach(() => {
-  vi.useRealTimers();
-  cleanup();
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'lathe-watch-'));
+  // The core wires the watcher itself (no shell does); a short poll keeps the test quick.
+  core = openCore({ home, shell: 'web', changePollMs: 20 });
+});
+afterEach(async () => {
+  await core.dispose();
+  rmSync(home, { recursive: true, force: true });
 });
 
-describe('watchStoreChanges', () => {
-  it('emits store.changed when another connection commits, and not for nothing', async () => {
+/** Resolves on the next `store.changed` of `on`. */
+function nextStoreChange(on: Core): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = on.events.onDidEmit((event) => {
+      if (event !== 'store.changed') return;
+      stop();
+      resolve();
+    });
+  });
+}
+
+describe('the change watcher wired by the core', () => {
+  it('emits store.changed when another process commits, and not for the core’s own writes', async () => {
     const seen: string[] = [];
     core.events.onDidEmit((event) => seen.push(event));
-    // The poll ticks are driven by hand (fake timers), so the test waits on no clock.
-    vi.useFakeTimers();
-    const stop = watchStoreChanges(core.db, core.events, 20);
-    vi.advanceTimersByTime(100);
-    expect(seen).not.toContain('store.changed');
+    core.experiments.create('own-write');
+    const changed = nextStoreChange(core);
     const other = openCore({ home, shell: 'cli' });
     other.experiments.create('from-elsewhere');
-    other.dispose();
-    vi.advanceTimersByTime(20);
-    stop();
-    expect(seen).toContain('store.changed');
+    await other.dispose();
+    await changed;
+    expect(seen.filter((event) => event === 'store.changed')).toHaveLength(1);
   });
 });

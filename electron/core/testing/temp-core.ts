@@ -8,14 +8,14 @@ import { createDispatch, type Dispatch } from '../rpc/dispatch.js';
 import { createHandlers } from '../rpc/handlers.js';
 
 /** A core on its own temporary home, and a cleanup. */
-export function openTempCore(): { core: Core; home: string; cleanup: () => void } {
+export function openTempCore(): { core: Core; home: string; cleanup: () => Promise<void> } {
   const home = mkdtempSync(join(tmpdir(), 'lathe-test-'));
   const core = openCore({ home, shell: 'cli' });
   return {
     core,
     home,
-    cleanup() {
-      core.dispose();
+    async cleanup() {
+      await core.dispose();
       rmSync(home, { recursive: true, force: true });
     },
   };
@@ -26,13 +26,13 @@ export function openTempCore(): { core: Core; home: string; cleanup: () => void 
  * over every handler before each test, and remove them after it. Read `core` and `dispatch` inside tests.
  */
 export function useTempDispatch(): { readonly core: Core; readonly dispatch: Dispatch } {
-  let current: { core: Core; dispatch: Dispatch; cleanup: () => void } | undefined;
+  let current: { core: Core; dispatch: Dispatch; cleanup: () => Promise<void> } | undefined;
   beforeEach(() => {
     const { core, cleanup } = openTempCore();
     current = { core, cleanup, dispatch: createDispatch(createHandlers(core, '0.0.0-test')) };
   });
-  afterEach(() => {
-    current?.cleanup();
+  afterEach(async () => {
+    await current?.cleanup();
     current = undefined;
   });
   const opened = () => {

@@ -10,7 +10,7 @@ import { LatheError } from '../../../shared/errors.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import { checkArtifactPath } from './artifact-path.js';
-import { unreferencedObjects } from './object-references.js';
+import { unreferencedObjects } from '../objects/object-references.js';
 import type { RunRow, RunStore } from './runs.js';
 
 /** The artifacts of runs. */

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LatheError } from '../../../shared/errors.js';
 import { openTempCore } from '../testing/temp-core.js';
+import { testDatabase } from '../testing/database.js';
 import type { Core } from '../core.js';
 
 let core: Core;
@@ -50,7 +51,7 @@ describe('the front: what spans rooms', () => {
     expect(result).toEqual({ runs: 1, objectsRemoved: 1, bytesFreed: 9 });
     expect(code(() => core.tracking.getRun(gone.id))).toBe('NOT_FOUND');
     expect(core.objects.usage().objects).toBe(1);
-    expect(core.db.prepare('SELECT COUNT(*) AS n FROM metrics').get()).toEqual({ n: 0 });
-    expect(core.db.prepare('SELECT COUNT(*) AS n FROM metric_tiles').get()).toEqual({ n: 0 });
+    expect(testDatabase(core).prepare('SELECT COUNT(*) AS n FROM metrics').get()).toEqual({ n: 0 });
+    expect(testDatabase(core).prepare('SELECT COUNT(*) AS n FROM metric_tiles').get()).toEqual({ n: 0 });
   });
 });

@@ -27,6 +27,7 @@ import { Link, useParams } from 'react-router';
 import type { ModelVersion, TensorSpec } from '../../../../shared/contract/index';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
+import { routeOfEntity } from '../../app/entity-routes';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -184,8 +185,8 @@ function Overview({ version }: { version: ModelVersion }) {
         {detail.data?.lineage.map((link) => (
           <Text size="sm" key={`${link.kind}-${link.id}-${link.relation}`}>
             {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}:{' '}
-            {link.route ? (
-              <Anchor component={Link} to={link.route} size="sm">
+            {routeOfEntity(link) ? (
+              <Anchor component={Link} to={routeOfEntity(link)!} size="sm">
                 {link.label}
               </Anchor>
             ) : (

@@ -6,10 +6,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { openTempCore } from './testing/temp-core.js';
-import type { Core } from './core.js';
+import { openTempCore } from '../testing/temp-core.js';
+import type { Core } from '../core.js';
 
-const sample = new URL('../../resources/samples/customers-v1.csv', import.meta.url).pathname;
+const sample = new URL('../../../resources/samples/customers-v1.csv', import.meta.url).pathname;
 const sampleHash = createHash('sha256').update(readFileSync(sample)).digest('hex');
 
 let core: Core;
