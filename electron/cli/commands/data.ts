@@ -128,6 +128,41 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     });
 
   data
+    .command('delete')
+    .description('delete a dataset (NAME) or one version (NAME@3); refused while a run or model was made from it')
+    .argument('<ref>', 'NAME for every version, NAME@3 for one')
+    .option('--force', 'delete even though runs or models were made from it (they stay, without their data)')
+    .action(async (ref: string, local: { force?: boolean }) => {
+      const options = globals();
+      const input = parseInput('datasets.delete', { ref, force: local.force === true });
+      const result = await withCore(options, (core) => core.datasets.delete(input.ref, input.force === true));
+      printResult(options, result, () =>
+        [
+          `deleted ${result.datasetDeleted ? `${result.name} (every version: ${result.versions.map((v) => `@${v}`).join(', ')})` : `${result.name}@${result.versions[0]}`}; ${result.objectsRemoved} stored file(s) removed`,
+          ...result.orphaned.map((d) => `  ${d.label} was made from @${d.version} and now names data that is gone`),
+        ].join('\n'),
+      );
+    });
+
+  data
+    .command('lineage')
+    .description('list the runs and models made from a dataset, version by version')
+    .argument('<name>', 'dataset name')
+    .action(async (name: string) => {
+      const options = globals();
+      const input = parseInput('datasets.dependents', { name });
+      const dependents = await withCore(options, (core) => core.datasets.dependents(input.name));
+      printResult(options, dependents, () =>
+        dependents.length === 0
+          ? `Nothing was made from ${input.name} yet.`
+          : table(
+              ['VERSION', 'KIND', 'NAME', 'RELATION'],
+              dependents.map((d) => [`@${d.version}`, d.kind === 'run' ? 'run' : 'model', d.label, d.relation]),
+            ),
+      );
+    });
+
+  data
     .command('sql')
     .description('run one read-only SELECT over a version, which is the table "data"')
     .argument('<ref>', 'version reference')
