@@ -57,11 +57,18 @@ const everything = 'everything' as const;
  */
 export const invalidations: { readonly [E in EventName]: readonly MethodName[] | typeof everything } = {
   // A dataset version added or retyped: every list, picker, profile and diff that names datasets.
-  'datasets.changed': ['datasets.list', 'datasets.versions', 'datasets.show', 'datasets.rows', 'datasets.diff'],
+  'datasets.changed': [
+    'datasets.list',
+    'datasets.versions',
+    'datasets.show',
+    'datasets.rows',
+    'datasets.diff',
+    'datasets.dependents',
+  ],
   'experiments.changed': ['experiments.list', 'runs.search', 'runs.get'],
   // Another process (the CLI, a script) wrote to the store: anything on screen may be stale.
   'store.changed': everything,
-  'models.changed': ['models.list', 'models.get', 'models.version'],
+  'models.changed': ['models.list', 'models.get', 'models.version', 'datasets.dependents'],
   'models.trainingProgress': [],
   // A finished job made a model version and a run with its metrics and artifacts.
   'models.trainingFinished': [
@@ -75,9 +82,17 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
     'runs.metricHistory',
     'runs.artifacts',
     'runs.artifactPreview',
+    'datasets.dependents',
   ],
   'models.predictProgress': [],
-  'runs.changed': ['runs.search', 'runs.get', 'runs.keys', 'runs.artifacts', 'runs.artifactPreview'],
+  'runs.changed': [
+    'runs.search',
+    'runs.get',
+    'runs.keys',
+    'runs.artifacts',
+    'runs.artifactPreview',
+    'datasets.dependents',
+  ],
   'runs.metrics': ['runs.search', 'runs.get', 'runs.keys', 'runs.metricHistory', 'runs.groupedHistory'],
 };
 

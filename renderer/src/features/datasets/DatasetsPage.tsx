@@ -5,11 +5,13 @@
 import { useState } from 'react';
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Code,
   Group,
   Loader,
+  Menu,
   Paper,
   ScrollArea,
   Stack,
@@ -20,10 +22,19 @@ import {
 } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconChartBar, IconDatabase, IconGitCompare, IconPlus, IconSql, IconTable } from '@tabler/icons-react';
+import {
+  IconChartBar,
+  IconChevronDown,
+  IconDatabase,
+  IconGitCompare,
+  IconPlus,
+  IconSql,
+  IconTable,
+  IconTrash,
+} from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
-import type { AddDatasetResult, DatasetVersion } from '../../../../shared/contract/index';
+import type { AddDatasetResult, DatasetDependent, DatasetVersion } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { refreshAfter, useLatheQuery } from '../../api/queries';
 import { PageHeader, PageLayout } from '../../components/Page';
@@ -31,6 +42,7 @@ import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { AddDatasetModal } from './AddDatasetModal';
 import { formatNumber } from '../../../../shared/format';
+import { DeleteDatasetModal, type DeleteTarget } from './DeleteDatasetModal';
 import { DiffView } from './DiffView';
 import { ProfileView, TypeBadge } from './ProfileView';
 import { RowsView } from './RowsView';
@@ -235,12 +247,50 @@ function Timeline({
   );
 }
 
+/** Lineage, downstream: the runs and model versions made from this dataset, by version. */
+function MadeFrom({ dependents }: { dependents: DatasetDependent[] | undefined }) {
+  return (
+    <Stack gap={4} mt="sm" px={6} data-testid="made-from">
+      <Text size="xs" fw={600} c="dimmed">
+        MADE FROM IT
+      </Text>
+      {dependents === undefined ? (
+        <Loader size="xs" aria-label="Loading lineage" />
+      ) : dependents.length === 0 ? (
+        <Text size="xs" c="dimmed">
+          No run or model yet. Train one from the Models page.
+        </Text>
+      ) : (
+        dependents.map((d) => (
+          <Group key={`${d.version}-${d.kind}-${d.id}`} gap={4} wrap="nowrap">
+            <Badge size="xs" variant="light" style={{ flex: 'none' }}>
+              @{d.version}
+            </Badge>
+            {d.route ? (
+              <Anchor component={Link} to={d.route} size="xs" truncate title={d.label}>
+                {d.label}
+              </Anchor>
+            ) : (
+              <Text size="xs" c="dimmed" truncate title={d.label}>
+                {d.label}
+              </Text>
+            )}
+          </Group>
+        ))
+      )}
+    </Stack>
+  );
+}
+
 function DatasetDetail() {
   const { name = '' } = useParams();
   const [search, setSearch] = useSearchParams();
   const [adding, addModal] = useDisclosure(false);
+  const [deleting, setDeleting] = useState<DeleteTarget | null>(null);
+  const navigate = useNavigate();
   const onAdded = useAddedNotice();
   const versions = useLatheQuery('datasets.versions', { name });
+  const dependents = useLatheQuery('datasets.dependents', { name }, { enabled: versions.isSuccess });
   const latest = versions.data?.[0]?.version;
   const selected = Number(search.get('v') ?? latest ?? 0) || latest || 0;
   const tab = search.get('tab') ?? 'profile';
@@ -289,9 +339,33 @@ function DatasetDetail() {
           )
         }
         actions={
-          <Button variant="default" leftSection={<IconPlus size={16} />} onClick={addModal.open}>
-            New version
-          </Button>
+          <>
+            <Button variant="default" leftSection={<IconPlus size={16} />} onClick={addModal.open}>
+              New version
+            </Button>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button variant="default" color="red" rightSection={<IconChevronDown size={14} />}>
+                  Delete
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item
+                  leftSection={<IconTrash size={14} />}
+                  onClick={() => setDeleting({ name, version: selected, versionCount: versions.data.length })}
+                >
+                  Delete version @{selected}
+                </Menu.Item>
+                <Menu.Item
+                  color="red"
+                  leftSection={<IconTrash size={14} />}
+                  onClick={() => setDeleting({ name, versionCount: versions.data.length })}
+                >
+                  Delete dataset {name}
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </>
         }
       />
       <Group align="flex-start" wrap="nowrap" gap="lg">
@@ -302,6 +376,7 @@ function DatasetDetail() {
           <ScrollArea.Autosize mah={640}>
             <Timeline versions={versions.data} selected={selected} onSelect={(v) => setParam('v', String(v))} />
           </ScrollArea.Autosize>
+          <MadeFrom dependents={dependents.data} />
         </Paper>
         <Stack style={{ flex: 1, minWidth: 0 }}>
           {version && (
@@ -364,7 +439,21 @@ function DatasetDetail() {
           </Tabs>
         </Stack>
       </Group>
-      <AddDatasetModal opened={adding} onClose={addModal.close} onAdded={onAdded} key={name} />
+      <AddDatasetModal opened={adding} onClose={addModal.close} onAdded={onAdded} key={name} versionOf={name} />
+      <DeleteDatasetModal
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={(result) => {
+          setDeleting(null);
+          if (result.datasetDeleted) navigate('/datasets');
+          else
+            setSearch((current) => {
+              const next = new URLSearchParams(current);
+              next.delete('v');
+              return next;
+            });
+        }}
+      />
     </PageLayout>
   );
 }
