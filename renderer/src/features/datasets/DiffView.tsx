@@ -4,7 +4,7 @@ import { Alert, Badge, Group, Loader, Paper, Select, Stack, Table, Text, Title, 
 import type { Cell, ColumnDiff, DatasetDiff, DatasetVersion } from '../../../../shared/contract/index';
 import { useLatheQuery } from '../../api/queries';
 import { formatNumber } from '../../../../shared/format';
-import { binLabels, Chart } from './Chart';
+import { binAxis, Chart } from './Chart';
 
 /** PSI bands as commonly read (and as Evidently reports them): < 0.1 stable, 0.1–0.25 moderate, > 0.25 major shift. */
 function psiColor(psi: number): string {
@@ -13,8 +13,6 @@ function psiColor(psi: number): string {
 function jsColor(js: number): string {
   return js < 0.1 ? 'green' : js < 0.2 ? 'orange' : 'red';
 }
-
-const compactNumber = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 
 const colorA = '#748ffc';
 const colorB = '#ff922b';
@@ -36,16 +34,7 @@ function DistributionChart({ column, labelA, labelB }: { column: ColumnDiff; lab
     if (column.histograms) {
       return {
         ...base,
-        xAxis: {
-          type: 'category',
-          data: binLabels(column.histograms.edges),
-          // The axis shows each bin's lower edge, compact (12.5K); the tooltip names the whole range.
-          axisLabel: {
-            fontSize: 9,
-            hideOverlap: true,
-            formatter: (_value: string, index: number) => compactNumber.format(column.histograms!.edges[index] ?? 0),
-          },
-        },
+        xAxis: binAxis(column.histograms.edges),
         series: [
           {
             name: labelA,
