@@ -290,7 +290,7 @@ describe('bad input leaves nothing behind and names the file, line and column', 
   it('ragged row with an extra field', async () => {
     await expectRejected(
       file('extra.csv', 'a,b\n1,2\n3,4,5\n'),
-      /line 3 has more fields than the header's 2: an extra field starts at column 5/,
+      /line 3 has 3 fields, the header has 2: an extra field starts at column 5/,
       { line: 3, column: 5 },
     );
   });

@@ -85,3 +85,18 @@ describe('JSON Lines and Parquet validation', () => {
     ).toContain('footer claims 1000 bytes');
   });
 });
+
+describe('ragged CSV messages name the line and both field counts', () => {
+  it('too many fields: counts them all, points at the first extra one', () => {
+    expect(problem('csv', 'a,b\n1,2\n3,4,5,6\n')).toEqual({
+      message: 'line 3 has 4 fields, the header has 2: an extra field starts at column 5',
+      line: 3,
+      column: 5,
+    });
+  });
+  it('too few fields: names the missing one', () => {
+    expect(problem('csv', 'a,b,c\n1,2\n').message).toBe(
+      'line 2 has 2 fields, the header has 3: field "c" is missing at column 4',
+    );
+  });
+});

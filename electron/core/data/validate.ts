@@ -187,6 +187,8 @@ class DelimitedValidator extends TextValidator {
   private records = 0;
   private quoteLine = 0;
   private quoteColumn = 0;
+  /** Where this record's first field beyond the header starts; the record is read to its end to count them all. */
+  private extraColumn: number | null = null;
 
   constructor(private readonly delimiter: number) {
     super();
@@ -373,13 +375,8 @@ class DelimitedValidator extends TextValidator {
     this.fields++;
     this.state = CsvState.FieldStart;
     this.recordChars++;
-    if (this.header !== null && this.fields >= this.header.length) {
-      throw new ValidationError({
-        message: `line ${this.line} has more fields than the header's ${this.header.length}: an extra field starts at column ${this.column + 1}`,
-        line: this.line,
-        column: this.column + 1,
-      });
-    }
+    if (this.header !== null && this.fields >= this.header.length && this.extraColumn === null)
+      this.extraColumn = this.column + 1;
   }
 
   private endRecord(): void {
@@ -389,6 +386,13 @@ class DelimitedValidator extends TextValidator {
       if (!blank) this.takeHeader();
       else this.headerFields = [];
     } else if (!blank) {
+      if (this.extraColumn !== null) {
+        throw new ValidationError({
+          message: `line ${this.line} has ${fieldCount} fields, the header has ${this.header.length}: an extra field starts at column ${this.extraColumn}`,
+          line: this.line,
+          column: this.extraColumn,
+        });
+      }
       if (fieldCount !== this.header.length) {
         throw new ValidationError({
           message: `line ${this.line} has ${fieldCount} field${fieldCount === 1 ? '' : 's'}, the header has ${this.header.length}: field "${this.header[fieldCount]}" is missing at column ${this.column}`,

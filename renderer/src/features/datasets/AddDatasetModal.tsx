@@ -9,8 +9,7 @@ import { IconUpload } from '@tabler/icons-react';
 import type { AddDatasetResult } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
-
-const accepted = ['.csv', '.tsv', '.parquet', '.jsonl', '.ndjson'];
+import { acceptedExtensions, unsupportedFileProblem } from './file-types';
 
 /** A dataset name from a file name: "Customers 2024.csv" → "Customers-2024". */
 export function nameFromFile(fileName: string): string {
@@ -64,18 +63,22 @@ export function AddDatasetModal({
   onClose,
   onAdded,
   initialFile,
+  versionOf,
 }: {
   opened: boolean;
   onClose: () => void;
   onAdded: (result: AddDatasetResult) => void;
   initialFile?: File | null;
+  /** Set on a dataset's page: the file becomes the next version of this dataset, and the name is fixed. */
+  versionOf?: string;
 }) {
   const client = useClient();
   const desktop = typeof window !== 'undefined' && window.lathe !== undefined;
   const [mode, setMode] = useState<'upload' | 'path'>(desktop ? 'path' : 'upload');
   const [file, setFile] = useState<File | null>(initialFile ?? null);
   const [path, setPath] = useState('');
-  const [name, setName] = useState(initialFile ? nameFromFile(initialFile.name) : '');
+  const [typedName, setName] = useState(initialFile ? nameFromFile(initialFile.name) : '');
+  const name = versionOf ?? typedName;
   const [message, setMessage] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -87,8 +90,12 @@ export function AddDatasetModal({
     setSeenInitial(initialFile);
     if (initialFile) {
       const desktopPath = window.latheDesktop?.pathForFile(initialFile);
+      const problem = unsupportedFileProblem(initialFile.name);
       if (desktopPath) setPath(desktopPath);
-      else {
+      else if (problem) {
+        setMode('upload');
+        setError(new ClientError({ code: 'BAD_INPUT', message: problem, details: { file: initialFile.name } }));
+      } else {
         setFile(initialFile);
         setMode('upload');
       }
@@ -98,6 +105,13 @@ export function AddDatasetModal({
 
   const choose = (chosen: File | undefined) => {
     if (!chosen) return;
+    const problem = unsupportedFileProblem(chosen.name);
+    if (problem) {
+      // Refused here, before a byte is uploaded.
+      setFile(null);
+      setError(new ClientError({ code: 'BAD_INPUT', message: problem, details: { file: chosen.name } }));
+      return;
+    }
     setError(null);
     setName((current) => current || nameFromFile(chosen.name));
     // In the desktop app a dropped file is read in place, by path.
@@ -151,7 +165,13 @@ export function AddDatasetModal({
   const ready = name.trim() !== '' && (mode === 'upload' ? file !== null : path.trim() !== '');
 
   return (
-    <Modal opened={opened} onClose={close} title="Add a dataset" size="lg" centered>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={versionOf ? `New version of ${versionOf}` : 'Add a dataset'}
+      size="lg"
+      centered
+    >
       <Stack>
         {!desktop && (
           <SegmentedControl
@@ -176,7 +196,7 @@ export function AddDatasetModal({
             <input
               ref={picker}
               type="file"
-              accept={accepted.join(',')}
+              accept={acceptedExtensions.join(',')}
               hidden
               data-testid="dataset-file-input"
               onChange={(e) => choose(e.currentTarget.files?.[0])}
@@ -210,9 +230,15 @@ export function AddDatasetModal({
         )}
         <TextInput
           label="Dataset name"
-          description="Adding new bytes under an existing name makes its next version."
+          description={
+            versionOf
+              ? `The file becomes the next version of ${versionOf} (the same bytes again add nothing).`
+              : 'Adding new bytes under an existing name makes its next version.'
+          }
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
+          readOnly={versionOf !== undefined}
+          variant={versionOf ? 'filled' : 'default'}
           required
         />
         <TextInput
@@ -249,7 +275,7 @@ export function AddDatasetModal({
             Cancel
           </Button>
           <Button onClick={() => void submit()} loading={busy} disabled={!ready}>
-            Add dataset
+            {versionOf ? 'Add version' : 'Add dataset'}
           </Button>
         </Group>
       </Stack>

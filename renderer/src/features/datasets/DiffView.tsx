@@ -1,23 +1,10 @@
 /** Comparing two versions side by side: schema, rows, statistics, distribution distances, rows by key. */
 import { useMemo, useState } from 'react';
-import {
-  Alert,
-  Badge,
-  Group,
-  Loader,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Title,
-  Tooltip,
-} from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Alert, Badge, Group, Loader, Paper, Select, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import type { Cell, ColumnDiff, DatasetDiff, DatasetVersion } from '../../../../shared/contract/index';
-import { useClient } from '../../api/hooks';
-import { binLabels, Chart, formatNumber } from './Chart';
+import { useLatheQuery } from '../../api/queries';
+import { formatNumber } from '../../../../shared/format';
+import { binAxis, Chart } from './Chart';
 
 /** PSI bands as commonly read (and as Evidently reports them): < 0.1 stable, 0.1–0.25 moderate, > 0.25 major shift. */
 function psiColor(psi: number): string {
@@ -38,7 +25,8 @@ function shares(counts: number[]): number[] {
 function DistributionChart({ column, labelA, labelB }: { column: ColumnDiff; labelA: string; labelB: string }) {
   const option = useMemo(() => {
     const base = {
-      grid: { left: 40, right: 8, top: 26, bottom: 22 },
+      // containLabel: the axis labels are measured and kept inside the card, whatever their length.
+      grid: { left: 4, right: 8, top: 26, bottom: 4, containLabel: true },
       legend: { top: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 10 } },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
       yAxis: { type: 'value', axisLabel: { fontSize: 9, formatter: '{value}%' }, splitNumber: 3 },
@@ -46,11 +34,7 @@ function DistributionChart({ column, labelA, labelB }: { column: ColumnDiff; lab
     if (column.histograms) {
       return {
         ...base,
-        xAxis: {
-          type: 'category',
-          data: binLabels(column.histograms.edges),
-          axisLabel: { fontSize: 9, hideOverlap: true },
-        },
+        xAxis: binAxis(column.histograms.edges),
         series: [
           {
             name: labelA,
@@ -99,19 +83,29 @@ function SideBySide({ column, labelA, labelB }: { column: ColumnDiff; labelA: st
   if (a.mean !== null || b.mean !== null) rows.push(['mean', stat(a.mean), stat(b.mean)]);
   if (a.std !== null || b.std !== null) rows.push(['std', stat(a.std), stat(b.std)]);
   if (a.quantiles || b.quantiles) rows.push(['median', stat(a.quantiles?.[3]), stat(b.quantiles?.[3])]);
-  if (a.min !== null || b.min !== null)
-    rows.push(['min … max', `${stat(a.min)} … ${stat(a.max)}`, `${stat(b.min)} … ${stat(b.max)}`]);
+  if (a.min !== null || b.min !== null) {
+    rows.push(['min', stat(a.min), stat(b.min)]);
+    rows.push(['max', stat(a.max), stat(b.max)]);
+  }
   if (a.top && b.top) rows.push(['most frequent', a.top[0]?.value ?? '—', b.top[0]?.value ?? '—']);
   return (
-    <Table fz="xs" verticalSpacing={2} mt={6} aria-label={`Statistics of ${column.name}: ${labelA} and ${labelB}`}>
+    <Table
+      fz="xs"
+      verticalSpacing={2}
+      mt={6}
+      layout="fixed"
+      className="side-by-side"
+      aria-label={`Statistics of ${column.name}: ${labelA} and ${labelB}`}
+    >
       <Table.Thead>
         <Table.Tr>
-          <Table.Th />
-          <Table.Th ta="right" c={colorA}>
-            {labelA}
+          <Table.Th w="34%" />
+          {/* The dataset name is the card's; the columns only need the versions. */}
+          <Table.Th ta="right" c={colorA} title={labelA}>
+            {versionOf(labelA)}
           </Table.Th>
-          <Table.Th ta="right" c={colorB}>
-            {labelB}
+          <Table.Th ta="right" c={colorB} title={labelB}>
+            {versionOf(labelB)}
           </Table.Th>
         </Table.Tr>
       </Table.Thead>
@@ -119,10 +113,10 @@ function SideBySide({ column, labelA, labelB }: { column: ColumnDiff; labelA: st
         {rows.map(([label, x, y]) => (
           <Table.Tr key={label}>
             <Table.Td c="dimmed">{label}</Table.Td>
-            <Table.Td ta="right" className="mono">
+            <Table.Td ta="right" className="mono" title={x}>
               {x}
             </Table.Td>
-            <Table.Td ta="right" className="mono" fw={x !== y ? 600 : undefined}>
+            <Table.Td ta="right" className="mono" fw={x !== y ? 600 : undefined} title={y}>
               {y}
             </Table.Td>
           </Table.Tr>
@@ -132,10 +126,15 @@ function SideBySide({ column, labelA, labelB }: { column: ColumnDiff; labelA: st
   );
 }
 
+/** "@3" from "name@3". */
+function versionOf(label: string): string {
+  return label.slice(label.lastIndexOf('@'));
+}
+
 function ChangeBadge({ column }: { column: ColumnDiff }) {
   if (column.change === 'same')
     return (
-      <Text size="xs" c="dimmed">
+      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
         same type
       </Text>
     );
@@ -144,6 +143,17 @@ function ChangeBadge({ column }: { column: ColumnDiff }) {
     <Text size="xs" fw={600} c={`${color}.7`} style={{ whiteSpace: 'nowrap' }}>
       {column.change === 'retyped' ? `${column.typeA} → ${column.typeB}` : column.change}
     </Text>
+  );
+}
+
+/** A dash for a statistic that does not apply to this column, with why on hover. */
+function NotApplicable({ label }: { label: string }) {
+  return (
+    <Tooltip label={label} multiline w={280} withArrow>
+      <Text span size="sm" c="dimmed" aria-label={`not applicable: ${label}`} tabIndex={0}>
+        —
+      </Text>
+    </Tooltip>
   );
 }
 
@@ -268,7 +278,6 @@ function KeyDiffView({ diff }: { diff: DatasetDiff }) {
 
 /** The compare tab for one dataset. */
 export function DiffView({ versions, selected }: { versions: DatasetVersion[]; selected: DatasetVersion }) {
-  const client = useClient();
   const name = selected.name;
   const defaultA =
     selected.parentVersion ?? versions.find((v) => v.version < selected.version)?.version ?? selected.version;
@@ -281,10 +290,7 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
     const inB = new Set(versionB?.columns.map((c) => c.name));
     return (versionA?.columns ?? []).filter((c) => inB.has(c.name)).map((c) => c.name);
   }, [versionA, versionB]);
-  const diff = useQuery({
-    queryKey: ['datasets', 'diff', name, a, b, key],
-    queryFn: () => client['datasets.diff']({ a: `${name}@${a}`, b: `${name}@${b}`, ...(key ? { key } : {}) }),
-  });
+  const diff = useLatheQuery('datasets.diff', { a: `${name}@${a}`, b: `${name}@${b}`, ...(key ? { key } : {}) });
   const options = versions.map((v) => ({
     value: String(v.version),
     label: `@${v.version} · ${v.rows.toLocaleString()} rows${v.message ? ` · ${v.message}` : ''}`,
@@ -386,75 +392,100 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
           </Paper>
           {data.keyDiff && <KeyDiffView diff={data} />}
           <Paper withBorder>
-            <Table verticalSpacing="xs" fz="sm" aria-label="Column changes" highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Column</Table.Th>
-                  <Table.Th>Change</Table.Th>
-                  <Table.Th ta="right">Δ missing</Table.Th>
-                  <Table.Th ta="right">Δ unique</Table.Th>
-                  <Table.Th ta="right">Δ mean</Table.Th>
-                  <Table.Th ta="right">Δ median</Table.Th>
-                  <Table.Th ta="right">
-                    <Tooltip label="Population Stability Index over A's deciles: < 0.1 stable, > 0.25 major shift">
-                      <span>PSI</span>
-                    </Tooltip>
-                  </Table.Th>
-                  <Table.Th ta="right">
-                    <Tooltip label="Wasserstein-1: how far values moved, in the column's units">
-                      <span>Wasserstein</span>
-                    </Tooltip>
-                  </Table.Th>
-                  <Table.Th ta="right">
-                    <Tooltip label="Jensen–Shannon distance (base 2) between category frequencies, 0 to 1">
-                      <span>Jensen–Shannon</span>
-                    </Tooltip>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.columns.map((c) => (
-                  <Table.Tr key={c.name} data-testid={`diff-row-${c.name}`}>
-                    <Table.Td fw={500}>{c.name}</Table.Td>
-                    <Table.Td>
-                      <ChangeBadge column={c} />
-                    </Table.Td>
-                    <Table.Td ta="right" className="mono">
-                      {c.deltas.missing !== undefined ? formatNumber(c.deltas.missing) : ''}
-                    </Table.Td>
-                    <Table.Td ta="right" className="mono">
-                      {c.deltas.unique !== undefined ? formatNumber(c.deltas.unique) : ''}
-                    </Table.Td>
-                    <Table.Td ta="right" className="mono">
-                      {c.deltas.mean !== undefined ? formatNumber(c.deltas.mean) : ''}
-                    </Table.Td>
-                    <Table.Td ta="right" className="mono">
-                      {c.deltas.median !== undefined ? formatNumber(c.deltas.median) : ''}
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {c.psi !== null && <Distance value={c.psi} color={psiColor(c.psi)} />}
-                    </Table.Td>
-                    <Table.Td ta="right" className="mono">
-                      {c.wasserstein !== null ? formatNumber(c.wasserstein) : ''}
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {c.jensenShannon !== null && (
-                        <Distance value={c.jensenShannon} color={jsColor(c.jensenShannon)} />
-                      )}
-                    </Table.Td>
+            <Table.ScrollContainer minWidth={760} type="native">
+              <Table
+                verticalSpacing="xs"
+                horizontalSpacing="xs"
+                fz="sm"
+                aria-label="Column changes"
+                highlightOnHover
+                className="column-changes"
+              >
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Column</Table.Th>
+                    <Table.Th>Change</Table.Th>
+                    <Table.Th ta="right">Δ missing</Table.Th>
+                    <Table.Th ta="right">Δ unique</Table.Th>
+                    <Table.Th ta="right">Δ mean</Table.Th>
+                    <Table.Th ta="right">Δ median</Table.Th>
+                    <Table.Th ta="right">
+                      <Tooltip label="Population Stability Index over A's deciles: < 0.1 stable, > 0.25 major shift">
+                        <span>PSI</span>
+                      </Tooltip>
+                    </Table.Th>
+                    <Table.Th ta="right">
+                      <Tooltip label="Wasserstein-1: how far values moved, in the column's units">
+                        <span>Wasserstein</span>
+                      </Tooltip>
+                    </Table.Th>
+                    <Table.Th ta="right">
+                      <Tooltip label="Jensen–Shannon distance (base 2) between category frequencies, 0 to 1">
+                        <span>Jensen–Shannon</span>
+                      </Tooltip>
+                    </Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.columns.map((c) => (
+                    <Table.Tr key={c.name} data-testid={`diff-row-${c.name}`}>
+                      <Table.Td fw={500}>{c.name}</Table.Td>
+                      <Table.Td>
+                        <ChangeBadge column={c} />
+                      </Table.Td>
+                      <Table.Td ta="right" className="mono">
+                        {c.deltas.missing !== undefined ? formatNumber(c.deltas.missing) : ''}
+                      </Table.Td>
+                      <Table.Td ta="right" className="mono">
+                        {c.deltas.unique !== undefined ? formatNumber(c.deltas.unique) : ''}
+                      </Table.Td>
+                      <Table.Td ta="right" className="mono">
+                        {c.deltas.mean !== undefined ? formatNumber(c.deltas.mean) : ''}
+                      </Table.Td>
+                      <Table.Td ta="right" className="mono">
+                        {c.deltas.median !== undefined ? formatNumber(c.deltas.median) : ''}
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        {c.psi !== null ? (
+                          <Distance value={c.psi} color={psiColor(c.psi)} />
+                        ) : (
+                          <NotApplicable label="PSI compares numeric distributions over deciles: it applies to numeric columns in both versions." />
+                        )}
+                      </Table.Td>
+                      <Table.Td ta="right" className="mono">
+                        {c.wasserstein !== null ? (
+                          formatNumber(c.wasserstein)
+                        ) : (
+                          <NotApplicable label="Wasserstein distance measures how far numeric values moved: it applies to numeric columns in both versions." />
+                        )}
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        {c.jensenShannon !== null ? (
+                          <Distance value={c.jensenShannon} color={jsColor(c.jensenShannon)} />
+                        ) : (
+                          <NotApplicable
+                            label={
+                              c.change === 'same' || c.change === 'retyped'
+                                ? 'Jensen–Shannon compares category frequencies: it applies to categorical and boolean columns. For numbers, read PSI and Wasserstein.'
+                                : 'The column is in one version only: there is nothing to compare.'
+                            }
+                          />
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
           </Paper>
           {charted.length > 0 && (
             <>
               <Title order={4}>Side by side: distributions (share of rows) and statistics, most shifted first</Title>
-              <SimpleGrid cols={{ base: 1, md: 2, lg: 3 }}>
+              <div className="diff-cards">
                 {charted.map((c) => (
                   <Paper key={c.name} withBorder p="sm">
-                    <Group justify="space-between" mb={4}>
-                      <Text fw={600} size="sm">
+                    <Group justify="space-between" mb={4} wrap="nowrap" gap={6}>
+                      <Text fw={600} size="sm" truncate title={c.name} style={{ minWidth: 0, flex: 1 }}>
                         {c.name}
                       </Text>
                       {c.psi !== null && (
@@ -472,7 +503,7 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
                     <SideBySide column={c} labelA={labelA} labelB={labelB} />
                   </Paper>
                 ))}
-              </SimpleGrid>
+              </div>
             </>
           )}
         </>

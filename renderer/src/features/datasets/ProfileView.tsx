@@ -25,8 +25,10 @@ import type {
 } from '../../../../shared/contract/index';
 import { quantileLevels } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
+import { refreshAfter } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
-import { binLabels, Chart, formatNumber } from './Chart';
+import { formatNumber } from '../../../../shared/format';
+import { binAxis, Chart } from './Chart';
 import { DataGrid } from './DataGrid';
 
 const typeColors: Record<ColumnType, string> = {
@@ -53,13 +55,9 @@ function ColumnChart({ column }: { column: ColumnProfile }) {
   const option = useMemo(() => {
     if (column.histogram) {
       return {
-        grid: { left: 40, right: 8, top: 8, bottom: 22 },
+        grid: { left: 4, right: 8, top: 8, bottom: 4, containLabel: true },
         tooltip: { trigger: 'axis' },
-        xAxis: {
-          type: 'category',
-          data: binLabels(column.histogram.edges),
-          axisLabel: { fontSize: 9, hideOverlap: true },
-        },
+        xAxis: binAxis(column.histogram.edges),
         yAxis: { type: 'value', axisLabel: { fontSize: 9 }, splitNumber: 3 },
         series: [{ type: 'bar', data: column.histogram.counts, barCategoryGap: '4%', name: 'rows' }],
       };
@@ -223,7 +221,7 @@ export function ProfileView({ version, profile }: { version: DatasetVersion; pro
         message: input.type ? `${input.column} is now ${input.type}` : `${input.column} is back to its inferred type`,
         color: 'green',
       });
-      void queryClient.invalidateQueries({ queryKey: ['datasets'] });
+      void refreshAfter(queryClient, 'datasets.changed');
     },
     onError: (error) =>
       notifications.show({
@@ -268,7 +266,7 @@ export function ProfileView({ version, profile }: { version: DatasetVersion; pro
           />
         )}
       </Group>
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+      <div className="profile-cards">
         {columns.slice(0, shown).map((column) => (
           <ColumnCard
             key={column.name}
@@ -279,7 +277,7 @@ export function ProfileView({ version, profile }: { version: DatasetVersion; pro
             onRetype={(type) => retype.mutate({ column: column.name, type })}
           />
         ))}
-      </SimpleGrid>
+      </div>
       {columns.length > shown && (
         <Button variant="default" onClick={() => setShown((n) => n + pageSize * 2)} style={{ alignSelf: 'center' }}>
           Show more columns ({formatNumber(columns.length - shown)} left)

@@ -22,21 +22,16 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import type { ModelVersion, TensorSpec } from '../../../../shared/contract/index';
-import { useClient, useInvalidateOn } from '../../api/hooks';
+import { useClient } from '../../api/hooks';
+import { refreshAfter, useLatheQuery } from '../../api/queries';
+import { formatNumber } from '../../../../shared/format';
 import { ClientError } from '../../api/client-error';
 import { routeOfEntity } from '../../app/entity-routes';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
-
-function formatNumber(v: number): string {
-  if (Number.isInteger(v)) return v.toLocaleString();
-  if (Math.abs(v) >= 1000) return v.toLocaleString(undefined, { maximumFractionDigits: 1 });
-  if (Math.abs(v) < 0.001 && v !== 0) return v.toExponential(2);
-  return v.toFixed(4);
-}
 
 function shape(spec: TensorSpec): string {
   return `${spec.type}[${spec.shape.map((d) => d ?? '?').join(', ')}]`;
@@ -45,9 +40,7 @@ function shape(spec: TensorSpec): string {
 /** One model: its versions, and the chosen version's metrics, schema, lineage, benchmark and predict panel. */
 export function ModelDetail() {
   const { name = '' } = useParams();
-  const client = useClient();
-  const model = useQuery({ queryKey: ['models.get', name], queryFn: () => client['models.get']({ name }) });
-  useInvalidateOn('models.changed', ['models.get', name]);
+  const model = useLatheQuery('models.get', { name });
   const [selected, setSelected] = useState<number | null>(null);
   const versions = model.data?.versions ?? [];
   const version = versions.find((v) => v.version === selected) ?? versions[0];
@@ -139,11 +132,7 @@ function VersionPanel({ version }: { version: ModelVersion }) {
 }
 
 function Overview({ version }: { version: ModelVersion }) {
-  const client = useClient();
-  const detail = useQuery({
-    queryKey: ['models.version', version.id],
-    queryFn: () => client['models.version']({ ref: `${version.model}@${version.version}` }),
-  });
+  const detail = useLatheQuery('models.version', { ref: `${version.model}@${version.version}` });
   const metrics = Object.entries(version.metrics);
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
@@ -219,25 +208,31 @@ function Overview({ version }: { version: ModelVersion }) {
   );
 }
 
+/** An artifact's text as JSON; null when it is not JSON (a truncated preview). */
+function parseJson<T>(content: string): T | null {
+  try {
+    return JSON.parse(content) as T;
+  } catch {
+    return null;
+  }
+}
+
 /** Permutation importance and the confusion matrix, read from the training run's artifacts. */
 function RunArtifacts({ runId }: { runId: string }) {
-  const client = useClient();
-  const read = async <T,>(path: string): Promise<T | null> => {
-    try {
-      const preview = await client['runs.artifactPreview']({ runId, path });
-      return JSON.parse(preview.content) as T;
-    } catch {
-      return null;
-    }
-  };
-  const importance = useQuery({
-    queryKey: ['importance', runId],
-    queryFn: () => read<{ feature: string; importance: number; metric: string }[]>('feature_importance.json'),
-  });
-  const confusion = useQuery({
-    queryKey: ['confusion', runId],
-    queryFn: () => read<{ classes: string[]; counts: number[][] }>('confusion_matrix.json'),
-  });
+  // A run without the artifact (an imported model's) is not an error here: the panel just stays empty.
+  const importance = useLatheQuery(
+    'runs.artifactPreview',
+    { runId, path: 'feature_importance.json' },
+    {
+      retry: false,
+      select: (preview) => parseJson<{ feature: string; importance: number; metric: string }[]>(preview.content),
+    },
+  );
+  const confusion = useLatheQuery(
+    'runs.artifactPreview',
+    { runId, path: 'confusion_matrix.json' },
+    { retry: false, select: (preview) => parseJson<{ classes: string[]; counts: number[][] }>(preview.content) },
+  );
   const top = importance.data ?? [];
   const max = Math.max(1e-9, ...top.map((i) => Math.abs(i.importance)));
   return (
@@ -443,7 +438,7 @@ function PredictPanel({ version }: { version: ModelVersion }) {
 function ScorePanel({ version }: { version: ModelVersion }) {
   const client = useClient();
   const ref = `${version.model}@${version.version}`;
-  const datasets = useQuery({ queryKey: ['datasets.list'], queryFn: () => client['datasets.list']({}) });
+  const datasets = useLatheQuery('datasets.list', {});
   const [data, setData] = useState('');
   const [out, setOut] = useState('');
   const [progress, setProgress] = useState<{ rows: number; totalRows: number | null } | null>(null);
@@ -510,7 +505,7 @@ function BenchPanel({ version }: { version: ModelVersion }) {
   const queryClient = useQueryClient();
   const bench = useMutation({
     mutationFn: () => client['models.bench']({ ref: `${version.model}@${version.version}` }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['models.get', version.model] }),
+    onSuccess: () => void refreshAfter(queryClient, 'models.changed'),
     onError: (error) =>
       notifications.show({ title: 'Benchmark failed', message: ClientError.from(error).message, color: 'red' }),
   });

@@ -11,25 +11,17 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
+import { methodKey, useLatheQuery } from '../../api/queries';
 import { ModalActions } from './ModalActions';
 
 /** The Train form: a dataset version, a target and the network's settings; starts a job and closes. */
 export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const client = useClient();
   const queryClient = useQueryClient();
-  const datasets = useQuery({
-    queryKey: ['datasets.list'],
-    queryFn: () => client['datasets.list']({}),
-    enabled: opened,
-  });
-  const backends = useQuery({
-    queryKey: ['models.backends'],
-    queryFn: () => client['models.backends']({}),
-    enabled: opened,
-    staleTime: Infinity,
-  });
+  const datasets = useLatheQuery('datasets.list', {}, { enabled: opened });
+  const backends = useLatheQuery('models.backends', {}, { enabled: opened, staleTime: Infinity });
   const [dataset, setDataset] = useState<string | null>(null);
   const [target, setTarget] = useState<string | null>(null);
   const [features, setFeatures] = useState<string[]>([]);
@@ -69,7 +61,7 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
       });
     },
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['models.trainingJobs'] });
+      void queryClient.invalidateQueries({ queryKey: methodKey('models.trainingJobs') });
       onClose();
     },
   });
