@@ -1,5 +1,6 @@
 /** Contract: datasets, their content-addressed versions, profiles, diffs and the read-only SQL box. */
 import { z } from 'zod';
+import { LineageEntity } from './lineage.js';
 
 /** The file formats Lathe reads. */
 export const DatasetFormat = z.enum(['csv', 'tsv', 'parquet', 'jsonl']);
@@ -191,14 +192,10 @@ export type QueryResult = z.infer<typeof QueryResult>;
 export const DatasetDependent = z.object({
   /** The version of the dataset it was made from. */
   version: z.number().int(),
-  kind: z.enum(['run', 'model_version']),
-  id: z.string(),
   /** The lineage relation (input, trained_on). */
   relation: z.string(),
-  /** `churn@2`, or the run's name. */
-  label: z.string(),
-  /** Where it opens in the app; null when it no longer exists. */
-  route: z.string().nullable(),
+  /** The run or model version, as the lineage names it (the renderer builds its route). */
+  entity: LineageEntity,
 });
 export type DatasetDependent = z.infer<typeof DatasetDependent>;
 

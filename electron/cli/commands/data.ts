@@ -139,7 +139,9 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
       printResult(options, result, () =>
         [
           `deleted ${result.datasetDeleted ? `${result.name} (every version: ${result.versions.map((v) => `@${v}`).join(', ')})` : `${result.name}@${result.versions[0]}`}; ${result.objectsRemoved} stored file(s) removed`,
-          ...result.orphaned.map((d) => `  ${d.label} was made from @${d.version} and now names data that is gone`),
+          ...result.orphaned.map(
+            (d) => `  ${d.entity.label} was made from @${d.version} and now names data that is gone`,
+          ),
         ].join('\n'),
       );
     });
@@ -157,7 +159,12 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
           ? `Nothing was made from ${input.name} yet.`
           : table(
               ['VERSION', 'KIND', 'NAME', 'RELATION'],
-              dependents.map((d) => [`@${d.version}`, d.kind === 'run' ? 'run' : 'model', d.label, d.relation]),
+              dependents.map((d) => [
+                `@${d.version}`,
+                d.entity.kind === 'run' ? 'run' : 'model',
+                d.entity.label,
+                d.relation,
+              ]),
             ),
       );
     });

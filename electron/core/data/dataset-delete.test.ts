@@ -104,14 +104,14 @@ describe('DatasetService.delete', () => {
     const refused = await rejection(() => core.datasets.delete('d@1'));
     expect(refused.code).toBe('CONFLICT');
     expect(refused.message).toBe(
-      'd@1 cannot be deleted: run trainer and model churn@1 were made from it. Delete them first, or force the delete (they stay, without their data).',
+      `d@1 cannot be deleted: run trainer (${runId.slice(0, 8)}) and model churn@1 were made from it. Delete them first, or force the delete (they stay, without their data).`,
     );
     expect(await rejection(() => core.datasets.delete('d'))).toMatchObject({ code: 'CONFLICT' });
     expect(core.datasets.versions('d')).toHaveLength(2);
     // The other version has nothing made from it.
     expect(core.datasets.delete('d@2').versions).toEqual([2]);
     const forced = core.datasets.delete('d@1', true);
-    expect(forced.orphaned.map((d) => [d.kind, d.id === runId || d.label === 'model churn@1'])).toEqual([
+    expect(forced.orphaned.map((d) => [d.entity.kind, d.entity.id === runId || d.entity.label === 'churn@1'])).toEqual([
       ['run', true],
       ['model_version', true],
     ]);
@@ -129,20 +129,28 @@ describe('DatasetService.delete', () => {
 });
 
 describe('DatasetService.dependents', () => {
-  it('lists the runs and models made from each version, with their pages', async () => {
+  it('lists the runs and models made from each version as lineage entities (the renderer builds their pages)', async () => {
     await addVersion('d', 'a,b\n1,2\n3,4\n');
     const { runId } = await trainOn('d@1');
     const found = core.datasets.dependents('d');
     expect(found).toEqual([
       {
         version: 1,
-        kind: 'run',
-        id: runId,
         relation: 'input',
-        label: 'run trainer',
-        route: `/experiments/0/runs/${runId}`,
+        entity: {
+          kind: 'run',
+          id: runId,
+          label: `run trainer (${runId.slice(0, 8)})`,
+          name: null,
+          version: null,
+          experimentId: '0',
+          exists: true,
+        },
       },
-      expect.objectContaining({ version: 1, kind: 'model_version', label: 'model churn@1', route: '/models/churn' }),
+      expect.objectContaining({
+        version: 1,
+        entity: expect.objectContaining({ kind: 'model_version', label: 'churn@1', name: 'churn', version: 1 }),
+      }),
     ]);
   });
 });

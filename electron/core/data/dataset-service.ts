@@ -541,9 +541,6 @@ export class DatasetService {
       const datasetId = doomed[0]!.dataset_id;
       const wholeDataset = doomed.length === all.length;
       const now = Date.now();
-      const edge = this.db.prepare(
-        'INSERT OR IGNORE INTO lineage_edges (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      );
       // Newest first, so a version's children are gone (or re-parented) before it is.
       for (const row of doomed) {
         const parentId = (
@@ -555,21 +552,27 @@ export class DatasetService {
           id: string;
         }[];
         this.db.prepare('UPDATE dataset_versions SET parent_id = ? WHERE parent_id = ?').run(parentId, row.id);
-        this.db
-          .prepare(
-            `DELETE FROM lineage_edges WHERE relation IN ('parent', 'origin')
-               AND ((to_kind = 'dataset_version' AND to_id = ?) OR (from_kind = 'dataset_version' AND from_id = ?))`,
-          )
-          .run(row.id, row.id);
+        this.lineage.remove({ kind: 'dataset_version', id: row.id }, ['parent', 'origin']);
         if (parentId)
           for (const child of children)
-            edge.run('dataset_version', parentId, 'dataset_version', child.id, 'parent', now);
+            this.lineage.add(
+              { kind: 'dataset_version', id: parentId },
+              { kind: 'dataset_version', id: child.id },
+              'parent',
+              now,
+            );
         this.db.prepare('DELETE FROM dataset_versions WHERE id = ?').run(row.id);
         // A tombstone, so the next version is numbered after this one and a run that named it never sees other bytes.
-        if (!wholeDataset) edge.run('dataset', datasetId, deletedVersionKind, String(row.version), 'deleted', now);
+        if (!wholeDataset)
+          this.lineage.add(
+            { kind: 'dataset', id: datasetId },
+            { kind: deletedVersionKind, id: String(row.version) },
+            'deleted',
+            now,
+          );
       }
       if (wholeDataset) {
-        this.db.prepare("DELETE FROM lineage_edges WHERE from_kind = 'dataset' AND from_id = ?").run(datasetId);
+        this.lineage.remove({ kind: 'dataset', id: datasetId });
         this.db.prepare('DELETE FROM datasets WHERE id = ?').run(datasetId);
       } else this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, datasetId);
       const hashes = [...new Set(doomed.map((row) => row.hash))].filter((hash) => !this.isReferenced(hash));
@@ -593,42 +596,15 @@ export class DatasetService {
   }
 
   private dependentsOf(rows: VersionRow[]): DatasetDependent[] {
-    const edges = this.db.prepare(
-      `SELECT to_kind, to_id, relation FROM lineage_edges
-       WHERE from_kind = 'dataset_version' AND from_id = ? AND to_kind IN ('run', 'model_version') ORDER BY id`,
-    );
-    const trained = this.db.prepare('SELECT id FROM model_versions WHERE dataset_version_id = ? ORDER BY id');
-    const found = new Map<string, DatasetDependent>();
-    const add = (row: VersionRow, kind: 'run' | 'model_version', id: string, relation: string) => {
-      const key = `${row.version}:${kind}:${id}`;
-      if (!found.has(key))
-        found.set(key, { version: row.version, kind, id, relation, ...this.dependentTarget(kind, id) });
-    };
-    for (const row of rows) {
-      for (const e of edges.all(row.id) as { to_kind: 'run' | 'model_version'; to_id: string; relation: string }[])
-        add(row, e.to_kind, e.to_id, e.relation);
-      for (const m of trained.all(row.id) as { id: number }[]) add(row, 'model_version', String(m.id), 'trained_on');
-    }
+    const found: DatasetDependent[] = [];
+    for (const row of rows)
+      for (const { direction, relation, ...entity } of this.lineage.neighbours({ kind: 'dataset_version', id: row.id }))
+        if (direction === 'downstream' && (entity.kind === 'run' || entity.kind === 'model_version'))
+          found.push({ version: row.version, relation, entity });
     // By version, then runs before the models they produced.
-    return [...found.values()].sort(
-      (a, b) => a.version - b.version || Number(a.kind !== 'run') - Number(b.kind !== 'run'),
+    return found.sort(
+      (a, b) => a.version - b.version || Number(a.entity.kind !== 'run') - Number(b.entity.kind !== 'run'),
     );
-  }
-
-  private dependentTarget(kind: 'run' | 'model_version', id: string): { label: string; route: string | null } {
-    if (kind === 'model_version') {
-      const row = this.db
-        .prepare('SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?')
-        .get(Number(id)) as { name: string; version: number } | undefined;
-      return row
-        ? { label: `model ${row.name}@${row.version}`, route: `/models/${encodeURIComponent(row.name)}` }
-        : { label: `model version ${id} (deleted)`, route: null };
-    }
-    const run = this.db.prepare('SELECT name, experiment_id FROM runs WHERE id = ?').get(id) as
-      { name: string; experiment_id: number } | undefined;
-    return run
-      ? { label: `run ${run.name || id.slice(0, 8)}`, route: `/experiments/${run.experiment_id}/runs/${id}` }
-      : { label: `run ${id.slice(0, 8)} (deleted)`, route: null };
   }
 
   /** Type overrides the next version of `name` inherits from its latest version. */
@@ -717,11 +693,8 @@ export class DatasetService {
       if (same)
         return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow, created: false };
       const parent = this.latestRow(dataset.id);
-      const deleted = this.db
-        .prepare(
-          'SELECT max(CAST(to_id AS INTEGER)) AS top FROM lineage_edges WHERE from_kind = ? AND from_id = ? AND to_kind = ?',
-        )
-        .get('dataset', dataset.id, deletedVersionKind) as { top: number | null };
+      const tombstones = this.lineage.targetIds({ kind: 'dataset', id: dataset.id }, deletedVersionKind).map(Number);
+      const deleted = { top: tombstones.length > 0 ? Math.max(...tombstones) : null };
       const id = randomUUID();
       this.db
         .prepare(
@@ -828,7 +801,7 @@ const deletedVersionKind = 'deleted_dataset_version';
 
 /** "run a1b2 and model churn@1" (at most four named, then a count). */
 function describeDependents(dependents: DatasetDependent[]): string {
-  const labels = [...new Set(dependents.map((d) => d.label))];
+  const labels = [...new Set(dependents.map(({ entity }) => (entity.kind === 'run' ? '' : 'model ') + entity.label))];
   const named = labels.slice(0, 4);
   const rest = labels.length - named.length;
   const list = rest > 0 ? [...named, `${rest} more`] : named;

@@ -76,6 +76,29 @@ export class LineageService {
       .run(from.kind, from.id, to.kind, to.id, relation, at);
   }
 
+  /**
+   * Removes the edges touching `entity` (only those of `relations` when given), for a feature deleting
+   * one of its own entities. Call it inside the caller's transaction, like {@link add}.
+   */
+  remove(entity: EntityKey, relations?: readonly string[]): void {
+    const only = relations ? ` AND relation IN (${relations.map(() => '?').join(', ')})` : '';
+    this.db
+      .prepare(
+        `DELETE FROM lineage_edges WHERE ((to_kind = ? AND to_id = ?) OR (from_kind = ? AND from_id = ?))${only}`,
+      )
+      .run(entity.kind, entity.id, entity.kind, entity.id, ...(relations ?? []));
+  }
+
+  /** The ids of the `kind` entities that `from` leads to, without describing them (cheap, for bookkeeping edges). */
+  targetIds(from: EntityKey, kind: string): string[] {
+    return this.db
+      .prepare<[string, string, string], { to_id: string }>(
+        'SELECT to_id FROM lineage_edges WHERE from_kind = ? AND from_id = ? AND to_kind = ? ORDER BY id',
+      )
+      .all(from.kind, from.id, kind)
+      .map((row) => row.to_id);
+  }
+
   /** Every edge touching `entity`, as the entity on the other end, oldest edge first. */
   neighbours(entity: EntityKey): LineageNeighbour[] {
     const rows = this.db

@@ -34,6 +34,7 @@ import {
 } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
+import { routeOfEntity } from '../../app/entity-routes';
 import type { AddDatasetResult, DatasetDependent, DatasetVersion } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { refreshAfter, useLatheQuery } from '../../api/queries';
@@ -262,17 +263,17 @@ function MadeFrom({ dependents }: { dependents: DatasetDependent[] | undefined }
         </Text>
       ) : (
         dependents.map((d) => (
-          <Group key={`${d.version}-${d.kind}-${d.id}`} gap={4} wrap="nowrap">
+          <Group key={`${d.version}-${d.entity.kind}-${d.entity.id}`} gap={4} wrap="nowrap">
             <Badge size="xs" variant="light" style={{ flex: 'none' }}>
               @{d.version}
             </Badge>
-            {d.route ? (
-              <Anchor component={Link} to={d.route} size="xs" truncate title={d.label}>
-                {d.label}
+            {routeOfEntity(d.entity) ? (
+              <Anchor component={Link} to={routeOfEntity(d.entity)!} size="xs" truncate title={d.entity.label}>
+                {d.entity.label}
               </Anchor>
             ) : (
-              <Text size="xs" c="dimmed" truncate title={d.label}>
-                {d.label}
+              <Text size="xs" c="dimmed" truncate title={d.entity.label}>
+                {d.entity.label}
               </Text>
             )}
           </Group>

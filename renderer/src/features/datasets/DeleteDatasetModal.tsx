@@ -7,6 +7,7 @@ import { Alert, Anchor, Badge, Button, Group, List, Modal, Stack, Text } from '@
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { routeOfEntity } from '../../app/entity-routes';
 import type { DatasetDependent, DeleteDatasetResult } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
@@ -73,17 +74,17 @@ export function DeleteDatasetModal({
             </Text>
             <List size="sm" spacing={2}>
               {blockers.map((d) => (
-                <List.Item key={`${d.version}-${d.kind}-${d.id}`}>
+                <List.Item key={`${d.version}-${d.entity.kind}-${d.entity.id}`}>
                   <Group gap={6} wrap="nowrap">
                     <Badge size="xs" variant="light">
                       @{d.version}
                     </Badge>
-                    {d.route ? (
-                      <Anchor component={Link} to={d.route} size="sm" onClick={close}>
-                        {d.label}
+                    {routeOfEntity(d.entity) ? (
+                      <Anchor component={Link} to={routeOfEntity(d.entity)!} size="sm" onClick={close}>
+                        {d.entity.label}
                       </Anchor>
                     ) : (
-                      <Text size="sm">{d.label}</Text>
+                      <Text size="sm">{d.entity.label}</Text>
                     )}
                   </Group>
                 </List.Item>
