@@ -31,7 +31,7 @@ import { defaultPredictBatchRows } from '../electron/core/infer/predict-protocol
 import { writeOnnx } from '../electron/core/train/onnx-writer.js';
 import type { Preprocessing } from '../electron/core/train/preprocess.js';
 import { seededRandom } from '../electron/core/train/random.js';
-import { trainWorkerLimits } from '../electron/core/train/train-runner.js';
+import { trainWorkerLimits } from '../electron/core/train/train-protocol.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
 const width = 20;
@@ -144,7 +144,7 @@ async function predictRounds(
     target: { name: 'y', task: 'classification', classes: ['0', '1'], labelType: 'int64' },
     width,
   };
-  const { initialLayers } = await import('../electron/core/train/mlp.js');
+  const { initialLayers } = await import('../electron/core/train/worker/mlp.js');
   mkdirSync(folder, { recursive: true });
   const onnx = writeOnnx({ preprocessing, layers: initialLayers(width, hidden, 2, 3), producerVersion: 'bench' });
   const modelPath = join(folder, 'model.onnx');

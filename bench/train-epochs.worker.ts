@@ -1,10 +1,10 @@
 /**
  * The compute bench's training figure for one TensorFlow.js backend, run in a worker thread with the
- * train worker's own V8 limits (core/train/train-runner.ts), as `lathe train` runs. Gets `{ backend,
+ * train worker's own V8 limits (core/train/train-protocol.ts), as `lathe train` runs. Gets `{ backend,
  * epochs }` as workerData and posts back each epoch's seconds.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { trainMlp, useBackend } from '../electron/core/train/mlp.js';
+import { trainMlp, useBackend } from '../electron/core/train/worker/mlp.js';
 import { seededRandom } from '../electron/core/train/random.js';
 
 /** The bench's data: 50,000 × 20 uniform features, a linear rule for the label. */

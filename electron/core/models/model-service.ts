@@ -22,9 +22,13 @@ import { openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnVa
 import { benchSession } from './bench.js';
 import { probeInference } from '../compute/inference-providers.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
-import { startWorker } from '../workers/worker-host.js';
-import { errorFromShape } from '../infer/score-client.js';
-import { defaultPredictBatchRows, type PredictReply, type PredictRequest } from '../infer/predict-protocol.js';
+import { runWorkerToEnd } from '../workers/run-worker.js';
+import {
+  defaultPredictBatchRows,
+  type PredictDone,
+  type PredictProgress,
+  type PredictRequest,
+} from '../infer/predict-protocol.js';
 
 interface ModelRow {
   id: number;
@@ -347,37 +351,28 @@ export class ModelService {
       batchRows: input.batchRows ?? defaultPredictBatchRows,
       providers: await this.providers(),
     };
-    const worker = startWorker('predict');
     let totalRows: number | null = null;
     // Start-up (worker, table description, session) plus the first batch: reported apart so a steady rate can be told.
     let warmup: { rows: number; seconds: number } | null = null;
     const ref = `${version.model}@${version.version}`;
-    try {
-      const done = await new Promise<Extract<PredictReply, { type: 'done' }>>((resolve, reject) => {
-        worker.on('message', (reply: PredictReply) => {
-          if (reply.type === 'started') totalRows = reply.totalRows;
-          else if (reply.type === 'progress') {
-            warmup ??= { rows: reply.rows, seconds: (performance.now() - started) / 1000 };
-            onProgress?.(reply.rows, totalRows);
-            this.events.emit('models.predictProgress', { ref, rows: reply.rows, totalRows });
-          } else if (reply.type === 'done') resolve(reply);
-          else reject(errorFromShape(reply.error));
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => reject(new Error(`The predict worker stopped unexpectedly (exit code ${code})`)));
-        worker.postMessage(request);
-      });
-      return {
-        rows: done.rows,
-        out,
-        columns: done.columns,
-        seconds: (performance.now() - started) / 1000,
-        scoreSeconds: done.scoreSeconds,
-        warmup,
-      };
-    } finally {
-      await worker.terminate();
-    }
+    const done = await runWorkerToEnd<PredictRequest, PredictDone, PredictProgress>('predict', request, {
+      onProgress: (message) => {
+        if (message.type === 'started') totalRows = message.totalRows;
+        else {
+          warmup ??= { rows: message.rows, seconds: (performance.now() - started) / 1000 };
+          onProgress?.(message.rows, totalRows);
+          this.events.emit('models.predictProgress', { ref, rows: message.rows, totalRows });
+        }
+      },
+    });
+    return {
+      rows: done.rows,
+      out,
+      columns: done.columns,
+      seconds: (performance.now() - started) / 1000,
+      scoreSeconds: done.scoreSeconds,
+      warmup,
+    };
   }
 
   /** ONNX Runtime execution providers for a model loaded now: CUDA first when usable here, else CPU. */

@@ -21,9 +21,8 @@ import type { TrackingService } from '../tracking/tracking-service.js';
 import { describeTable } from '../data/read-table.js';
 import { latheVersion } from '../app-root.js';
 import type { DataResolver } from '../models/data-source.js';
-import { agreementTolerance } from './agreement.js';
+import { agreementTolerance, type TrainJobResult } from './train-protocol.js';
 import { startTraining, type TrainHandle } from './train-runner.js';
-import type { TrainJobResult } from './train-job.js';
 
 type ParsedTrainOptions = z.output<typeof TrainOptions>;
 

@@ -6,7 +6,7 @@
  * the update from flat-adam.ts (why: speed on the wasm backend, see there).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DenseLayer } from './onnx-writer.js';
+import type { DenseLayer } from '../onnx-writer.js';
 import { FlatAdam } from './flat-adam.js';
 import {
   evaluate,
@@ -17,7 +17,7 @@ import {
   unflatten,
   withOnesColumn,
 } from './mlp-backprop.js';
-import { seededRandom, shuffleInPlace } from './random.js';
+import { seededRandom, shuffleInPlace } from '../random.js';
 
 /** Network and optimiser settings. */
 export interface MlpOptions {
@@ -78,14 +78,6 @@ export interface MlpResult {
   stoppedEarly: boolean;
 }
 
-/** Thrown (and caught by the job) when a cancel is seen. */
-export class TrainingCancelled extends Error {
-  constructor() {
-    super('Training was cancelled');
-    this.name = 'TrainingCancelled';
-  }
-}
-
 /** Glorot-uniform weights from the seeded generator, zero biases. */
 export function initialLayers(width: number, hidden: number[], outputs: number, seed: number): DenseLayer[] {
   const random = seededRandom(seed);
@@ -125,7 +117,7 @@ export function predict(layers: DenseLayer[], x: Float32Array, rows: number, tas
 
 /**
  * Trains. `onProgress` is called a few times per epoch; `checkCancel` is awaited between batches so a
- * cancel message can arrive (the event loop turns there) and throw {@link TrainingCancelled}.
+ * cancel message can arrive (the event loop turns there) and throw (the worker launcher's JobCancelled).
  */
 export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHooks = {}): Promise<MlpResult> {
   const outputs = data.task === 'classification' ? data.classes : 1;

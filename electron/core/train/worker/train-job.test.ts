@@ -3,9 +3,9 @@ import * as ort from 'onnxruntime-node';
 import { runTrainJob, type TrainJobOptions } from './train-job.js';
 import { useBackend } from './mlp.js';
 import { compareWithOnnxRuntime } from './agreement.js';
-import { syntheticTable } from './testing-data.js';
-import { transform } from './preprocess.js';
-import { inspectOnnx } from '../models/onnx-inspect.js';
+import { syntheticTable } from '../testing-data.js';
+import { transform } from '../preprocess.js';
+import { inspectOnnx } from '../../models/onnx-inspect.js';
 
 const options = (patch: Partial<TrainJobOptions> = {}): TrainJobOptions => ({
   target: 'target',

@@ -3,11 +3,11 @@
  * fitted on the training rows, the MLP, test metrics, permutation importance, and the ONNX graph.
  * Runs inside the train worker (and only there in the app); pure apart from TensorFlow.js.
  */
-import { LatheError } from '../../../shared/errors.js';
-import type { ColumnValues } from '../infer/scoring.js';
+import { LatheError } from '../../../../shared/errors.js';
+import type { ColumnValues } from '../../infer/scoring.js';
 import { classificationMetrics, confusionMatrix, regressionMetrics } from './metrics.js';
 import { predict, trainMlp, type EpochSummary, type MlpHooks, type MlpOptions } from './mlp.js';
-import { reservedOutputNames, writeOnnx, type DenseLayer } from './onnx-writer.js';
+import { reservedOutputNames, writeOnnx, type DenseLayer } from '../onnx-writer.js';
 import {
   fitSteps,
   isNumericColumn,
@@ -16,8 +16,8 @@ import {
   widthOf,
   type Preprocessing,
   type TargetSpec,
-} from './preprocess.js';
-import { seededRandom, shuffleInPlace } from './random.js';
+} from '../preprocess.js';
+import { seededRandom, shuffleInPlace } from '../random.js';
 import { splitRows, type Split } from './split.js';
 
 /** Settings of one job (already validated by the contract's TrainOptions). */
