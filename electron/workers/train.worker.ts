@@ -11,7 +11,7 @@ import { runTrainJob } from '../core/train/worker/train-job.js';
 import { serveJob } from '../core/workers/worker/serve-job.js';
 
 serveJob<TrainRequest, TrainOutcome, TrainProgress>(async ({ source, options }, { progress, checkCancel }) => {
-  await useBackend(options.backend);
+  await useBackend(options.backend, options.dawn);
   const columns =
     source.kind === 'file'
       ? await readColumns(source.path, source.columns, { format: source.format })

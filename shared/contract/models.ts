@@ -131,7 +131,7 @@ export const TrainOptions = z
     patience: z.number().int().min(1).max(1000).default(5),
     experiment: z.string().trim().min(1).optional(),
     modelName: ModelName.optional(),
-    backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+    backend: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
   })
   .strict();
 export type TrainOptions = z.input<typeof TrainOptions>;

@@ -89,7 +89,10 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
     .option('--patience <n>', 'epochs without validation improvement before stopping', number('patience', true))
     .option('--experiment <name>', 'experiment of the run (created when missing)', undefined)
     .option('--model-name <name>', 'model to add the version to (default: DATASET-TARGET)')
-    .option('--backend <name>', 'force a TensorFlow.js backend: tensorflow-gpu, tensorflow, wasm or cpu')
+    .option(
+      '--backend <name>',
+      'force a TensorFlow.js backend: tensorflow-gpu, webgpu (a software adapter too), tensorflow, wasm or cpu',
+    )
     .action(async (local: Record<string, unknown>) => {
       const options = globals();
       const input = parseInput('models.train', {

@@ -13,7 +13,8 @@ import {
   type TrainResult,
 } from '../../../shared/contract/index.js';
 import { LatheError, toErrorShape } from '../../../shared/errors.js';
-import { chooseTrainingBackend } from '../compute/training-backends.js';
+import { chooseTrainingBackendProbe } from '../compute/training-backends.js';
+import { adapterLine, prepareDawnEnvironment } from '../compute/webgpu.js';
 import type { EventBus } from '../events.js';
 import type { ExperimentService } from '../experiments/experiment-service.js';
 import type { ModelService } from '../models/model-service.js';
@@ -180,9 +181,13 @@ export class TrainingService {
           `Not in ${data.label}: ${missing.join(', ')} (columns: ${names.join(', ')})`,
           { missing },
         );
-      const backend = await chooseTrainingBackend(options.backend).catch((error: Error) => {
+      const chosen = await chooseTrainingBackendProbe(options.backend).catch((error: Error) => {
         throw new LatheError('BAD_INPUT', error.message, { field: 'backend' });
       });
+      const backend = chosen.name;
+      const adapter = chosen.adapter;
+      const dawn = adapter ? { backend: adapter.backend, featureLevel: adapter.featureLevel } : undefined;
+      if (dawn) prepareDawnEnvironment(dawn.backend);
       if (job.cancelRequested) throw new CancelledBeforeStart();
 
       const experimentName = options.experiment ?? 'Default';
@@ -194,6 +199,8 @@ export class TrainingService {
         tags: {
           'lathe.kind': 'training',
           'lathe.backend': backend,
+          // Which GPU (or CPU rasteriser) trained it: vendor, architecture, Dawn backend, software or hardware.
+          ...(adapter ? { 'lathe.adapter': adapterLine(adapter) } : {}),
           'lathe.data': data.label,
           'lathe.model': modelName,
         },
@@ -237,6 +244,7 @@ export class TrainingService {
           seed: options.seed,
           patience: options.patience,
           backend,
+          dawn,
           producerVersion: latheVersion(),
           booleanTarget,
         },
