@@ -35,6 +35,9 @@ export const FeatureSpec = z.object({
 });
 export type FeatureSpec = z.infer<typeof FeatureSpec>;
 
+/** An ONNX Runtime execution provider a user can force (`--provider`); without it the best usable one is chosen. */
+export const InferenceProvider = z.enum(['cuda', 'webgpu', 'cpu']);
+
 /** Latency and throughput measured by `lathe model bench`. */
 export const BenchResult = z.object({
   provider: z.string(),
@@ -201,7 +204,10 @@ export const modelMethods = {
     input: z.object({ ref: ModelRef, out: z.string().min(1) }).strict(),
     output: z.object({ path: z.string(), hash: z.string(), size: z.number().int() }),
   },
-  'models.bench': { input: z.object({ ref: ModelRef }).strict(), output: BenchResult },
+  'models.bench': {
+    input: z.object({ ref: ModelRef, provider: InferenceProvider.optional() }).strict(),
+    output: BenchResult,
+  },
   'models.predictRow': {
     input: z.object({ ref: ModelRef, row: z.record(z.string(), Cell) }).strict(),
     output: z.object({
@@ -215,9 +221,16 @@ export const modelMethods = {
         data: z.string().min(1),
         out: z.string().min(1),
         features: z.array(z.string().min(1)).optional(),
+        provider: InferenceProvider.optional(),
       })
       .strict(),
-    output: z.object({ rows: z.number().int(), out: z.string(), columns: z.array(z.string()), seconds: z.number() }),
+    output: z.object({
+      rows: z.number().int(),
+      out: z.string(),
+      columns: z.array(z.string()),
+      seconds: z.number(),
+      provider: z.string(),
+    }),
   },
   'models.backends': {
     input: z.object({}).strict(),

@@ -20,7 +20,7 @@ import type { Db } from '../store/database.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
 import { openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
 import { benchSession } from './bench.js';
-import { probeInference } from '../compute/inference-providers.js';
+import { chooseInferenceProviders, type InferenceProviderName } from '../compute/inference-providers.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
 import { runWorkerToEnd } from '../workers/run-worker.js';
 import {
@@ -263,13 +263,17 @@ export class ModelService {
   }
 
   /** Benchmarks a version and records the result on it. */
-  async bench(ref: string, options: { budgetMs?: number; latencyRuns?: number } = {}): Promise<BenchResult> {
+  async bench(
+    ref: string,
+    options: { budgetMs?: number; latencyRuns?: number; provider?: InferenceProviderName } = {},
+  ): Promise<BenchResult> {
     const version = this.resolve(ref);
-    const providers = await this.providers();
+    const providers = await chooseInferenceProviders(options.provider);
     const session = await openSession(this.pathOf(version), providers);
     try {
       const result = await benchSession(session, version.inputs, version.featureSpecs, {
-        ...options,
+        budgetMs: options.budgetMs,
+        latencyRuns: options.latencyRuns,
         provider: providers[0],
       });
       this.db
@@ -323,7 +327,14 @@ export class ModelService {
    * .parquet). Progress arrives through `onProgress` and as `models.predictProgress` events.
    */
   async predict(
-    input: { ref: string; data: string; out: string; features?: string[]; batchRows?: number },
+    input: {
+      ref: string;
+      data: string;
+      out: string;
+      features?: string[];
+      batchRows?: number;
+      provider?: InferenceProviderName;
+    },
     onProgress?: (rows: number, totalRows: number | null) => void,
   ): Promise<{
     rows: number;
@@ -332,6 +343,8 @@ export class ModelService {
     seconds: number;
     scoreSeconds: number;
     warmup: { rows: number; seconds: number } | null;
+    /** The ONNX Runtime execution provider the rows were scored on. */
+    provider: string;
   }> {
     const version = this.resolve(input.ref);
     const data = await this.resolveData(input.data);
@@ -339,6 +352,7 @@ export class ModelService {
     if (!existsSync(dirname(out)))
       throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(out)}`, { file: out });
     const started = performance.now();
+    const providers = await chooseInferenceProviders(input.provider);
     const request: PredictRequest = {
       modelPath: this.pathOf(version),
       inputs: version.inputs,
@@ -349,7 +363,7 @@ export class ModelService {
       format: data.format,
       out,
       batchRows: input.batchRows ?? defaultPredictBatchRows,
-      providers: await this.providers(),
+      providers,
     };
     let totalRows: number | null = null;
     // Start-up (worker, table description, session) plus the first batch: reported apart so a steady rate can be told.
@@ -372,13 +386,13 @@ export class ModelService {
       seconds: (performance.now() - started) / 1000,
       scoreSeconds: done.scoreSeconds,
       warmup,
+      provider: providers[0]!,
     };
   }
 
-  /** ONNX Runtime execution providers for a model loaded now: CUDA first when usable here, else CPU. */
-  private async providers(): Promise<string[]> {
-    const probe = await probeInference();
-    return probe.chosen === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+  /** ONNX Runtime execution providers for a model loaded now: the best usable one first, CPU last. */
+  private providers(): Promise<string[]> {
+    return chooseInferenceProviders();
   }
 
   /** Closes cached sessions. */
