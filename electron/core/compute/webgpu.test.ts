@@ -16,6 +16,7 @@ describe.skipIf(!here.adapter)('the WebGPU adapter of this machine', () => {
     expect(adapter.device || adapter.vendor || adapter.description).not.toBe('');
     expect(adapter.software).toBe(isSoftwareAdapter(adapter));
     expect(here.line).toContain(adapter.software ? 'software' : 'hardware');
+    expect(here.summary).toMatch(adapter.software ? / \(software\)$/ : / \(hardware\)$/);
   });
 });
 
@@ -26,6 +27,7 @@ describe('without the libraries Dawn needs', () => {
       attempts: [{ backend: 'opengles', featureLevel: 'compatibility' }],
     });
     expect(probe.adapter).toBeNull();
+    expect(probe.summary).toBe('none');
     expect(probe.missingPackages).toEqual(['libegl1', 'libgles2', 'libegl-mesa0', 'libgl1-mesa-dri']);
     expect(probe.line).toBe(
       'no WebGPU adapter: OpenGL ES: libEGL.so.1, libGLESv2.so.2, libEGL_mesa.so.0, dri/swrast_dri.so missing ' +
@@ -54,6 +56,7 @@ describe('choosing a training backend from the probe', () => {
     software,
   });
   const prober = (found: WebGpuAdapter | null) => async (): Promise<WebGpuProbe> => ({
+    summary: found ? 'an adapter' : 'none',
     adapter: found,
     reason: found ? '' : 'OpenGL ES: libEGL.so.1 missing',
     missingPackages: found ? [] : ['libegl1'],

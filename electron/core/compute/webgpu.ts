@@ -35,8 +35,10 @@ export interface WebGpuProbe {
   reason: string;
   /** Debian packages whose absence explains a missing adapter (Linux only). */
   missingPackages: string[];
-  /** One line for `lathe doctor` and the status bar. */
+  /** One line for `lathe doctor` and the status bar's tooltip. */
   line: string;
+  /** A few words for the status bar: "llvmpipe via OpenGL ES (software)", or "none". */
+  summary: string;
 }
 
 /** Options of {@link probeWebGpu}; tests use them to stand in for a machine without the libraries. */
@@ -127,7 +129,13 @@ async function probe(options: WebGpuProbeOptions): Promise<WebGpuProbe> {
     failures.push(...answer.failures);
     if (answer.adapter) {
       const adapter: WebGpuAdapter = { ...answer.adapter, software: isSoftwareAdapter(answer.adapter) };
-      return { adapter, reason: failures.join('; '), missingPackages, line: adapterLine(adapter, missingPackages) };
+      return {
+        adapter,
+        reason: failures.join('; '),
+        missingPackages,
+        line: adapterLine(adapter, missingPackages),
+        summary: `${adapterName(adapter)} via ${label(adapter.backend)} (${adapter.software ? 'software' : 'hardware'})`,
+      };
     }
   }
   return none(failures.join('; ') || 'no backend to try on this platform', missingPackages);
@@ -135,7 +143,7 @@ async function probe(options: WebGpuProbeOptions): Promise<WebGpuProbe> {
 
 function none(reason: string, missingPackages: string[]): WebGpuProbe {
   const install = missingPackages.length > 0 ? ` (apt-get install ${missingPackages.join(' ')})` : '';
-  return { adapter: null, reason, missingPackages, line: `no WebGPU adapter: ${reason}${install}` };
+  return { adapter: null, reason, missingPackages, line: `no WebGPU adapter: ${reason}${install}`, summary: 'none' };
 }
 
 /** "llvmpipe (OpenGL ES 3.2 Mesa) via OpenGL ES, software …" — the adapter in one line. */
@@ -143,12 +151,17 @@ export function adapterLine(adapter: WebGpuAdapter, missingPackages: string[] = 
   const gpuHint = missingPackages.includes('libvulkan1')
     ? "; for a GPU, install its Vulkan driver (apt-get install libvulkan1 mesa-vulkan-drivers, or the vendor's)"
     : '';
-  const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || adapter.device || 'unnamed';
+  const name = adapterName(adapter);
   const detail = adapter.description && adapter.description !== name ? ` (${adapter.description})` : '';
   const kind = adapter.software
     ? `software (a CPU rasteriser): training uses it only with --backend webgpu${gpuHint}`
     : 'hardware';
   return `${name}${detail} via ${label(adapter.backend)}, ${kind}`;
+}
+
+/** Vendor and architecture when the driver gives them (hardware adapters do), else the device name. */
+function adapterName(adapter: WebGpuAdapter): string {
+  return [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || adapter.device || 'unnamed adapter';
 }
 
 function label(backend: DawnAttempt['backend']): string {
