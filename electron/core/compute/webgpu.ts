@@ -134,7 +134,7 @@ async function probe(options: WebGpuProbeOptions): Promise<WebGpuProbe> {
         reason: failures.join('; '),
         missingPackages,
         line: adapterLine(adapter, missingPackages),
-        summary: `${adapterName(adapter)} via ${label(adapter.backend)} (${adapter.software ? 'software' : 'hardware'})`,
+        summary: `${shortName(adapter)} via ${label(adapter.backend)} (${adapter.software ? 'software' : 'hardware'})`,
       };
     }
   }
@@ -162,6 +162,12 @@ export function adapterLine(adapter: WebGpuAdapter, missingPackages: string[] = 
 /** Vendor and architecture when the driver gives them (hardware adapters do), else the device name. */
 function adapterName(adapter: WebGpuAdapter): string {
   return [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || adapter.device || 'unnamed adapter';
+}
+
+/** The name in a word or two: Mesa's device names carry the LLVM version ("llvmpipe-llvm-15-0-6-256-bits-"). */
+function shortName(adapter: WebGpuAdapter): string {
+  if (adapter.vendor || adapter.architecture) return adapterName(adapter);
+  return adapter.device.split(/[-\s(]/)[0] || 'unnamed adapter';
 }
 
 function label(backend: DawnAttempt['backend']): string {
