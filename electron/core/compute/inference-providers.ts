@@ -1,10 +1,9 @@
 /**
  * ONNX Runtime execution providers: which ones this onnxruntime-node install can really use, and which a
  * model gets: CUDA where its libraries and a GPU are present, else WebGPU where ONNX Runtime's own Dawn
- * finds an adapter (checked by opening a session in a child process with a timeout, so a driver that
- * crashes cannot take Lathe down), else CPU.
+ * finds an adapter (checked by opening a session isolated with a timeout, see isolated-probe.ts, so a
+ * driver that crashes cannot take Lathe down), else CPU.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LatheError } from '../../../shared/errors.js';
 import { probeGpu } from './gpu.js';
+import { runIsolated } from './isolated-probe.js';
 
 /** One execution provider and whether it can be used here. */
 export interface ProviderProbe {
@@ -136,7 +136,7 @@ function bindingLibraries(): string[] {
 }
 
 /**
- * Opens a one-node model on ONNX Runtime's WebGPU provider in a child process. onnxruntime-node carries its
+ * Opens a one-node model on ONNX Runtime's WebGPU provider, isolated. onnxruntime-node carries its
  * own Dawn (in 1.30 it asks Vulkan only, so the OpenGL ES adapter the training backend uses is not seen);
  * when it finds no adapter, creating the session throws, which is the answer we want.
  */
@@ -146,35 +146,17 @@ async function probeWebGpuProvider(timeoutMs = 20_000): Promise<ProviderProbe> {
     const model = join(folder, 'identity.onnx');
     writeFileSync(model, identityModel());
     const binding = pathToFileURL(createRequire(import.meta.url).resolve('onnxruntime-node')).href;
-    const script = `
-const ort = await import(process.argv[1]);
+    const answer = await runIsolated<{ usable: boolean; message?: string }>(
+      `const ort = await import(args[0]);
 try {
-  await ort.InferenceSession.create(process.argv[2], { executionProviders: ['webgpu'] });
-  console.log(JSON.stringify({ usable: true }));
+  await ort.InferenceSession.create(args[1], { executionProviders: ['webgpu'] });
+  return { usable: true };
 } catch (error) {
-  console.log(JSON.stringify({ usable: false, message: String(error && error.message || error) }));
-}
-process.exit(0);
-`;
-    const answer = await new Promise<{ usable: boolean; message?: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--input-type=module', '-e', script, binding, model],
-        { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: timeoutMs, encoding: 'utf8' },
-        (error, stdout) => {
-          try {
-            resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? ''));
-          } catch {
-            resolve({
-              usable: false,
-              message: error?.killed
-                ? `no answer within ${timeoutMs} ms`
-                : `the probe stopped (${error?.signal ?? error?.code})`,
-            });
-          }
-        },
-      );
-    });
+  return { usable: false, message: String((error && error.message) || error) };
+}`,
+      [binding, model],
+      timeoutMs,
+    ).then((result) => ('failed' in result ? { usable: false, message: result.failed } : result));
     if (answer.usable) return { name: 'webgpu', usable: true, detail: 'ONNX Runtime found a WebGPU adapter' };
     const reason = /No supported adapters|Failed to get a WebGPU adapter/i.test(answer.message ?? '')
       ? "ONNX Runtime's WebGPU found no adapter (it asks Vulkan: a GPU with a Vulkan driver is needed)"

@@ -41,7 +41,7 @@ describe('without the libraries Dawn needs', () => {
       timeoutMs: 1,
     });
     expect(probe.adapter).toBeNull();
-    expect(probe.line).toBe('no WebGPU adapter: Dawn did not answer within 1 ms');
+    expect(probe.line).toBe('no WebGPU adapter: Dawn gave no answer within 1 ms');
   });
 });
 

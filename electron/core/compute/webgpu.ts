@@ -1,14 +1,15 @@
 /**
  * Finds a WebGPU adapter through Dawn's Node bindings (npm package `webgpu`, binary inside the package:
- * Vulkan, Metal, D3D12 or OpenGL ES, any GPU vendor, no CUDA). The probe runs in a child process with a
- * timeout, so a driver that crashes or hangs Dawn never takes Lathe down; its answer names the adapter
+ * Vulkan, Metal, D3D12 or OpenGL ES, any GPU vendor, no CUDA). The probe runs isolated with a timeout, so
+ * a driver that crashes or hangs Dawn never takes Lathe down; its answer names the adapter
  * (vendor, architecture, backend, software or hardware) or says why there is none in words a user can act
- * on (for example which Debian packages are missing).
+ * on (for example which Debian packages are missing). The probe runs in a child process (a worker thread
+ * under Electron), see isolated-probe.ts.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { runIsolated } from './isolated-probe.js';
 
 /** A Dawn backend with the feature level it is asked for (OpenGL ES gives only WebGPU's compatibility level). */
 export interface DawnAttempt {
@@ -125,7 +126,7 @@ async function probe(options: WebGpuProbeOptions): Promise<WebGpuProbe> {
     }
   }
   if (runnable.length > 0) {
-    const answer = await runProbeChild(bindings, runnable, options.timeoutMs ?? 20_000);
+    const answer = await runProbe(bindings, runnable, options.timeoutMs ?? 20_000);
     failures.push(...answer.failures);
     if (answer.adapter) {
       const adapter: WebGpuAdapter = { ...answer.adapter, software: isSoftwareAdapter(answer.adapter) };
@@ -192,9 +193,9 @@ function systemLibraryDirs(): string[] {
   ];
 }
 
-/** The probe child: tries each backend in turn and prints one JSON line; Dawn's own warnings go to stderr. */
-const childScript = `
-const [bindings, attempts] = JSON.parse(process.argv[1]);
+/** The probe: tries each backend in turn and answers with the first adapter; Dawn's own warnings go to stderr. */
+const probeBody = `
+const [bindings, attempts] = args;
 const failures = [];
 const { create, globals } = await import(bindings);
 Object.assign(globalThis, globals);
@@ -204,43 +205,30 @@ for (const attempt of attempts) {
     const adapter = await gpu.requestAdapter({ featureLevel: attempt.featureLevel });
     if (adapter) {
       const i = adapter.info;
-      console.log(JSON.stringify({ adapter: { vendor: i.vendor, architecture: i.architecture, device: i.device,
-        description: i.description, backend: attempt.backend, featureLevel: attempt.featureLevel }, failures }));
-      process.exit(0);
+      return { adapter: { vendor: i.vendor, architecture: i.architecture, device: i.device,
+        description: i.description, backend: attempt.backend, featureLevel: attempt.featureLevel }, failures };
     }
     failures.push(attempt.backend + ': no adapter');
   } catch (error) {
-    failures.push(attempt.backend + ': ' + String(error && error.message || error).split('\\n')[0]);
+    failures.push(attempt.backend + ': ' + String((error && error.message) || error).split('\\n')[0]);
   }
 }
-console.log(JSON.stringify({ adapter: null, failures }));
-process.exit(0);
+return { adapter: null, failures };
 `;
 
-interface ChildAnswer {
+interface ProbeAnswer {
   adapter: Omit<WebGpuAdapter, 'software'> | null;
   failures: string[];
 }
 
-function runProbeChild(bindings: string, attempts: DawnAttempt[], timeoutMs: number): Promise<ChildAnswer> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
-  if (process.platform === 'linux') env.EGL_PLATFORM ??= 'surfaceless';
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', childScript, JSON.stringify([bindings, attempts])],
-      { env, timeout: timeoutMs, encoding: 'utf8', maxBuffer: 1 << 20 },
-      (error, stdout) => {
-        const last = stdout.trim().split('\n').at(-1) ?? '';
-        try {
-          resolve(JSON.parse(last) as ChildAnswer);
-        } catch {
-          const why = error?.killed
-            ? `Dawn did not answer within ${timeoutMs} ms`
-            : `Dawn's probe stopped (${error?.signal ?? `exit code ${error?.code ?? '?'}`})`;
-          resolve({ adapter: null, failures: [why] });
-        }
-      },
-    );
-  });
+async function runProbe(bindings: string, attempts: DawnAttempt[], timeoutMs: number): Promise<ProbeAnswer> {
+  for (const attempt of attempts) prepareDawnEnvironment(attempt.backend);
+  const answer = await runIsolated<ProbeAnswer>(probeBody, [bindings, attempts], timeoutMs);
+  if ('failed' in answer) {
+    const why = answer.failed.startsWith('no answer')
+      ? `Dawn gave ${answer.failed}`
+      : `Dawn's probe failed: ${answer.failed}`;
+    return { adapter: null, failures: [why] };
+  }
+  return answer;
 }
