@@ -15,8 +15,9 @@ export function runIsolated<Answer>(
   body: string,
   args: unknown[],
   timeoutMs: number,
+  where: 'child' | 'worker' = process.versions.electron ? 'worker' : 'child',
 ): Promise<Answer | { failed: string }> {
-  return process.versions.electron ? inWorker(body, args, timeoutMs) : inChild(body, args, timeoutMs);
+  return where === 'worker' ? inWorker(body, args, timeoutMs) : inChild(body, args, timeoutMs);
 }
 
 function inChild<Answer>(body: string, args: unknown[], timeoutMs: number): Promise<Answer | { failed: string }> {
