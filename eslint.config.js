@@ -9,6 +9,9 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+/** What no core file may import: the shells and the renderer. */
+const coreForbidden = ['**/server/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**'];
+
 /** Forbids imports by name and by path pattern, with a message that says which layer rule was broken. */
 const layer = (message, { names = [], patterns = [] }) => ({
   'no-restricted-imports': [
@@ -42,17 +45,57 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/workers/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts'],
-    rules: layer('core, workers, server and cli run without Electron: never import electron or electron/main|preload', {
+    files: ['electron/server/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: layer('server and cli run without Electron: never import electron or electron/main|preload', {
       names: ['electron'],
       patterns: ['**/main/**', '**/preload/**', '**/renderer/**'],
     }),
   },
   {
     files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/**/worker/**', 'electron/core/**/*-protocol.ts'],
+    rules: layer(
+      "core never imports a shell (server, cli, main) or electron, and reaches worker-only code (a worker/ folder) only through its feature's *-protocol.ts",
+      {
+        names: ['electron'],
+        patterns: [...coreForbidden, '**/worker/**'],
+      },
+    ),
+  },
+  {
+    // Worker-only code and the protocol files that describe it: same layer as core, and they may name worker/ modules.
+    files: ['electron/core/**/worker/**/*.ts', 'electron/core/**/*-protocol.ts'],
     rules: layer('core never imports a shell (server, cli, main) or electron', {
       names: ['electron'],
-      patterns: ['**/server/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**'],
+      patterns: coreForbidden,
+    }),
+  },
+  {
+    // Thin entry points: they start a worker's code (a feature's worker/ folder) and nothing of the shells.
+    files: ['electron/workers/**/*.ts'],
+    rules: layer('a worker entry point starts core worker code only: no electron, shells or renderer', {
+      names: ['electron'],
+      patterns: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**', '**/cli/**'],
+    }),
+  },
+  {
+    // Electron's main process is a thin bootstrap: it opens the core (its composition root and public
+    // surface) and bridges IPC; it never reaches another shell, the renderer, or worker-only code.
+    files: ['electron/main/**/*.ts'],
+    rules: layer(
+      'main is the desktop bootstrap: it wires core and IPC, never another shell, the renderer or worker code',
+      {
+        patterns: ['**/server/**', '**/cli/**', '**/renderer/**', '**/preload/**', '**/workers/**', '**/worker/**'],
+      },
+    ),
+  },
+  {
+    // The sandboxed preload sees only Electron's renderer-side modules and the shared contract.
+    files: ['electron/preload/**/*.ts'],
+    ignores: ['electron/preload/**/*.test.ts'],
+    rules: layer('preload imports only shared/ and electron (it runs sandboxed: no Node, no core)', {
+      names: nodeBuiltins,
+      patterns: ['**/core/**', '**/main/**', '**/server/**', '**/cli/**', '**/workers/**', '**/renderer/**', 'node:*'],
     }),
   },
   {

@@ -15,7 +15,12 @@
  *                      command) and predict_ratio_parquet_out; predict_rows_per_s, bare_rows_per_s (medians)
  *   predict_ratio_heavy  the same on an MLP 256-256-256 (rows / 5), where scoring outweighs reading
  *                      (with _range, _parquet_out and bare_rows_per_s_heavy)
- *   --rows=N           rows scored (default 1,000,000); --predict-only skips the training figures; --train-rounds=N
+ *   epoch_s_webgpu     the same epoch on TensorFlow.js's WebGPU backend (Dawn). On a software adapter (Mesa llvmpipe)
+ *                      it is the third epoch of one run, labelled software (webgpu_software); on a hardware adapter
+ *                      the median of epochs 3–8, train_ratio_gpu (webgpu over PyTorch CUDA on the same GPU, goal
+ *                      ≤ 1.5) and webgpu_batch_sweep (batch 256, 1024, 4096)
+ *   --rows=N           rows scored (default 1,000,000); --predict-only skips the training figures, --train-only the
+ *                      scoring ones; --train-rounds=N
  * Data is generated here, under the OS temp dir, and removed afterwards.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,13 +30,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { openCore } from '../electron/core/core.js';
-import { probeTrainingBackends } from '../electron/core/compute/training-backends.js';
+import { probeTrainingBackends, type TrainingBackendProbe } from '../electron/core/compute/training-backends.js';
+import { prepareDawnEnvironment, type DawnAttempt } from '../electron/core/compute/webgpu.js';
 import { writeTable } from '../electron/core/data/read-table.js';
 import { defaultPredictBatchRows } from '../electron/core/infer/predict-protocol.js';
 import { writeOnnx } from '../electron/core/train/onnx-writer.js';
 import type { Preprocessing } from '../electron/core/train/preprocess.js';
 import { seededRandom } from '../electron/core/train/random.js';
-import { trainWorkerLimits } from '../electron/core/train/train-runner.js';
+import { trainWorkerLimits } from '../electron/core/train/train-protocol.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
 const width = 20;
@@ -42,31 +48,47 @@ const width = 20;
  */
 async function epochSeconds(backend: string): Promise<number> {
   const epochs = backend === 'cpu' ? 2 : 8;
+  const seconds = await epochRun(backend, { epochs });
+  return median(backend === 'cpu' ? seconds.slice(1) : seconds.slice(2));
+}
+
+/** Each epoch's seconds for one backend (and, for webgpu, the Dawn backend the probe found). */
+async function epochRun(
+  backend: string,
+  settings: { epochs: number; batchSize?: number; dawn?: DawnAttempt },
+): Promise<number[]> {
+  const { epochs, batchSize = 256, dawn } = settings;
   const entry = new URL('./train-epochs.worker.ts', import.meta.url).href;
   // The bench runs through tsx; a worker needs tsx registered inside it to load a .ts entry.
   const shim = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(shim, { eval: true, workerData: { backend, epochs }, resourceLimits: trainWorkerLimits });
+  const worker = new Worker(shim, {
+    eval: true,
+    workerData: { backend, epochs, batchSize, dawn },
+    resourceLimits: trainWorkerLimits,
+  });
   const seconds = await new Promise<number[]>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the ${backend} training worker stopped (exit code ${code})`)));
   });
   await worker.terminate();
-  return median(backend === 'cpu' ? seconds.slice(1) : seconds.slice(2));
+  return seconds;
 }
 
 const torchScript = `
 import sys, time, torch
 torch.manual_seed(1)
-rows, width, batch = 50000, 20, 256
+device = torch.device(sys.argv[1])
+rows, width, batch = 50000, 20, int(sys.argv[2])
 x = torch.rand(rows, width) * 2 - 1
 w = torch.tensor([1.0 if j % 3 == 0 else -0.5 for j in range(width)])
 y = ((x @ w) > 0).long()
-model = torch.nn.Sequential(torch.nn.Linear(width, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 2))
+x, y = x.to(device), y.to(device)
+model = torch.nn.Sequential(torch.nn.Linear(width, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 2)).to(device)
 opt = torch.optim.Adam(model.parameters(), lr=0.001)
 loss_fn = torch.nn.CrossEntropyLoss()
 def epoch():
-    perm = torch.randperm(rows)
+    perm = torch.randperm(rows, device=device)
     for i in range(0, rows, batch):
         idx = perm[i:i + batch]
         opt.zero_grad()
@@ -74,16 +96,21 @@ def epoch():
         loss.backward()
         opt.step()
 def timed():
-    t = time.perf_counter(); epoch(); return time.perf_counter() - t
+    t = time.perf_counter(); epoch()
+    if device.type == 'cuda': torch.cuda.synchronize()
+    return time.perf_counter() - t
 epoch(); epoch()
 print(sorted(timed() for _ in range(6))[2:4])
 `;
 
-function torchEpochSeconds(): number | null {
+/** PyTorch's epoch on the CPU (1 thread's worth, as installed) or on CUDA; null when that PyTorch is absent. */
+function torchEpochSeconds(device: 'cpu' | 'cuda' = 'cpu', batchSize = 256): number | null {
   const python = '/usr/bin/python3';
-  const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+  const check =
+    device === 'cuda' ? 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' : 'import torch';
+  const probe = spawnSync(python, ['-c', check], { encoding: 'utf8' });
   if (probe.status !== 0) return null;
-  const run = spawnSync(python, ['-c', torchScript], { encoding: 'utf8' });
+  const run = spawnSync(python, ['-c', torchScript, device, String(batchSize)], { encoding: 'utf8' });
   if (run.status !== 0) {
     say(`PyTorch run failed: ${run.stderr.split('\n').slice(-3).join(' ')}`);
     return null;
@@ -144,7 +171,7 @@ async function predictRounds(
     target: { name: 'y', task: 'classification', classes: ['0', '1'], labelType: 'int64' },
     width,
   };
-  const { initialLayers } = await import('../electron/core/train/mlp.js');
+  const { initialLayers } = await import('../electron/core/train/worker/mlp.js');
   mkdirSync(folder, { recursive: true });
   const onnx = writeOnnx({ preprocessing, layers: initialLayers(width, hidden, 2, 3), producerVersion: 'bench' });
   const modelPath = join(folder, 'model.onnx');
@@ -242,7 +269,8 @@ async function predictRounds(
 /** epoch_s_<backend>, epoch_s_torch and train_ratio. */
 async function trainingFigures(out: Record<string, unknown>, rounds: number): Promise<void> {
   const probes = await probeTrainingBackends();
-  const available = probes.filter((probe) => probe.available).map((probe) => probe.name);
+  // WebGPU is timed apart (below): on a software adapter it is a figure of the CPU rasteriser, not a rival.
+  const available = probes.filter((probe) => probe.available && probe.name !== 'webgpu').map((probe) => probe.name);
   for (const probe of probes) if (!probe.available) say(`${probe.name.padEnd(15)} not available: ${probe.detail}`);
   // The plain-JS cpu backend is timed once (it is ~20× slower and never the best); the others, and PyTorch,
   // once per round, alternated so that both sides of the ratio see the same machine load.
@@ -279,6 +307,57 @@ async function trainingFigures(out: Record<string, unknown>, rounds: number): Pr
   } else {
     say('PyTorch is not importable by /usr/bin/python3: no train_ratio (apt-get install python3-torch)');
   }
+  await webGpuFigures(
+    out,
+    probes.find((probe) => probe.name === 'webgpu'),
+  );
+}
+
+/**
+ * epoch_s_webgpu. On a software adapter (Mesa llvmpipe): one short run, its third epoch (the first
+ * compiles the shaders), labelled software. On a hardware adapter: the median of epochs 3–8 as for the
+ * other backends, train_ratio_gpu against PyTorch on the same GPU (CUDA, when that PyTorch is present;
+ * goal ≤ 1.5) and a batch-size sweep.
+ */
+async function webGpuFigures(out: Record<string, unknown>, probe: TrainingBackendProbe | undefined): Promise<void> {
+  if (!probe?.available || !probe.adapter) {
+    say(`webgpu          not available: ${probe?.detail ?? 'not probed'}`);
+    return;
+  }
+  const adapter = probe.adapter;
+  const dawn: DawnAttempt = { backend: adapter.backend, featureLevel: adapter.featureLevel };
+  prepareDawnEnvironment(dawn.backend);
+  out.webgpu_adapter = probe.detail;
+  out.webgpu_software = adapter.software;
+  if (adapter.software) {
+    const seconds = await epochRun('webgpu', { epochs: 3, dawn });
+    out.epoch_s_webgpu = seconds[2];
+    say(
+      `webgpu          ${seconds[2]!.toFixed(2)} s per epoch on a SOFTWARE adapter (${probe.detail.split(':')[0]}): the CPU rasteriser, not a GPU; third epoch of 3 (the first compiles shaders)`,
+    );
+    say('train_ratio_gpu and the batch sweep need a hardware adapter: not measured');
+    return;
+  }
+  const seconds = await epochRun('webgpu', { epochs: 8, dawn });
+  out.epoch_s_webgpu = median(seconds.slice(2));
+  say(
+    `webgpu          ${(out.epoch_s_webgpu as number).toFixed(2)} s per epoch on ${probe.detail}, median of epochs 3–8`,
+  );
+  const torchGpu = torchEpochSeconds('cuda');
+  if (torchGpu !== null) {
+    out.epoch_s_torch_cuda = torchGpu;
+    out.train_ratio_gpu = (out.epoch_s_webgpu as number) / torchGpu;
+    say(
+      `train_ratio_gpu ${(out.train_ratio_gpu as number).toFixed(2)} (webgpu / PyTorch CUDA ${torchGpu.toFixed(3)} s; goal ≤ 1.5)`,
+    );
+  } else say('PyTorch with CUDA is not available to /usr/bin/python3: no train_ratio_gpu');
+  const sweep: Record<string, number> = {};
+  for (const batchSize of [256, 1024, 4096]) {
+    const run = await epochRun('webgpu', { epochs: 4, batchSize, dawn });
+    sweep[batchSize] = median(run.slice(2));
+    say(`  webgpu batch ${String(batchSize).padEnd(5)} ${sweep[batchSize]!.toFixed(3)} s per epoch`);
+  }
+  out.webgpu_batch_sweep = sweep;
 }
 
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -300,6 +379,7 @@ export async function run(options: { json: boolean; args: string[] }): Promise<R
   const predictRows = option('rows', 1_000_000);
   const predictRoundsCount = option('rounds', 5);
   if (!options.args.includes('--predict-only')) await trainingFigures(out, option('train-rounds', 3));
+  if (options.args.includes('--train-only')) return out;
 
   const folder = mkdtempSync(join(tmpdir(), 'lathe-bench-compute-'));
   try {

@@ -1,10 +1,11 @@
 /**
  * The compute bench's training figure for one TensorFlow.js backend, run in a worker thread with the
- * train worker's own V8 limits (core/train/train-runner.ts), as `lathe train` runs. Gets `{ backend,
- * epochs }` as workerData and posts back each epoch's seconds.
+ * train worker's own V8 limits (core/train/train-protocol.ts), as `lathe train` runs. Gets `{ backend,
+ * epochs, batchSize, dawn }` as workerData and posts back each epoch's seconds.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { trainMlp, useBackend } from '../electron/core/train/mlp.js';
+import type { DawnAttempt } from '../electron/core/compute/webgpu.js';
+import { trainMlp, useBackend } from '../electron/core/train/worker/mlp.js';
 import { seededRandom } from '../electron/core/train/random.js';
 
 /** The bench's data: 50,000 × 20 uniform features, a linear rule for the label. */
@@ -28,9 +29,14 @@ function syntheticMatrix(n: number, seed: number): { x: Float32Array; y: Int32Ar
   return { x, y };
 }
 
-const { backend, epochs } = workerData as { backend: string; epochs: number };
+const { backend, epochs, batchSize, dawn } = workerData as {
+  backend: string;
+  epochs: number;
+  batchSize: number;
+  dawn?: DawnAttempt;
+};
 const data = syntheticMatrix(benchRows, 7);
-await useBackend(backend);
+await useBackend(backend, dawn);
 const split = Math.floor(benchRows * trainFraction);
 const result = await trainMlp(
   {
@@ -42,7 +48,7 @@ const result = await trainMlp(
     validationX: data.x.subarray(split * benchWidth),
     validationY: data.y.subarray(split),
   },
-  { hidden: [64, 64], epochs, batchSize: 256, learningRate: 0.001, seed: 1, patience: epochs + 1 },
+  { hidden: [64, 64], epochs, batchSize, learningRate: 0.001, seed: 1, patience: epochs + 1 },
 );
 // Scaled to the full 50,000 rows: training uses 90% (the rest validates, as in Lathe).
 parentPort!.postMessage(result.history.map((epoch) => (epoch.seconds * benchRows) / split));

@@ -66,3 +66,11 @@ export function isErrorShape(value: unknown): value is ErrorShape {
     typeof (value as ErrorShape).message === 'string'
   );
 }
+
+/**
+ * Rebuilds an error from its shape after it crossed a thread or process boundary (the other half of
+ * {@link toErrorShape}): a known code comes back as a LatheError with its details, anything else as an Error.
+ */
+export function errorFromShape(shape: { code: string; message: string; details?: Record<string, unknown> }): Error {
+  return isErrorShape(shape) ? new LatheError(shape.code, shape.message, shape.details) : new Error(shape.message);
+}

@@ -90,9 +90,10 @@ describe('lathe doctor', () => {
       ok: boolean;
       node: string;
       electron: { binaryPresent: boolean };
-      training: { chosen: string; backends: { name: string; available: boolean }[] };
+      training: { chosen: string; backends: { name: string; available: boolean; automatic: boolean }[] };
       inference: { available: boolean; providers: string[]; chosen: string };
       gpu: { seen: boolean };
+      webgpu: { adapter: object | null; line: string };
       home: string;
       database: { schemaVersion: number; supportedSchemaVersion: number };
       objects: { count: number; bytes: number };
@@ -102,10 +103,15 @@ describe('lathe doctor', () => {
     expect(report.electron.binaryPresent).toBe(probeElectronBinary().present);
     expect(report.home).toBe(home);
     expect(report.database.schemaVersion).toBe(report.database.supportedSchemaVersion);
-    // The chosen backend is the first available one in preference order, and tfjs-node is reported
-    // available exactly when it can be resolved.
-    const first = report.training.backends.find((b) => b.available);
+    // The chosen backend is the first available one in preference order that may be picked by itself (a
+    // software WebGPU adapter only when forced), and tfjs-node is reported available exactly when it can be resolved.
+    const first = report.training.backends.find((b) => b.available && b.automatic);
     expect(report.training.chosen).toBe(first?.name);
+    // WebGPU: the adapter, or why there is none, in one line; the webgpu backend is available exactly then.
+    expect(report.training.backends.find((b) => b.name === 'webgpu')?.available).toBe(report.webgpu.adapter !== null);
+    expect(report.webgpu.line).toMatch(
+      report.webgpu.adapter ? / via (Vulkan|Metal|D3D12|OpenGL ES), / : /^no WebGPU adapter: /,
+    );
     let tfjsNode = true;
     try {
       await import('@tensorflow/tfjs-node' as string);
@@ -115,7 +121,11 @@ describe('lathe doctor', () => {
     expect(report.training.backends.find((b) => b.name === 'tensorflow')?.available).toBe(tfjsNode);
     expect(report.inference.providers).toContain('cpu');
     expect(report.inference.chosen).toBe(
-      report.gpu.seen && report.inference.providers.includes('cuda') ? 'cuda' : 'cpu',
+      report.gpu.seen && report.inference.providers.includes('cuda')
+        ? 'cuda'
+        : report.inference.providers.includes('webgpu')
+          ? 'webgpu'
+          : 'cpu',
     );
     expect(report.gpu.seen).toBe(existsSync('/dev/nvidia0'));
     expect(report.objects).toEqual({ count: 0, bytes: 0, reclaimableBytes: 0 });

@@ -1,9 +1,9 @@
-/** The score worker: one ONNX Runtime session, scoring the batches the predict worker sends (see core/infer/score-client.ts). */
+/** The score worker: one ONNX Runtime session, scoring the batches the predict worker sends (see core/infer/worker/score-session.ts). */
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { toErrorShape } from '../../shared/errors.js';
 import { openSession } from '../core/infer/scoring.js';
-import { toWire, transferables, type ScoreReply, type ScoreRequest } from '../core/infer/score-client.js';
+import { toWire, transferables, type ScoreReply, type ScoreRequest } from '../core/infer/score-protocol.js';
 
 const port = parentPort!;
 const send = (reply: ScoreReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);

@@ -23,6 +23,10 @@ export type Experiment = z.infer<typeof Experiment>;
 export const BackendInfo = z.object({
   training: z.string(),
   inference: z.string(),
+  /** The WebGPU adapter in a few words ("llvmpipe via OpenGL ES (software)", or "none"). */
+  gpu: z.string(),
+  /** The adapter in one line a user can act on (vendor, architecture, backend, software or hardware), or why there is none. */
+  gpuDetail: z.string(),
 });
 
 /** Facts the status bar and the about box show. */

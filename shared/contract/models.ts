@@ -36,6 +36,9 @@ export const FeatureSpec = z.object({
 });
 export type FeatureSpec = z.infer<typeof FeatureSpec>;
 
+/** An ONNX Runtime execution provider a user can force (`--provider`); without it the best usable one is chosen. */
+export const InferenceProvider = z.enum(['cuda', 'webgpu', 'cpu']);
+
 /** Latency and throughput measured by `lathe model bench`. */
 export const BenchResult = z.object({
   provider: z.string(),
@@ -127,7 +130,7 @@ export const TrainOptions = z
     patience: z.number().int().min(1).max(1000).default(5),
     experiment: z.string().trim().min(1).optional(),
     modelName: ModelName.optional(),
-    backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+    backend: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
   })
   .strict();
 export type TrainOptions = z.input<typeof TrainOptions>;
@@ -197,7 +200,10 @@ export const modelMethods = {
     input: z.object({ ref: ModelRef, out: z.string().min(1) }).strict(),
     output: z.object({ path: z.string(), hash: z.string(), size: z.number().int() }),
   },
-  'models.bench': { input: z.object({ ref: ModelRef }).strict(), output: BenchResult },
+  'models.bench': {
+    input: z.object({ ref: ModelRef, provider: InferenceProvider.optional() }).strict(),
+    output: BenchResult,
+  },
   'models.predictRow': {
     input: z.object({ ref: ModelRef, row: z.record(z.string(), Cell) }).strict(),
     output: z.object({
@@ -211,9 +217,16 @@ export const modelMethods = {
         data: z.string().min(1),
         out: z.string().min(1),
         features: z.array(z.string().min(1)).optional(),
+        provider: InferenceProvider.optional(),
       })
       .strict(),
-    output: z.object({ rows: z.number().int(), out: z.string(), columns: z.array(z.string()), seconds: z.number() }),
+    output: z.object({
+      rows: z.number().int(),
+      out: z.string(),
+      columns: z.array(z.string()),
+      seconds: z.number(),
+      provider: z.string(),
+    }),
   },
   'models.backends': {
     input: z.object({}).strict(),

@@ -28,6 +28,7 @@ function humanReport(r: DoctorReport): string {
     ...r.training.backends.map((b) => `  ${b.available ? '✓' : '✗'} ${b.name.padEnd(15)} ${b.detail}`),
     `ONNX Runtime       ${r.inference.available ? `${r.inference.version ?? ''} using ${r.inference.chosen}` : r.inference.detail}`,
     ...r.inference.details.map((p) => `  ${p.usable ? '✓' : '✗'} ${p.name.padEnd(15)} ${p.detail}`),
+    `WebGPU             ${r.webgpu.line}`,
     `GPU                ${r.gpu.seen ? `yes${r.gpu.name ? ` (${r.gpu.name})` : ''}` : 'no'}: ${r.gpu.reason}`,
     `Home               ${r.home}`,
     `Database           ${r.database.path} (schema ${r.database.schemaVersion} of ${r.database.supportedSchemaVersion})`,

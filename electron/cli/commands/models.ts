@@ -89,7 +89,10 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
     .option('--patience <n>', 'epochs without validation improvement before stopping', number('patience', true))
     .option('--experiment <name>', 'experiment of the run (created when missing)', undefined)
     .option('--model-name <name>', 'model to add the version to (default: DATASET-TARGET)')
-    .option('--backend <name>', 'force a TensorFlow.js backend: tensorflow-gpu, tensorflow, wasm or cpu')
+    .option(
+      '--backend <name>',
+      'force a TensorFlow.js backend: tensorflow-gpu, webgpu (a software adapter too), tensorflow, wasm or cpu',
+    )
     .action(async (local: Record<string, unknown>) => {
       const options = globals();
       const input = parseInput('models.train', {
@@ -135,13 +138,15 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
     .requiredOption('--data <ref>', 'a table file, or a dataset NAME@V')
     .requiredOption('--out <file>', 'output .csv or .parquet')
     .option('--features <a,b,c>', 'column order for a model with one 2-D float input', list)
-    .action(async (local: { model: string; data: string; out: string; features?: string[] }) => {
+    .option('--provider <name>', 'force an ONNX Runtime execution provider: cuda, webgpu or cpu')
+    .action(async (local: { model: string; data: string; out: string; features?: string[]; provider?: string }) => {
       const options = globals();
       const input = parseInput('models.predict', {
         ref: local.model,
         data: local.data,
         out: local.out,
         features: local.features,
+        provider: local.provider,
       });
       const progress = progressWriter();
       const result = await withCore(options, async (core) => {
@@ -169,12 +174,13 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
         rowsPerSecond: result.rows / result.seconds,
         warmupSeconds: result.warmup?.seconds ?? null,
         steadyRowsPerSecond: steady,
+        provider: result.provider,
       };
       printResult(
         options,
         output,
         () =>
-          `scored ${result.rows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(2)} s → ${result.out} (${result.columns.join(', ')})`,
+          `scored ${result.rows.toLocaleString('en-US')} rows on ${result.provider} in ${result.seconds.toFixed(2)} s → ${result.out} (${result.columns.join(', ')})`,
       );
     });
 
@@ -214,10 +220,11 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
     .command('bench')
     .description('latency p50/p95/p99 at batch 1 and throughput at batch 1, 64 and 1024 (recorded on the version)')
     .argument('<ref>', 'NAME@V')
-    .action(async (ref: string) => {
+    .option('--provider <name>', 'force an ONNX Runtime execution provider: cuda, webgpu or cpu')
+    .action(async (ref: string, local: { provider?: string }) => {
       const options = globals();
-      const input = parseInput('models.bench', { ref });
-      const result = await withCore(options, (core) => core.models.bench(input.ref));
+      const input = parseInput('models.bench', { ref, provider: local.provider });
+      const result = await withCore(options, (core) => core.models.bench(input.ref, { provider: input.provider }));
       printResult(options, result, () => humanBench(ref, result));
     });
 

@@ -26,7 +26,7 @@ import type { EventBus } from '../events.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import { unreferencedObjects } from '../objects/object-references.js';
-import { startWorker } from '../workers/worker-host.js';
+import { runWorkerToEnd } from '../workers/run-worker.js';
 import { diffVersions } from './diff.js';
 import { formatFromName, readError, sourceSql, sqlString, withConnection, type ReadOptions } from './engine.js';
 import type { IngestRequest, IngestResponse } from './ingest-protocol.js';
@@ -106,21 +106,7 @@ export function parseRef(ref: string): { name: string; version: number | 'latest
 
 /** Runs the ingest worker over one file. */
 function runIngest(request: IngestRequest): Promise<IngestResponse> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker('dataset-ingest', { workerData: request });
-    let settled = false;
-    worker.once('message', (response: IngestResponse) => {
-      settled = true;
-      resolve(response);
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the ingest worker exited with code ${code} before answering`));
-    });
-  });
+  return runWorkerToEnd<IngestRequest, IngestResponse>('dataset-ingest', request);
 }
 
 /** The datasets service (`core.datasets`). */

@@ -1,6 +1,11 @@
 /** `lathe doctor`: a truthful report of what this machine gives Lathe. Every line is measured, none assumed. */
 import { probeElectronBinary, hasDisplay } from './electron-binary.js';
-import { probeTrainingBackends, type TrainingBackendProbe } from '../compute/training-backends.js';
+import {
+  chooseTrainingBackend,
+  probeTrainingBackends,
+  type TrainingBackendProbe,
+} from '../compute/training-backends.js';
+import { probeWebGpu, type WebGpuProbe } from '../compute/webgpu.js';
 import { probeInference, type InferenceProbe } from '../compute/inference-providers.js';
 import { probeGpu, type GpuProbe } from '../compute/gpu.js';
 import type { Core } from '../core.js';
@@ -14,6 +19,8 @@ export interface DoctorReport {
   training: { chosen: string; backends: TrainingBackendProbe[] };
   inference: InferenceProbe;
   gpu: GpuProbe;
+  /** The WebGPU adapter (vendor, architecture, backend, software or hardware), or why there is none. */
+  webgpu: WebGpuProbe;
   home: string;
   database: { path: string; schemaVersion: number; supportedSchemaVersion: number };
   objects: {
@@ -29,12 +36,12 @@ export interface DoctorReport {
 
 /** Runs every probe. `ok` is false when something Lathe needs (the store, ONNX Runtime, any training backend) is broken. */
 export async function runDoctor(core: Core, options: { verify?: boolean } = {}): Promise<DoctorReport> {
-  const [backends, inference] = await Promise.all([probeTrainingBackends(), probeInference()]);
+  const [backends, inference, webgpu] = await Promise.all([probeTrainingBackends(), probeInference(), probeWebGpu()]);
   const electron = probeElectronBinary();
   const usage = core.objects.usage();
   const problems: string[] = [];
   if (!inference.available) problems.push(inference.detail);
-  const chosen = backends.find((b) => b.available)?.name;
+  const chosen = backends.some((b) => b.available) ? await chooseTrainingBackend() : undefined;
   if (!chosen) problems.push('no TensorFlow.js backend could be loaded');
   const verify = options.verify ? await core.store.verify() : undefined;
   if (verify && verify.corrupt.length > 0)
@@ -57,6 +64,7 @@ export async function runDoctor(core: Core, options: { verify?: boolean } = {}):
     training: { chosen: chosen ?? 'none', backends },
     inference,
     gpu: probeGpu(),
+    webgpu,
     home: core.home,
     database: {
       path: core.databasePath,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanOrtMessage } from './ort-message.js';
 import { openSession } from './scoring.js';
-import { errorFromShape } from './score-client.js';
+import { errorFromWorker } from '../workers/run-worker.js';
 
 const irMessage =
   'Load model from /home/u/.lathe/objects/sha256/ab/cd failed:/onnxruntime_src/onnxruntime/core/graph/model.cc:202 onnxruntime::Model::Model(onnx::ModelProto&&, const onnxruntime::PathString&, const onnxruntime::IOnnxRuntimeOpSchemaRegistryList*, const onnxruntime::logging::Logger&, const onnxruntime::ModelOptions&) Unsupported model IR version: 99, max supported IR version: 13\n';
@@ -29,7 +29,7 @@ describe('ONNX Runtime messages', () => {
   });
 
   it('do not reach errors sent back by a worker thread', () => {
-    const error = errorFromShape({ code: 'INTERNAL', message: irMessage });
+    const error = errorFromWorker({ code: 'INTERNAL', message: irMessage });
     expect(error.message).not.toMatch(/onnxruntime_src|\.cc:\d+/);
   });
 });

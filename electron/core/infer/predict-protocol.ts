@@ -1,4 +1,7 @@
-/** Typed messages between the model service and the predict worker (electron/workers/predict.worker.ts). */
+/**
+ * What the model service and the predict worker (electron/workers/predict.worker.ts, code in ./worker/) say to
+ * each other, inside the job envelope of core/workers/run-worker.ts.
+ */
 import type { TensorSpec } from '../../../shared/contract/index.js';
 
 /** Rows per ONNX Runtime call in `lathe predict` (the compute bench's bare loop uses the same). */
@@ -19,9 +22,12 @@ export interface PredictRequest {
   providers: string[];
 }
 
-/** Worker → host. */
-export type PredictReply =
-  | { type: 'started'; totalRows: number }
-  | { type: 'progress'; rows: number }
-  | { type: 'done'; rows: number; columns: string[]; scoreSeconds: number }
-  | { type: 'error'; error: { code: string; message: string; details?: Record<string, unknown> } };
+/** Worker → host, while the job runs: the table's size once known, then rows scored so far. */
+export type PredictProgress = { type: 'started'; totalRows: number } | { type: 'progress'; rows: number };
+
+/** Worker → host, at the end. */
+export interface PredictDone {
+  rows: number;
+  columns: string[];
+  scoreSeconds: number;
+}

@@ -21,11 +21,15 @@ import type { LineageService } from '../lineage/lineage-service.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
 import { openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
 import { benchSession } from './bench.js';
-import { probeInference } from '../compute/inference-providers.js';
+import { chooseInferenceProviders, type InferenceProviderName } from '../compute/inference-providers.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
-import { startWorker } from '../workers/worker-host.js';
-import { errorFromShape } from '../infer/score-client.js';
-import { defaultPredictBatchRows, type PredictReply, type PredictRequest } from '../infer/predict-protocol.js';
+import { runWorkerToEnd } from '../workers/run-worker.js';
+import {
+  defaultPredictBatchRows,
+  type PredictDone,
+  type PredictProgress,
+  type PredictRequest,
+} from '../infer/predict-protocol.js';
 
 interface ModelRow {
   id: number;
@@ -248,13 +252,17 @@ export class ModelService {
   }
 
   /** Benchmarks a version and records the result on it. */
-  async bench(ref: string, options: { budgetMs?: number; latencyRuns?: number } = {}): Promise<BenchResult> {
+  async bench(
+    ref: string,
+    options: { budgetMs?: number; latencyRuns?: number; provider?: InferenceProviderName } = {},
+  ): Promise<BenchResult> {
     const version = this.resolve(ref);
-    const providers = await this.providers();
+    const providers = await chooseInferenceProviders(options.provider);
     const session = await openSession(this.pathOf(version), providers);
     try {
       const result = await benchSession(session, version.inputs, version.featureSpecs, {
-        ...options,
+        budgetMs: options.budgetMs,
+        latencyRuns: options.latencyRuns,
         provider: providers[0],
       });
       this.db
@@ -308,7 +316,14 @@ export class ModelService {
    * .parquet). Progress arrives through `onProgress` and as `models.predictProgress` events.
    */
   async predict(
-    input: { ref: string; data: string; out: string; features?: string[]; batchRows?: number },
+    input: {
+      ref: string;
+      data: string;
+      out: string;
+      features?: string[];
+      batchRows?: number;
+      provider?: InferenceProviderName;
+    },
     onProgress?: (rows: number, totalRows: number | null) => void,
   ): Promise<{
     rows: number;
@@ -317,6 +332,8 @@ export class ModelService {
     seconds: number;
     scoreSeconds: number;
     warmup: { rows: number; seconds: number } | null;
+    /** The ONNX Runtime execution provider the rows were scored on. */
+    provider: string;
   }> {
     const version = this.resolve(input.ref);
     const data = await this.resolveData(input.data);
@@ -324,6 +341,7 @@ export class ModelService {
     if (!existsSync(dirname(out)))
       throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(out)}`, { file: out });
     const started = performance.now();
+    const providers = await chooseInferenceProviders(input.provider);
     const request: PredictRequest = {
       modelPath: this.pathOf(version),
       inputs: version.inputs,
@@ -334,45 +352,36 @@ export class ModelService {
       format: data.format,
       out,
       batchRows: input.batchRows ?? defaultPredictBatchRows,
-      providers: await this.providers(),
+      providers,
     };
-    const worker = startWorker('predict');
     let totalRows: number | null = null;
     // Start-up (worker, table description, session) plus the first batch: reported apart so a steady rate can be told.
     let warmup: { rows: number; seconds: number } | null = null;
     const ref = `${version.model}@${version.version}`;
-    try {
-      const done = await new Promise<Extract<PredictReply, { type: 'done' }>>((resolve, reject) => {
-        worker.on('message', (reply: PredictReply) => {
-          if (reply.type === 'started') totalRows = reply.totalRows;
-          else if (reply.type === 'progress') {
-            warmup ??= { rows: reply.rows, seconds: (performance.now() - started) / 1000 };
-            onProgress?.(reply.rows, totalRows);
-            this.events.emit('models.predictProgress', { ref, rows: reply.rows, totalRows });
-          } else if (reply.type === 'done') resolve(reply);
-          else reject(errorFromShape(reply.error));
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => reject(new Error(`The predict worker stopped unexpectedly (exit code ${code})`)));
-        worker.postMessage(request);
-      });
-      return {
-        rows: done.rows,
-        out,
-        columns: done.columns,
-        seconds: (performance.now() - started) / 1000,
-        scoreSeconds: done.scoreSeconds,
-        warmup,
-      };
-    } finally {
-      await worker.terminate();
-    }
+    const done = await runWorkerToEnd<PredictRequest, PredictDone, PredictProgress>('predict', request, {
+      onProgress: (message) => {
+        if (message.type === 'started') totalRows = message.totalRows;
+        else {
+          warmup ??= { rows: message.rows, seconds: (performance.now() - started) / 1000 };
+          onProgress?.(message.rows, totalRows);
+          this.events.emit('models.predictProgress', { ref, rows: message.rows, totalRows });
+        }
+      },
+    });
+    return {
+      rows: done.rows,
+      out,
+      columns: done.columns,
+      seconds: (performance.now() - started) / 1000,
+      scoreSeconds: done.scoreSeconds,
+      warmup,
+      provider: providers[0]!,
+    };
   }
 
-  /** ONNX Runtime execution providers for a model loaded now: CUDA first when usable here, else CPU. */
-  private async providers(): Promise<string[]> {
-    const probe = await probeInference();
-    return probe.chosen === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+  /** ONNX Runtime execution providers for a model loaded now: the best usable one first, CPU last. */
+  private providers(): Promise<string[]> {
+    return chooseInferenceProviders();
   }
 
   /** Closes cached sessions. */

@@ -3,6 +3,7 @@ import type { experimentMethods } from '../../../shared/contract/index.js';
 import type { Core } from '../core.js';
 import { chooseTrainingBackend } from '../compute/training-backends.js';
 import { probeInference } from '../compute/inference-providers.js';
+import { probeWebGpu } from '../compute/webgpu.js';
 import type { HandlersFor } from './handlers.js';
 
 /** app.* and experiments.* */
@@ -14,7 +15,12 @@ export function experimentHandlers(core: Core, version: string): HandlersFor<key
       databasePath: core.databasePath,
       schemaVersion: core.schemaVersion(),
       shell: core.shell === 'electron' ? 'electron' : 'web',
-      backend: { training: await chooseTrainingBackend(), inference: (await probeInference()).chosen },
+      backend: {
+        training: await chooseTrainingBackend(),
+        inference: (await probeInference()).chosen,
+        gpu: (await probeWebGpu()).summary,
+        gpuDetail: (await probeWebGpu()).line,
+      },
     }),
     'experiments.list': (input) => core.experiments.list(input),
     'experiments.search': (input) => core.experiments.search(input),

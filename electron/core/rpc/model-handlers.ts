@@ -12,11 +12,17 @@ export function modelHandlers(core: Core): HandlersFor<keyof typeof modelMethods
     'models.version': (input) => core.models.versionWithLineage(input.ref),
     'models.import': (input) => core.models.importFile(input.path, input.name, input.features),
     'models.export': (input) => core.models.exportTo(input.ref, input.out),
-    'models.bench': (input) => core.models.bench(input.ref),
+    'models.bench': (input) => core.models.bench(input.ref, { provider: input.provider }),
     'models.predictRow': async (input) => ({ outputs: await core.models.predictRow(input.ref, input.row) }),
     'models.predict': async (input) => {
       const result = await core.models.predict(input);
-      return { rows: result.rows, out: result.out, columns: result.columns, seconds: result.seconds };
+      return {
+        rows: result.rows,
+        out: result.out,
+        columns: result.columns,
+        seconds: result.seconds,
+        provider: result.provider,
+      };
     },
     'models.backends': async () => probeTrainingBackends(),
     // Answers once the data and options are checked and the run exists, so the form shows bad input itself.

@@ -13,7 +13,8 @@ import {
   type TrainResult,
 } from '../../../shared/contract/index.js';
 import { LatheError, toErrorShape } from '../../../shared/errors.js';
-import { chooseTrainingBackend } from '../compute/training-backends.js';
+import { chooseTrainingBackendProbe } from '../compute/training-backends.js';
+import { adapterLine, prepareDawnEnvironment } from '../compute/webgpu.js';
 import type { EventBus } from '../events.js';
 import type { ExperimentService } from '../experiments/experiment-service.js';
 import type { ModelService } from '../models/model-service.js';
@@ -21,9 +22,8 @@ import type { TrackingService } from '../tracking/tracking-service.js';
 import { describeTable } from '../data/read-table.js';
 import { latheVersion } from '../app-root.js';
 import type { DataResolver } from '../models/data-source.js';
-import { agreementTolerance } from './agreement.js';
+import { agreementTolerance, type TrainJobResult } from './train-protocol.js';
 import { startTraining, type TrainHandle } from './train-runner.js';
-import type { TrainJobResult } from './train-job.js';
 
 type ParsedTrainOptions = z.output<typeof TrainOptions>;
 
@@ -181,9 +181,13 @@ export class TrainingService {
           `Not in ${data.label}: ${missing.join(', ')} (columns: ${names.join(', ')})`,
           { missing },
         );
-      const backend = await chooseTrainingBackend(options.backend).catch((error: Error) => {
+      const chosen = await chooseTrainingBackendProbe(options.backend).catch((error: Error) => {
         throw new LatheError('BAD_INPUT', error.message, { field: 'backend' });
       });
+      const backend = chosen.name;
+      const adapter = chosen.adapter;
+      const dawn = adapter ? { backend: adapter.backend, featureLevel: adapter.featureLevel } : undefined;
+      if (dawn) prepareDawnEnvironment(dawn.backend);
       if (job.cancelRequested) throw new CancelledBeforeStart();
 
       const experimentName = options.experiment ?? 'Default';
@@ -195,6 +199,8 @@ export class TrainingService {
         tags: {
           'lathe.kind': 'training',
           'lathe.backend': backend,
+          // Which GPU (or CPU rasteriser) trained it: vendor, architecture, Dawn backend, software or hardware.
+          ...(adapter ? { 'lathe.adapter': adapterLine(adapter) } : {}),
           'lathe.data': data.label,
           'lathe.model': modelName,
         },
@@ -238,6 +244,7 @@ export class TrainingService {
           seed: options.seed,
           patience: options.patience,
           backend,
+          dawn,
           producerVersion: latheVersion(),
           booleanTarget,
         },

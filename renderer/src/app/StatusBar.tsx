@@ -31,6 +31,11 @@ export function StatusBar() {
         <Text size="xs" c="dimmed">
           Inference: ONNX Runtime ({backend.inference})
         </Text>
+        <Tooltip label={backend.gpuDetail} multiline w={420}>
+          <Text size="xs" c="dimmed" truncate maw={300} data-testid="status-gpu">
+            GPU: {backend.gpu}
+          </Text>
+        </Tooltip>
         <Text size="xs" c="dimmed">
           {shell === 'electron' ? 'Desktop' : 'Web'} · v{version} · schema {schemaVersion}
         </Text>

@@ -3,9 +3,9 @@ import * as ort from 'onnxruntime-node';
 import { runTrainJob, type TrainJobOptions } from './train-job.js';
 import { useBackend } from './mlp.js';
 import { compareWithOnnxRuntime } from './agreement.js';
-import { syntheticTable } from './testing/training-data.js';
-import { transform } from './preprocess.js';
-import { inspectOnnx } from '../models/onnx-inspect.js';
+import { syntheticTable } from '../testing/training-data.js';
+import { transform } from '../preprocess.js';
+import { inspectOnnx } from '../../models/onnx-inspect.js';
 
 const options = (patch: Partial<TrainJobOptions> = {}): TrainJobOptions => ({
   target: 'target',
@@ -90,7 +90,7 @@ describe('training on the wasm backend', () => {
     };
     const out = await session.run(feeds);
     const { predict } = await import('./mlp.js');
-    const tfjs = predict(result.layers, expected, 3, 'classification');
+    const tfjs = await predict(result.layers, expected, 3, 'classification');
     const onnx = out.probabilities!.data as Float32Array;
     for (let i = 0; i < tfjs.length; i++) expect(Math.abs(onnx[i]! - tfjs[i]!)).toBeLessThan(1e-5);
     await session.release();

@@ -3,12 +3,12 @@
  * each and writes the output columns to CSV or Parquet (DuckDB's writer, see output-sink.ts). Runs in the predict worker.
  */
 import { availableParallelism } from 'node:os';
-import { describeTable, scanBatches } from '../data/read-table.js';
-import { LatheError } from '../../../shared/errors.js';
-import { buildFeeds, planFeeds } from './scoring.js';
-import { RemoteSession } from './score-client.js';
+import { describeTable, scanBatches } from '../../data/read-table.js';
+import { LatheError } from '../../../../shared/errors.js';
+import { buildFeeds, planFeeds } from '../scoring.js';
+import { RemoteSession } from './score-session.js';
 import { batchColumns, OutputSink } from './output-sink.js';
-import type { PredictRequest } from './predict-protocol.js';
+import type { PredictRequest } from '../predict-protocol.js';
 
 /** Runs one batch prediction. */
 export async function runBatchPredict(

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FlatAdam } from './flat-adam.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../random.js';
 
 describe('FlatAdam', () => {
   beforeAll(async () => {

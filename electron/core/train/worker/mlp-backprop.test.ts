@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initialLayers } from './mlp.js';
 import { flatten, lossAndGradient, layoutOf, unflatten, withOnesColumn, type MlpTask } from './mlp-backprop.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../random.js';
 
 /** The same loss built from plain TF.js ops (bias added, library losses), for TF.js's own autodiff to differentiate. */
 function referenceLoss(task: MlpTask, sizes: number[], x: tf.Tensor2D, y: tf.Tensor2D) {

@@ -15,7 +15,7 @@
  * TensorFlow.js's own autodiff of the plain network.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DenseLayer } from './onnx-writer.js';
+import type { DenseLayer } from '../onnx-writer.js';
 
 /** What the network predicts: class logits (softmax cross-entropy) or one standardised value (squared error). */
 export type MlpTask = 'classification' | 'regression';

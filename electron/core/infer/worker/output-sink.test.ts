@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readColumns } from '../data/read-table.js';
+import { readColumns } from '../../data/read-table.js';
 import { batchColumns, OutputSink } from './output-sink.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lathe-output-sink-'));

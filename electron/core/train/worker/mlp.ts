@@ -6,8 +6,10 @@
  * the update from flat-adam.ts (why: speed on the wasm backend, see there).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DenseLayer } from './onnx-writer.js';
+import type { DenseLayer } from '../onnx-writer.js';
+import type { DawnAttempt } from '../../compute/webgpu.js';
 import { FlatAdam } from './flat-adam.js';
+import { installWebGpu } from './webgpu-backend.js';
 import {
   evaluate,
   flatten,
@@ -17,7 +19,7 @@ import {
   unflatten,
   withOnesColumn,
 } from './mlp-backprop.js';
-import { seededRandom, shuffleInPlace } from './random.js';
+import { seededRandom, shuffleInPlace } from '../random.js';
 
 /** Network and optimiser settings. */
 export interface MlpOptions {
@@ -78,14 +80,6 @@ export interface MlpResult {
   stoppedEarly: boolean;
 }
 
-/** Thrown (and caught by the job) when a cancel is seen. */
-export class TrainingCancelled extends Error {
-  constructor() {
-    super('Training was cancelled');
-    this.name = 'TrainingCancelled';
-  }
-}
-
 /** Glorot-uniform weights from the seeded generator, zero biases. */
 export function initialLayers(width: number, hidden: number[], outputs: number, seed: number): DenseLayer[] {
   const random = seededRandom(seed);
@@ -99,8 +93,16 @@ export function initialLayers(width: number, hidden: number[], outputs: number, 
   });
 }
 
-/** Predicts in chunks: class probabilities (rows × classes) or standardised values (rows). */
-export function predict(layers: DenseLayer[], x: Float32Array, rows: number, task: MlpData['task']): Float32Array {
+/**
+ * Predicts in chunks: class probabilities (rows × classes) or standardised values (rows). Reads back with
+ * `data()`, not `dataSync()`: the WebGPU backend cannot read a GPU buffer synchronously in Node.
+ */
+export async function predict(
+  layers: DenseLayer[],
+  x: Float32Array,
+  rows: number,
+  task: MlpData['task'],
+): Promise<Float32Array> {
   // The same forward pass as training (mlp-backprop.ts), on the layers' flat vector.
   const layout = layoutOf(layers);
   const theta = tf.tensor1d(flatten(layers));
@@ -110,14 +112,15 @@ export function predict(layers: DenseLayer[], x: Float32Array, rows: number, tas
   const chunk = 8192;
   for (let start = 0; start < rows; start += chunk) {
     const n = Math.min(rows, start + chunk) - start;
-    const values = tf.tidy(() => {
+    const predictions = tf.tidy(() => {
       const batch = tf.tensor2d(withOnesColumn(x.subarray(start * width, (start + n) * width), n, width), [
         n,
         width + 1,
       ]);
-      return predictionsOf(task, theta, layout, batch).dataSync() as Float32Array;
+      return predictionsOf(task, theta, layout, batch);
     });
-    out.set(values, start * outputs);
+    out.set((await predictions.data()) as Float32Array, start * outputs);
+    predictions.dispose();
   }
   theta.dispose();
   return out;
@@ -125,7 +128,7 @@ export function predict(layers: DenseLayer[], x: Float32Array, rows: number, tas
 
 /**
  * Trains. `onProgress` is called a few times per epoch; `checkCancel` is awaited between batches so a
- * cancel message can arrive (the event loop turns there) and throw {@link TrainingCancelled}.
+ * cancel message can arrive (the event loop turns there) and throw (the worker launcher's JobCancelled).
  */
 export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHooks = {}): Promise<MlpResult> {
   const outputs = data.task === 'classification' ? data.classes : 1;
@@ -185,7 +188,7 @@ export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHoo
           optimizer.apply(gradient);
           return loss;
         });
-        const costValue = cost.dataSync()[0]!;
+        const costValue = (await cost.data())[0]!;
         cost.dispose();
         lossSum += costValue * n;
         lossCount += n;
@@ -204,10 +207,11 @@ export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHoo
         }
         await hooks.checkCancel?.();
       }
-      const [valLoss, valOutputs] = tf.tidy(() => {
-        const { loss, predictions } = evaluate(data.task, theta, layout, validationX, validationY as tf.Tensor2D);
-        return [loss.dataSync()[0]!, predictions.dataSync() as Float32Array] as const;
-      });
+      const evaluated = tf.tidy(() => evaluate(data.task, theta, layout, validationX, validationY as tf.Tensor2D));
+      const valLoss = (await evaluated.loss.data())[0]!;
+      const valOutputs = (await evaluated.predictions.data()) as Float32Array;
+      evaluated.loss.dispose();
+      evaluated.predictions.dispose();
       const valMetric = hooks.validationMetric ? hooks.validationMetric(valOutputs) : null;
       const summary = {
         epoch,
@@ -219,7 +223,7 @@ export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHoo
       history.push(summary);
       hooks.onEpoch?.(summary);
       if (valLoss < best.loss - 1e-7) {
-        best = { loss: valLoss, epoch, weights: unflatten(theta.dataSync() as Float32Array, initial) };
+        best = { loss: valLoss, epoch, weights: unflatten((await theta.data()) as Float32Array, initial) };
         sinceBest = 0;
       } else if (++sinceBest >= options.patience) {
         stoppedEarly = epoch < options.epochs;
@@ -235,14 +239,23 @@ export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHoo
   return { layers: best.weights, history, bestEpoch: best.epoch, stoppedEarly };
 }
 
-/** Selects the TensorFlow.js backend by its recorded name (loading tfjs-node or wasm as needed). */
-export async function useBackend(name: string): Promise<void> {
+/**
+ * Selects the TensorFlow.js backend by its recorded name (loading tfjs-node, wasm or WebGPU as needed).
+ * `webgpu` needs the Dawn backend the probe found (core/compute/webgpu.ts).
+ */
+export async function useBackend(name: string, dawn?: DawnAttempt): Promise<void> {
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (name === 'webgpu') {
+    if (!dawn) throw new Error('The webgpu backend needs the Dawn backend found by the WebGPU probe');
+    await installWebGpu(dawn);
+  }
   if (name === 'tensorflow' || name === 'tensorflow-gpu') {
     const pkg = name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
     await import(/* @vite-ignore */ pkg);
   }
-  const ok = await tf.setBackend(name);
+  // tfjs-node-gpu registers itself as "tensorflow", like tfjs-node.
+  const registered = name === 'tensorflow-gpu' ? 'tensorflow' : name;
+  const ok = await tf.setBackend(registered);
   await tf.ready();
-  if (!ok || tf.getBackend() !== name) throw new Error(`TensorFlow.js backend "${name}" failed to initialise`);
+  if (!ok || tf.getBackend() !== registered) throw new Error(`TensorFlow.js backend "${name}" failed to initialise`);
 }

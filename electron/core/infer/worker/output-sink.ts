@@ -27,9 +27,9 @@ import {
 // The C API under @duckdb/node-api (same pinned version): numeric buffers are copied into vectors in one call.
 import duckdb from '@duckdb/node-bindings';
 import type * as ort from 'onnxruntime-node';
-import { openConnection, sqlIdentifier, sqlString } from '../data/engine.js';
-import { LatheError } from '../../../shared/errors.js';
-import type { WireTensor } from './score-client.js';
+import { openConnection, sqlIdentifier, sqlString } from '../../data/engine.js';
+import { LatheError } from '../../../../shared/errors.js';
+import type { WireTensor } from '../score-protocol.js';
 
 type NumericBuffer = Float32Array | Float64Array | BigInt64Array | Int32Array;
 

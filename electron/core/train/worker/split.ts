@@ -1,6 +1,6 @@
 /** Seeded train / validation / test split; stratified by class for classification (each class split in the same proportions). */
-import { LatheError } from '../../../shared/errors.js';
-import { seededRandom, shuffleInPlace } from './random.js';
+import { LatheError } from '../../../../shared/errors.js';
+import { seededRandom, shuffleInPlace } from '../random.js';
 
 /** Row indices of each part. */
 export interface Split {

@@ -3,13 +3,13 @@
  * gave on the same rows: probabilities (or values) within 1e-4 and the same labels.
  */
 import * as ort from 'onnxruntime-node';
-import { inspectOnnx } from '../models/onnx-inspect.js';
-import { buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
+import { inspectOnnx } from '../../models/onnx-inspect.js';
+import { buildFeeds, planFeeds, type ColumnValues } from '../../infer/scoring.js';
 import { argmaxRows } from './metrics.js';
-import type { TargetSpec } from './preprocess.js';
+import type { TargetSpec } from '../preprocess.js';
+import { agreementTolerance } from '../train-protocol.js';
 
-/** The required agreement: |ort - tfjs| ≤ tolerance × max(1, |tfjs|). */
-export const agreementTolerance = 1e-4;
+export { agreementTolerance };
 
 /** What the comparison found. */
 export interface Agreement {

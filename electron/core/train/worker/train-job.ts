@@ -3,11 +3,12 @@
  * fitted on the training rows, the MLP, test metrics, permutation importance, and the ONNX graph.
  * Runs inside the train worker (and only there in the app); pure apart from TensorFlow.js.
  */
-import { LatheError } from '../../../shared/errors.js';
-import type { ColumnValues } from '../infer/scoring.js';
+import { LatheError } from '../../../../shared/errors.js';
+import type { DawnAttempt } from '../../compute/webgpu.js';
+import type { ColumnValues } from '../../infer/scoring.js';
 import { classificationMetrics, confusionMatrix, regressionMetrics } from './metrics.js';
 import { predict, trainMlp, type EpochSummary, type MlpHooks, type MlpOptions } from './mlp.js';
-import { reservedOutputNames, writeOnnx, type DenseLayer } from './onnx-writer.js';
+import { reservedOutputNames, writeOnnx, type DenseLayer } from '../onnx-writer.js';
 import {
   fitSteps,
   isNumericColumn,
@@ -16,8 +17,8 @@ import {
   widthOf,
   type Preprocessing,
   type TargetSpec,
-} from './preprocess.js';
-import { seededRandom, shuffleInPlace } from './random.js';
+} from '../preprocess.js';
+import { seededRandom, shuffleInPlace } from '../random.js';
 import { splitRows, type Split } from './split.js';
 
 /** Settings of one job (already validated by the contract's TrainOptions). */
@@ -26,6 +27,8 @@ export interface TrainJobOptions extends MlpOptions {
   task: 'auto' | 'classification' | 'regression';
   features?: string[];
   backend: string;
+  /** For `backend: 'webgpu'`: the Dawn backend and feature level the probe found an adapter with. */
+  dawn?: DawnAttempt;
   producerVersion: string;
   /** True when the data layer typed the target as boolean (it arrives as 0/1): labels become "false"/"true". */
   booleanTarget?: boolean;
@@ -247,7 +250,7 @@ export async function runTrainJob(
   );
 
   hooks.onPhase?.('evaluating');
-  const testPredictions = predictUnits(mlp.layers, testX, split.test.length, targetSpec);
+  const testPredictions = await predictUnits(mlp.layers, testX, split.test.length, targetSpec);
   const testY = encodeY(split.test);
   const actual = Float64Array.from(split.test, (i) => target.y[i]!);
   const score = (predictions: Float32Array): Record<string, number> =>
@@ -256,7 +259,7 @@ export async function runTrainJob(
       : regressionMetrics(actual, predictions);
   const metrics = score(testPredictions);
   metrics[targetSpec.task === 'classification' ? 'val_accuracy' : 'val_rmse'] = validationMetric(
-    predict(mlp.layers, validationX, split.validation.length, targetSpec.task),
+    await predict(mlp.layers, validationX, split.validation.length, targetSpec.task),
   );
   metrics.epochs_run = mlp.history.length;
   metrics.best_epoch = mlp.bestEpoch;
@@ -266,7 +269,8 @@ export async function runTrainJob(
   const offsets = stepOffsets(steps);
   const random = seededRandom(options.seed ^ 0x1a7);
   const repeats = 3;
-  const importance = steps.map((step, s) => {
+  const importance: { feature: string; importance: number; metric: string }[] = [];
+  for (const [s, step] of steps.entries()) {
     const { start, width } = offsets[s]!;
     let drop = 0;
     for (let r = 0; r < repeats; r++) {
@@ -277,11 +281,11 @@ export async function runTrainJob(
         for (let k = 0; k < width; k++)
           permuted[i * preprocessing.width + start + k] = testX[order[i]! * preprocessing.width + start + k]!;
       }
-      drop +=
-        metrics[metricName]! - score(predictUnits(mlp.layers, permuted, split.test.length, targetSpec))[metricName]!;
+      const permutedPredictions = await predictUnits(mlp.layers, permuted, split.test.length, targetSpec);
+      drop += metrics[metricName]! - score(permutedPredictions)[metricName]!;
     }
-    return { feature: step.name, importance: drop / repeats, metric: metricName };
-  });
+    importance.push({ feature: step.name, importance: drop / repeats, metric: metricName });
+  }
   importance.sort((a, b) => b.importance - a.importance);
 
   const onnx = writeOnnx({
@@ -321,7 +325,12 @@ function unscale(values: Float32Array, mean: number, std: number): Float32Array 
   return values.map((v) => Math.fround(Math.fround(v * std) + mean));
 }
 
-function predictUnits(layers: DenseLayer[], x: Float32Array, rows: number, target: TargetSpec): Float32Array {
-  const out = predict(layers, x, rows, target.task);
+async function predictUnits(
+  layers: DenseLayer[],
+  x: Float32Array,
+  rows: number,
+  target: TargetSpec,
+): Promise<Float32Array> {
+  const out = await predict(layers, x, rows, target.task);
   return target.task === 'regression' ? unscale(out, target.mean, target.std) : out;
 }
