@@ -14,6 +14,8 @@ import { prepareHome } from './home.js';
 import { ModelService } from './models/model-service.js';
 import { createDataResolver } from './models/data-source.js';
 import { TrainingService } from './train/training-service.js';
+import { DriftService } from './drift/drift-service.js';
+import { createPredictionScorer } from './drift/prediction-scorer.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -38,6 +40,7 @@ export interface Core {
   readonly tracking: TrackingService;
   readonly models: ModelService;
   readonly training: TrainingService;
+  readonly drift: DriftService;
   schemaVersion(): number;
   dispose(): void;
 }
@@ -56,6 +59,7 @@ export function openCore(options: CoreOptions): Core {
   const resolveData = createDataResolver(datasets);
   const models = new ModelService(db, objects, events, resolveData);
   const training = new TrainingService({ events, experiments, tracking, models, resolveData });
+  const drift = new DriftService(db, datasets, events, resolveData, { scorer: createPredictionScorer(models) });
   let disposed = false;
   return {
     home,
@@ -70,6 +74,7 @@ export function openCore(options: CoreOptions): Core {
     tracking,
     models,
     training,
+    drift,
     schemaVersion: () => schemaVersion(db),
     dispose() {
       if (disposed) return;
