@@ -5,6 +5,7 @@
  * empty set, unknown columns in options) is a BAD_INPUT error naming the set and column at fault.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import {
   DriftOptions,
   type ColumnDrift,
@@ -71,6 +72,20 @@ function runDriftWorker(request: DriftWorkerRequest): Promise<{ columns: ColumnD
       if (!settled) reject(new Error(`the drift worker exited with code ${code} before answering`));
     });
   });
+}
+
+// Large comparisons split their columns over one worker per core (reading and sorting dominate, per column).
+async function runDriftWorkers(request: DriftWorkerRequest): Promise<{ columns: ColumnDrift[]; extra: ColumnDrift[] }> {
+  const cells = request.referenceRows * request.columns.length;
+  const workers = cells < 2_000_000 ? 1 : Math.min(availableParallelism(), 2, request.columns.length);
+  if (workers <= 1) return runDriftWorker(request);
+  const parts = Array.from({ length: workers }, (_, part) =>
+    request.columns.filter((_column, index) => index % workers === part),
+  );
+  const results = await Promise.all(
+    parts.map((columns, part) => runDriftWorker({ ...request, columns, extra: part === 0 ? request.extra : [] })),
+  );
+  return { columns: results.flatMap((result) => result.columns), extra: results.flatMap((result) => result.extra) };
 }
 
 /** The drift service. */
@@ -165,7 +180,7 @@ export class DriftService {
       })),
       extra: prediction?.columns,
     };
-    const result = this.options.inProcess ? await computeDrift(request) : await runDriftWorker(request);
+    const result = this.options.inProcess ? await computeDrift(request) : await runDriftWorkers(request);
     const columns = [...result.columns].sort(bySeverity);
     const tested = columns.filter((column) => column.verdict === 'drift' || column.verdict === 'no_drift');
     const drifted = tested.filter((column) => column.verdict === 'drift').length;

@@ -28,17 +28,32 @@ export function wassersteinSorted(u: Float64Array, v: Float64Array): number {
   const nu = u.length;
   const nv = v.length;
   if (nu === 0 || nv === 0) return Number.NaN;
+  // One step per value in merged order: the gap up to it is weighted by the CDF difference before it
+  // (ties give zero-width gaps, so they need no special case).
   let i = 0;
   let j = 0;
   let total = 0;
-  let value = u[0]! <= v[0]! ? u[0]! : v[0]!;
-  for (;;) {
-    while (i < nu && u[i]! <= value) i++;
-    while (j < nv && v[j]! <= value) j++;
-    if (i >= nu && j >= nv) break;
-    const next = j >= nv || (i < nu && u[i]! <= v[j]!) ? u[i]! : v[j]!;
-    total += Math.abs(i / nu - j / nv) * (next - value);
-    value = next;
+  let previous = u[0]! <= v[0]! ? u[0]! : v[0]!;
+  while (i < nu && j < nv) {
+    const a = u[i]!;
+    const b = v[j]!;
+    const value = a <= b ? a : b;
+    total += Math.abs(i / nu - j / nv) * (value - previous);
+    previous = value;
+    if (a <= b) i++;
+    else j++;
+  }
+  while (i < nu) {
+    const value = u[i]!;
+    total += Math.abs(i / nu - j / nv) * (value - previous);
+    previous = value;
+    i++;
+  }
+  while (j < nv) {
+    const value = v[j]!;
+    total += Math.abs(i / nu - j / nv) * (value - previous);
+    previous = value;
+    j++;
   }
   return total;
 }

@@ -5,6 +5,7 @@
  * is what makes it faster than scipy on millions of rows.
  */
 import { kolmogorovSurvival } from './kolmogorov.js';
+import { sortFloat64 } from './radix-sort.js';
 
 /** How the p-value is computed; 'auto' is exact up to 10,000 values per sample, as in scipy. */
 export type KsMode = 'auto' | 'exact' | 'asymp';
@@ -136,7 +137,7 @@ export function sortedFinite(values: Float64Array): Float64Array {
     const value = values[index]!;
     if (!Number.isNaN(value)) out[at++] = value;
   }
-  return out.sort();
+  return sortFloat64(out);
 }
 
 /** Two-sided two-sample KS test (scipy.stats.ks_2samp) on unsorted samples; missing values (NaN) are dropped. */
