@@ -3,7 +3,10 @@
  * network, so it opens offline in any browser and can be attached to a CI run. Every text from the data
  * (column names, categories, labels) is escaped.
  */
-import type { ColumnDrift, DriftDistribution, DriftReport } from '../../../shared/contract/index.js';
+import type { DriftDistribution, DriftReport } from '../../../shared/contract/index.js';
+import { formatStatistic, verdictLabels } from '../../../shared/drift-format.js';
+
+export { formatStatistic };
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -12,23 +15,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => escapes[character]!);
 }
 
-/** A number for people: 4 significant digits, exponent for very small values; 'inf' stays a word. */
-export function formatStatistic(value: number | 'inf' | null): string {
-  if (value === null) return '—';
-  if (value === 'inf') return '∞';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  if (magnitude < 1e-4 || magnitude >= 1e6) return value.toExponential(3);
-  return String(Number(value.toPrecision(4)));
-}
-
-const verdictLabel: Record<ColumnDrift['verdict'], string> = {
-  drift: 'Drift',
-  no_drift: 'No drift',
-  type_mismatch: 'Type differs',
-  no_values: 'No values',
-  not_tested: 'Not tested',
-};
+const verdictLabel = verdictLabels;
 
 function chart(distribution: DriftDistribution): string {
   const width = 520;
