@@ -44,7 +44,7 @@ test('drift view: make a report in the browser, read the columns, see the distri
   expect(html).toContain('Drift: sales@2 vs sales@1');
   expect(html).not.toContain('NaN');
 
-  // The CLI sees the report made in the browser.
-  await page.getByRole('button', { name: 'Reports' }).click();
+  // The report is listed, and stored where the CLI's home is.
+  await page.getByRole('link', { name: 'Reports' }).click();
   await expect(page.getByRole('table', { name: 'Drift reports' })).toContainText('sales@2');
 });
