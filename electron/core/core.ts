@@ -16,6 +16,7 @@ import { createDataResolver } from './models/data-source.js';
 import { TrainingService } from './train/training-service.js';
 import { DriftService } from './drift/drift-service.js';
 import { createPredictionScorer } from './drift/prediction-scorer.js';
+import { MonitorService } from './monitor/monitor-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -41,6 +42,7 @@ export interface Core {
   readonly models: ModelService;
   readonly training: TrainingService;
   readonly drift: DriftService;
+  readonly monitors: MonitorService;
   schemaVersion(): number;
   dispose(): void;
 }
@@ -59,6 +61,7 @@ export function openCore(options: CoreOptions): Core {
   const resolveData = createDataResolver(datasets);
   const models = new ModelService(db, objects, events, resolveData);
   const training = new TrainingService({ events, experiments, tracking, models, resolveData });
+  const monitors = new MonitorService(db, datasets, models, events);
   const drift = new DriftService(db, datasets, events, resolveData, { scorer: createPredictionScorer(models) });
   let disposed = false;
   return {
@@ -75,6 +78,7 @@ export function openCore(options: CoreOptions): Core {
     models,
     training,
     drift,
+    monitors,
     schemaVersion: () => schemaVersion(db),
     dispose() {
       if (disposed) return;

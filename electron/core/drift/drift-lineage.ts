@@ -19,3 +19,18 @@ export function recordDriftLineage(db: Db, report: DriftReport, currentPath: str
   else edge.run('file', currentPath, 'drift_report', report.id, 'current', at);
   if (report.model) edge.run('model_version', report.model.versionId, 'drift_report', report.id, 'model', at);
 }
+
+/** Records a monitor's inputs (its model version and reference dataset version) as lineage edges. */
+export function recordMonitorLineage(
+  db: Db,
+  monitorId: string,
+  modelVersionId: string,
+  referenceVersionId: string,
+  at: number,
+): void {
+  const edge = db.prepare(
+    'INSERT OR IGNORE INTO lineage_edges (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  edge.run('model_version', modelVersionId, 'monitor', monitorId, 'model', at);
+  edge.run('dataset_version', referenceVersionId, 'monitor', monitorId, 'reference', at);
+}
