@@ -3,15 +3,14 @@
  * drifts towards the decision boundary and accuracy falls. The monitor must flag exactly the drifted weeks,
  * CBPE must follow the realised accuracy (inside its band for most weeks), and alerts must be raised.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MonitorAlert } from '../../../shared/contract/index.js';
 import type { Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
-import { seededRandom } from '../train/random.js';
-import { writeCsv } from '../drift/testing/drift-tables.js';
+import { firstMonday, prepareScenario } from './testing/scenario.js';
 
 let core: Core;
 let cleanup: () => void;
@@ -27,62 +26,17 @@ afterEach(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-function gaussian(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
-// label = 1 when x1 + x2 + noise > 0; drifted rows sit near the boundary, where the model is unsure and often wrong.
-function rows(count: number, seed: number, drifted: boolean, firstDay?: Date): (string | number)[][] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, (_, index) => {
-    const x1 = drifted ? 0.8 + 0.4 * gaussian(random) : gaussian(random);
-    const x2 = drifted ? -x1 + 0.35 * gaussian(random) : gaussian(random);
-    const label = x1 + x2 + 0.3 * gaussian(random) > 0 ? 1 : 0;
-    const row: (string | number)[] = [x1.toFixed(5), x2.toFixed(5), label];
-    if (firstDay) row.unshift(new Date(firstDay.getTime() + (index % 7) * 86_400_000).toISOString().slice(0, 10));
-    return row;
-  });
-}
-
 describe('monitor scenario', () => {
   it('flags the drifted weeks, CBPE follows realised accuracy, alerts are raised', { timeout: 300_000 }, async () => {
-    await core.datasets.add({
-      path: writeCsv(folder, 'train.csv', ['x1', 'x2', 'label'], rows(1500, 1, false)),
-      name: 'train',
-    });
-    await core.datasets.add({
-      path: writeCsv(folder, 'reference.csv', ['x1', 'x2', 'label'], rows(800, 2, false)),
-      name: 'reference',
-    });
-    const trained = await core.training.train({
-      data: 'train@1',
-      target: 'label',
-      task: 'classification',
-      features: ['x1', 'x2'],
-      hidden: [8],
-      epochs: 30,
-      batchSize: 32,
-      learningRate: 0.01,
-      backend: 'wasm',
-    });
-    const stream = join(folder, 'weeks');
-    mkdirSync(stream);
-    const monday = Date.UTC(2024, 0, 1);
-    for (let week = 0; week < 8; week++) {
-      writeCsv(
-        stream,
-        `week-${week + 1}.csv`,
-        ['day', 'x1', 'x2', 'label'],
-        rows(400, 100 + week, week >= 4, new Date(monday + week * 7 * 86_400_000)),
-      );
-    }
+    const { model, stream } = await prepareScenario(core, folder);
+    const monday = firstMonday;
     const alerts: MonitorAlert[] = [];
     core.events.onDidEmit((event, payload) => {
       if (event === 'monitors.alert') alerts.push(payload as MonitorAlert);
     });
     core.monitors.create({
       name: 'weekly',
-      model: `${trained.model}@${trained.version}`,
+      model,
       reference: 'reference@1',
       stream: { kind: 'folder', path: stream },
       window: 'weekly',
