@@ -18,6 +18,7 @@ import { registerFileDialog } from './file-dialog.js';
 import { createMainWindow } from './main-window.js';
 import { installMenu } from './menu.js';
 import { denyAllPermissions } from './security.js';
+import { notifyMonitorAlerts } from './alert-notifications.js';
 
 /** Paths the bootstrap needs. */
 export interface BootstrapOptions {
@@ -83,6 +84,7 @@ export async function bootstrap(electron: ElectronApi, options: BootstrapOptions
   installMenu(electron);
   running.window = createMainWindow(electron, options.preloadPath);
   electron.app.on('will-quit', watchStoreChanges(core.db, core.events));
+  notifyMonitorAlerts(electron, core.events);
   core.events.onDidEmit((event, payload) => {
     const window = running.window;
     if (window && !window.isDestroyed()) window.webContents.send(ipcChannels.event, event, payload);

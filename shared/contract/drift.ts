@@ -84,8 +84,8 @@ export const DriftReport = z.object({
   datasetDrift: z.boolean(),
   /** Sorted by severity, most drifted first. */
   columns: z.array(ColumnDrift),
-  /** Drift of the model's output (predicted label, probability or value), when a model was given. */
-  prediction: ColumnDrift.nullable(),
+  /** Drift of the model's outputs (predicted label, and the positive class's probability for binary classifiers), when a model was given. */
+  predictions: z.array(ColumnDrift),
   seconds: z.number(),
 });
 export type DriftReport = z.infer<typeof DriftReport>;

@@ -46,7 +46,7 @@ function parseNumberFlag(flag: string, text: string | undefined): number | undef
 }
 
 function human(report: DriftReport, htmlPath: string | null): string {
-  const rows = [...report.columns, ...(report.prediction ? [report.prediction] : [])].map((column) => [
+  const rows = [...report.columns, ...report.predictions].map((column) => [
     column.column,
     column.test ?? '-',
     formatStatistic(column.statistic),

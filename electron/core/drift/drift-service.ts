@@ -197,7 +197,7 @@ export class DriftService {
       driftShare,
       datasetDrift: tested.length > 0 && driftShare >= options.driftShare,
       columns,
-      prediction: result.extra[0] ?? null,
+      predictions: result.extra,
       seconds: (performance.now() - started) / 1000,
     };
     this.store(report, current.table.path);

@@ -42,7 +42,7 @@ function chart(distribution: DriftDistribution): string {
 
 /** The report as one HTML document. */
 export function renderDriftHtml(report: DriftReport): string {
-  const rows = [...report.columns, ...(report.prediction ? [report.prediction] : [])]
+  const rows = [...report.columns, ...report.predictions]
     .map(
       (column) => `<tr class="${column.verdict}">
 <td>${escapeHtml(column.column)}</td><td>${column.test ?? '—'}</td><td>${formatStatistic(column.statistic)}</td>
@@ -50,7 +50,7 @@ export function renderDriftHtml(report: DriftReport): string {
 <td><b>${verdictLabel[column.verdict]}</b></td><td>${column.note ? escapeHtml(column.note) : ''}</td></tr>`,
     )
     .join('\n');
-  const charts = [...report.columns, ...(report.prediction ? [report.prediction] : [])]
+  const charts = [...report.columns, ...report.predictions]
     .filter((column) => column.distribution)
     .map(
       (column) =>

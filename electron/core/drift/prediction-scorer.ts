@@ -22,26 +22,29 @@ export function createPredictionScorer(models: ModelService): PredictionScorer {
         await models.predict({ ref: modelRef, data: reference, out: referenceOut });
         await models.predict({ ref: modelRef, data: current, out: currentOut });
         const description = await describeTable(referenceOut);
-        const output = description.columns[0]!;
-        const numeric = output.type === 'integer' || output.type === 'float' || output.type === 'boolean';
-        const type = numeric ? 'float' : 'text';
-        const [referenceValues, currentValues] = await Promise.all(
-          [referenceOut, currentOut].map(async (path) =>
-            (await readColumns(path, [output.name], { types: { [output.name]: type } })).get(output.name)!,
-          ),
-        );
-        return {
-          versionId: version.id,
-          ref: `${version.model}@${version.version}`,
-          columns: [
-            {
-              name: `prediction: ${output.name}`,
-              type: numeric ? output.type : 'categorical',
-              reference: referenceValues!,
-              current: currentValues!,
-            },
-          ],
-        };
+        // The predicted label (or value) first; for a binary classifier also the positive class's probability,
+        // which moves when the inputs drift even if the label shares do not.
+        const outputs = [description.columns[0]!];
+        const probability = description.columns.find((column) => column.name === 'probabilities_1');
+        if (probability && !description.columns.some((column) => column.name === 'probabilities_2'))
+          outputs.push(probability);
+        const columns = [];
+        for (const output of outputs) {
+          const numeric = output.type === 'integer' || output.type === 'float' || output.type === 'boolean';
+          const type = numeric ? 'float' : 'text';
+          const [referenceValues, currentValues] = await Promise.all(
+            [referenceOut, currentOut].map(async (path) =>
+              (await readColumns(path, [output.name], { types: { [output.name]: type } })).get(output.name)!,
+            ),
+          );
+          columns.push({
+            name: `prediction: ${output.name}`,
+            type: numeric ? output.type : 'categorical',
+            reference: referenceValues!,
+            current: currentValues!,
+          });
+        }
+        return { versionId: version.id, ref: `${version.model}@${version.version}`, columns };
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }

@@ -75,5 +75,19 @@ describe('monitor scenario', () => {
     const shown = core.monitors.show('weekly');
     expect(shown.alerts).toHaveLength(alerts.length);
     expect(shown.monitor.lastRun?.id).toBe(run.id);
+
+    // Prediction drift with the same model: in the drifted week the label shares barely move (the rows sit on both
+    // sides of the boundary) but the positive-class probability crowds around 0.5.
+    const report = await core.drift.run({ reference: 'reference@1', current: join(stream, 'week-8.csv'), model });
+    expect(report.model?.ref).toBe(model);
+    expect(report.predictions.map((column) => [column.column, column.test, column.verdict])).toEqual([
+      ['prediction: label', 'z', 'no_drift'],
+      ['prediction: probabilities_1', 'ks', 'drift'],
+    ]);
+    const calm = await core.drift.run({ reference: 'reference@1', current: join(stream, 'week-1.csv'), model });
+    expect(calm.predictions.map((column) => column.verdict)).toEqual(['no_drift', 'no_drift']);
+    expect(
+      core.db.prepare("SELECT count(*) AS n FROM lineage_edges WHERE to_id = ? AND relation = 'model'").get(report.id),
+    ).toEqual({ n: 1 });
   });
 });

@@ -6,7 +6,8 @@ import { DatasetsPage } from '../features/datasets/DatasetsPage';
 import { IconDatabase } from '@tabler/icons-react';
 import { ModelsPage } from '../features/models/ModelsPage';
 import { DriftPage } from '../features/drift/DriftPage';
-import { IconChartHistogram } from '@tabler/icons-react';
+import { IconChartHistogram, IconHeartRateMonitor } from '@tabler/icons-react';
+import { MonitorsPage } from '../features/drift/MonitorsPage';
 
 /** One entry of the sidebar, with the page it opens. */
 export interface Section {
@@ -24,4 +25,5 @@ export const sections: Section[] = [
   { path: '/datasets', label: 'Datasets', icon: IconDatabase, shortcut: 'd', page: DatasetsPage },
   { path: '/models', label: 'Models', icon: IconBrain, shortcut: 'm', page: ModelsPage },
   { path: '/drift', label: 'Drift', icon: IconChartHistogram, shortcut: 'r', page: DriftPage },
+  { path: '/monitors', label: 'Monitors', icon: IconHeartRateMonitor, shortcut: 'o', page: MonitorsPage },
 ];

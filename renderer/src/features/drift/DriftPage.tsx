@@ -165,7 +165,7 @@ function ReportView() {
   if (report.isPending) return <Loader />;
   if (report.isError) return <Alert color="red">{ClientError.from(report.error).message}</Alert>;
   const data = report.data;
-  const columns = [...data.columns, ...(data.prediction ? [data.prediction] : [])];
+  const columns = [...data.columns, ...data.predictions];
   const shown = columns.find((column) => column.column === selected) ?? columns.find((column) => column.distribution);
   return (
     <Stack>
