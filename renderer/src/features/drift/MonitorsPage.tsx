@@ -61,7 +61,7 @@ function AccuracyChart({ run }: { run: MonitorRun }) {
     () => ({
       animation: false,
       grid: { left: 48, right: 12, top: 30, bottom: 50 },
-      legend: { top: 0 },
+      legend: { top: 0, data: ['CBPE band', 'estimated (CBPE)', 'realised'] },
       tooltip: {
         trigger: 'axis',
         valueFormatter: (value: number) => (typeof value === 'number' ? value.toFixed(3) : '—'),
