@@ -76,6 +76,22 @@ describe('monitor scenario', () => {
     expect(shown.alerts).toHaveLength(alerts.length);
     expect(shown.monitor.lastRun?.id).toBe(run.id);
 
+    // A stream of dataset versions, one window per batch: week 1 then week 8 added as versions of "weeks".
+    await core.datasets.add({ path: join(stream, 'week-1.csv'), name: 'weeks' });
+    await core.datasets.add({ path: join(stream, 'week-8.csv'), name: 'weeks' });
+    core.monitors.create({
+      name: 'versions',
+      model,
+      reference: 'reference@1',
+      stream: { kind: 'dataset', dataset: 'weeks' },
+    });
+    const byVersion = await core.monitors.run('versions');
+    expect(byVersion.windows.map((window) => [window.label, window.rows, window.alerts.includes('drift')])).toEqual([
+      ['@1', 400, false],
+      ['@2', 400, true],
+    ]);
+    expect(byVersion.windows[1]!.realisedAccuracy).toBeLessThan(byVersion.windows[0]!.realisedAccuracy!);
+
     // Prediction drift with the same model: in the drifted week the label shares barely move (the rows sit on both
     // sides of the boundary) but the positive-class probability crowds around 0.5.
     const report = await core.drift.run({ reference: 'reference@1', current: join(stream, 'week-8.csv'), model });
