@@ -9,6 +9,8 @@ import { registerDataCommands } from './commands/data.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerStoreCommands } from './commands/store.js';
+import { registerDriftCommand } from './commands/drift.js';
+import { registerMonitorCommands } from './commands/monitor.js';
 
 /** Builds the program (exported for tests). */
 export function buildProgram(): Command {
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerDataCommands(program, globals);
   registerModelCommands(program, globals);
   registerStoreCommands(program, globals);
+  registerDriftCommand(program, globals);
+  registerMonitorCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;
 }

@@ -19,6 +19,9 @@ import { prepareHome } from './home.js';
 import { ModelService } from './models/model-service.js';
 import { createDataResolver } from './models/data-source.js';
 import { TrainingService } from './train/training-service.js';
+import { DriftService } from './drift/drift-service.js';
+import { createPredictionScorer } from './drift/prediction-scorer.js';
+import { MonitorService } from './monitor/monitor-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -62,6 +65,8 @@ export interface Core {
   readonly tracking: TrackingService;
   readonly models: ModelService;
   readonly training: TrainingService;
+  readonly drift: DriftService;
+  readonly monitors: MonitorService;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
   batch<T>(work: () => T): T;
@@ -108,6 +113,10 @@ export function openCore(options: CoreOptions): Core {
   const resolveData = createDataResolver(datasets);
   const models = new ModelService(db, objects, events, lineage, resolveData);
   const training = new TrainingService({ events, experiments, tracking, models, resolveData });
+  const monitors = new MonitorService(db, datasets, models, events, lineage);
+  const drift = new DriftService(db, datasets, events, resolveData, lineage, {
+    scorer: createPredictionScorer(models),
+  });
   const pollMs = options.changePollMs ?? (options.shell === 'cli' ? 0 : 1000);
   const stopWatching = pollMs > 0 ? watchStoreChanges(db, events, pollMs) : () => {};
   const store: StoreMaintenance = {
@@ -134,6 +143,8 @@ export function openCore(options: CoreOptions): Core {
     tracking,
     models,
     training,
+    drift,
+    monitors,
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),
     dispose() {

@@ -17,6 +17,7 @@ import { registerFileDialog } from './file-dialog.js';
 import { createMainWindow } from './main-window.js';
 import { installMenu } from './menu.js';
 import { denyAllPermissions } from './security.js';
+import { notifyMonitorAlerts } from './alert-notifications.js';
 
 /** Paths the bootstrap needs. */
 export interface BootstrapOptions {
@@ -81,6 +82,7 @@ export async function bootstrap(electron: ElectronApi, options: BootstrapOptions
   registerFileDialog(electron);
   installMenu(electron);
   running.window = createMainWindow(electron, options.preloadPath);
+  notifyMonitorAlerts(electron, core.events);
   core.events.onDidEmit((event, payload) => {
     const window = running.window;
     if (window && !window.isDestroyed()) window.webContents.send(ipcChannels.event, event, payload);

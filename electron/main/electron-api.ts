@@ -10,6 +10,8 @@ import type {
   IpcMain,
   IpcMainInvokeEvent,
   Menu,
+  Notification,
+  NotificationConstructorOptions,
   Protocol,
   Session,
   Shell,
@@ -25,6 +27,8 @@ export interface ElectronApi {
   shell: Pick<Shell, 'openExternal'>;
   Menu: Pick<typeof Menu, 'buildFromTemplate' | 'setApplicationMenu'>;
   dialog: Pick<Dialog, 'showOpenDialog'>;
+  /** Desktop notifications (monitor alerts); absent in fakes that do not test them. */
+  Notification?: { new (options: NotificationConstructorOptions): Pick<Notification, 'show'>; isSupported(): boolean };
 }
 
 export type { IpcMainInvokeEvent };

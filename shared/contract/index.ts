@@ -10,12 +10,16 @@ import { datasetEvents, datasetMethods } from './datasets.js';
 import { trackingEvents, trackingMethods } from './tracking.js';
 import { modelEvents, modelMethods } from './models.js';
 import { lineageEvents, lineageMethods } from './lineage.js';
+import { driftEvents, driftMethods } from './drift.js';
+import { monitorEvents, monitorMethods } from './monitors.js';
 
 export * from './experiments.js';
 export * from './datasets.js';
 export * from './tracking.js';
 export * from './models.js';
 export * from './lineage.js';
+export * from './drift.js';
+export * from './monitors.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
@@ -24,6 +28,8 @@ export const methods = {
   ...trackingMethods,
   ...modelMethods,
   ...lineageMethods,
+  ...driftMethods,
+  ...monitorMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
@@ -33,6 +39,8 @@ export const events = {
   ...trackingEvents,
   ...modelEvents,
   ...lineageEvents,
+  ...driftEvents,
+  ...monitorEvents,
 } as const;
 
 /** A method name of the contract. */

@@ -7,6 +7,8 @@ import { datasetHandlers } from './dataset-handlers.js';
 import { trackingHandlers } from './tracking-handlers.js';
 import { modelHandlers } from './model-handlers.js';
 import { lineageHandlers } from './lineage-handlers.js';
+import { driftHandlers } from './drift-handlers.js';
+import { monitorHandlers } from './monitor-handlers.js';
 
 /** The parsed input of a method. */
 export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -27,5 +29,7 @@ export function createHandlers(core: Core, version: string): Handlers {
     ...trackingHandlers(core),
     ...modelHandlers(core),
     ...lineageHandlers(core),
+    ...driftHandlers(core),
+    ...monitorHandlers(core),
   };
 }

@@ -4,6 +4,7 @@ import { Navigate, Route, Routes, useLocation, useNavigate, Link } from 'react-r
 import { useEffect, useRef } from 'react';
 import { sections } from './sections';
 import { StatusBar } from './StatusBar';
+import { MonitorAlertNotifier } from '../features/drift/MonitorsPage';
 
 /** The app shell: sidebar of working sections, the page, and a status bar. */
 export function App() {
@@ -75,6 +76,7 @@ export function App() {
       </AppShell.Main>
       <AppShell.Footer px="md">
         <StatusBar />
+        <MonitorAlertNotifier />
       </AppShell.Footer>
     </AppShell>
   );

@@ -5,6 +5,9 @@ import { ExperimentsSection } from '../features/runs/ExperimentsSection';
 import { DatasetsPage } from '../features/datasets/DatasetsPage';
 import { IconDatabase } from '@tabler/icons-react';
 import { ModelsPage } from '../features/models/ModelsPage';
+import { DriftPage } from '../features/drift/DriftPage';
+import { IconChartHistogram, IconHeartRateMonitor } from '@tabler/icons-react';
+import { MonitorsPage } from '../features/drift/MonitorsPage';
 
 /** One entry of the sidebar, with the page it opens. */
 export interface Section {
@@ -21,4 +24,6 @@ export const sections: Section[] = [
   { path: '/experiments', label: 'Experiments', icon: IconFlask, shortcut: 'e', page: ExperimentsSection },
   { path: '/datasets', label: 'Datasets', icon: IconDatabase, shortcut: 'd', page: DatasetsPage },
   { path: '/models', label: 'Models', icon: IconBrain, shortcut: 'm', page: ModelsPage },
+  { path: '/drift', label: 'Drift', icon: IconChartHistogram, shortcut: 'r', page: DriftPage },
+  { path: '/monitors', label: 'Monitors', icon: IconHeartRateMonitor, shortcut: 'o', page: MonitorsPage },
 ];

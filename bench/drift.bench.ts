@@ -1,0 +1,139 @@
+/**
+ * `npm run bench -- drift [--json]`: the drift figures, each beside a baseline from the same run.
+ *   drift_s            a full drift report (worker start, DuckDB reads, 20 Wasserstein tests, histograms, storage)
+ *                      of 1,000,000 rows × 20 numeric columns against 1,000,000 reference rows, Parquet (goal ≤ 3),
+ *                      beside DuckDB alone reading the same 40 columns (sum of each)
+ *   ks_ratio           Lathe's ks_2samp time over scipy's on the same two 1,000,000-value vectors (goal ≤ 1.0)
+ *   wasserstein_ratio  the same for wasserstein_distance (goal ≤ 1.0)
+ * scipy runs in Debian's /usr/bin/python3 on the same vectors (written as raw float64); both sides time the
+ * call alone, sorting included, best of 3. Without python3-scipy the ratios are reported as null.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCore } from '../electron/core/core.js';
+import { withConnection } from '../electron/core/data/engine.js';
+import { ksTwoSample } from '../electron/core/drift/stats/ks.js';
+import { wasserstein } from '../electron/core/drift/stats/distances.js';
+import { seededRandom } from '../electron/core/train/random.js';
+
+const say = (line: string) => process.stderr.write(line + '\n');
+const ROWS = 1_000_000;
+const COLUMNS = 20;
+
+async function writeParquet(path: string, seed: number, shift: number): Promise<void> {
+  const columns = Array.from(
+    { length: COLUMNS },
+    (_, index) => `(random() * 100 + ${index % 2 === 0 ? shift : 0})::DOUBLE AS c${index}`,
+  ).join(', ');
+  await withConnection(async (connection) => {
+    await connection.run(`SELECT setseed(${seed})`);
+    await connection.run(`COPY (SELECT ${columns} FROM range(${ROWS})) TO '${path}' (FORMAT parquet)`);
+  });
+}
+
+function bestOf<T>(times: number, work: () => T): { seconds: number; value: T } {
+  let best = Infinity;
+  let value!: T;
+  for (let index = 0; index < times; index++) {
+    const started = performance.now();
+    value = work();
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return { seconds: best, value };
+}
+
+const scipyScript = `
+import sys, time, numpy as np
+from scipy import stats
+a = np.fromfile(sys.argv[1], dtype=np.float64); b = np.fromfile(sys.argv[2], dtype=np.float64)
+def best(f):
+    t = float('inf'); r = None
+    for _ in range(3):
+        s = time.perf_counter(); r = f(); t = min(t, time.perf_counter() - s)
+    return t, r
+ks_t, ks = best(lambda: stats.ks_2samp(a, b))
+w_t, w = best(lambda: stats.wasserstein_distance(a, b))
+print(ks_t, ks.statistic, ks.pvalue, w_t, w)
+`;
+
+/** Runs the benchmark. */
+export async function run(): Promise<Record<string, unknown>> {
+  const folder = mkdtempSync(join(tmpdir(), 'lathe-bench-drift-'));
+  try {
+    const referencePath = join(folder, 'reference.parquet');
+    const currentPath = join(folder, 'current.parquet');
+    say('writing 2 × 1,000,000 rows × 20 numeric columns (Parquet) …');
+    await writeParquet(referencePath, 0.1, 0);
+    await writeParquet(currentPath, 0.2, 3);
+    const readStarted = performance.now();
+    await withConnection(async (connection) => {
+      for (const path of [referencePath, currentPath]) {
+        const sums = Array.from({ length: COLUMNS }, (_, index) => `sum(c${index})`).join(', ');
+        await (await connection.run(`SELECT ${sums} FROM read_parquet('${path}')`)).getRows();
+      }
+    });
+    const duckdbReadSeconds = (performance.now() - readStarted) / 1000;
+    const core = openCore({ home: join(folder, 'home'), shell: 'cli' });
+    let driftSeconds: number;
+    let drifted: number;
+    try {
+      const started = performance.now();
+      const report = await core.drift.run({ reference: referencePath, current: currentPath });
+      driftSeconds = (performance.now() - started) / 1000;
+      drifted = report.columnsDrifted;
+    } finally {
+      core.dispose();
+    }
+    say(
+      `drift_s            ${driftSeconds.toFixed(2)} (${drifted}/${COLUMNS} columns drift; DuckDB reading the same columns alone ${duckdbReadSeconds.toFixed(2)} s; goal ≤ 3)`,
+    );
+
+    const random = seededRandom(42);
+    const a = new Float64Array(ROWS).map(() => random() * 2 - 1 + random());
+    const b = new Float64Array(ROWS).map(() => random() * 2 - 1 + random() + 0.01);
+    const ks = bestOf(3, () => ksTwoSample(a, b));
+    const distance = bestOf(3, () => wasserstein(a, b));
+    let ksRatio: number | null = null;
+    let wassersteinRatio: number | null = null;
+    let scipy: { ks: number; wasserstein: number; statistic: number; pvalue: number; distance: number } | null = null;
+    if (existsSync('/usr/bin/python3')) {
+      const aPath = join(folder, 'a.f64');
+      const bPath = join(folder, 'b.f64');
+      writeFileSync(aPath, new Uint8Array(a.buffer));
+      writeFileSync(bPath, new Uint8Array(b.buffer));
+      const python = spawnSync('/usr/bin/python3', ['-c', scipyScript, aPath, bPath], { encoding: 'utf8' });
+      if (python.status === 0) {
+        const [ksSeconds, statistic, pvalue, wSeconds, wDistance] = python.stdout.trim().split(/\s+/).map(Number);
+        scipy = {
+          ks: ksSeconds!,
+          statistic: statistic!,
+          pvalue: pvalue!,
+          wasserstein: wSeconds!,
+          distance: wDistance!,
+        };
+        ksRatio = ks.seconds / scipy.ks;
+        wassersteinRatio = distance.seconds / scipy.wasserstein;
+      } else say(`scipy baseline unavailable: ${python.stderr.trim().split('\n').pop()}`);
+    }
+    say(
+      `ks_ratio           ${ksRatio?.toFixed(2) ?? 'n/a'} (Lathe ${(ks.seconds * 1000).toFixed(0)} ms / scipy ${scipy ? (scipy.ks * 1000).toFixed(0) : '?'} ms baseline; D ${ks.value.statistic} vs ${scipy?.statistic}, p ${ks.value.pvalue} vs ${scipy?.pvalue}; goal ≤ 1.0)`,
+    );
+    say(
+      `wasserstein_ratio  ${wassersteinRatio?.toFixed(2) ?? 'n/a'} (Lathe ${(distance.seconds * 1000).toFixed(0)} ms / scipy ${scipy ? (scipy.wasserstein * 1000).toFixed(0) : '?'} ms baseline; ${distance.value} vs ${scipy?.distance}; goal ≤ 1.0)`,
+    );
+    return {
+      drift_s: driftSeconds,
+      duckdb_read_s: duckdbReadSeconds,
+      ks_ratio: ksRatio,
+      wasserstein_ratio: wassersteinRatio,
+      ks_ms: ks.seconds * 1000,
+      scipy_ks_ms: scipy ? scipy.ks * 1000 : null,
+      wasserstein_ms: distance.seconds * 1000,
+      scipy_wasserstein_ms: scipy ? scipy.wasserstein * 1000 : null,
+    };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
