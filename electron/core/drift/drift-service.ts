@@ -15,15 +15,14 @@ import {
 import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { Db } from '../store/database.js';
-import { startWorker } from '../workers/worker-host.js';
+import { runWorkerToEnd } from '../workers/run-worker.js';
 import { describeTable } from '../data/read-table.js';
 import type { DatasetService } from '../data/dataset-service.js';
 import type { DataResolver } from '../models/data-source.js';
 import { bySeverity } from './column-drift.js';
 import { recordDriftLineage } from './drift-lineage.js';
 import type { LineageService } from '../lineage/lineage-service.js';
-import type { DriftExtraColumn, DriftTable, DriftWorkerRequest, DriftWorkerResponse } from './worker/drift-protocol.js';
-import { computeDrift } from './worker/drift-compute.js';
+import type { DriftExtraColumn, DriftTable, DriftWorkerReply, DriftWorkerRequest } from './drift-protocol.js';
 
 /** One side of a comparison, resolved. */
 interface ResolvedSide {
@@ -46,8 +45,6 @@ export interface PredictionScorer {
 
 /** Options of the service. */
 export interface DriftServiceOptions {
-  /** Runs the column tests in this thread instead of a worker (unit tests of the service). */
-  inProcess?: boolean;
   scorer?: PredictionScorer;
 }
 
@@ -55,24 +52,8 @@ interface ReportRow {
   report_json: string;
 }
 
-function runDriftWorker(request: DriftWorkerRequest): Promise<{ columns: ColumnDrift[]; extra: ColumnDrift[] }> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker('drift', { workerData: request });
-    let settled = false;
-    worker.once('message', (response: DriftWorkerResponse) => {
-      settled = true;
-      void worker.terminate();
-      if (response.type === 'done') resolve({ columns: response.columns, extra: response.extra });
-      else reject(new LatheError(response.error.code, response.error.message, response.error.details));
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the drift worker exited with code ${code} before answering`));
-    });
-  });
+function runDriftWorker(request: DriftWorkerRequest): Promise<DriftWorkerReply> {
+  return runWorkerToEnd<DriftWorkerRequest, DriftWorkerReply>('drift', request);
 }
 
 // Large comparisons split their columns over one worker per core (reading and sorting dominate, per column).
@@ -193,7 +174,7 @@ export class DriftService {
       })),
       extra: prediction?.columns,
     };
-    const result = this.options.inProcess ? await computeDrift(request) : await runDriftWorkers(request);
+    const result = await runDriftWorkers(request);
     const columns = [...result.columns].sort(bySeverity);
     const tested = columns.filter((column) => column.verdict === 'drift' || column.verdict === 'no_drift');
     const drifted = tested.filter((column) => column.verdict === 'drift').length;

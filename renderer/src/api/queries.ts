@@ -64,11 +64,12 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
     'datasets.rows',
     'datasets.diff',
     'datasets.dependents',
+    'lineage.graph',
   ],
   'experiments.changed': ['experiments.list', 'runs.search', 'runs.get'],
   // Another process (the CLI, a script) wrote to the store: anything on screen may be stale.
   'store.changed': everything,
-  'models.changed': ['models.list', 'models.get', 'models.version', 'datasets.dependents'],
+  'models.changed': ['models.list', 'models.get', 'models.version', 'datasets.dependents', 'lineage.graph'],
   'models.trainingProgress': [],
   // A finished job made a model version and a run with its metrics and artifacts.
   'models.trainingFinished': [
@@ -94,6 +95,11 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
     'datasets.dependents',
   ],
   'runs.metrics': ['runs.search', 'runs.get', 'runs.keys', 'runs.metricHistory', 'runs.groupedHistory'],
+  // A drift report stored: the report list (a report never changes once stored).
+  'drift.changed': ['drift.list', 'lineage.graph'],
+  // A monitor created or run: its list row (last run, alert count) and its page.
+  'monitors.changed': ['monitors.list', 'monitors.show', 'monitors.alerts', 'lineage.graph'],
+  'monitors.alert': ['monitors.list', 'monitors.show', 'monitors.alerts'],
 };
 
 /** The methods whose queries `event` makes stale; `everything` when the whole cache is. */

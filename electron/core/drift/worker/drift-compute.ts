@@ -5,7 +5,7 @@
 import { readColumns, rememberReadOptions, type ColumnType, type ColumnValues } from '../../data/read-table.js';
 import { columnDrift } from '../column-drift.js';
 import type { ColumnDrift } from '../../../../shared/contract/index.js';
-import type { DriftTable, DriftWorkerRequest } from './drift-protocol.js';
+import type { DriftTable, DriftWorkerRequest } from '../drift-protocol.js';
 
 const numericTypes = new Set(['integer', 'float', 'boolean']);
 

@@ -19,11 +19,12 @@ import {
   Title,
 } from '@mantine/core';
 import { IconArrowLeft, IconDownload } from '@tabler/icons-react';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import type { ColumnDrift, DriftReport } from '../../../../shared/contract/index';
 import { formatStatistic, verdictLabels } from '../../../../shared/drift-format';
-import { useClient, useInvalidateOn } from '../../api/hooks';
+import { useClient } from '../../api/hooks';
+import { useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { EChart } from '../../components/EChart';
@@ -160,7 +161,7 @@ function ColumnsTable({
 function ReportView() {
   const { id } = useParams();
   const client = useClient();
-  const report = useQuery({ queryKey: ['drift', 'get', id], queryFn: () => client['drift.get']({ id: id! }) });
+  const report = useLatheQuery('drift.get', { id: id! });
   const [selected, setSelected] = useState<string | null>(null);
   if (report.isPending) return <Loader />;
   if (report.isError) return <Alert color="red">{ClientError.from(report.error).message}</Alert>;
@@ -228,8 +229,8 @@ function ReportView() {
 function NewReportForm() {
   const client = useClient();
   const navigate = useNavigate();
-  const datasets = useQuery({ queryKey: ['datasets', 'list'], queryFn: () => client['datasets.list']({}) });
-  const models = useQuery({ queryKey: ['models', 'list'], queryFn: () => client['models.list']({}) });
+  const datasets = useLatheQuery('datasets.list', {});
+  const models = useLatheQuery('models.list', {});
   const [reference, setReference] = useState('');
   const [current, setCurrent] = useState('');
   const [model, setModel] = useState('');
@@ -298,8 +299,7 @@ function NewReportForm() {
 }
 
 function ReportList() {
-  const client = useClient();
-  const list = useQuery({ queryKey: ['drift', 'list'], queryFn: () => client['drift.list']({}) });
+  const list = useLatheQuery('drift.list', {});
   return (
     <Stack>
       <Title order={2}>Drift</Title>
@@ -352,7 +352,6 @@ function ReportList() {
 
 /** The drift section. */
 export function DriftPage() {
-  useInvalidateOn('drift.changed', ['drift']);
   return (
     <Routes>
       <Route index element={<ReportList />} />

@@ -7,10 +7,11 @@ import { useEffect, useMemo } from 'react';
 import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconPlayerPlay } from '@tabler/icons-react';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { Link, Route, Routes, useParams } from 'react-router';
 import type { EventPayload, MonitorRun } from '../../../../shared/contract/index';
-import { useClient, useInvalidateOn } from '../../api/hooks';
+import { useClient } from '../../api/hooks';
+import { useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { EChart } from '../../components/EChart';
@@ -113,10 +114,7 @@ function AccuracyChart({ run }: { run: MonitorRun }) {
 function MonitorView() {
   const { name } = useParams();
   const client = useClient();
-  const shown = useQuery({
-    queryKey: ['monitors', 'show', name],
-    queryFn: () => client['monitors.show']({ name: name! }),
-  });
+  const shown = useLatheQuery('monitors.show', { name: name! });
   const run = useMutation({
     mutationFn: () => client['monitors.run']({ name: name! }),
     onSuccess: () => void shown.refetch(),
@@ -198,8 +196,7 @@ function MonitorView() {
 }
 
 function MonitorList() {
-  const client = useClient();
-  const list = useQuery({ queryKey: ['monitors', 'list'], queryFn: () => client['monitors.list']({}) });
+  const list = useLatheQuery('monitors.list', {});
   if (list.isPending) return <Loader />;
   if (list.isError) return <Alert color="red">{ClientError.from(list.error).message}</Alert>;
   return (
@@ -245,7 +242,6 @@ function MonitorList() {
 
 /** The monitors section. */
 export function MonitorsPage() {
-  useInvalidateOn('monitors.changed', ['monitors']);
   return (
     <Routes>
       <Route index element={<MonitorList />} />

@@ -1,10 +1,9 @@
 /**
  * What the drift worker is asked and answers. Reading millions of values and sorting them is heavy, so it
- * happens off the main thread; this file is the whole interface between the service and the worker.
+ * happens off the main thread; this file is the whole interface between the service and the worker (run through core/workers/run-worker.ts).
  */
-import type { ColumnDrift, DriftTest } from '../../../../shared/contract/index.js';
-import type { ErrorShape } from '../../../../shared/errors.js';
-import type { TableFormat } from '../../data/read-table.js';
+import type { ColumnDrift, DriftTest } from '../../../shared/contract/index.js';
+import type { TableFormat } from '../data/read-table.js';
 
 /** One table the worker reads. */
 export interface DriftTable {
@@ -43,6 +42,8 @@ export interface DriftWorkerRequest {
   extra?: DriftExtraColumn[];
 }
 
-/** The answer. */
-export type DriftWorkerResponse =
-  { type: 'done'; columns: ColumnDrift[]; extra: ColumnDrift[] } | { type: 'error'; error: ErrorShape };
+/** The answer: every tested column, then the extra (model output) columns. */
+export interface DriftWorkerReply {
+  columns: ColumnDrift[];
+  extra: ColumnDrift[];
+}
