@@ -8,6 +8,7 @@ import { registerRunCommands } from './commands/runs.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerModelCommands } from './commands/models.js';
+import { registerRegistryCommands } from './commands/registry.js';
 
 /** Builds the program (exported for tests). */
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerRunCommands(program, globals);
   registerDataCommands(program, globals);
   registerModelCommands(program, globals);
+  registerRegistryCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;
 }

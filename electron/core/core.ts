@@ -14,6 +14,7 @@ import { prepareHome } from './home.js';
 import { ModelService } from './models/model-service.js';
 import { createDataResolver } from './models/data-source.js';
 import { TrainingService } from './train/training-service.js';
+import { RegistryService } from './registry/registry-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -38,6 +39,7 @@ export interface Core {
   readonly tracking: TrackingService;
   readonly models: ModelService;
   readonly training: TrainingService;
+  readonly registry: RegistryService;
   schemaVersion(): number;
   dispose(): void;
 }
@@ -56,6 +58,7 @@ export function openCore(options: CoreOptions): Core {
   const resolveData = createDataResolver(datasets);
   const models = new ModelService(db, objects, events, resolveData);
   const training = new TrainingService({ events, experiments, tracking, models, resolveData });
+  const registry = new RegistryService(db, objects, events, models);
   let disposed = false;
   return {
     home,
@@ -70,6 +73,7 @@ export function openCore(options: CoreOptions): Core {
     tracking,
     models,
     training,
+    registry,
     schemaVersion: () => schemaVersion(db),
     dispose() {
       if (disposed) return;

@@ -9,11 +9,13 @@ import { experimentEvents, experimentMethods } from './experiments.js';
 import { datasetEvents, datasetMethods } from './datasets.js';
 import { trackingEvents, trackingMethods } from './tracking.js';
 import { modelEvents, modelMethods } from './models.js';
+import { registryEvents, registryMethods } from './registry.js';
 
 export * from './experiments.js';
 export * from './datasets.js';
 export * from './tracking.js';
 export * from './models.js';
+export * from './registry.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
@@ -21,6 +23,7 @@ export const methods = {
   ...datasetMethods,
   ...trackingMethods,
   ...modelMethods,
+  ...registryMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
@@ -29,6 +32,7 @@ export const events = {
   ...datasetEvents,
   ...trackingEvents,
   ...modelEvents,
+  ...registryEvents,
 } as const;
 
 /** A method name of the contract. */

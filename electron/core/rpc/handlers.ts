@@ -6,6 +6,7 @@ import { experimentHandlers } from './experiment-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import { trackingHandlers } from './tracking-handlers.js';
 import { modelHandlers } from './model-handlers.js';
+import { registryHandlers } from './registry-handlers.js';
 
 /** The parsed input of a method. */
 export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -25,5 +26,6 @@ export function createHandlers(core: Core, version: string): Handlers {
     ...datasetHandlers(core),
     ...trackingHandlers(core),
     ...modelHandlers(core),
+    ...registryHandlers(core),
   };
 }

@@ -3,6 +3,7 @@ import { migration001 } from './001-initial.js';
 import { migration002 } from './002-tracking.js';
 import { migration003 } from './003-datasets.js';
 import { migration004 } from './004-models.js';
+import { migration005 } from './005-registry.js';
 
 /** One schema step: applied once, inside the transaction that applies all pending steps. */
 export interface Migration {
@@ -12,7 +13,7 @@ export interface Migration {
 }
 
 /** Every migration, oldest first; versions are 1, 2, 3 … without gaps. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
 
 /** The schema version this build of Lathe writes. */
 export const latestSchemaVersion = migrations.length;

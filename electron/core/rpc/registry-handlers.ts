@@ -1,0 +1,28 @@
+/** Handlers for the model registry: descriptions, tags, aliases and their history, renames and deletes. */
+import type { registryMethods } from '../../../shared/contract/index.js';
+import type { Core } from '../core.js';
+import type { HandlersFor } from './handlers.js';
+
+/** registry.* */
+export function registryHandlers(core: Core): HandlersFor<keyof typeof registryMethods> {
+  return {
+    'registry.create': (input) =>
+      core.registry.create(input.name, { description: input.description, tags: input.tags }),
+    'registry.describe': (input) => core.registry.describe(input.name, input.description),
+    'registry.describeVersion': (input) => core.registry.describeVersion(input.ref, input.description),
+    'registry.setTag': (input) => {
+      core.registry.setTag(input.name, input.key, input.value);
+      return {};
+    },
+    'registry.deleteTag': (input) => {
+      core.registry.deleteTag(input.name, input.key);
+      return {};
+    },
+    'registry.setAlias': (input) => core.registry.setAlias(input.ref, input.alias),
+    'registry.removeAlias': (input) => core.registry.removeAlias(input.name, input.alias),
+    'registry.aliasHistory': (input) => core.registry.aliasHistory(input.name, input.alias),
+    'registry.rename': (input) => core.registry.rename(input.name, input.newName),
+    'registry.deleteModel': (input) => core.registry.deleteModel(input.name),
+    'registry.deleteVersion': (input) => core.registry.deleteVersion(input.ref),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Contract: the model registry (issue 10). Descriptions, tags, aliases (champion, production…) that move
+ * between versions with their history, renames and deletes. Models and versions themselves are in
+ * models.ts; `NAME@ALIAS` is accepted wherever a model reference is.
+ */
+import { z } from 'zod';
+import { ModelName, ModelRef, ModelSummary, ModelVersion } from './models.js';
+
+/** An alias name, checked as MLflow does (letters, digits, `_`, `-`; `latest` and `v3` reserved); Lathe also reserves all-digit names. */
+export const AliasName = z
+  .string()
+  .trim()
+  .min(1, 'alias must not be empty')
+  .max(255, 'alias must be at most 255 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'alias may hold only letters, digits, "_" and "-"')
+  .refine(
+    (alias) => alias.toLowerCase() !== 'latest',
+    'alias "latest" is reserved (it always means the newest version)',
+  )
+  .refine((alias) => !/^[vV]?\d+$/.test(alias), 'alias must not look like a version number (3 or v3)');
+
+/** A tag key of a model or version. */
+const TagKey = z.string().min(1, 'tag key must not be empty').max(250, 'tag key must be at most 250 characters');
+
+/** One move of an alias: set (fromVersion null), moved, or removed (toVersion null). */
+export const AliasEvent = z.object({
+  model: z.string(),
+  alias: z.string(),
+  fromVersion: z.number().int().nullable(),
+  toVersion: z.number().int().nullable(),
+  /** Who made the change: the local user, or the MLflow client's user. */
+  actor: z.string(),
+  at: z.number(),
+});
+export type AliasEvent = z.infer<typeof AliasEvent>;
+
+/** What a delete removed: the versions, and how many objects lost their last reference (and were removed). */
+export const DeleteResult = z.object({
+  model: z.string(),
+  versions: z.array(z.number().int()),
+  objectsRemoved: z.number().int(),
+  /** Objects still referenced by something else (another version, a dataset, an artifact), so kept. */
+  objectsKept: z.number().int(),
+});
+export type DeleteResult = z.infer<typeof DeleteResult>;
+
+/** Methods of the registry. */
+export const registryMethods = {
+  'registry.create': {
+    input: z
+      .object({
+        name: ModelName,
+        description: z.string().max(100_000).optional(),
+        tags: z.record(TagKey, z.string()).optional(),
+      })
+      .strict(),
+    output: ModelSummary,
+  },
+  'registry.describe': {
+    input: z.object({ name: ModelName, description: z.string().max(100_000) }).strict(),
+    output: ModelSummary,
+  },
+  'registry.describeVersion': {
+    input: z.object({ ref: ModelRef, description: z.string().max(100_000) }).strict(),
+    output: ModelVersion,
+  },
+  'registry.setTag': {
+    input: z.object({ name: ModelName, key: TagKey, value: z.string() }).strict(),
+    output: z.object({}),
+  },
+  'registry.deleteTag': { input: z.object({ name: ModelName, key: TagKey }).strict(), output: z.object({}) },
+  'registry.setAlias': {
+    input: z.object({ ref: ModelRef, alias: AliasName }).strict(),
+    output: z.object({
+      model: z.string(),
+      alias: z.string(),
+      version: z.number().int(),
+      previousVersion: z.number().int().nullable(),
+    }),
+  },
+  'registry.removeAlias': {
+    input: z.object({ name: ModelName, alias: AliasName }).strict(),
+    output: z.object({ model: z.string(), alias: z.string(), previousVersion: z.number().int() }),
+  },
+  'registry.aliasHistory': {
+    input: z.object({ name: ModelName, alias: AliasName.optional() }).strict(),
+    output: z.array(AliasEvent),
+  },
+  'registry.rename': { input: z.object({ name: ModelName, newName: ModelName }).strict(), output: ModelSummary },
+  /** `confirm` must repeat the name: deleting is for good, so a caller has to mean this model. */
+  'registry.deleteModel': {
+    input: z
+      .object({ name: ModelName, confirm: z.string() })
+      .strict()
+      .refine((input) => input.confirm === input.name, {
+        message: 'confirm must repeat the model name to delete it',
+        path: ['confirm'],
+      }),
+    output: DeleteResult,
+  },
+  'registry.deleteVersion': {
+    input: z
+      .object({ ref: ModelRef, confirm: z.string() })
+      .strict()
+      .refine((input) => input.confirm === input.ref, {
+        message: 'confirm must repeat the reference (NAME@V) to delete that version',
+        path: ['confirm'],
+      }),
+    output: DeleteResult,
+  },
+} as const;
+
+/** Events of the registry (changes are announced as models.changed). */
+export const registryEvents = {} as const;
