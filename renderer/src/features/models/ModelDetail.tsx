@@ -27,6 +27,8 @@ import { Link, useParams } from 'react-router';
 import type { ModelVersion, TensorSpec } from '../../../../shared/contract/index';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
+import { AliasBadges } from '../registry/AliasBadges';
+import { RegistryPanel } from '../registry/RegistryPanel';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -88,7 +90,9 @@ export function ModelDetail() {
                   style={{ cursor: 'pointer' }}
                   bg={v.version === version?.version ? 'var(--mantine-color-blue-light)' : undefined}
                 >
-                  <Table.Td>@{v.version}</Table.Td>
+                  <Table.Td>
+                    @{v.version} <AliasBadges aliases={v.aliases} />
+                  </Table.Td>
                   <Table.Td>{v.source}</Table.Td>
                   <Table.Td>{v.task ?? '–'}</Table.Td>
                   <Table.Td>{key ? `${key} ${formatNumber(v.metrics[key]!)}` : '–'}</Table.Td>
@@ -101,6 +105,7 @@ export function ModelDetail() {
         </Table>
       )}
       {version && <VersionPanel key={version.id} version={version} />}
+      {model.data && <RegistryPanel model={model.data.model} versions={versions} />}
     </Stack>
   );
 }

@@ -11,6 +11,7 @@ import { ModelDetail } from './ModelDetail';
 import { TrainModal } from './TrainModal';
 import { TrainingJobs } from './TrainingJobs';
 import { useTrainingJobs } from './useTrainingJobs';
+import { ModelAliases } from '../registry/AliasBadges';
 
 /** Models: the registry (trained and imported), training with live progress, and each model's versions. */
 export function ModelsPage() {
@@ -81,6 +82,7 @@ function ModelList() {
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Latest</Table.Th>
+                <Table.Th>Aliases</Table.Th>
                 <Table.Th>Versions</Table.Th>
                 <Table.Th>Source</Table.Th>
                 <Table.Th>Task</Table.Th>
@@ -107,6 +109,9 @@ function ModelList() {
                     </Text>
                   </Table.Td>
                   <Table.Td>{m.latestVersion ? `@${m.latestVersion}` : '–'}</Table.Td>
+                  <Table.Td>
+                    <ModelAliases aliases={m.aliases} />
+                  </Table.Td>
                   <Table.Td>{m.versionCount}</Table.Td>
                   <Table.Td>
                     <Badge variant="light" color={m.latestSource === 'trained' ? 'blue' : 'grape'}>
