@@ -15,6 +15,7 @@ import { ModelService } from './models/model-service.js';
 import { createDataResolver } from './models/data-source.js';
 import { TrainingService } from './train/training-service.js';
 import { RegistryService } from './registry/registry-service.js';
+import { LoggedModelService } from './registry/logged-model-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -40,6 +41,7 @@ export interface Core {
   readonly models: ModelService;
   readonly training: TrainingService;
   readonly registry: RegistryService;
+  readonly loggedModels: LoggedModelService;
   schemaVersion(): number;
   dispose(): void;
 }
@@ -59,6 +61,7 @@ export function openCore(options: CoreOptions): Core {
   const models = new ModelService(db, objects, events, resolveData);
   const training = new TrainingService({ events, experiments, tracking, models, resolveData });
   const registry = new RegistryService(db, objects, events, models);
+  const loggedModels = new LoggedModelService(db, objects);
   let disposed = false;
   return {
     home,
@@ -74,6 +77,7 @@ export function openCore(options: CoreOptions): Core {
     models,
     training,
     registry,
+    loggedModels,
     schemaVersion: () => schemaVersion(db),
     dispose() {
       if (disposed) return;

@@ -405,11 +405,43 @@ export class ModelService {
     await Promise.allSettled(sessions.map(async (s) => (await s).release()));
   }
 
+  /**
+   * Registers a version that arrived through MLflow's API (mlflow-registration.ts): ONNX bytes are scorable,
+   * another flavor's MLmodel file is kept for browsing only. The model must exist (MLflow creates it first).
+   */
+  async registerMlflow(input: {
+    name: string;
+    bytes: Uint8Array;
+    summary: OnnxSummary;
+    scorable: boolean;
+    description: string;
+    mlflow: Record<string, unknown>;
+    runId: string | null;
+  }): Promise<ModelVersion> {
+    if (!this.db.prepare('SELECT 1 FROM models WHERE name = ?').get(input.name))
+      throw new LatheError('NOT_FOUND', `No model named "${input.name}"`, { model: input.name });
+    return this.register({
+      ...input,
+      source: 'mlflow',
+      task: null,
+      features: [],
+      featureSpecs: null,
+      target: null,
+      classes: null,
+      metrics: {},
+      backend: null,
+      datasetVersionId: null,
+      preprocessing: null,
+      extra: { scorable: input.scorable, description: input.description, mlflowJson: JSON.stringify(input.mlflow) },
+    });
+  }
+
   private async register(input: {
     name: string;
     bytes: Uint8Array;
     summary: OnnxSummary;
-    source: 'trained' | 'imported';
+    source: 'trained' | 'imported' | 'mlflow';
+    extra?: { scorable: boolean; description: string; mlflowJson: string };
     task: 'classification' | 'regression' | null;
     features: string[];
     featureSpecs: FeatureSpec[] | null;
@@ -445,8 +477,9 @@ export class ModelService {
         const info = this.db
           .prepare(
             `INSERT INTO model_versions (model_id, version, source, task, object_hash, size, signature_json, features_json, feature_specs_json,
-               target, classes_json, preprocessing_hash, metrics_json, backend, run_id, dataset_version_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               target, classes_json, preprocessing_hash, metrics_json, backend, run_id, dataset_version_id, created_at,
+               updated_at, scorable, description, mlflow_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             model.id,
@@ -466,6 +499,10 @@ export class ModelService {
             input.runId,
             input.datasetVersionId,
             now,
+            now,
+            input.extra ? Number(input.extra.scorable) : 1,
+            input.extra?.description ?? '',
+            input.extra?.mlflowJson ?? null,
           );
         const versionId = String(info.lastInsertRowid);
         const edge = this.db.prepare(

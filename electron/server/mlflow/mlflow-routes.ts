@@ -28,6 +28,7 @@ import {
   type Fields,
 } from './mlflow-io.js';
 import { artifactProxyRoute } from './artifact-proxy.js';
+import { registryRoutes } from './registry-routes.js';
 
 /** MLflow's limit on a log-batch request body (1 MB). */
 export const logBatchBodyLimit = 1024 * 1024;
@@ -47,7 +48,7 @@ export function mlflowRoutes(core: Core): RouteHandler[] {
     await handle(endpoints, request, response, url, url.pathname.slice(prefix.length));
     return true;
   };
-  return [api, artifactProxyRoute(core)];
+  return [registryRoutes(core), api, artifactProxyRoute(core)];
 }
 
 async function handle(

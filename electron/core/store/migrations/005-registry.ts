@@ -7,6 +7,11 @@
  * `model_versions` is rebuilt because SQLite cannot widen a CHECK constraint in place: a version may now
  * come from MLflow (`source = 'mlflow'`), and one that is not ONNX is kept browsable but not scorable.
  * History keeps version numbers, not row ids, so it survives deleting a version.
+ *
+ * MLflow 3's logged models (`logged_models`) are what `mlflow.<flavor>.log_model` creates before anything
+ * is registered: an id `m-<hex>`, the run that made it, params, tags and artifact files (objects of the
+ * store, like run artifacts). `run_model_outputs` is MLflow's runs/outputs (which run produced which
+ * logged model, at which step).
  */
 export const migration005 = {
   version: 5,
@@ -84,5 +89,45 @@ export const migration005 = {
       at INTEGER NOT NULL
     );
     CREATE INDEX model_alias_events_model ON model_alias_events (model_id, alias, id);
+
+    CREATE TABLE logged_models (
+      id TEXT PRIMARY KEY,
+      experiment_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      model_type TEXT,
+      source_run_id TEXT,
+      status TEXT NOT NULL CHECK (status IN ('PENDING', 'READY', 'FAILED')),
+      status_message TEXT,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX logged_models_experiment ON logged_models (experiment_id, created_at);
+    CREATE TABLE logged_model_params (
+      model_id TEXT NOT NULL REFERENCES logged_models(id) ON DELETE CASCADE,
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (model_id, key)
+    );
+    CREATE TABLE logged_model_tags (
+      model_id TEXT NOT NULL REFERENCES logged_models(id) ON DELETE CASCADE,
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (model_id, key)
+    );
+    CREATE TABLE logged_model_artifacts (
+      model_id TEXT NOT NULL REFERENCES logged_models(id) ON DELETE CASCADE,
+      path TEXT NOT NULL,
+      object_hash TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (model_id, path)
+    ) WITHOUT ROWID;
+    CREATE INDEX logged_model_artifacts_by_object ON logged_model_artifacts (object_hash);
+    CREATE TABLE run_model_outputs (
+      run_id TEXT NOT NULL,
+      model_id TEXT NOT NULL REFERENCES logged_models(id) ON DELETE CASCADE,
+      step INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (run_id, model_id)
+    );
   `,
 };
