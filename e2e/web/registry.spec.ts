@@ -56,3 +56,56 @@ test('aliases show as badges, move after a confirmation with their history, and 
   const listed = await lathe.cli(['--json', 'model', 'list']);
   expect(JSON.parse(listed.stdout)).toEqual([]);
 });
+
+test('a model registered through MLflow shows its files, MLmodel and requirements, and says it cannot be scored', async ({
+  page,
+  lathe,
+}) => {
+  // The requests MLflow's Python client makes for mlflow.sklearn.log_model(..., registered_model_name="forest").
+  const mlflow = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${lathe.origin}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${lathe.token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBe(200);
+    return (await response.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const run = (await mlflow('POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0', start_time: Date.now() })).run
+    .info;
+  const model = (
+    await mlflow('POST', '/api/2.0/mlflow/logged-models', {
+      experiment_id: '0',
+      name: 'model',
+      source_run_id: run.run_id,
+    })
+  ).model.info;
+  const root = `/api/2.0/mlflow-artifacts/artifacts/0/models/${model.model_id}/artifacts`;
+  await mlflow(
+    'PUT',
+    `${root}/MLmodel`,
+    'flavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\n    sklearn_version: 1.5.2\nmlflow_version: 3.1.0\n',
+  );
+  await mlflow('PUT', `${root}/model.pkl`, 'pickle bytes');
+  await mlflow('PUT', `${root}/requirements.txt`, 'scikit-learn==1.5.2\n');
+  await mlflow('PATCH', `/api/2.0/mlflow/logged-models/${model.model_id}`, {
+    model_id: model.model_id,
+    status: 'LOGGED_MODEL_READY',
+  });
+  await mlflow('POST', '/api/2.0/mlflow/registered-models/create', { name: 'forest' });
+  await mlflow('POST', '/api/2.0/mlflow/model-versions/create', {
+    name: 'forest',
+    source: `models:/${model.model_id}`,
+    model_id: model.model_id,
+  });
+
+  await page.goto(lathe.url);
+  await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
+  await page.goto(`${lathe.origin}/#/models/forest`);
+  await expect(page.getByText('Cannot be scored here')).toBeVisible();
+  await expect(page.getByText(/MLflow model of flavor sklearn/)).toBeVisible();
+  const files = page.getByRole('table', { name: 'MLflow files' });
+  await expect(files.getByText('model.pkl')).toBeVisible();
+  await expect(page.getByLabel('Requirements')).toContainText('scikit-learn==1.5.2');
+  await page.screenshot({ path: 'test-results/screenshots/registry-mlflow-sklearn.png', fullPage: true });
+});

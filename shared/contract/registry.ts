@@ -44,6 +44,19 @@ export const DeleteResult = z.object({
 });
 export type DeleteResult = z.infer<typeof DeleteResult>;
 
+/** Where an MLflow-registered version's files are, with its MLmodel and requirements (browsable in the app). */
+export const MlflowVersionFiles = z.object({
+  source: z.string(),
+  storageLocation: z.string(),
+  modelId: z.string().nullable(),
+  runId: z.string().nullable(),
+  flavors: z.array(z.string()),
+  files: z.array(z.object({ path: z.string(), size: z.number().int() })),
+  mlmodel: z.string().nullable(),
+  requirements: z.string().nullable(),
+});
+export type MlflowVersionFiles = z.infer<typeof MlflowVersionFiles>;
+
 /** Methods of the registry. */
 export const registryMethods = {
   'registry.create': {
@@ -86,6 +99,8 @@ export const registryMethods = {
     input: z.object({ name: ModelName, alias: AliasName.optional() }).strict(),
     output: z.array(AliasEvent),
   },
+  /** null for a version Lathe trained or imported (it has no MLflow model folder). */
+  'registry.mlflowFiles': { input: z.object({ ref: ModelRef }).strict(), output: MlflowVersionFiles.nullable() },
   'registry.rename': { input: z.object({ name: ModelName, newName: ModelName }).strict(), output: ModelSummary },
   /** `confirm` must repeat the name: deleting is for good, so a caller has to mean this model. */
   'registry.deleteModel': {

@@ -229,3 +229,51 @@ export function mlflowFacts(db: Db, versionId: string): MlflowVersionFacts | nul
     .get(Number(versionId));
   return row?.mlflow_json ? (JSON.parse(row.mlflow_json) as MlflowVersionFacts) : null;
 }
+
+/** What the app shows for a version registered through MLflow: where its files are, MLmodel and requirements. */
+export interface MlflowVersionFiles {
+  source: string;
+  storageLocation: string;
+  modelId: string | null;
+  runId: string | null;
+  flavors: string[];
+  files: { path: string; size: number }[];
+  mlmodel: string | null;
+  requirements: string | null;
+}
+
+/** The files of an MLflow-registered version (null for one Lathe trained or imported). */
+export async function mlflowVersionFiles(
+  versionId: string,
+  deps: { db: Db; objects: ObjectStore; loggedModels: LoggedModelService; tracking: TrackingService },
+): Promise<MlflowVersionFiles | null> {
+  const facts = mlflowFacts(deps.db, versionId);
+  if (!facts) return null;
+  const files = resolveSource(facts.storage_location, facts.model_id ?? undefined, deps);
+  const list = (dir: string) =>
+    files.kind === 'logged-model'
+      ? deps.loggedModels.listArtifacts(files.modelId, dir)
+      : deps.tracking.listArtifacts(files.runId, dir);
+  const found: { path: string; size: number }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of list(dir)) {
+      if (entry.isDir) walk(entry.path);
+      else found.push({ path: entry.path, size: entry.size ?? 0 });
+    }
+  };
+  walk(files.folder);
+  const prefix = files.folder ? files.folder + '/' : '';
+  const text = async (name: string) => (await readFile(files, name, deps))?.toString('utf8') ?? null;
+  return {
+    source: facts.source,
+    storageLocation: facts.storage_location,
+    modelId: facts.model_id,
+    runId: facts.run_id,
+    flavors: facts.flavors,
+    files: found
+      .map((f) => ({ path: f.path.slice(prefix.length), size: f.size }))
+      .sort((a, b) => a.path.localeCompare(b.path)),
+    mlmodel: await text('MLmodel'),
+    requirements: await text('requirements.txt'),
+  };
+}

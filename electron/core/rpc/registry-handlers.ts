@@ -2,6 +2,7 @@
 import type { registryMethods } from '../../../shared/contract/index.js';
 import type { Core } from '../core.js';
 import type { HandlersFor } from './handlers.js';
+import { mlflowVersionFiles } from '../registry/mlflow-registration.js';
 
 /** registry.* */
 export function registryHandlers(core: Core): HandlersFor<keyof typeof registryMethods> {
@@ -21,6 +22,13 @@ export function registryHandlers(core: Core): HandlersFor<keyof typeof registryM
     'registry.setAlias': (input) => core.registry.setAlias(input.ref, input.alias),
     'registry.removeAlias': (input) => core.registry.removeAlias(input.name, input.alias),
     'registry.aliasHistory': (input) => core.registry.aliasHistory(input.name, input.alias),
+    'registry.mlflowFiles': (input) =>
+      mlflowVersionFiles(core.models.resolve(input.ref).id, {
+        db: core.db,
+        objects: core.objects,
+        loggedModels: core.loggedModels,
+        tracking: core.tracking,
+      }),
     'registry.rename': (input) => core.registry.rename(input.name, input.newName),
     'registry.deleteModel': (input) => core.registry.deleteModel(input.name),
     'registry.deleteVersion': (input) => core.registry.deleteVersion(input.ref),

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { startServing, type Serving } from '../serve.js';
+import { createDispatch } from '../../core/rpc/dispatch.js';
+import { createHandlers } from '../../core/rpc/handlers.js';
 
 const onnxBytes = readFileSync(new URL('../../../resources/fixtures/pytorch-mlp/model.onnx', import.meta.url));
 let home: string;
@@ -273,6 +275,19 @@ describe('MLflow model APIs, as the Python client drives them', () => {
     expect(browsable).toMatchObject({ scorable: false, producer: 'mlflow 3.1.0 (python_function, sklearn)' });
     expect(browsable.inputs.map((i) => i.name)).toEqual(['x', 'y']);
     await expect(lathe.models.predictRow('iris-onnx@2', { x: 1, y: 2 })).rejects.toThrow(/cannot score it/);
+    const dispatch = createDispatch(createHandlers(lathe, '0.0.0-test'));
+    const browsed = (await dispatch('registry.mlflowFiles', { ref: 'iris-onnx@2' })) as any;
+    expect(browsed.value).toMatchObject({
+      source: `models:/${sklearn.model_id}`,
+      flavors: ['python_function', 'sklearn'],
+      files: [
+        { path: 'MLmodel', size: Buffer.byteLength(sklearnMlmodel(sklearn.model_id)) },
+        { path: 'model.pkl', size: 3 },
+        { path: 'requirements.txt', size: Buffer.byteLength('scikit-learn==1.5.2\n') },
+      ],
+      requirements: 'scikit-learn==1.5.2\n',
+    });
+    expect(browsed.value.mlmodel).toContain('pickled_model: model.pkl');
 
     // search_registered_models / get_latest_versions / search_model_versions
     const models = await get('registered-models/search', { filter: "name LIKE 'iris%'", max_results: '100' });

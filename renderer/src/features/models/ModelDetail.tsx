@@ -29,6 +29,7 @@ import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { AliasBadges } from '../registry/AliasBadges';
 import { RegistryPanel } from '../registry/RegistryPanel';
+import { MlflowVersionInfo } from '../registry/MlflowVersionInfo';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -121,6 +122,7 @@ function VersionPanel({ version }: { version: ModelVersion }) {
           parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
         </Text>
       </Group>
+      <MlflowVersionInfo version={version} />
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
