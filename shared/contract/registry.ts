@@ -57,6 +57,70 @@ export const MlflowVersionFiles = z.object({
 });
 export type MlflowVersionFiles = z.infer<typeof MlflowVersionFiles>;
 
+/** One value on each side of a diff (null where a side has none). */
+const Sides = z.object({ key: z.string(), a: z.string().nullable(), b: z.string().nullable(), same: z.boolean() });
+
+/** Two versions side by side: settings, metrics, data, schemas, ONNX graph and weights (issue 10). */
+export const ModelDiff = z.object({
+  a: z.object({ ref: z.string(), id: z.string(), source: z.string() }),
+  b: z.object({ ref: z.string(), id: z.string(), source: z.string() }),
+  settings: z.array(Sides),
+  metrics: z.array(
+    z.object({
+      key: z.string(),
+      a: z.number().nullable(),
+      b: z.number().nullable(),
+      delta: z.number().nullable(),
+      /** Which direction is better for this metric, when known. */
+      direction: z.enum(['higher', 'lower']).nullable(),
+      verdict: z.enum(['better', 'worse', 'same', 'unknown']),
+    }),
+  ),
+  data: z.object({
+    a: z.object({ id: z.string(), label: z.string(), route: z.string().nullable() }).nullable(),
+    b: z.object({ id: z.string(), label: z.string(), route: z.string().nullable() }).nullable(),
+    same: z.boolean(),
+  }),
+  schema: z.array(
+    z.object({
+      side: z.enum(['input', 'output']),
+      name: z.string(),
+      change: z.enum(['added', 'removed', 'changed', 'same']),
+      a: z.string().nullable(),
+      b: z.string().nullable(),
+    }),
+  ),
+  graph: z
+    .object({
+      producer: z.tuple([z.string(), z.string()]),
+      opsets: z.tuple([z.record(z.string(), z.number()), z.record(z.string(), z.number())]),
+      nodeCount: z.tuple([z.number().int(), z.number().int()]),
+      parameterCount: z.tuple([z.number().int(), z.number().int()]),
+      operators: z.array(z.object({ op: z.string(), a: z.number().int(), b: z.number().int() })),
+      nodes: z.object({
+        added: z.array(z.object({ key: z.string(), op: z.string() })),
+        removed: z.array(z.object({ key: z.string(), op: z.string() })),
+        changed: z.array(z.object({ key: z.string(), op: z.string(), changes: z.array(z.string()) })),
+        unchanged: z.number().int(),
+      }),
+      initializers: z.array(
+        z.object({
+          name: z.string(),
+          shapeA: z.array(z.number()).nullable(),
+          shapeB: z.array(z.number()).nullable(),
+          /** L2 norm of b − a, largest |b − a|, and ‖b − a‖ / ‖a‖, for aligned float tensors of one shape. */
+          l2: z.number().nullable(),
+          maxAbs: z.number().nullable(),
+          relative: z.number().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
+  /** Why there is no graph section (a version that is not ONNX). */
+  graphNote: z.string().nullable(),
+});
+export type ModelDiff = z.infer<typeof ModelDiff>;
+
 /** Methods of the registry. */
 export const registryMethods = {
   'registry.create': {
@@ -101,6 +165,10 @@ export const registryMethods = {
   },
   /** null for a version Lathe trained or imported (it has no MLflow model folder). */
   'registry.mlflowFiles': { input: z.object({ ref: ModelRef }).strict(), output: MlflowVersionFiles.nullable() },
+  'registry.diff': {
+    input: z.object({ a: ModelRef, b: ModelRef, all: z.boolean().optional() }).strict(),
+    output: ModelDiff,
+  },
   'registry.rename': { input: z.object({ name: ModelName, newName: ModelName }).strict(), output: ModelSummary },
   /** `confirm` must repeat the name: deleting is for good, so a caller has to mean this model. */
   'registry.deleteModel': {

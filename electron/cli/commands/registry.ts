@@ -4,7 +4,8 @@
  * because it removes versions for good.
  */
 import type { Command } from 'commander';
-import type { AliasEvent, DeleteResult } from '../../../shared/contract/index.js';
+import type { AliasEvent, DeleteResult, ModelDiff } from '../../../shared/contract/index.js';
+import { diffVersions } from '../../core/registry/model-diff.js';
 import { LatheError } from '../../../shared/errors.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
@@ -109,6 +110,26 @@ export function registerRegistryCommands(program: Command, globals: () => Global
     });
 
   model
+    .command('diff')
+    .description('compare two versions: settings, metrics, data, schema, ONNX graph and weights')
+    .argument('<a>', 'NAME@V (or NAME@ALIAS)')
+    .argument('<b>', 'NAME@V (or NAME@ALIAS), of the same model or another')
+    .option('--all', 'also list settings and schema entries that are equal')
+    .action(async (a: string, b: string, local: { all?: boolean }) => {
+      const options = globals();
+      const input = parseInput('registry.diff', { a, b, all: local.all });
+      const result = await withCore(options, (core) =>
+        diffVersions(
+          input.a,
+          input.b,
+          { models: core.models, objects: core.objects, tracking: core.tracking },
+          { all: input.all },
+        ),
+      );
+      printResult(options, result, () => humanDiff(result));
+    });
+
+  model
     .command('rename')
     .description('rename a model; versions, aliases and history follow')
     .argument('<name>', 'the model')
@@ -173,5 +194,39 @@ function humanAliases(name: string, aliases: Record<string, number>, history: Al
       ),
     );
   }
+  return lines.join('\n');
+}
+
+const number = (v: number | null) => (v === null ? '-' : Number.isInteger(v) ? String(v) : v.toPrecision(4));
+
+function humanDiff(diff: ModelDiff): string {
+  const lines = [`${diff.a.ref} → ${diff.b.ref}`];
+  if (diff.settings.length) {
+    lines.push('', 'settings:');
+    for (const s of diff.settings) lines.push(`  ${s.key}: ${s.a ?? '-'} → ${s.b ?? '-'}`);
+  }
+  if (diff.metrics.length) {
+    lines.push('', 'metrics:');
+    for (const m of diff.metrics)
+      lines.push(
+        `  ${m.key}: ${number(m.a)} → ${number(m.b)}${m.delta !== null ? ` (${m.delta >= 0 ? '+' : ''}${number(m.delta)}, ${m.verdict})` : ''}`,
+      );
+  }
+  if (!diff.data.same) lines.push('', `data: ${diff.data.a?.label ?? '-'} → ${diff.data.b?.label ?? '-'}`);
+  if (diff.schema.length) {
+    lines.push('', 'schema:');
+    for (const s of diff.schema) lines.push(`  ${s.side} ${s.name}: ${s.change} (${s.a ?? '-'} → ${s.b ?? '-'})`);
+  }
+  if (diff.graph) {
+    const g = diff.graph;
+    lines.push(
+      '',
+      `graph: ${g.nodeCount[0]} → ${g.nodeCount[1]} nodes, ${g.parameterCount[0].toLocaleString('en-US')} → ${g.parameterCount[1].toLocaleString('en-US')} parameters, producer ${g.producer[0]} → ${g.producer[1]}`,
+      `  nodes: ${g.nodes.added.length} added, ${g.nodes.removed.length} removed, ${g.nodes.changed.length} changed, ${g.nodes.unchanged} unchanged`,
+    );
+    for (const op of g.operators.filter((o) => o.a !== o.b)) lines.push(`  ${op.op}: ${op.a} → ${op.b}`);
+    for (const w of g.initializers.filter((i) => i.l2 !== null && i.l2 > 0))
+      lines.push(`  weight ${w.name}: L2 ${number(w.l2)}, max |Δ| ${number(w.maxAbs)}, relative ${number(w.relative)}`);
+  } else if (diff.graphNote) lines.push('', diff.graphNote);
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import type { registryMethods } from '../../../shared/contract/index.js';
 import type { Core } from '../core.js';
 import type { HandlersFor } from './handlers.js';
 import { mlflowVersionFiles } from '../registry/mlflow-registration.js';
+import { diffVersions } from '../registry/model-diff.js';
 
 /** registry.* */
 export function registryHandlers(core: Core): HandlersFor<keyof typeof registryMethods> {
@@ -29,6 +30,13 @@ export function registryHandlers(core: Core): HandlersFor<keyof typeof registryM
         loggedModels: core.loggedModels,
         tracking: core.tracking,
       }),
+    'registry.diff': (input) =>
+      diffVersions(
+        input.a,
+        input.b,
+        { models: core.models, objects: core.objects, tracking: core.tracking },
+        { all: input.all },
+      ),
     'registry.rename': (input) => core.registry.rename(input.name, input.newName),
     'registry.deleteModel': (input) => core.registry.deleteModel(input.name),
     'registry.deleteVersion': (input) => core.registry.deleteVersion(input.ref),
