@@ -109,3 +109,28 @@ test('a model registered through MLflow shows its files, MLmodel and requirement
   await expect(page.getByLabel('Requirements')).toContainText('scikit-learn==1.5.2');
   await page.screenshot({ path: 'test-results/screenshots/registry-mlflow-sklearn.png', fullPage: true });
 });
+
+test('compare two versions side by side: schema, operators, nodes and weights', async ({ page, lathe }) => {
+  const classifier = new URL('../../resources/fixtures/lathe-export/classifier.onnx', import.meta.url).pathname;
+  expect((await lathe.cli(['model', 'import', fixture, '--name', 'iris'])).code).toBe(0);
+  expect((await lathe.cli(['model', 'import', classifier, '--name', 'iris'])).code).toBe(0);
+  expect((await lathe.cli(['model', 'alias', 'iris@2', 'challenger'])).code).toBe(0);
+
+  await page.goto(lathe.url);
+  await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
+  await page.goto(`${lathe.origin}/#/models/iris`);
+  await page.getByRole('link', { name: 'Compare versions' }).click();
+  await expect(page.getByRole('heading', { name: 'Compare versions' })).toBeVisible();
+  await expect(page.getByLabel('Graph summary')).toContainText('4 → 15 nodes');
+  const schema = page.getByRole('table', { name: 'Schema changes' });
+  await expect(schema.getByRole('row', { name: /input input removed/ })).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Operators' }).getByRole('row', { name: /LabelEncoder 0 2/ }),
+  ).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/registry-diff.png', fullPage: true });
+
+  // An alias works wherever a version number does, and an unknown one is named.
+  await page.getByRole('textbox', { name: 'B' }).fill('iris@champion');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByText('Model "iris" has no alias "champion" (aliases: challenger)')).toBeVisible();
+});

@@ -12,12 +12,14 @@ import { TrainModal } from './TrainModal';
 import { TrainingJobs } from './TrainingJobs';
 import { useTrainingJobs } from './useTrainingJobs';
 import { ModelAliases } from '../registry/AliasBadges';
+import { ModelDiffPage } from '../registry/ModelDiffPage';
 
 /** Models: the registry (trained and imported), training with live progress, and each model's versions. */
 export function ModelsPage() {
   return (
     <Routes>
       <Route index element={<ModelList />} />
+      <Route path="-/diff" element={<ModelDiffPage />} />
       <Route path=":name" element={<ModelDetail />} />
     </Routes>
   );

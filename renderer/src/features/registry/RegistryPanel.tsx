@@ -24,7 +24,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { IconArrowsExchange, IconPlus, IconTrash, IconX } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { ModelSummary, ModelVersion } from '../../../../shared/contract/index';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
@@ -60,15 +60,27 @@ export function RegistryPanel({ model, versions }: { model: ModelSummary; versio
       <Stack gap="sm">
         <Group justify="space-between">
           <Title order={4}>Registry</Title>
-          <Button
-            size="xs"
-            variant="subtle"
-            color="red"
-            leftSection={<IconTrash size={14} />}
-            onClick={() => setDeleting(true)}
-          >
-            Delete model
-          </Button>
+          <Group gap="xs">
+            {versions.length >= 2 && (
+              <Button
+                size="xs"
+                variant="light"
+                component={Link}
+                to={`/models/-/diff?${new URLSearchParams({ a: `${model.name}@${versions[1]!.version}`, b: `${model.name}@${versions[0]!.version}` }).toString()}`}
+              >
+                Compare versions
+              </Button>
+            )}
+            <Button
+              size="xs"
+              variant="subtle"
+              color="red"
+              leftSection={<IconTrash size={14} />}
+              onClick={() => setDeleting(true)}
+            >
+              Delete model
+            </Button>
+          </Group>
         </Group>
         <Description model={model} onSaved={refresh} />
         <Tags model={model} onSaved={refresh} />
