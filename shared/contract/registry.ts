@@ -121,6 +121,33 @@ export const ModelDiff = z.object({
 });
 export type ModelDiff = z.infer<typeof ModelDiff>;
 
+/** Two versions' predictions on one dataset version. */
+export const PredictionDiff = z.object({
+  data: z.string(),
+  rows: z.number().int(),
+  kind: z.enum(['classification', 'regression']),
+  /** Share of rows where both predict the same label (classifiers). */
+  agreement: z.number().nullable(),
+  /** counts[i][j]: rows A labels labelsA[i] and B labels labelsB[j] (classifiers). */
+  confusion: z
+    .object({ labelsA: z.array(z.string()), labelsB: z.array(z.string()), counts: z.array(z.array(z.number().int())) })
+    .nullable(),
+  regression: z
+    .object({ output: z.string(), meanAbsDelta: z.number(), maxAbsDelta: z.number(), rmseBetween: z.number() })
+    .nullable(),
+  /** The rows where the two differ most, with their input values. */
+  topRows: z.array(
+    z.object({
+      row: z.number().int(),
+      a: z.string(),
+      b: z.string(),
+      score: z.number(),
+      inputs: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+    }),
+  ),
+});
+export type PredictionDiff = z.infer<typeof PredictionDiff>;
+
 /** Methods of the registry. */
 export const registryMethods = {
   'registry.create': {
@@ -168,6 +195,12 @@ export const registryMethods = {
   'registry.diff': {
     input: z.object({ a: ModelRef, b: ModelRef, all: z.boolean().optional() }).strict(),
     output: ModelDiff,
+  },
+  'registry.diffPredictions': {
+    input: z
+      .object({ a: ModelRef, b: ModelRef, data: z.string().trim().min(1, 'data must name a dataset NAME@V') })
+      .strict(),
+    output: PredictionDiff,
   },
   'registry.rename': { input: z.object({ name: ModelName, newName: ModelName }).strict(), output: ModelSummary },
   /** `confirm` must repeat the name: deleting is for good, so a caller has to mean this model. */

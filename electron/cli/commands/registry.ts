@@ -4,8 +4,10 @@
  * because it removes versions for good.
  */
 import type { Command } from 'commander';
-import type { AliasEvent, DeleteResult, ModelDiff } from '../../../shared/contract/index.js';
+import type { AliasEvent, DeleteResult, ModelDiff, PredictionDiff } from '../../../shared/contract/index.js';
 import { diffVersions } from '../../core/registry/model-diff.js';
+import { diffPredictions } from '../../core/registry/prediction-diff.js';
+import { createDataResolver } from '../../core/models/data-source.js';
 import { LatheError } from '../../../shared/errors.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
@@ -115,18 +117,26 @@ export function registerRegistryCommands(program: Command, globals: () => Global
     .argument('<a>', 'NAME@V (or NAME@ALIAS)')
     .argument('<b>', 'NAME@V (or NAME@ALIAS), of the same model or another')
     .option('--all', 'also list settings and schema entries that are equal')
-    .action(async (a: string, b: string, local: { all?: boolean }) => {
+    .option('--data <ref>', 'also score a dataset NAME@V (or a table file) with both and compare the predictions')
+    .action(async (a: string, b: string, local: { all?: boolean; data?: string }) => {
       const options = globals();
       const input = parseInput('registry.diff', { a, b, all: local.all });
-      const result = await withCore(options, (core) =>
-        diffVersions(
+      const data = local.data ? parseInput('registry.diffPredictions', { a, b, data: local.data }).data : undefined;
+      const result = await withCore(options, async (core) => ({
+        ...(await diffVersions(
           input.a,
           input.b,
           { models: core.models, objects: core.objects, tracking: core.tracking },
           { all: input.all },
-        ),
-      );
-      printResult(options, result, () => humanDiff(result));
+        )),
+        predictions: data
+          ? await diffPredictions(input.a, input.b, data, {
+              models: core.models,
+              resolveData: createDataResolver(core.datasets),
+            })
+          : null,
+      }));
+      printResult(options, result, () => humanDiff(result) + humanPredictions(result.predictions));
     });
 
   model
@@ -228,5 +238,30 @@ function humanDiff(diff: ModelDiff): string {
     for (const w of g.initializers.filter((i) => i.l2 !== null && i.l2 > 0))
       lines.push(`  weight ${w.name}: L2 ${number(w.l2)}, max |Δ| ${number(w.maxAbs)}, relative ${number(w.relative)}`);
   } else if (diff.graphNote) lines.push('', diff.graphNote);
+  return lines.join('\n');
+}
+
+function humanPredictions(p: PredictionDiff | null): string {
+  if (!p) return '';
+  const lines = ['', `predictions on ${p.data} (${p.rows.toLocaleString('en-US')} rows):`];
+  if (p.kind === 'classification' && p.confusion) {
+    lines.push(`  agreement ${((p.agreement ?? 0) * 100).toFixed(2)}%`);
+    lines.push(
+      table(
+        ['A \\ B', ...p.confusion.labelsB],
+        p.confusion.labelsA.map((label, i) => [label, ...p.confusion!.counts[i]!.map(String)]),
+      )
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    );
+  } else if (p.regression) {
+    const r = p.regression;
+    lines.push(
+      `  ${r.output}: mean |b − a| ${number(r.meanAbsDelta)}, max ${number(r.maxAbsDelta)}, RMSE between ${number(r.rmseBetween)}`,
+    );
+  }
+  for (const row of p.topRows.slice(0, 10))
+    lines.push(`  row ${row.row}: ${row.a} → ${row.b}  ${JSON.stringify(row.inputs)}`);
   return lines.join('\n');
 }

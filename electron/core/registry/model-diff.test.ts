@@ -7,6 +7,8 @@ import type { Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
 import { diffVersions, metricDirection, weightChange } from './model-diff.js';
 import { readOnnxGraph } from './onnx-graph.js';
+import { diffPredictions } from './prediction-diff.js';
+import { createDataResolver } from '../models/data-source.js';
 
 const fixtures = new URL('../../../resources/fixtures/', import.meta.url).pathname;
 const torch = join(fixtures, 'pytorch-mlp/model.onnx');
@@ -87,4 +89,59 @@ describe('model diff', () => {
     expect(weightChange(a, { ...a, values: Float32Array.of(0, 0) })).toEqual({ l2: 5, maxAbs: 4, relative: 1 });
     expect(weightChange(a, { ...a, dims: [1, 2] })).toEqual({ l2: null, maxAbs: null, relative: null });
   });
+});
+
+/** A copy of `file` with initializer `name` multiplied by `factor`. */
+function scaled(file: string, name: string, factor: number): string {
+  const model = onnxProto.onnx.ModelProto.decode(readFileSync(file));
+  const tensor = model.graph!.initializer!.find((t) => t.name === name)!;
+  const values = tensor.rawData?.length
+    ? new Float32Array(Uint8Array.from(tensor.rawData).buffer)
+    : Float32Array.from(tensor.floatData!);
+  for (let i = 0; i < values.length; i++) values[i]! *= factor;
+  tensor.rawData = new Uint8Array(values.buffer);
+  tensor.floatData = [];
+  const out = join(scratch, `${name}-${factor}.onnx`);
+  writeFileSync(out, onnxProto.onnx.ModelProto.encode(model).finish());
+  return out;
+}
+
+describe('prediction diff', () => {
+  it('scores a table with two classifiers: agreement, cross-confusion and the rows that differ most, with inputs', async () => {
+    const classifier = join(fixtures, 'lathe-export/classifier.onnx');
+    await core.models.importFile(classifier, 'churn');
+    await core.models.importFile(scaled(classifier, 'lathe.dense_1_weights', -1), 'churn');
+    const csv = join(scratch, 'customers.csv');
+    const lines = ['age,plan,spend'];
+    for (let i = 0; i < 60; i++) lines.push(`${20 + (i % 40)},${['basic', 'pro', 'team'][i % 3]},${(i * 7) % 100}`);
+    writeFileSync(csv, lines.join('\n') + '\n');
+    const resolveData = createDataResolver(core.datasets);
+    const same = await diffPredictions('churn@1', 'churn@1', csv, { models: core.models, resolveData });
+    expect(same).toMatchObject({ kind: 'classification', rows: 60, agreement: 1, topRows: [] });
+    const diff = await diffPredictions('churn@1', 'churn@2', csv, { models: core.models, resolveData }, { top: 5 });
+    expect(diff.kind).toBe('classification');
+    const total = diff.confusion!.counts.flat().reduce((x, y) => x + y, 0);
+    expect(total).toBe(60);
+    const diagonal = diff.confusion!.labelsA.reduce(
+      (sum, label, i) => sum + (diff.confusion!.counts[i]![diff.confusion!.labelsB.indexOf(label)] ?? 0),
+      0,
+    );
+    expect(diff.agreement).toBeCloseTo(diagonal / 60, 10);
+    expect(diff.agreement!).toBeLessThan(1);
+    expect(diff.topRows.length).toBeGreaterThan(0);
+    expect(diff.topRows[0]!.inputs).toHaveProperty('plan');
+    expect(diff.topRows[0]!.score).toBeGreaterThanOrEqual(diff.topRows.at(-1)!.score);
+  }, 60_000);
+
+  it('names the missing columns when a version cannot read the data', async () => {
+    await core.models.importFile(join(fixtures, 'lathe-export/classifier.onnx'), 'churn');
+    const csv = join(scratch, 'other.csv');
+    writeFileSync(csv, 'x,y\n1,2\n');
+    await expect(
+      diffPredictions('churn@1', 'churn@1', csv, {
+        models: core.models,
+        resolveData: createDataResolver(core.datasets),
+      }),
+    ).rejects.toThrow(/age|plan|spend/);
+  }, 60_000);
 });

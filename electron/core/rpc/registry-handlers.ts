@@ -4,6 +4,8 @@ import type { Core } from '../core.js';
 import type { HandlersFor } from './handlers.js';
 import { mlflowVersionFiles } from '../registry/mlflow-registration.js';
 import { diffVersions } from '../registry/model-diff.js';
+import { diffPredictions } from '../registry/prediction-diff.js';
+import { createDataResolver } from '../models/data-source.js';
 
 /** registry.* */
 export function registryHandlers(core: Core): HandlersFor<keyof typeof registryMethods> {
@@ -37,6 +39,11 @@ export function registryHandlers(core: Core): HandlersFor<keyof typeof registryM
         { models: core.models, objects: core.objects, tracking: core.tracking },
         { all: input.all },
       ),
+    'registry.diffPredictions': (input) =>
+      diffPredictions(input.a, input.b, input.data, {
+        models: core.models,
+        resolveData: createDataResolver(core.datasets),
+      }),
     'registry.rename': (input) => core.registry.rename(input.name, input.newName),
     'registry.deleteModel': (input) => core.registry.deleteModel(input.name),
     'registry.deleteVersion': (input) => core.registry.deleteVersion(input.ref),
