@@ -1,4 +1,6 @@
 /** The registry in the browser: aliases as badges, a confirmed move with its history, and deleting a model. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect } from './fixtures';
 
 const fixture = new URL('../../resources/fixtures/pytorch-mlp/model.onnx', import.meta.url).pathname;
@@ -133,4 +135,20 @@ test('compare two versions side by side: schema, operators, nodes and weights', 
   await page.getByRole('textbox', { name: 'B' }).fill('iris@champion');
   await page.getByRole('button', { name: 'Compare' }).click();
   await expect(page.getByText('Model "iris" has no alias "champion" (aliases: challenger)')).toBeVisible();
+
+  // Predictions of two versions on one dataset version.
+  const csv = join(lathe.home, 'customers.csv');
+  const lines = ['age,plan,spend'];
+  for (let i = 0; i < 50; i++) lines.push(`${20 + (i % 40)},${['basic', 'pro', 'team'][i % 3]},${(i * 7) % 100}`);
+  writeFileSync(csv, lines.join('\n') + '\n');
+  expect((await lathe.cli(['data', 'add', csv, '--name', 'customers'])).code).toBe(0);
+  await page.getByRole('textbox', { name: 'A' }).fill('iris@challenger');
+  await page.getByRole('textbox', { name: 'B' }).fill('iris@2');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const predictions = page.getByRole('region', { name: 'Predictions' });
+  await predictions.getByRole('textbox', { name: 'Dataset' }).fill('customers@1');
+  await predictions.getByRole('button', { name: 'Score with both' }).click();
+  await expect(predictions.getByLabel('Agreement')).toHaveText('50 rows · agreement 100.00%', { timeout: 60_000 });
+  await expect(predictions.getByRole('table', { name: 'Cross-confusion' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/registry-diff-predictions.png', fullPage: true });
 });

@@ -78,7 +78,113 @@ export function ModelDiffPage() {
         </Alert>
       )}
       {diff.data && <DiffView diff={diff.data} />}
+      {diff.data && <PredictionsSection a={a} b={b} />}
     </Stack>
+  );
+}
+
+/** Scores a chosen dataset version with both (on demand: it runs both models over the data). */
+function PredictionsSection({ a, b }: { a: string; b: string }) {
+  const client = useClient();
+  const [draft, setDraft] = useState('');
+  const [data, setData] = useState('');
+  const result = useQuery({
+    queryKey: ['registry.diffPredictions', a, b, data],
+    queryFn: () => client['registry.diffPredictions']({ a, b, data }),
+    enabled: data !== '',
+  });
+  const p = result.data;
+  return (
+    <Paper withBorder p="md" component="section" aria-label="Predictions">
+      <Title order={4} mb="xs">
+        Predictions
+      </Title>
+      <Group align="flex-end" mb="sm">
+        <TextInput
+          label="Dataset"
+          placeholder="NAME@V"
+          value={draft}
+          onChange={(e) => setDraft(e.currentTarget.value)}
+        />
+        <Button variant="light" onClick={() => setData(draft.trim())} disabled={draft.trim() === ''}>
+          Score with both
+        </Button>
+        {result.isFetching && <Loader size="sm" aria-label="Scoring" />}
+      </Group>
+      {result.isError && (
+        <Alert color="red" title="Could not compare predictions">
+          {ClientError.from(result.error).message}
+        </Alert>
+      )}
+      {p && (
+        <Stack gap="xs">
+          {p.kind === 'classification' && p.confusion ? (
+            <>
+              <Text size="sm" aria-label="Agreement">
+                {p.rows.toLocaleString()} rows · agreement {((p.agreement ?? 0) * 100).toFixed(2)}%
+              </Text>
+              <Table verticalSpacing={2} fz="sm" aria-label="Cross-confusion" maw={600} withColumnBorders>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>A ↓ · B →</Table.Th>
+                    {p.confusion.labelsB.map((label) => (
+                      <Table.Th key={label} ta="right">
+                        {label}
+                      </Table.Th>
+                    ))}
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {p.confusion.labelsA.map((label, i) => (
+                    <Table.Tr key={label}>
+                      <Table.Td fw={600}>{label}</Table.Td>
+                      {p.confusion!.counts[i]!.map((count, j) => (
+                        <Table.Td key={j} ta="right" fw={label === p.confusion!.labelsB[j] ? 600 : undefined}>
+                          {count.toLocaleString()}
+                        </Table.Td>
+                      ))}
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </>
+          ) : (
+            p.regression && (
+              <Text size="sm">
+                {p.rows.toLocaleString()} rows · {p.regression.output}: mean |b − a| {format(p.regression.meanAbsDelta)}
+                , max {format(p.regression.maxAbsDelta)}, RMSE between {format(p.regression.rmseBetween)}
+              </Text>
+            )
+          )}
+          {p.topRows.length > 0 && (
+            <Table verticalSpacing={2} fz="xs" aria-label="Rows that differ most">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Row</Table.Th>
+                  <Table.Th>A</Table.Th>
+                  <Table.Th>B</Table.Th>
+                  <Table.Th>Inputs</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {p.topRows.map((row) => (
+                  <Table.Tr key={row.row}>
+                    <Table.Td>{row.row}</Table.Td>
+                    <Table.Td ff="monospace">{row.a}</Table.Td>
+                    <Table.Td ff="monospace">{row.b}</Table.Td>
+                    <Table.Td ff="monospace">
+                      {Object.entries(row.inputs)
+                        .map(([k, v]) => `${k}=${v ?? '∅'}`)
+                        .join(', ')}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Stack>
+      )}
+    </Paper>
   );
 }
 
@@ -204,7 +310,7 @@ function DiffView({ diff }: { diff: ModelDiff }) {
 }
 
 function GraphDiff({ graph }: { graph: NonNullable<ModelDiff['graph']> }) {
-  const moved = graph.initializers.filter((i) => i.l2 === null || i.l2 > 0 || i.shapeA?.join() !== i.shapeB?.join());
+  const moved = graph.initializers.filter((i) => (i.l2 ?? 0) > 0 || i.shapeA?.join() !== i.shapeB?.join());
   const shape = (dims: number[] | null) => (dims ? `[${dims.join(', ')}]` : '–');
   return (
     <Section title="ONNX graph" empty={false}>
