@@ -152,3 +152,24 @@ test('compare two versions side by side: schema, operators, nodes and weights', 
   await expect(predictions.getByRole('table', { name: 'Cross-confusion' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/registry-diff-predictions.png', fullPage: true });
 });
+
+test('the model graph is laid out off the UI thread, searchable, with attributes on click', async ({ page, lathe }) => {
+  const classifier = new URL('../../resources/fixtures/lathe-export/classifier.onnx', import.meta.url).pathname;
+  expect((await lathe.cli(['model', 'import', classifier, '--name', 'churn'])).code).toBe(0);
+  await page.goto(lathe.url);
+  await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
+  await page.goto(`${lathe.origin}/#/models/churn`);
+  await page.getByRole('link', { name: 'Graph of @1' }).click();
+  const graph = page.getByRole('img', { name: 'Model graph' });
+  await expect(graph).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByLabel('Graph size')).toContainText('15 nodes');
+  await page.getByRole('textbox', { name: 'Search nodes' }).fill('gemm');
+  await expect(page.getByLabel('Graph size')).toContainText('2 matches');
+  await graph.locator('[data-node="Gemm_9"]').click();
+  const details = page.getByLabel('Node details');
+  await expect(details).toContainText('Gemm');
+  await expect(details).toContainText('weight [5, 4]');
+  await graph.locator('[data-node="Softmax_12"]').click();
+  await expect(details.getByRole('table', { name: 'Attributes' })).toContainText('axis');
+  await page.screenshot({ path: 'test-results/screenshots/registry-graph.png', fullPage: true });
+});

@@ -148,6 +148,27 @@ export const PredictionDiff = z.object({
 });
 export type PredictionDiff = z.infer<typeof PredictionDiff>;
 
+/** One ONNX graph for the graph page: nodes, the tensors between them, and the weights' shapes. */
+export const ModelGraph = z.object({
+  ref: z.string(),
+  nodes: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      opType: z.string(),
+      inputs: z.array(z.string()),
+      outputs: z.array(z.string()),
+      attributes: z.record(z.string(), z.string()),
+    }),
+  ),
+  /** node key → node key, through a tensor one produces and the other consumes. */
+  edges: z.array(z.object({ from: z.string(), to: z.string(), tensor: z.string() })),
+  initializers: z.array(z.object({ name: z.string(), dims: z.array(z.number()), dataType: z.number().int() })),
+  inputs: z.array(z.string()),
+  outputs: z.array(z.string()),
+});
+export type ModelGraph = z.infer<typeof ModelGraph>;
+
 /** Methods of the registry. */
 export const registryMethods = {
   'registry.create': {
@@ -202,6 +223,7 @@ export const registryMethods = {
       .strict(),
     output: PredictionDiff,
   },
+  'registry.graph': { input: z.object({ ref: ModelRef }).strict(), output: ModelGraph },
   'registry.rename': { input: z.object({ name: ModelName, newName: ModelName }).strict(), output: ModelSummary },
   /** `confirm` must repeat the name: deleting is for good, so a caller has to mean this model. */
   'registry.deleteModel': {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
 import { diffVersions, metricDirection, weightChange } from './model-diff.js';
-import { readOnnxGraph } from './onnx-graph.js';
+import { graphView, readOnnxGraph } from './onnx-graph.js';
 import { diffPredictions } from './prediction-diff.js';
 import { createDataResolver } from '../models/data-source.js';
 
@@ -144,4 +144,18 @@ describe('prediction diff', () => {
       }),
     ).rejects.toThrow(/age|plan|spend/);
   }, 60_000);
+});
+
+describe('graph view', () => {
+  it('links each node to the nodes that consume its outputs', () => {
+    const view = graphView(readOnnxGraph(readFileSync(torch), 'iris'), 'iris@1');
+    expect(view.nodes.map((n) => n.opType)).toEqual(['Gemm', 'Relu', 'Gemm', 'Softmax']);
+    expect(view.edges.map((e) => `${e.from}>${e.to}`)).toEqual([
+      '/0/Gemm>/1/Relu',
+      '/1/Relu>/2/Gemm',
+      '/2/Gemm>/3/Softmax',
+    ]);
+    expect(view.initializers.find((i) => i.name === '0.weight')!.dims).toEqual([8, 4]);
+    expect(view.inputs).toEqual(['input']);
+  });
 });

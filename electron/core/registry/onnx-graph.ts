@@ -5,6 +5,7 @@
  */
 import onnxProto from 'onnx-proto';
 import { LatheError } from '../../../shared/errors.js';
+import type { ModelGraph } from '../../../shared/contract/index.js';
 
 const { onnx } = onnxProto;
 
@@ -132,5 +133,32 @@ export function readOnnxGraph(bytes: Uint8Array, label: string): OnnxGraph {
     initializers,
     inputs: (graph.input ?? []).map((v) => v.name ?? '').filter((n) => !initializerNames.has(n)),
     outputs: (graph.output ?? []).map((v) => v.name ?? ''),
+  };
+}
+
+/** The graph page's view of a version: nodes, producer→consumer edges and initializer shapes. */
+export function graphView(graph: OnnxGraph, ref: string): ModelGraph {
+  const producers = new Map<string, string>();
+  for (const node of graph.nodes) for (const output of node.outputs) if (output) producers.set(output, node.key);
+  const edges: ModelGraph['edges'] = [];
+  for (const node of graph.nodes)
+    for (const input of node.inputs) {
+      const from = producers.get(input);
+      if (from && from !== node.key) edges.push({ from, to: node.key, tensor: input });
+    }
+  return {
+    ref,
+    nodes: graph.nodes.map(({ key, name, opType, inputs, outputs, attributes }) => ({
+      key,
+      name,
+      opType,
+      inputs,
+      outputs,
+      attributes,
+    })),
+    edges,
+    initializers: graph.initializers.map(({ name, dims, dataType }) => ({ name, dims, dataType })),
+    inputs: graph.inputs,
+    outputs: graph.outputs,
   };
 }

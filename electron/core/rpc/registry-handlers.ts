@@ -4,6 +4,7 @@ import type { Core } from '../core.js';
 import type { HandlersFor } from './handlers.js';
 import { mlflowVersionFiles } from '../registry/mlflow-registration.js';
 import { diffVersions } from '../registry/model-diff.js';
+import { graphView, readOnnxGraph } from '../registry/onnx-graph.js';
 import { diffPredictions } from '../registry/prediction-diff.js';
 import { createDataResolver } from '../models/data-source.js';
 
@@ -44,6 +45,11 @@ export function registryHandlers(core: Core): HandlersFor<keyof typeof registryM
         models: core.models,
         resolveData: createDataResolver(core.datasets),
       }),
+    'registry.graph': async (input) => {
+      const version = core.models.resolveScorable(input.ref);
+      const ref = `${version.model}@${version.version}`;
+      return graphView(readOnnxGraph(await core.objects.read(version.hash), ref), ref);
+    },
     'registry.rename': (input) => core.registry.rename(input.name, input.newName),
     'registry.deleteModel': (input) => core.registry.deleteModel(input.name),
     'registry.deleteVersion': (input) => core.registry.deleteVersion(input.ref),

@@ -13,6 +13,7 @@ import { TrainingJobs } from './TrainingJobs';
 import { useTrainingJobs } from './useTrainingJobs';
 import { ModelAliases } from '../registry/AliasBadges';
 import { ModelDiffPage } from '../registry/ModelDiffPage';
+import { ModelGraphPage } from '../registry/ModelGraphPage';
 
 /** Models: the registry (trained and imported), training with live progress, and each model's versions. */
 export function ModelsPage() {
@@ -20,6 +21,7 @@ export function ModelsPage() {
     <Routes>
       <Route index element={<ModelList />} />
       <Route path="-/diff" element={<ModelDiffPage />} />
+      <Route path="-/graph" element={<ModelGraphPage />} />
       <Route path=":name" element={<ModelDetail />} />
     </Routes>
   );

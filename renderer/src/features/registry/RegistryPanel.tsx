@@ -61,6 +61,16 @@ export function RegistryPanel({ model, versions }: { model: ModelSummary; versio
         <Group justify="space-between">
           <Title order={4}>Registry</Title>
           <Group gap="xs">
+            {versions[0]?.scorable && (
+              <Button
+                size="xs"
+                variant="light"
+                component={Link}
+                to={`/models/-/graph?${new URLSearchParams({ ref: `${model.name}@${versions[0].version}` }).toString()}`}
+              >
+                Graph of @{versions[0].version}
+              </Button>
+            )}
             {versions.length >= 2 && (
               <Button
                 size="xs"
