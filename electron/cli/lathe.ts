@@ -11,6 +11,7 @@ import { registerModelCommands } from './commands/models.js';
 import { registerStoreCommands } from './commands/store.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerMonitorCommands } from './commands/monitor.js';
+import { registerRegistryCommands } from './commands/registry.js';
 
 /** Builds the program (exported for tests). */
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerStoreCommands(program, globals);
   registerDriftCommand(program, globals);
   registerMonitorCommands(program, globals);
+  registerRegistryCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;
 }

@@ -22,6 +22,9 @@ import { TrainingService } from './train/training-service.js';
 import { DriftService } from './drift/drift-service.js';
 import { createPredictionScorer } from './drift/prediction-scorer.js';
 import { MonitorService } from './monitor/monitor-service.js';
+import { RegistryService } from './registry/registry-service.js';
+import { LoggedModelService } from './registry/logged-model-service.js';
+import { MlflowModelStore } from './registry/mlflow-model-store.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -67,6 +70,10 @@ export interface Core {
   readonly training: TrainingService;
   readonly drift: DriftService;
   readonly monitors: MonitorService;
+  readonly registry: RegistryService;
+  readonly loggedModels: LoggedModelService;
+  /** MLflow's view of the registry, for the MLflow REST shell. */
+  readonly mlflowModels: MlflowModelStore;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
   batch<T>(work: () => T): T;
@@ -113,6 +120,9 @@ export function openCore(options: CoreOptions): Core {
   const resolveData = createDataResolver(datasets);
   const models = new ModelService(db, objects, events, lineage, resolveData);
   const training = new TrainingService({ events, experiments, tracking, models, resolveData });
+  const registry = new RegistryService(db, objects, events, models, lineage);
+  const loggedModels = new LoggedModelService(db, objects);
+  const mlflowModels = new MlflowModelStore(db, objects, models, loggedModels, tracking);
   const monitors = new MonitorService(db, datasets, models, events, lineage);
   const drift = new DriftService(db, datasets, events, resolveData, lineage, {
     scorer: createPredictionScorer(models),
@@ -145,6 +155,9 @@ export function openCore(options: CoreOptions): Core {
     training,
     drift,
     monitors,
+    registry,
+    loggedModels,
+    mlflowModels,
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),
     dispose() {

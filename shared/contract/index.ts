@@ -12,6 +12,7 @@ import { modelEvents, modelMethods } from './models.js';
 import { lineageEvents, lineageMethods } from './lineage.js';
 import { driftEvents, driftMethods } from './drift.js';
 import { monitorEvents, monitorMethods } from './monitors.js';
+import { registryEvents, registryMethods } from './registry.js';
 
 export * from './experiments.js';
 export * from './datasets.js';
@@ -20,6 +21,7 @@ export * from './models.js';
 export * from './lineage.js';
 export * from './drift.js';
 export * from './monitors.js';
+export * from './registry.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
@@ -30,6 +32,7 @@ export const methods = {
   ...lineageMethods,
   ...driftMethods,
   ...monitorMethods,
+  ...registryMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
@@ -41,6 +44,7 @@ export const events = {
   ...lineageEvents,
   ...driftEvents,
   ...monitorEvents,
+  ...registryEvents,
 } as const;
 
 /** A method name of the contract. */

@@ -13,11 +13,14 @@ export const ModelName = z
     'model name may hold letters, digits, ".", "-" and "_" and must start with a letter or digit',
   );
 
-/** `NAME`, `NAME@latest` or `NAME@3`. */
+/** `NAME`, `NAME@latest`, `NAME@3` or `NAME@ALIAS` (an alias such as champion; see registry.ts). */
 export const ModelRef = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(@(latest|\d+))?$/, 'model reference must be NAME, NAME@latest or NAME@N');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*(@[A-Za-z0-9_-]+)?$/,
+    'model reference must be NAME, NAME@latest, NAME@N or NAME@ALIAS',
+  );
 
 /** One input or output of an ONNX graph. `shape` holds numbers, or names / null for dynamic dimensions. */
 export const TensorSpec = z.object({
@@ -53,7 +56,8 @@ export const ModelVersion = z.object({
   id: z.string(),
   model: z.string(),
   version: z.number().int(),
-  source: z.enum(['trained', 'imported']),
+  /** Trained by Lathe, imported from an ONNX file, or registered through MLflow's API. */
+  source: z.enum(['trained', 'imported', 'mlflow']),
   task: z.enum(['classification', 'regression']).nullable(),
   hash: z.string(),
   size: z.number().int(),
@@ -74,6 +78,12 @@ export const ModelVersion = z.object({
   datasetVersionId: z.string().nullable(),
   bench: BenchResult.nullable(),
   createdAt: z.number(),
+  /** Registry facts (issue 10): a free-text description, tags and the aliases that point here. */
+  description: z.string(),
+  tags: z.record(z.string(), z.string()),
+  aliases: z.array(z.string()),
+  /** False for an MLflow model of another flavor than ONNX: browsable, not scored by Lathe. */
+  scorable: z.boolean(),
 });
 export type ModelVersion = z.infer<typeof ModelVersion>;
 
@@ -85,8 +95,12 @@ export const ModelSummary = z.object({
   updatedAt: z.number(),
   versionCount: z.number().int(),
   latestVersion: z.number().int().nullable(),
-  latestSource: z.enum(['trained', 'imported']).nullable(),
+  latestSource: z.enum(['trained', 'imported', 'mlflow']).nullable(),
   latestTask: z.enum(['classification', 'regression']).nullable(),
+  /** Registry facts (issue 10): description, tags and aliases (alias name → version number). */
+  description: z.string(),
+  tags: z.record(z.string(), z.string()),
+  aliases: z.record(z.string(), z.number().int()),
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;
 
@@ -245,7 +259,7 @@ export const modelEvents = {
   'models.changed': z.object({
     model: z.string(),
     version: z.number().int().nullable(),
-    change: z.enum(['created', 'benchmarked']),
+    change: z.enum(['created', 'benchmarked', 'updated', 'aliased', 'deleted']),
   }),
   'models.trainingProgress': TrainingProgress,
   'models.trainingFinished': TrainingJob,

@@ -289,10 +289,13 @@ function humanModels(models: ModelSummary[]): string {
   if (models.length === 0)
     return 'No models yet. Train one with: lathe train --data NAME --target COLUMN, or import one with: lathe model import FILE.onnx --name NAME';
   return table(
-    ['NAME', 'LATEST', 'VERSIONS', 'SOURCE', 'TASK', 'UPDATED'],
+    ['NAME', 'LATEST', 'ALIASES', 'VERSIONS', 'SOURCE', 'TASK', 'UPDATED'],
     models.map((m) => [
       m.name,
       m.latestVersion ? `@${m.latestVersion}` : '-',
+      Object.entries(m.aliases)
+        .map(([alias, version]) => `${alias}→@${version}`)
+        .join(' ') || '-',
       String(m.versionCount),
       m.latestSource ?? '-',
       m.latestTask ?? '-',
@@ -310,6 +313,9 @@ function humanVersion(
     `  inputs:  ${v.inputs.map(shape).join('; ')}`,
     `  outputs: ${v.outputs.map(shape).join('; ')}`,
   ];
+  if (v.aliases.length > 0) lines.push(`  aliases: ${v.aliases.join(', ')}`);
+  if (v.description) lines.push(`  description: ${v.description}`);
+  if (!v.scorable) lines.push('  not an ONNX model: registered for browsing, Lathe cannot score it');
   if (v.features.length > 0) lines.push(`  features: ${v.features.join(', ')}`);
   const metrics = Object.entries(v.metrics);
   if (metrics.length > 0) lines.push(`  metrics: ${metrics.map(([k, m]) => `${k} ${fmt(m)}`).join(', ')}`);

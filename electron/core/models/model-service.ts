@@ -19,6 +19,7 @@ import type { ObjectStore, StoredObject } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
+import { parseModelReference } from '../registry/model-ref.js';
 import { openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
 import { benchSession } from './bench.js';
 import { chooseInferenceProviders, type InferenceProviderName } from '../compute/inference-providers.js';
@@ -38,8 +39,11 @@ interface ModelRow {
   updated_at: number;
   version_count: number;
   latest_version: number | null;
-  latest_source: 'trained' | 'imported' | null;
+  latest_source: 'trained' | 'imported' | 'mlflow' | null;
   latest_task: 'classification' | 'regression' | null;
+  description: string;
+  tags_json: string;
+  aliases_json: string;
 }
 
 interface VersionRow {
@@ -47,7 +51,7 @@ interface VersionRow {
   model_id: number;
   model_name: string;
   version: number;
-  source: 'trained' | 'imported';
+  source: 'trained' | 'imported' | 'mlflow';
   task: 'classification' | 'regression' | null;
   object_hash: string;
   size: number;
@@ -63,6 +67,10 @@ interface VersionRow {
   dataset_version_id: string | null;
   bench_json: string | null;
   created_at: number;
+  description: string;
+  scorable: number;
+  tags_json: string;
+  aliases_json: string;
 }
 
 /** What a trained model brings to the registry. */
@@ -83,14 +91,6 @@ export interface TrainedVersionInput {
 
 /** Lineage entity kinds used by models. */
 export const lineageKinds = { modelVersion: 'model_version', run: 'run', datasetVersion: 'dataset_version' } as const;
-
-/** Parses `NAME`, `NAME@latest`, `NAME@3`. */
-export function parseModelRef(ref: string): { name: string; version: number | 'latest' } {
-  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:@(latest|\d+))?$/.exec(ref.trim());
-  if (!match)
-    throw new LatheError('BAD_INPUT', `"${ref}" is not a model reference: use NAME, NAME@latest or NAME@N`, { ref });
-  return { name: match[1]!, version: match[2] === undefined || match[2] === 'latest' ? 'latest' : Number(match[2]) };
-}
 
 /** Registers, lists and serves model versions. */
 export class ModelService {
@@ -129,6 +129,18 @@ export class ModelService {
   /** The version a reference names; NOT_FOUND names what exists. */
   resolve(ref: string): ModelVersion {
     return toVersion(this.resolveRow(ref));
+  }
+
+  /** The version a reference names, refused when Lathe cannot score it (an MLflow model of another flavor). */
+  resolveScorable(ref: string): ModelVersion {
+    const version = this.resolve(ref);
+    if (!version.scorable)
+      throw new LatheError(
+        'BAD_INPUT',
+        `${version.model}@${version.version} is not an ONNX model, so Lathe cannot score it (it is registered for browsing only)`,
+        { model: version.model, version: version.version },
+      );
+    return version;
   }
 
   /** A version with its lineage neighbours. */
@@ -256,7 +268,7 @@ export class ModelService {
     ref: string,
     options: { budgetMs?: number; latencyRuns?: number; provider?: InferenceProviderName } = {},
   ): Promise<BenchResult> {
-    const version = this.resolve(ref);
+    const version = this.resolveScorable(ref);
     const providers = await chooseInferenceProviders(options.provider);
     const session = await openSession(this.pathOf(version), providers);
     try {
@@ -280,7 +292,7 @@ export class ModelService {
     ref: string,
     row: Record<string, number | string | boolean | null>,
   ): Promise<Record<string, number | string | (number | string)[]>> {
-    const version = this.resolve(ref);
+    const version = this.resolveScorable(ref);
     const columns = new Map<string, ColumnValues>();
     const kinds = new Map<string, 'numeric' | 'text'>();
     const stringInputs = new Set(version.inputs.filter((i) => i.type === 'string').map((i) => i.name));
@@ -335,7 +347,7 @@ export class ModelService {
     /** The ONNX Runtime execution provider the rows were scored on. */
     provider: string;
   }> {
-    const version = this.resolve(input.ref);
+    const version = this.resolveScorable(input.ref);
     const data = await this.resolveData(input.data);
     const out = resolvePath(input.out);
     if (!existsSync(dirname(out)))
@@ -391,11 +403,43 @@ export class ModelService {
     await Promise.allSettled(sessions.map(async (s) => (await s).release()));
   }
 
+  /**
+   * Registers a version that arrived through MLflow's API (mlflow-registration.ts): ONNX bytes are scorable,
+   * another flavor's MLmodel file is kept for browsing only. The model must exist (MLflow creates it first).
+   */
+  async registerMlflow(input: {
+    name: string;
+    bytes: Uint8Array;
+    summary: OnnxSummary;
+    scorable: boolean;
+    description: string;
+    mlflow: Record<string, unknown>;
+    runId: string | null;
+  }): Promise<ModelVersion> {
+    if (!this.db.prepare('SELECT 1 FROM models WHERE name = ?').get(input.name))
+      throw new LatheError('NOT_FOUND', `No model named "${input.name}"`, { model: input.name });
+    return this.register({
+      ...input,
+      source: 'mlflow',
+      task: null,
+      features: [],
+      featureSpecs: null,
+      target: null,
+      classes: null,
+      metrics: {},
+      backend: null,
+      datasetVersionId: null,
+      preprocessing: null,
+      extra: { scorable: input.scorable, description: input.description, mlflowJson: JSON.stringify(input.mlflow) },
+    });
+  }
+
   private async register(input: {
     name: string;
     bytes: Uint8Array;
     summary: OnnxSummary;
-    source: 'trained' | 'imported';
+    source: 'trained' | 'imported' | 'mlflow';
+    extra?: { scorable: boolean; description: string; mlflowJson: string };
     task: 'classification' | 'regression' | null;
     features: string[];
     featureSpecs: FeatureSpec[] | null;
@@ -440,8 +484,9 @@ export class ModelService {
         const info = this.db
           .prepare(
             `INSERT INTO model_versions (model_id, version, source, task, object_hash, size, signature_json, features_json, feature_specs_json,
-               target, classes_json, preprocessing_hash, metrics_json, backend, run_id, dataset_version_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               target, classes_json, preprocessing_hash, metrics_json, backend, run_id, dataset_version_id, created_at,
+               updated_at, scorable, description, mlflow_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             model.id,
@@ -461,6 +506,10 @@ export class ModelService {
             input.runId,
             input.datasetVersionId,
             now,
+            now,
+            input.extra ? Number(input.extra.scorable) : 1,
+            input.extra?.description ?? '',
+            input.extra?.mlflowJson ?? null,
           );
         const versionId = String(info.lastInsertRowid);
         const produced = { kind: lineageKinds.modelVersion, id: versionId };
@@ -493,17 +542,35 @@ export class ModelService {
   }
 
   private resolveRow(ref: string): VersionRow {
-    const { name, version } = parseModelRef(ref);
+    const { name, selector } = parseModelReference(ref);
     const model = this.db.prepare<[string], { id: number }>('SELECT id FROM models WHERE name = ?').get(name);
     if (!model) throw new LatheError('NOT_FOUND', `No model named "${name}" (see: lathe model list)`, { model: name });
+    if (selector.kind === 'alias') {
+      const aliased = this.db
+        .prepare<[number, string], VersionRow>(
+          `${versionSelect} JOIN model_aliases a ON a.version_id = v.id WHERE a.model_id = ? AND a.alias = ?`,
+        )
+        .get(model.id, selector.alias);
+      if (aliased) return aliased;
+      const aliases = this.db
+        .prepare<[number], { alias: string }>('SELECT alias FROM model_aliases WHERE model_id = ? ORDER BY alias')
+        .all(model.id)
+        .map((a) => a.alias);
+      throw new LatheError(
+        'NOT_FOUND',
+        `Model "${name}" has no alias "${selector.alias}" (${aliases.length ? `aliases: ${aliases.join(', ')}` : 'it has no aliases'})`,
+        { model: name, alias: selector.alias },
+      );
+    }
+    const version = selector.kind === 'number' ? selector.version : 'latest';
     const row =
-      version === 'latest'
+      selector.kind === 'latest'
         ? this.db
             .prepare<[number], VersionRow>(`${versionSelect} WHERE v.model_id = ? ORDER BY v.version DESC LIMIT 1`)
             .get(model.id)
         : this.db
             .prepare<[number, number], VersionRow>(`${versionSelect} WHERE v.model_id = ? AND v.version = ?`)
-            .get(model.id, version);
+            .get(model.id, selector.version);
     if (!row) {
       const versions = this.db
         .prepare<[number], { version: number }>(
@@ -535,10 +602,17 @@ const modelSelect = `
   SELECT m.*, (SELECT COUNT(*) FROM model_versions v WHERE v.model_id = m.id) AS version_count,
     (SELECT MAX(version) FROM model_versions v WHERE v.model_id = m.id) AS latest_version,
     (SELECT source FROM model_versions v WHERE v.model_id = m.id ORDER BY version DESC LIMIT 1) AS latest_source,
-    (SELECT task FROM model_versions v WHERE v.model_id = m.id ORDER BY version DESC LIMIT 1) AS latest_task
+    (SELECT task FROM model_versions v WHERE v.model_id = m.id ORDER BY version DESC LIMIT 1) AS latest_task,
+    (SELECT json_group_object(key, value) FROM model_tags t WHERE t.model_id = m.id) AS tags_json,
+    (SELECT json_group_object(a.alias, v.version) FROM model_aliases a JOIN model_versions v ON v.id = a.version_id
+      WHERE a.model_id = m.id) AS aliases_json
   FROM models m`;
 
-const versionSelect = `SELECT v.*, m.name AS model_name FROM model_versions v JOIN models m ON m.id = v.model_id`;
+const versionSelect = `SELECT v.*, m.name AS model_name,
+    (SELECT json_group_object(key, value) FROM model_version_tags t WHERE t.version_id = v.id) AS tags_json,
+    (SELECT json_group_array(alias) FROM (SELECT alias FROM model_aliases a WHERE a.version_id = v.id ORDER BY alias))
+      AS aliases_json
+  FROM model_versions v JOIN models m ON m.id = v.model_id`;
 
 function toSummary(row: ModelRow): ModelSummary {
   return {
@@ -550,6 +624,9 @@ function toSummary(row: ModelRow): ModelSummary {
     latestVersion: row.latest_version,
     latestSource: row.latest_source,
     latestTask: row.latest_task,
+    description: row.description,
+    tags: JSON.parse(row.tags_json) as Record<string, string>,
+    aliases: JSON.parse(row.aliases_json) as Record<string, number>,
   };
 }
 
@@ -577,5 +654,9 @@ function toVersion(row: VersionRow): ModelVersion {
     datasetVersionId: row.dataset_version_id,
     bench: row.bench_json ? (JSON.parse(row.bench_json) as BenchResult) : null,
     createdAt: row.created_at,
+    description: row.description,
+    tags: JSON.parse(row.tags_json) as Record<string, string>,
+    aliases: JSON.parse(row.aliases_json) as string[],
+    scorable: row.scorable === 1,
   };
 }

@@ -9,6 +9,7 @@ import { modelHandlers } from './model-handlers.js';
 import { lineageHandlers } from './lineage-handlers.js';
 import { driftHandlers } from './drift-handlers.js';
 import { monitorHandlers } from './monitor-handlers.js';
+import { registryHandlers } from './registry-handlers.js';
 
 /** The parsed input of a method. */
 export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -31,5 +32,6 @@ export function createHandlers(core: Core, version: string): Handlers {
     ...lineageHandlers(core),
     ...driftHandlers(core),
     ...monitorHandlers(core),
+    ...registryHandlers(core),
   };
 }

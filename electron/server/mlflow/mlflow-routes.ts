@@ -21,6 +21,7 @@ import {
   type Endpoint,
   type EndpointFamily,
 } from './mlflow-io.js';
+import { registryRoutes } from './registry-routes.js';
 
 /** The endpoint families, one file each. */
 const families: EndpointFamily[] = [experimentEndpoints, runEndpoints, metricEndpoints, artifactEndpoints];
@@ -50,7 +51,7 @@ export function mlflowRoutes(core: Core): RouteHandler[] {
     await handle(endpoints.get(url.pathname.slice(prefix.length)), request, response, url);
     return true;
   };
-  return [api, artifactProxyRoute(core)];
+  return [registryRoutes(core), api, artifactProxyRoute(core)];
 }
 
 async function handle(

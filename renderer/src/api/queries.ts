@@ -69,7 +69,17 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
   'experiments.changed': ['experiments.list', 'runs.search', 'runs.get'],
   // Another process (the CLI, a script) wrote to the store: anything on screen may be stale.
   'store.changed': everything,
-  'models.changed': ['models.list', 'models.get', 'models.version', 'datasets.dependents', 'lineage.graph'],
+  // A model or version added, changed, aliased or deleted: lists, pages, the registry panel and diffs.
+  'models.changed': [
+    'models.list',
+    'models.get',
+    'models.version',
+    'datasets.dependents',
+    'lineage.graph',
+    'registry.aliasHistory',
+    'registry.mlflowFiles',
+    'registry.diff',
+  ],
   'models.trainingProgress': [],
   // A finished job made a model version and a run with its metrics and artifacts.
   'models.trainingFinished': [

@@ -3,7 +3,7 @@ import { migration001 } from './001-initial.js';
 import { migration002 } from './002-tracking.js';
 import { migration003 } from './003-datasets.js';
 import { migration004 } from './004-models.js';
-import { migration005Reserved } from './005-reserved.js';
+import { migration005 } from './005-registry.js';
 import { migration006 } from './006-drift.js';
 
 /** One schema step: applied once, inside the transaction that applies all pending steps. */
@@ -19,7 +19,7 @@ export const migrations: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
-  migration005Reserved,
+  migration005,
   migration006,
 ];
 

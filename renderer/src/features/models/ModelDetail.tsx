@@ -30,6 +30,9 @@ import { refreshAfter, useLatheQuery } from '../../api/queries';
 import { formatNumber } from '../../../../shared/format';
 import { ClientError } from '../../api/client-error';
 import { routeOfEntity } from '../../app/entity-routes';
+import { AliasBadges } from '../registry/AliasBadges';
+import { RegistryPanel } from '../registry/RegistryPanel';
+import { MlflowVersionInfo } from '../registry/MlflowVersionInfo';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -82,7 +85,9 @@ export function ModelDetail() {
                   style={{ cursor: 'pointer' }}
                   bg={v.version === version?.version ? 'var(--mantine-color-blue-light)' : undefined}
                 >
-                  <Table.Td>@{v.version}</Table.Td>
+                  <Table.Td>
+                    @{v.version} <AliasBadges aliases={v.aliases} />
+                  </Table.Td>
                   <Table.Td>{v.source}</Table.Td>
                   <Table.Td>{v.task ?? '–'}</Table.Td>
                   <Table.Td>{key ? `${key} ${formatNumber(v.metrics[key]!)}` : '–'}</Table.Td>
@@ -95,6 +100,7 @@ export function ModelDetail() {
         </Table>
       )}
       {version && <VersionPanel key={version.id} version={version} />}
+      {model.data && <RegistryPanel model={model.data.model} versions={versions} />}
     </Stack>
   );
 }
@@ -110,6 +116,7 @@ function VersionPanel({ version }: { version: ModelVersion }) {
           parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
         </Text>
       </Group>
+      <MlflowVersionInfo version={version} />
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>

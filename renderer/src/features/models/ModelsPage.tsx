@@ -10,12 +10,17 @@ import { ModelDetail } from './ModelDetail';
 import { TrainModal } from './TrainModal';
 import { TrainingJobs } from './TrainingJobs';
 import { useTrainingJobs } from './useTrainingJobs';
+import { ModelAliases } from '../registry/AliasBadges';
+import { ModelDiffPage } from '../registry/ModelDiffPage';
+import { ModelGraphPage } from '../registry/ModelGraphPage';
 
 /** Models: the registry (trained and imported), training with live progress, and each model's versions. */
 export function ModelsPage() {
   return (
     <Routes>
       <Route index element={<ModelList />} />
+      <Route path="-/diff" element={<ModelDiffPage />} />
+      <Route path="-/graph" element={<ModelGraphPage />} />
       <Route path=":name" element={<ModelDetail />} />
     </Routes>
   );
@@ -78,6 +83,7 @@ function ModelList() {
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Latest</Table.Th>
+                <Table.Th>Aliases</Table.Th>
                 <Table.Th>Versions</Table.Th>
                 <Table.Th>Source</Table.Th>
                 <Table.Th>Task</Table.Th>
@@ -104,6 +110,9 @@ function ModelList() {
                     </Text>
                   </Table.Td>
                   <Table.Td>{m.latestVersion ? `@${m.latestVersion}` : '–'}</Table.Td>
+                  <Table.Td>
+                    <ModelAliases aliases={m.aliases} />
+                  </Table.Td>
                   <Table.Td>{m.versionCount}</Table.Td>
                   <Table.Td>
                     <Badge variant="light" color={m.latestSource === 'trained' ? 'blue' : 'grape'}>

@@ -1,0 +1,164 @@
+/**
+ * Reads an ONNX graph's structure for diffs and the graph page: nodes (op, inputs, outputs, attributes),
+ * initializers (shape, type, where their numbers are) and header facts, with onnx-proto (ONNX's own
+ * protobuf schema). Initializer numbers stay views over the decoded buffer: nothing is copied.
+ */
+import onnxProto from 'onnx-proto';
+import { LatheError } from '../../../shared/errors.js';
+import type { ModelGraph } from '../../../shared/contract/index.js';
+
+const { onnx } = onnxProto;
+
+/** One node of the graph, with a key that lines it up with the same node in another version. */
+export interface GraphNode {
+  key: string;
+  name: string;
+  opType: string;
+  domain: string;
+  inputs: string[];
+  outputs: string[];
+  /** Attribute name → a short text of its value (tensors summarised by type and shape). */
+  attributes: Record<string, string>;
+}
+
+/** An initializer (a weight tensor). */
+export interface GraphInitializer {
+  name: string;
+  dataType: number;
+  dims: number[];
+  size: number;
+  /** Its numbers as float64-convertible values, or null for types other than float32/float64. */
+  values: Float32Array | Float64Array | null;
+}
+
+/** A whole graph. */
+export interface OnnxGraph {
+  producer: string;
+  opsets: Record<string, number>;
+  irVersion: number;
+  nodes: GraphNode[];
+  initializers: GraphInitializer[];
+  inputs: string[];
+  outputs: string[];
+}
+
+function attributeText(attribute: onnxProto.onnx.IAttributeProto): string {
+  const type = attribute.type ?? 0;
+  switch (type) {
+    case 1:
+      return String(attribute.f ?? 0);
+    case 2:
+      return String(attribute.i ?? 0);
+    case 3:
+      return Buffer.from(attribute.s ?? new Uint8Array()).toString('utf8');
+    case 4:
+      return `tensor ${attribute.t?.dataType ?? 0}[${(attribute.t?.dims ?? []).join(',')}]`;
+    case 6:
+      return `[${(attribute.floats ?? []).join(', ')}]`;
+    case 7:
+      return `[${(attribute.ints ?? []).map(String).join(', ')}]`;
+    case 8:
+      return `[${(attribute.strings ?? []).map((s) => Buffer.from(s).toString('utf8')).join(', ')}]`;
+    case 5:
+      return `graph ${attribute.g?.name ?? ''} (${attribute.g?.node?.length ?? 0} nodes)`;
+    default:
+      return `type ${type}`;
+  }
+}
+
+function tensorValues(tensor: onnxProto.onnx.ITensorProto, size: number): Float32Array | Float64Array | null {
+  const raw = tensor.rawData;
+  if (tensor.dataType === 1) {
+    if (raw && raw.length > 0) {
+      if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
+      return new Float32Array(Uint8Array.from(raw).buffer);
+    }
+    return tensor.floatData && tensor.floatData.length === size ? Float32Array.from(tensor.floatData) : null;
+  }
+  if (tensor.dataType === 11) {
+    if (raw && raw.length > 0) {
+      if (raw.byteOffset % 8 === 0) return new Float64Array(raw.buffer, raw.byteOffset, raw.length / 8);
+      return new Float64Array(Uint8Array.from(raw).buffer);
+    }
+    return tensor.doubleData && tensor.doubleData.length === size ? Float64Array.from(tensor.doubleData) : null;
+  }
+  return null;
+}
+
+/** Decodes an ONNX model's graph; a corrupt file is a BAD_INPUT naming `label`. */
+export function readOnnxGraph(bytes: Uint8Array, label: string): OnnxGraph {
+  let model: onnxProto.onnx.ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (error) {
+    throw new LatheError(
+      'BAD_INPUT',
+      `${label} is not a valid ONNX model (corrupt or truncated): ${(error as Error).message}`,
+      { file: label },
+    );
+  }
+  const graph = model.graph;
+  if (!graph) throw new LatheError('BAD_INPUT', `${label} is not an ONNX model: it has no graph`, { file: label });
+  const nodes = graph.node ?? [];
+  // A node's key is its name when unique, else its op and its rank among nodes of that op (topological order).
+  const nameCounts = new Map<string, number>();
+  for (const node of nodes) if (node.name) nameCounts.set(node.name, (nameCounts.get(node.name) ?? 0) + 1);
+  const opRanks = new Map<string, number>();
+  const graphNodes = nodes.map((node): GraphNode => {
+    const opType = node.opType ?? '';
+    const rank = opRanks.get(opType) ?? 0;
+    opRanks.set(opType, rank + 1);
+    const name = node.name ?? '';
+    return {
+      key: name && nameCounts.get(name) === 1 ? name : `${opType}#${rank}`,
+      name,
+      opType,
+      domain: node.domain ?? '',
+      inputs: node.input ?? [],
+      outputs: node.output ?? [],
+      attributes: Object.fromEntries((node.attribute ?? []).map((a) => [a.name ?? '', attributeText(a)])),
+    };
+  });
+  const initializers = (graph.initializer ?? []).map((tensor): GraphInitializer => {
+    const dims = (tensor.dims ?? []).map(Number);
+    const size = dims.reduce((p, d) => p * d, 1);
+    return { name: tensor.name ?? '', dataType: tensor.dataType ?? 0, dims, size, values: tensorValues(tensor, size) };
+  });
+  const initializerNames = new Set(initializers.map((i) => i.name));
+  return {
+    producer: [model.producerName, model.producerVersion].filter(Boolean).join(' ') || 'unknown',
+    opsets: Object.fromEntries((model.opsetImport ?? []).map((o) => [o.domain || 'ai.onnx', Number(o.version ?? 0)])),
+    irVersion: Number(model.irVersion ?? 0),
+    nodes: graphNodes,
+    initializers,
+    inputs: (graph.input ?? []).map((v) => v.name ?? '').filter((n) => !initializerNames.has(n)),
+    outputs: (graph.output ?? []).map((v) => v.name ?? ''),
+  };
+}
+
+/** The graph page's view of a version: nodes, producer→consumer edges and initializer shapes. */
+export function graphView(graph: OnnxGraph, ref: string): ModelGraph {
+  const producers = new Map<string, string>();
+  for (const node of graph.nodes) for (const output of node.outputs) if (output) producers.set(output, node.key);
+  const edges: ModelGraph['edges'] = [];
+  for (const node of graph.nodes)
+    for (const input of node.inputs) {
+      const from = producers.get(input);
+      if (from && from !== node.key) edges.push({ from, to: node.key, tensor: input });
+    }
+  return {
+    ref,
+    nodes: graph.nodes.map(({ key, name, opType, inputs, outputs, attributes }) => ({
+      key,
+      name,
+      opType,
+      inputs,
+      outputs,
+      attributes,
+    })),
+    edges,
+    initializers: graph.initializers.map(({ name, dims, dataType }) => ({ name, dims, dataType })),
+    inputs: graph.inputs,
+    outputs: graph.outputs,
+  };
+}

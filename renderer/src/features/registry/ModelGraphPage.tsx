@@ -1,0 +1,258 @@
+/**
+ * One ONNX model as a layered graph (`/models/-/graph?ref=NAME@V`): laid out by elkjs in a web worker,
+ * drawn as SVG with wheel zoom and drag to pan; a click shows a node's attributes, inputs, outputs and
+ * weight shapes; search by node name or op jumps to the first match and highlights every match.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Alert,
+  Anchor,
+  Breadcrumbs,
+  Code,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useLatheQuery } from '../../api/queries';
+import { Link, useSearchParams } from 'react-router';
+import type { ModelGraph } from '../../../../shared/contract/index';
+import { ClientError } from '../../api/client-error';
+import type { LayoutReply, LayoutRequest } from './graph-layout.worker';
+
+const nodeHeight = 26;
+const nodeWidth = (label: string) => Math.max(60, label.length * 7 + 16);
+
+/** The graph page. */
+export function ModelGraphPage() {
+  const [params] = useSearchParams();
+  const ref = params.get('ref') ?? '';
+  const graph = useLatheQuery(
+    'registry.graph',
+    { ref },
+    {
+      enabled: ref !== '',
+      staleTime: Infinity,
+    },
+  );
+  return (
+    <Stack gap="md">
+      <Breadcrumbs>
+        <Anchor component={Link} to="/models" size="sm">
+          Models
+        </Anchor>
+        <Anchor component={Link} to={`/models/${encodeURIComponent(ref.split('@')[0] ?? '')}`} size="sm">
+          {ref.split('@')[0]}
+        </Anchor>
+        <Text size="sm">Graph</Text>
+      </Breadcrumbs>
+      <Title order={2}>Graph of {ref}</Title>
+      {graph.isPending && <Loader size="sm" aria-label="Loading graph" />}
+      {graph.isError && (
+        <Alert color="red" title="Could not read the graph">
+          {ClientError.from(graph.error).message}
+        </Alert>
+      )}
+      {graph.data && <GraphView graph={graph.data} />}
+    </Stack>
+  );
+}
+
+function useLayout(graph: ModelGraph): LayoutReply | null {
+  const [layout, setLayout] = useState<LayoutReply | null>(null);
+  useEffect(() => {
+    const worker = new Worker(new URL('./graph-layout.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<LayoutReply>) => setLayout(event.data);
+    worker.onerror = (event) => setLayout({ ok: false, message: event.message || 'the layout worker failed' });
+    const request: LayoutRequest = {
+      nodes: graph.nodes.map((n) => ({ id: n.key, width: nodeWidth(n.opType), height: nodeHeight })),
+      edges: graph.edges.map((e, i) => ({ id: `e${i}`, from: e.from, to: e.to })),
+    };
+    worker.postMessage(request);
+    return () => worker.terminate();
+  }, [graph]);
+  return layout;
+}
+
+/** A node matches a search by part of its name or key, or by its whole op type. */
+function matchesQuery(node: ModelGraph['nodes'][number], text: string): boolean {
+  return (
+    node.name.toLowerCase().includes(text) ||
+    node.key.toLowerCase().includes(text) ||
+    node.opType.toLowerCase() === text
+  );
+}
+
+function GraphView({ graph }: { graph: ModelGraph }) {
+  const layout = useLayout(graph);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [view, setView] = useState({ x: 0, y: 0, scale: 1 });
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const matches = useMemo(() => {
+    const text = query.trim().toLowerCase();
+    if (!text) return new Set<string>();
+    return new Set(
+      graph.nodes
+        .filter(
+          (n) =>
+            n.name.toLowerCase().includes(text) ||
+            n.key.toLowerCase().includes(text) ||
+            n.opType.toLowerCase() === text,
+        )
+        .map((n) => n.key),
+    );
+  }, [graph, query]);
+  const ready = layout?.ok ? layout : null;
+  const node = graph.nodes.find((n) => n.key === selected);
+  const weights = new Map(graph.initializers.map((i) => [i.name, i]));
+  return (
+    <Stack gap="xs">
+      <Group>
+        <TextInput
+          placeholder="Search node name or op"
+          aria-label="Search nodes"
+          value={query}
+          onChange={(e) => {
+            const text = e.currentTarget.value;
+            setQuery(text);
+            // Jump to the first match as the person types.
+            const first = text.trim() ? graph.nodes.find((n) => matchesQuery(n, text.trim().toLowerCase())) : undefined;
+            const box = first && ready ? ready.nodes[first.key] : undefined;
+            if (box) setView((v) => ({ ...v, x: -box.x * v.scale + 300, y: -box.y * v.scale + 200 }));
+          }}
+          w={280}
+        />
+        <Text size="sm" c="dimmed" aria-label="Graph size">
+          {graph.nodes.length.toLocaleString()} nodes · {graph.edges.length.toLocaleString()} edges
+          {query.trim() ? ` · ${matches.size} match${matches.size === 1 ? '' : 'es'}` : ''}
+        </Text>
+        {!layout && <Loader size="xs" aria-label="Laying out" />}
+      </Group>
+      {layout && !layout.ok && <Alert color="red">Layout failed: {layout.message}</Alert>}
+      <Group align="flex-start" wrap="nowrap" gap="sm">
+        <Paper withBorder style={{ flex: 1, overflow: 'hidden', height: 620 }}>
+          {ready && (
+            <svg
+              role="img"
+              aria-label="Model graph"
+              width="100%"
+              height="100%"
+              style={{ cursor: dragging ? 'grabbing' : 'grab', userSelect: 'none' }}
+              onWheel={(e) => {
+                const factor = e.deltaY < 0 ? 1.15 : 1 / 1.15;
+                setView((v) => ({ ...v, scale: Math.min(4, Math.max(0.05, v.scale * factor)) }));
+              }}
+              onMouseDown={(e) => {
+                drag.current = { x: e.clientX, y: e.clientY };
+                setDragging(true);
+              }}
+              onMouseMove={(e) => {
+                if (!drag.current) return;
+                const dx = e.clientX - drag.current.x;
+                const dy = e.clientY - drag.current.y;
+                drag.current = { x: e.clientX, y: e.clientY };
+                setView((v) => ({ ...v, x: v.x + dx, y: v.y + dy }));
+              }}
+              onMouseUp={() => {
+                drag.current = null;
+                setDragging(false);
+              }}
+              onMouseLeave={() => {
+                drag.current = null;
+                setDragging(false);
+              }}
+            >
+              <g transform={`translate(${view.x + 20},${view.y + 20}) scale(${view.scale})`}>
+                {ready.edges.map((edge) => (
+                  <polyline
+                    key={edge.id}
+                    points={edge.points.map((p) => `${p.x},${p.y}`).join(' ')}
+                    fill="none"
+                    stroke="var(--mantine-color-gray-5)"
+                    strokeWidth={1}
+                  />
+                ))}
+                {graph.nodes.map((n) => {
+                  const box = ready.nodes[n.key];
+                  if (!box) return null;
+                  const hit = matches.has(n.key);
+                  return (
+                    <g
+                      key={n.key}
+                      transform={`translate(${box.x},${box.y})`}
+                      onClick={() => setSelected(n.key)}
+                      style={{ cursor: 'pointer' }}
+                      data-node={n.key}
+                    >
+                      <rect
+                        width={box.width}
+                        height={box.height}
+                        rx={4}
+                        fill={hit ? 'var(--mantine-color-yellow-3)' : 'var(--mantine-color-blue-0)'}
+                        stroke={n.key === selected ? 'var(--mantine-color-red-6)' : 'var(--mantine-color-blue-5)'}
+                        strokeWidth={n.key === selected ? 2 : 1}
+                      />
+                      <text x={box.width / 2} y={17} textAnchor="middle" fontSize={12} fontFamily="monospace">
+                        {n.opType}
+                      </text>
+                    </g>
+                  );
+                })}
+              </g>
+            </svg>
+          )}
+        </Paper>
+        <Paper withBorder p="sm" w={340} aria-label="Node details">
+          {!node ? (
+            <Text size="sm" c="dimmed">
+              Click a node to see its attributes, inputs and outputs. Scroll to zoom, drag to pan.
+            </Text>
+          ) : (
+            <Stack gap={4}>
+              <Text fw={600}>
+                {node.opType} <Code>{node.name || node.key}</Code>
+              </Text>
+              <Text size="xs" fw={600}>
+                Inputs
+              </Text>
+              {node.inputs.map((input) => (
+                <Text size="xs" key={input} ff="monospace">
+                  {input}
+                  {weights.has(input) ? ` · weight [${weights.get(input)!.dims.join(', ')}]` : ''}
+                </Text>
+              ))}
+              <Text size="xs" fw={600}>
+                Outputs
+              </Text>
+              {node.outputs.map((output) => (
+                <Text size="xs" key={output} ff="monospace">
+                  {output}
+                </Text>
+              ))}
+              {Object.keys(node.attributes).length > 0 && (
+                <Table fz="xs" verticalSpacing={1} aria-label="Attributes">
+                  <Table.Tbody>
+                    {Object.entries(node.attributes).map(([k, v]) => (
+                      <Table.Tr key={k}>
+                        <Table.Td>{k}</Table.Td>
+                        <Table.Td ff="monospace" style={{ wordBreak: 'break-all' }}>
+                          {v}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              )}
+            </Stack>
+          )}
+        </Paper>
+      </Group>
+    </Stack>
+  );
+}
