@@ -112,6 +112,20 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await expect(page.getByTestId(`run-row-${b.id}`)).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screenshots/runs-table.png', fullPage: true });
 
+  // A bad filter keeps the last good result on screen, says why beside the box and offers the fix.
+  await filter.fill('loss < 0.5');
+  await filter.press('Enter');
+  await expect(page.getByTestId('filter-error')).toContainText('Unknown attribute "loss"');
+  await expect(page.getByTestId(`run-row-${a.id}`)).toBeVisible();
+  await expect(page.getByTestId('runs-count')).toHaveText('2 runs match the filter');
+  await page.getByRole('button', { name: 'metrics.loss < 0.5' }).click();
+  await expect(filter).toHaveValue('metrics.loss < 0.5');
+  await expect(page.getByTestId('filter-error')).toHaveCount(0);
+  await filter.fill("params.seed = '3'");
+  await filter.press('Enter');
+  await expect(page.getByTestId('runs-count')).toHaveText('1 run matches the filter');
+  await expect(page.getByTestId(`run-row-${c.id}`)).toBeVisible();
+
   // Sorting by a metric column (server side).
   await filter.fill('');
   await filter.press('Enter');

@@ -129,6 +129,12 @@ export const TrainOptions = z
       .max(2 ** 31 - 1)
       .default(42),
     patience: z.number().int().min(1).max(1000).default(5),
+    /** Share of the rows held out for validation (early stopping); 15 % more are the test split. */
+    validationShare: z
+      .number()
+      .min(0.05, 'validation share must be at least 0.05')
+      .max(0.5, 'validation share must be at most 0.5')
+      .default(0.15),
     experiment: z.string().trim().min(1).optional(),
     modelName: ModelName.optional(),
     backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
@@ -158,7 +164,13 @@ export const TrainingProgress = z.object({
   valLoss: z.number().nullable(),
   valMetric: z.number().nullable(),
   valMetricName: z.string().nullable(),
+  /** Seconds to the last epoch: an upper bound, early stopping may end training sooner. */
   etaSeconds: z.number().nullable(),
+  /** Seconds until early stopping ends training if validation loss does not improve again. */
+  etaEarlyStopSeconds: z.number().nullable(),
+  /** Finished epochs since the best validation loss, and the patience they count against. */
+  epochsWithoutImprovement: z.number().int().nullable(),
+  patience: z.number().int().nullable(),
   backend: z.string().nullable(),
 });
 export type TrainingProgress = z.infer<typeof TrainingProgress>;

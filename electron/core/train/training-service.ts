@@ -131,6 +131,9 @@ export class TrainingService {
       valMetric: null,
       valMetricName: null,
       etaSeconds: null,
+      etaEarlyStopSeconds: null,
+      epochsWithoutImprovement: null,
+      patience: null,
       backend: null,
       ...(previous ?? {}),
       ...patch,
@@ -214,6 +217,7 @@ export class TrainingService {
         learning_rate: String(options.learningRate),
         seed: String(options.seed),
         patience: String(options.patience),
+        validation_share: String(options.validationShare),
         backend,
       });
       if (data.hash)
@@ -237,6 +241,7 @@ export class TrainingService {
           learningRate: options.learningRate,
           seed: options.seed,
           patience: options.patience,
+          validationShare: options.validationShare,
           backend,
           producerVersion: latheVersion(),
           booleanTarget,
@@ -298,6 +303,11 @@ export class TrainingService {
         datasetVersionId: data.datasetVersionId,
       });
       await logArtifacts(tracking, run.id, outcome);
+      tracking.logParams(run.id, {
+        rows_train: String(outcome.rows.train),
+        rows_validation: String(outcome.rows.validation),
+        rows_test: String(outcome.rows.test),
+      });
       const now = Date.now();
       tracking.logMetrics(
         run.id,
@@ -357,6 +367,13 @@ async function logArtifacts(tracking: TrackingService, runId: string, outcome: T
   await tracking.logArtifactBytes(runId, 'feature_importance.json', json(outcome.importance));
   await tracking.logArtifactBytes(runId, 'history.json', json(outcome.history));
   if (outcome.confusion) await tracking.logArtifactBytes(runId, 'confusion_matrix.json', json(outcome.confusion));
+  const testPredictions = testPredictionsArtifact(outcome);
+  if (testPredictions)
+    await tracking.logArtifactBytes(
+      runId,
+      testPredictionsPath,
+      new TextEncoder().encode(JSON.stringify(testPredictions)),
+    );
   if (outcome.residuals) {
     const csv =
       [
@@ -365,6 +382,44 @@ async function logArtifacts(tracking: TrackingService, runId: string, outcome: T
       ].join('\n') + '\n';
     await tracking.logArtifactBytes(runId, 'residuals.csv', new TextEncoder().encode(csv));
   }
+}
+
+/** Where a classifier's test-split labels and probabilities are kept (the model page's ROC and PR curves). */
+export const testPredictionsPath = 'test_predictions.json';
+
+/**
+ * At most this many probabilities are kept (evenly spaced rows, 5,000 rows at most), so the artifact stays
+ * within an artifact preview (256 KB) on big data and many classes.
+ */
+export const testPredictionsMaxValues = 20_000;
+
+/** The `test_predictions.json` document: one label (class index) and one probability row per test row. */
+export interface TestPredictions {
+  format: 'lathe-test-predictions/1';
+  classes: string[];
+  /** Test rows in the split, and how many are kept here. */
+  testRows: number;
+  labels: number[];
+  probabilities: number[][];
+}
+
+/** The test split's labels and probabilities of a classifier (null for regression). */
+export function testPredictionsArtifact(outcome: TrainJobResult): TestPredictions | null {
+  const target = outcome.preprocessing.target;
+  if (target.task !== 'classification' || !outcome.testLabels) return null;
+  const classes = target.classes.length;
+  const rows = outcome.testLabels.length;
+  const step = Math.max(1, rows / Math.max(1, Math.min(5000, Math.floor(testPredictionsMaxValues / classes))));
+  const labels: number[] = [];
+  const probabilities: number[][] = [];
+  for (let position = 0; Math.floor(position) < rows; position += step) {
+    const i = Math.floor(position);
+    labels.push(outcome.testLabels[i]!);
+    probabilities.push(
+      Array.from(outcome.testPredictions.subarray(i * classes, (i + 1) * classes), (p) => Number(p.toPrecision(5))),
+    );
+  }
+  return { format: 'lathe-test-predictions/1', classes: target.classes, testRows: rows, labels, probabilities };
 }
 
 /** True for a column name that looks like a row identifier: id, uuid, customer_id, userId, order-id. */

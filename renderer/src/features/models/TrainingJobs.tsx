@@ -7,6 +7,7 @@ import type { TrainingJob } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { LossChart } from './LossChart';
+import { etaText } from '../../../../shared/training-eta';
 
 const statusColor = { running: 'blue', finished: 'green', failed: 'red', killed: 'gray' } as const;
 
@@ -16,12 +17,6 @@ function fraction(job: TrainingJob): number {
   if (!p || p.phase !== 'training' || p.batches === 0 || p.epochs === 0)
     return p?.phase === 'evaluating' || p?.phase === 'saving' ? 1 : 0;
   return (p.epoch - 1 + p.batch / p.batches) / p.epochs;
-}
-
-function eta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '';
-  if (seconds < 60) return `${Math.ceil(seconds)} s left`;
-  return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s left`;
 }
 
 /** Running and recent training jobs with live progress, and a confirmed cancel. */
@@ -78,7 +73,7 @@ export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
                       p.loss !== null ? `loss ${p.loss.toFixed(4)}` : '',
                       p.valLoss !== null ? `val_loss ${p.valLoss.toFixed(4)}` : '',
                       p.valMetric !== null && p.valMetricName ? `${p.valMetricName} ${p.valMetric.toFixed(4)}` : '',
-                      eta(p.etaSeconds),
+                      etaText(p),
                     ]
                       .filter(Boolean)
                       .join(' · ')

@@ -35,6 +35,7 @@ import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { durationText, metricText, statusColor } from './format';
 import { useLiveInvalidate } from './live';
+import { runCountText, suggestFilter } from './filter-hint';
 
 const pageSize = 250;
 const rowHeight = 36;
@@ -51,7 +52,11 @@ export function RunsPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [filterText, setFilterText] = useState('');
+  // `filter` drives the table and changes only once the server accepted the typed text, so a bad filter
+  // leaves the last good result on screen with the error beside the box.
   const [filter, setFilter] = useState('');
+  const [filterError, setFilterError] = useState<{ text: string; error: ClientError } | null>(null);
+  const [checking, setChecking] = useState(false);
   const [sorting, setSorting] = useState<SortingState>([]);
   // The picked columns are remembered per experiment on this machine.
   const columnsKey = `lathe.runs.columns.${experimentId}`;
@@ -105,7 +110,25 @@ export function RunsPage() {
   useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.keys', experimentId], concernsThisExperiment, 3000);
 
   const total = first.data?.total ?? 0;
-  const filterError = first.isError ? ClientError.from(first.error) : undefined;
+  const applyFilter = async (text: string) => {
+    if (text === filter || text === '') {
+      setFilterError(null);
+      setFilter(text);
+      return;
+    }
+    setChecking(true);
+    try {
+      await client['runs.search']({ experimentIds: [experimentId], filter: text, maxResults: 1 });
+      setFilterError(null);
+      setFilter(text);
+    } catch (error) {
+      setFilterError({ text, error: ClientError.from(error) });
+    } finally {
+      setChecking(false);
+    }
+  };
+  const suggestion =
+    filterError && keys.data ? suggestFilter(filterError.text, filterError.error.message, keys.data) : null;
   const scroller = useRef<HTMLDivElement>(null);
   // TanStack Table and Virtual hand back fresh functions each render; the React Compiler skipping this component is expected.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -305,9 +328,7 @@ export function RunsPage() {
           </Breadcrumbs>
           <Title order={2}>{experiment?.name ?? 'Experiment'}</Title>
           <Text c="dimmed" size="sm" data-testid="runs-count">
-            {first.data
-              ? `${total.toLocaleString()} run${total === 1 ? '' : 's'}${filter ? ' match the filter' : ''}`
-              : ' '}
+            {first.data ? runCountText(total, filter !== '') : ' '}
           </Text>
         </div>
         <Group>
@@ -336,7 +357,7 @@ export function RunsPage() {
           style={{ flex: 1 }}
           onSubmit={(e) => {
             e.preventDefault();
-            setFilter(filterText.trim());
+            void applyFilter(filterText.trim());
           }}
         >
           <TextInput
@@ -345,8 +366,36 @@ export function RunsPage() {
             leftSection={<IconSearch size={16} />}
             value={filterText}
             onChange={(e) => setFilterText(e.currentTarget.value)}
-            onBlur={() => setFilter(filterText.trim())}
-            error={filterError?.message}
+            onBlur={() => void applyFilter(filterText.trim())}
+            error={
+              filterError ? (
+                <span data-testid="filter-error">
+                  {filterError.error.message}
+                  {suggestion && (
+                    <>
+                      {' '}
+                      Did you mean{' '}
+                      <Anchor
+                        component="button"
+                        type="button"
+                        size="xs"
+                        ff="monospace"
+                        onMouseDown={(e) => e.preventDefault()}
+                        onClick={() => {
+                          setFilterText(suggestion);
+                          void applyFilter(suggestion);
+                        }}
+                      >
+                        {suggestion}
+                      </Anchor>
+                      ?
+                    </>
+                  )}
+                  {filter ? ` Still showing the runs matching ${filter}.` : ' Still showing every run.'}
+                </span>
+              ) : undefined
+            }
+            rightSection={checking ? <Loader size="xs" /> : undefined}
             classNames={{ input: 'mono' }}
           />
         </form>
@@ -377,7 +426,7 @@ export function RunsPage() {
           </Stack>
         </Paper>
       )}
-      {first.data && total === 0 && filter && !filterError && (
+      {first.data && total === 0 && filter && (
         <Alert color="gray">
           No runs match <Code>{filter}</Code>.
         </Alert>
