@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
@@ -82,8 +82,49 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await expect(page.getByText('trained on: churn@1')).toBeVisible();
   // Artifacts of the training run: permutation importance and the confusion matrix.
   await expect(page.getByLabel('Feature importance')).toContainText('usage');
-  await expect(page.getByRole('table', { name: 'Confusion matrix' })).toContainText('true');
+  const matrix = page.getByRole('table', { name: 'Confusion matrix' });
+  await expect(matrix).toContainText('true');
+  // Importance keeps its sign and shows no float noise; the confusion matrix comes before it.
+  const values = await page.getByTestId('importance-value').allTextContents();
+  const signs = await page.getByTestId('importance-row').evaluateAll((rows) => rows.map((r) => r.dataset.sign));
+  expect(values.length).toBe(3);
+  values.forEach((v, i) => {
+    expect(v).not.toMatch(/e-/);
+    expect(signs[i]).toBe(v === '0' ? '0' : v.startsWith('-') ? '-1' : '1');
+  });
+  const matrixBox = (await matrix.boundingBox())!;
+  const importanceBox = (await page.getByLabel('Feature importance').boundingBox())!;
+  expect(matrixBox.y).toBeLessThan(importanceBox.y);
+  // ROC and precision-recall curves of the test split; the threshold slider moves the confusion matrix.
+  await expect(page.getByRole('img', { name: 'ROC curve' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Precision–recall curve' })).toBeVisible();
+  await expect(page.getByTestId('roc-auc')).toContainText(/AUC [01]\.\d{4}/);
+  const slider = page.getByRole('slider', { name: 'Threshold' });
+  await slider.focus();
+  await slider.press('Home');
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.00');
+  // Everything is predicted positive at 0: no false negatives, no true negatives.
+  await expect(page.getByTestId('confusion-FN')).toContainText(/^0FN/);
+  await expect(page.getByTestId('confusion-TN')).toContainText(/^0TN/);
+  await expect(page.getByTestId('confusion-TP')).toContainText('TPR 100.0%');
+  await slider.press('ArrowRight');
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.01');
+  // Hyperparameters, split sizes and the loss curves of the run.
+  await expect(page.getByRole('table', { name: 'Hyperparameters' })).toContainText('learning_rate');
+  await expect(page.getByTestId('split-sizes')).toHaveText(/^\d+ \/ \d+ \/ \d+$/);
+  await expect(page.getByRole('img', { name: 'Loss per epoch' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-detail.png', fullPage: true });
+
+  // Export downloads the very bytes `lathe model export` writes.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export ONNX' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('churn-churned-v1.onnx');
+  const downloaded = join(lathe.home, 'downloaded.onnx');
+  await download.saveAs(downloaded);
+  const exported = join(lathe.home, 'exported.onnx');
+  expect((await lathe.cli(['model', 'export', 'churn-churned@1', '--out', exported])).code).toBe(0);
+  expect(readFileSync(downloaded).equals(readFileSync(exported))).toBe(true);
 
   await page.getByRole('tab', { name: 'Predict' }).click();
   await page.getByRole('textbox', { name: 'usage' }).fill('0.5');

@@ -213,6 +213,11 @@ export const modelMethods = {
     input: z.object({ ref: ModelRef, out: z.string().min(1) }).strict(),
     output: z.object({ path: z.string(), hash: z.string(), size: z.number().int() }),
   },
+  /** A version's ONNX bytes (base64) for a download in the browser; refused above 256 MB. */
+  'models.download': {
+    input: z.object({ ref: ModelRef }).strict(),
+    output: z.object({ fileName: z.string(), base64: z.string(), size: z.number().int(), hash: z.string() }),
+  },
   'models.bench': { input: z.object({ ref: ModelRef }).strict(), output: BenchResult },
   'models.predictRow': {
     input: z.object({ ref: ModelRef, row: z.record(z.string(), Cell) }).strict(),

@@ -5,7 +5,7 @@ import { useClient } from '../../api/hooks';
 import { EChart, type ChartOption } from '../../components/EChart';
 
 /** Redraws when `epoch` moves on (a new point was logged). */
-export function LossChart({ runId, epoch }: { runId: string; epoch: number }) {
+export function LossChart({ runId, epoch, height = 130 }: { runId: string; epoch: number; height?: number }) {
   const client = useClient();
   const history = useQuery({
     queryKey: ['loss-history', runId, epoch],
@@ -22,7 +22,7 @@ export function LossChart({ runId, epoch }: { runId: string; epoch: number }) {
       history.data
         ? {
             animation: false,
-            grid: { left: 48, right: 12, top: 24, bottom: 22 },
+            grid: { left: 48, right: 16, top: 24, bottom: height > 150 ? 36 : 22 },
             legend: { top: 0, right: 0, textStyle: { fontSize: 11 } },
             tooltip: { trigger: 'axis' },
             xAxis: {
@@ -30,21 +30,30 @@ export function LossChart({ runId, epoch }: { runId: string; epoch: number }) {
               min: 1,
               max: 'dataMax',
               minInterval: 1,
-              axisLabel: { fontSize: 10, formatter: 'epoch {value}' },
+              name: height > 150 ? 'epoch' : '',
+              nameLocation: 'middle',
+              nameGap: 22,
+              nameTextStyle: { fontSize: 10 },
+              axisLabel: { fontSize: 10 },
             },
             yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
             series: [
-              { name: 'loss', type: 'line', showSymbol: false, data: history.data.loss.map((p) => [p.step, p.value]) },
+              {
+                name: 'loss',
+                type: 'line',
+                showSymbol: history.data.loss.length === 1,
+                data: history.data.loss.map((p) => [p.step, p.value]),
+              },
               {
                 name: 'val_loss',
                 type: 'line',
-                showSymbol: false,
+                showSymbol: history.data.valLoss.length === 1,
                 data: history.data.valLoss.map((p) => [p.step, p.value]),
               },
             ],
           }
         : null,
-    [history.data],
+    [history.data, height],
   );
-  return option ? <EChart option={option} height={130} label="Loss per epoch" /> : <div style={{ height: 130 }} />;
+  return option ? <EChart option={option} height={height} label="Loss per epoch" /> : <div style={{ height }} />;
 }

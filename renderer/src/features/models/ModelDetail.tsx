@@ -27,6 +27,7 @@ import { Link, useParams } from 'react-router';
 import type { ModelVersion, TensorSpec } from '../../../../shared/contract/index';
 import { useClient, useInvalidateOn } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
+import { Evaluation } from './Evaluation';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -109,12 +110,15 @@ function VersionPanel({ version }: { version: ModelVersion }) {
   const ref = `${version.model}@${version.version}`;
   return (
     <Paper withBorder p="md">
-      <Group justify="space-between" mb="sm">
-        <Title order={4}>{ref}</Title>
-        <Text size="xs" c="dimmed">
-          {version.producer} · opset {version.opset} · {version.nodes} nodes · {version.parameters.toLocaleString()}{' '}
-          parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
-        </Text>
+      <Group justify="space-between" mb="sm" wrap="nowrap" align="flex-start">
+        <div>
+          <Title order={4}>{ref}</Title>
+          <Text size="xs" c="dimmed">
+            {version.producer} · opset {version.opset} · {version.nodes} nodes · {version.parameters.toLocaleString()}{' '}
+            parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
+          </Text>
+        </div>
+        <ExportButton version={version} />
       </Group>
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
@@ -145,159 +149,102 @@ function Overview({ version }: { version: ModelVersion }) {
   });
   const metrics = Object.entries(version.metrics);
   return (
-    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-      <Stack gap="xs">
-        <Text fw={600} size="sm">
-          Metrics (test split)
-        </Text>
-        {metrics.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            Imported models carry no metrics; run a benchmark or score a dataset.
+    <Stack gap="lg">
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <Stack gap="xs">
+          <Text fw={600} size="sm">
+            Metrics (test split)
           </Text>
-        ) : (
-          <Table withRowBorders={false} verticalSpacing={2} aria-label="Metrics">
-            <Table.Tbody>
-              {metrics.map(([k, v]) => (
-                <Table.Tr key={k}>
-                  <Table.Td>
-                    <Text size="sm">{k}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace">
-                      {formatNumber(v)}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-        {version.runId && <RunArtifacts runId={version.runId} />}
-        <Text fw={600} size="sm" mt="sm">
-          Lineage
-        </Text>
-        {detail.data?.lineage.length === 0 && (
-          <Text size="sm" c="dimmed">
-            Imported from a file; nothing upstream in Lathe.
+          {metrics.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              Imported models carry no metrics; run a benchmark or score a dataset.
+            </Text>
+          ) : (
+            <Table withRowBorders={false} verticalSpacing={2} aria-label="Metrics">
+              <Table.Tbody>
+                {metrics.map(([k, v]) => (
+                  <Table.Tr key={k}>
+                    <Table.Td>
+                      <Text size="sm">{k}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace">
+                        {formatNumber(v)}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+          <Text fw={600} size="sm" mt="sm">
+            Lineage
           </Text>
-        )}
-        {detail.data?.lineage.map((link) => (
-          <Text size="sm" key={`${link.kind}-${link.id}-${link.relation}`}>
-            {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}:{' '}
-            {link.route ? (
-              <Anchor component={Link} to={link.route} size="sm">
-                {link.label}
-              </Anchor>
-            ) : (
-              <Code>{link.label}</Code>
-            )}
+          {detail.data?.lineage.length === 0 && (
+            <Text size="sm" c="dimmed">
+              Imported from a file; nothing upstream in Lathe.
+            </Text>
+          )}
+          {detail.data?.lineage.map((link) => (
+            <Text size="sm" key={`${link.kind}-${link.id}-${link.relation}`}>
+              {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}:{' '}
+              {link.route ? (
+                <Anchor component={Link} to={link.route} size="sm">
+                  {link.label}
+                </Anchor>
+              ) : (
+                <Code>{link.label}</Code>
+              )}
+            </Text>
+          ))}
+        </Stack>
+        <Stack gap="xs">
+          <Text fw={600} size="sm">
+            Inputs
           </Text>
-        ))}
-      </Stack>
-      <Stack gap="xs">
-        <Text fw={600} size="sm">
-          Inputs
-        </Text>
-        <SchemaTable specs={version.inputs} label="Inputs" />
-        {version.features.length > 0 && (
-          <Text size="xs" c="dimmed">
-            Feature columns: {version.features.join(', ')}
+          <SchemaTable specs={version.inputs} label="Inputs" />
+          {version.features.length > 0 && (
+            <Text size="xs" c="dimmed">
+              Feature columns: {version.features.join(', ')}
+            </Text>
+          )}
+          <Text fw={600} size="sm" mt="sm">
+            Outputs
           </Text>
-        )}
-        <Text fw={600} size="sm" mt="sm">
-          Outputs
-        </Text>
-        <SchemaTable specs={version.outputs} label="Outputs" />
-        {version.classes && (
-          <Text size="xs" c="dimmed">
-            Classes: {version.classes.join(', ')}
-          </Text>
-        )}
-      </Stack>
-    </SimpleGrid>
+          <SchemaTable specs={version.outputs} label="Outputs" />
+          {version.classes && (
+            <Text size="xs" c="dimmed">
+              Classes: {version.classes.join(', ')}
+            </Text>
+          )}
+        </Stack>
+      </SimpleGrid>
+      {version.runId && <Evaluation version={version} />}
+    </Stack>
   );
 }
 
-/** Permutation importance and the confusion matrix, read from the training run's artifacts. */
-function RunArtifacts({ runId }: { runId: string }) {
+/** Downloads the version's ONNX file in the browser (named NAME-vN.onnx). */
+function ExportButton({ version }: { version: ModelVersion }) {
   const client = useClient();
-  const read = async <T,>(path: string): Promise<T | null> => {
-    try {
-      const preview = await client['runs.artifactPreview']({ runId, path });
-      return JSON.parse(preview.content) as T;
-    } catch {
-      return null;
-    }
-  };
-  const importance = useQuery({
-    queryKey: ['importance', runId],
-    queryFn: () => read<{ feature: string; importance: number; metric: string }[]>('feature_importance.json'),
+  const download = useMutation({
+    mutationFn: () => client['models.download']({ ref: `${version.model}@${version.version}` }),
+    onSuccess: (file) => {
+      const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.fileName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+    onError: (error) =>
+      notifications.show({ title: 'Export failed', message: ClientError.from(error).message, color: 'red' }),
   });
-  const confusion = useQuery({
-    queryKey: ['confusion', runId],
-    queryFn: () => read<{ classes: string[]; counts: number[][] }>('confusion_matrix.json'),
-  });
-  const top = importance.data ?? [];
-  const max = Math.max(1e-9, ...top.map((i) => Math.abs(i.importance)));
   return (
-    <>
-      {top.length > 0 && (
-        <>
-          <Text fw={600} size="sm" mt="sm">
-            Permutation importance (drop in {top[0]!.metric})
-          </Text>
-          <Stack gap={4} aria-label="Feature importance">
-            {top.map((i) => (
-              <Group key={i.feature} gap="xs" wrap="nowrap">
-                <Text size="sm" w={140} truncate>
-                  {i.feature}
-                </Text>
-                <div
-                  style={{
-                    height: 8,
-                    width: `${Math.max(1, (Math.abs(i.importance) / max) * 200)}px`,
-                    background: 'var(--mantine-color-blue-5)',
-                    borderRadius: 4,
-                  }}
-                />
-                <Text size="xs" ff="monospace">
-                  {formatNumber(i.importance)}
-                </Text>
-              </Group>
-            ))}
-          </Stack>
-        </>
-      )}
-      {confusion.data && (
-        <>
-          <Text fw={600} size="sm" mt="sm">
-            Confusion matrix (rows: actual, columns: predicted)
-          </Text>
-          <Table withTableBorder verticalSpacing={2} aria-label="Confusion matrix" maw={420}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th />
-                {confusion.data.classes.map((c) => (
-                  <Table.Th key={c}>{c}</Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {confusion.data.counts.map((row, i) => (
-                <Table.Tr key={i}>
-                  <Table.Th>{confusion.data!.classes[i]}</Table.Th>
-                  {row.map((n, j) => (
-                    <Table.Td key={j} ff="monospace" fw={i === j ? 700 : 400}>
-                      {n}
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </>
-      )}
-    </>
+    <Button variant="default" onClick={() => download.mutate()} loading={download.isPending} style={{ flex: 'none' }}>
+      Export ONNX
+    </Button>
   );
 }
 
