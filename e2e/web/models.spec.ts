@@ -16,10 +16,22 @@ async function openAt(page: Page, url: string, origin: string, path: string): Pr
 async function openTrainForm(page: Page, epochs: string, batchSize: string): Promise<Locator> {
   await page.getByRole('button', { name: 'Train model' }).click();
   const dialog = page.getByRole('dialog', { name: 'Train a model' });
+  // Start says why it is disabled until the form is complete.
+  await expect(dialog.getByTestId('submit-blocked')).toHaveText('Choose a dataset');
+  await expect(dialog.getByRole('button', { name: 'Start training' })).toBeDisabled();
   await dialog.getByRole('textbox', { name: 'Dataset' }).click();
-  await page.getByRole('option', { name: /churn@1/ }).click();
-  await dialog.getByRole('textbox', { name: 'Target column' }).click();
+  await page.getByRole('option', { name: 'churn', exact: true }).click();
+  // Any version, not only the latest.
+  await dialog.getByRole('textbox', { name: 'Version' }).click();
+  await page.getByRole('option', { name: /^@1 ·/ }).click();
+  await expect(dialog.getByTestId('submit-blocked')).toHaveText(/Choose the target column/);
+  const targetBox = dialog.getByRole('textbox', { name: 'Target column' });
+  await targetBox.fill('no-such-column');
+  await expect(page.getByText('Nothing found: no column by that name')).toBeVisible();
+  await targetBox.fill('');
+  await targetBox.click();
   await page.getByRole('option', { name: 'churned' }).click();
+  await expect(dialog.getByTestId('submit-blocked')).toHaveCount(0);
   await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill(epochs);
   await dialog.getByRole('textbox', { name: 'Batch size' }).fill(batchSize);
   return dialog;
@@ -46,12 +58,16 @@ test('train from the form with live progress, then inspect, predict and benchmar
   const csv = join(lathe.home, 'churn.csv');
   writeChurnCsv(csv, 900);
   expect((await lathe.cli(['data', 'add', csv, '--name', 'churn'])).code).toBe(0);
+  // A second, smaller version: the form trains on the @1 chosen, not on the latest.
+  const second = join(lathe.home, 'churn-2.csv');
+  writeChurnCsv(second, 300);
+  expect((await lathe.cli(['data', 'add', second, '--name', 'churn'])).code).toBe(0);
 
   await page.goto(lathe.url);
   await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
   await page.keyboard.press('g');
   await page.keyboard.press('m');
-  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeVisible();
   await expect(page.getByText('No models yet')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-empty.png', fullPage: true });
 
@@ -60,13 +76,20 @@ test('train from the form with live progress, then inspect, predict and benchmar
   const dialog = await openTrainForm(page, '40', '2');
   await dialog.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
   await dialog.getByRole('textbox', { name: 'Experiment' }).fill('churn-ui');
+  await dialog.getByRole('textbox', { name: 'Validation share' }).fill('0.2');
+  await dialog.getByRole('textbox', { name: 'Patience' }).fill('4');
   await page.screenshot({ path: 'test-results/screenshots/models-train-form.png', fullPage: true });
   await dialog.getByRole('button', { name: 'Start training' }).click();
   await expect(dialog).toBeHidden();
 
   const job = page.getByTestId('training-job').first();
+  await expect(job).toContainText('churn@1 → churned');
   // Live progress arrives while the worker trains (and the page keeps answering).
-  await expect(job.getByTestId('training-status')).toContainText(/epoch \d+\/40/, { timeout: 20_000 });
+  // The ETA leads with the patience window (early stopping), the time to epoch 40 is only a bound.
+  await expect(job.getByTestId('training-status')).toContainText(
+    /epoch \d+\/40 .* left if val_loss stops improving \(early stop at epoch \d+\), at most/,
+    { timeout: 20_000 },
+  );
   await page.screenshot({ path: 'test-results/screenshots/models-training.png', fullPage: true });
   await expect(job.getByText('finished', { exact: true })).toBeVisible({ timeout: 45_000 });
   await expect(job.getByTestId('training-status')).toContainText('accuracy');
@@ -110,7 +133,10 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await slider.press('ArrowRight');
   await expect(page.getByTestId('threshold-value')).toHaveText('0.01');
   // Hyperparameters, split sizes and the loss curves of the run.
-  await expect(page.getByRole('table', { name: 'Hyperparameters' })).toContainText('learning_rate');
+  const hyperparameters = page.getByRole('table', { name: 'Hyperparameters' });
+  await expect(hyperparameters).toContainText('learning_rate');
+  await expect(hyperparameters.getByRole('row', { name: /validation_share/ })).toContainText('0.2');
+  await expect(hyperparameters.getByRole('row', { name: /patience/ })).toContainText('4');
   await expect(page.getByTestId('split-sizes')).toHaveText(/^\d+ \/ \d+ \/ \d+$/);
   await expect(page.getByRole('img', { name: 'Loss per epoch' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-detail.png', fullPage: true });

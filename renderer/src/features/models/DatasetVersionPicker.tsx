@@ -1,0 +1,81 @@
+/**
+ * Picks one version of one dataset (not only the latest): the training form, scoring and ONNX import
+ * all start from "which data", so they share this pair of selects. Hands back the chosen version with its
+ * columns, so forms can offer column pickers without another request.
+ */
+import { useEffect } from 'react';
+import { Select, SimpleGrid } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import type { DatasetVersion } from '../../../../shared/contract/index';
+import { useClient } from '../../api/hooks';
+
+/** A dataset name and version number; `version` null until the versions have loaded. */
+export interface DatasetChoice {
+  name: string;
+  version: number | null;
+}
+
+/** `NAME@V` of a complete choice, else null. */
+export function choiceRef(choice: DatasetChoice | null): string | null {
+  return choice && choice.version !== null ? `${choice.name}@${choice.version}` : null;
+}
+
+/** Two selects: dataset, then one of its versions (newest first, the latest chosen by default). */
+export function DatasetVersionPicker({
+  value,
+  onChange,
+  onVersion,
+  label = 'Dataset',
+  enabled = true,
+}: {
+  value: DatasetChoice | null;
+  onChange: (choice: DatasetChoice | null) => void;
+  /** Called with the chosen version (columns included) whenever it changes. */
+  onVersion?: (version: DatasetVersion | null) => void;
+  label?: string;
+  enabled?: boolean;
+}) {
+  const client = useClient();
+  const datasets = useQuery({ queryKey: ['datasets.list'], queryFn: () => client['datasets.list']({}), enabled });
+  const name = value?.name ?? null;
+  const versions = useQuery({
+    queryKey: ['datasets.versions', name],
+    queryFn: () => client['datasets.versions']({ name: name! }),
+    enabled: enabled && name !== null,
+  });
+  const sorted = [...(versions.data ?? [])].sort((a, b) => b.version - a.version);
+  const chosen = sorted.find((v) => v.version === value?.version) ?? null;
+  // The latest version is the default once the versions are known.
+  useEffect(() => {
+    if (value && value.version === null && sorted.length > 0)
+      onChange({ name: value.name, version: sorted[0]!.version });
+  }, [value, sorted, onChange]);
+  useEffect(() => onVersion?.(chosen), [chosen, onVersion]);
+  return (
+    <SimpleGrid cols={2}>
+      <Select
+        label={label}
+        placeholder="Choose a dataset"
+        data={datasets.data?.map((d) => ({ value: d.name, label: d.name })) ?? []}
+        value={name}
+        onChange={(v) => onChange(v ? { name: v, version: null } : null)}
+        nothingFoundMessage="No dataset by that name"
+        searchable
+        required
+      />
+      <Select
+        label="Version"
+        placeholder={name ? 'Loading versions…' : 'Choose a dataset first'}
+        data={sorted.map((v) => ({
+          value: String(v.version),
+          label: `@${v.version} · ${v.rows.toLocaleString()} rows${v.message ? ` · ${v.message}` : ''}`,
+        }))}
+        value={value?.version != null ? String(value.version) : null}
+        onChange={(v) => name && v && onChange({ name, version: Number(v) })}
+        disabled={!name}
+        allowDeselect={false}
+        required
+      />
+    </SimpleGrid>
+  );
+}
