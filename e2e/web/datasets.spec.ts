@@ -130,3 +130,32 @@ test('try the bundled sample from the empty page', async ({ page, lathe }) => {
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(page.getByTestId('diff-summary')).toContainText('400 → 410 (+10)');
 });
+
+test('a dataset added elsewhere appears in the open Train form without a reload', async ({ page, lathe }) => {
+  const added = await lathe.cli(['data', 'add', join(samples, 'customers-v1.csv'), '--name', 'customers']);
+  expect(added.code).toBe(0);
+  await page.goto(lathe.url);
+  await page.getByRole('link', { name: 'Models' }).click();
+  await page.getByRole('button', { name: 'Train model' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Train a model' });
+  await dialog.getByRole('textbox', { name: 'Dataset' }).click();
+  await expect(page.getByRole('option', { name: /customers@1/ })).toBeVisible();
+
+  // Another tab of the same server adds one: the core's own datasets.changed event, not a store change.
+  const other = await page.context().newPage();
+  await other.goto(lathe.url);
+  const status = await other.evaluate(async (path) => {
+    const response = await fetch('/api/rpc/datasets.addFile', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ path, name: 'customers_next' }),
+    });
+    return `${response.status} ${await response.text()}`;
+  }, join(samples, 'customers-v2.csv'));
+  expect(status).toMatch(/^200 /);
+  await expect(page.getByRole('option', { name: /customers_next@1/ })).toBeVisible({ timeout: 15_000 });
+
+  // The CLI (another process) adds one: the store-changed path.
+  expect((await lathe.cli(['data', 'add', join(samples, 'customers-v1.tsv'), '--name', 'tabbed'])).code).toBe(0);
+  await expect(page.getByRole('option', { name: /tabbed@1/ })).toBeVisible({ timeout: 15_000 });
+});

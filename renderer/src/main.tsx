@@ -10,6 +10,7 @@ import './app/app.css';
 import { App } from './app/App';
 import { ClientContext } from './api/hooks';
 import { createClient } from './api/client';
+import { wireInvalidations } from './api/queries';
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -19,8 +20,8 @@ const theme = createTheme({
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
 const client = createClient();
-// Another process wrote to the store (the CLI, a script): whatever is on screen may be stale.
-client.on('store.changed', () => void queryClient.invalidateQueries());
+// Core events refresh the queries they make stale (one table: api/queries.ts).
+wireInvalidations(client, queryClient);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

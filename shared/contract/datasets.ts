@@ -187,6 +187,33 @@ export const QueryResult = z.object({
 });
 export type QueryResult = z.infer<typeof QueryResult>;
 
+/** Something made from a dataset version: a run that read it, a model version trained on it. */
+export const DatasetDependent = z.object({
+  /** The version of the dataset it was made from. */
+  version: z.number().int(),
+  kind: z.enum(['run', 'model_version']),
+  id: z.string(),
+  /** The lineage relation (input, trained_on). */
+  relation: z.string(),
+  /** `churn@2`, or the run's name. */
+  label: z.string(),
+  /** Where it opens in the app; null when it no longer exists. */
+  route: z.string().nullable(),
+});
+export type DatasetDependent = z.infer<typeof DatasetDependent>;
+
+/** What a delete did: the versions gone and how many stored files were freed. */
+export const DeleteDatasetResult = z.object({
+  name: z.string(),
+  versions: z.array(z.number().int()),
+  /** True when the whole dataset went (its name is free again). */
+  datasetDeleted: z.boolean(),
+  objectsRemoved: z.number().int(),
+  /** What still named the deleted versions (only with force). */
+  orphaned: z.array(DatasetDependent),
+});
+export type DeleteDatasetResult = z.infer<typeof DeleteDatasetResult>;
+
 /** Methods of datasets. */
 export const datasetMethods = {
   'datasets.list': { input: z.object({}).strict(), output: z.array(DatasetSummary) },
@@ -237,9 +264,28 @@ export const datasetMethods = {
     input: z.object({ a: DatasetRef, b: DatasetRef, key: z.string().min(1).optional() }).strict(),
     output: DatasetDiff,
   },
+  /** NAME deletes the whole dataset, NAME@3 one version; refused while a run or model depends on it unless `force`. */
+  'datasets.delete': {
+    input: z
+      .object({
+        ref: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(@\d+)?$/, 'reference must look like NAME (every version) or NAME@3'),
+        force: z.boolean().optional(),
+      })
+      .strict(),
+    output: DeleteDatasetResult,
+  },
+  /** The runs and model versions made from any version of a dataset (lineage, downstream). */
+  'datasets.dependents': { input: z.object({ name: DatasetName }).strict(), output: z.array(DatasetDependent) },
 } as const;
 
 /** Events of datasets. */
 export const datasetEvents = {
-  'datasets.changed': z.object({ name: z.string(), version: z.number().int(), change: z.enum(['added', 'retyped']) }),
+  'datasets.changed': z.object({
+    name: z.string(),
+    version: z.number().int(),
+    change: z.enum(['added', 'retyped', 'deleted']),
+  }),
 } as const;

@@ -105,3 +105,22 @@ describe('lathe data', () => {
     },
   );
 });
+
+describe('lathe data delete', () => {
+  it('deletes one version, then the dataset; refuses a missing one with the reason', { timeout: 120_000 }, async () => {
+    expect((await lathe('data', 'add', join(samples, 'customers-v1.csv'), '--name', 'customers')).code).toBe(0);
+    expect((await lathe('data', 'add', join(samples, 'customers-v2.csv'), '--name', 'customers')).code).toBe(0);
+    const one = await lathe('--json', 'data', 'delete', 'customers@1');
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ name: 'customers', versions: [1], datasetDeleted: false });
+    const lineage = await lathe('data', 'lineage', 'customers');
+    expect(lineage.stdout).toContain('Nothing was made from customers yet.');
+    const missing = await lathe('data', 'delete', 'customers@1');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('Dataset "customers" has no version 1 (latest is 2)');
+    const all = await lathe('data', 'delete', 'customers');
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('deleted customers (every version: @2); 1 stored file(s) removed');
+    expect((await lathe('--json', 'data', 'list')).stdout.trim()).toBe('[]');
+  });
+});

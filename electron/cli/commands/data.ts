@@ -10,6 +10,7 @@ import type {
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
 import { printResult, table, type GlobalOptions, formatTime } from '../output.js';
+import { formatNumber } from '../../../shared/format.js';
 
 /** Registers the data commands. */
 export function registerDataCommands(program: Command, globals: () => GlobalOptions): void {
@@ -127,6 +128,41 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     });
 
   data
+    .command('delete')
+    .description('delete a dataset (NAME) or one version (NAME@3); refused while a run or model was made from it')
+    .argument('<ref>', 'NAME for every version, NAME@3 for one')
+    .option('--force', 'delete even though runs or models were made from it (they stay, without their data)')
+    .action(async (ref: string, local: { force?: boolean }) => {
+      const options = globals();
+      const input = parseInput('datasets.delete', { ref, force: local.force === true });
+      const result = await withCore(options, (core) => core.datasets.delete(input.ref, input.force === true));
+      printResult(options, result, () =>
+        [
+          `deleted ${result.datasetDeleted ? `${result.name} (every version: ${result.versions.map((v) => `@${v}`).join(', ')})` : `${result.name}@${result.versions[0]}`}; ${result.objectsRemoved} stored file(s) removed`,
+          ...result.orphaned.map((d) => `  ${d.label} was made from @${d.version} and now names data that is gone`),
+        ].join('\n'),
+      );
+    });
+
+  data
+    .command('lineage')
+    .description('list the runs and models made from a dataset, version by version')
+    .argument('<name>', 'dataset name')
+    .action(async (name: string) => {
+      const options = globals();
+      const input = parseInput('datasets.dependents', { name });
+      const dependents = await withCore(options, (core) => core.datasets.dependents(input.name));
+      printResult(options, dependents, () =>
+        dependents.length === 0
+          ? `Nothing was made from ${input.name} yet.`
+          : table(
+              ['VERSION', 'KIND', 'NAME', 'RELATION'],
+              dependents.map((d) => [`@${d.version}`, d.kind === 'run' ? 'run' : 'model', d.label, d.relation]),
+            ),
+      );
+    });
+
+  data
     .command('sql')
     .description('run one read-only SELECT over a version, which is the table "data"')
     .argument('<ref>', 'version reference')
@@ -152,17 +188,13 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'number') return number(value);
   return String(value);
 }
 
-function formatNumber(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '';
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
-  const abs = Math.abs(value);
-  return abs !== 0 && (abs < 0.001 || abs >= 1e9)
-    ? value.toExponential(3)
-    : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
+/** The shared number format, fixed to one locale so output does not vary by machine; blank when missing. */
+function number(value: number | null | undefined): string {
+  return formatNumber(value, 4, { locale: 'en-US', empty: '' });
 }
 
 function humanList(list: DatasetSummary[]): string {
@@ -229,9 +261,9 @@ function humanProfile(version: DatasetVersion, profile: DatasetProfile): string 
       type,
       `${c.missing.toLocaleString('en-US')}${c.count + c.missing > 0 ? ` (${((100 * c.missing) / (c.count + c.missing)).toFixed(1)}%)` : ''}`,
       `${c.uniqueExact ? '' : '≈'}${c.unique.toLocaleString('en-US')}`,
-      formatNumber(c.mean),
-      formatNumber(c.std),
-      c.quantiles ? formatNumber(c.quantiles[3]) : '',
+      number(c.mean),
+      number(c.std),
+      c.quantiles ? number(c.quantiles[3]) : '',
       statRange(c),
     ];
   });
@@ -263,7 +295,7 @@ function humanDiff(diff: DatasetDiff): string {
         c.deltas.missing !== undefined ? signed(c.deltas.missing) : '',
         c.deltas.mean !== undefined ? signed(c.deltas.mean) : '',
         c.psi !== null ? c.psi.toFixed(4) : '',
-        c.wasserstein !== null ? formatNumber(c.wasserstein) : '',
+        c.wasserstein !== null ? number(c.wasserstein) : '',
         c.jensenShannon !== null ? c.jensenShannon.toFixed(4) : '',
       ]),
     ),
@@ -288,5 +320,5 @@ function humanDiff(diff: DatasetDiff): string {
 }
 
 function signed(value: number): string {
-  return `${value > 0 ? '+' : ''}${formatNumber(value)}`;
+  return `${value > 0 ? '+' : ''}${number(value)}`;
 }

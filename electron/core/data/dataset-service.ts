@@ -11,17 +11,20 @@ import type {
   AddDatasetResult,
   ColumnType,
   DatasetColumn,
+  DatasetDependent,
   DatasetDiff,
   DatasetFormat,
   DatasetProfile,
   DatasetSummary,
   DatasetVersion,
+  DeleteDatasetResult,
   QueryResult,
 } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
+import { unreferencedObjects } from '../tracking/object-references.js';
 import { startWorker } from '../workers/worker-host.js';
 import { diffVersions } from './diff.js';
 import { formatFromName, readError, sourceSql, sqlString, withConnection, type ReadOptions } from './engine.js';
@@ -494,6 +497,135 @@ export class DatasetService {
     return { path: target, bytes: statSync(target).size, format: wanted, converted: wanted !== resolved.format };
   }
 
+  /** The runs and model versions made from any version of `name`, oldest first. */
+  dependents(name: string): DatasetDependent[] {
+    const rows = this.db.prepare(`${versionSelect} WHERE d.name = ? ORDER BY v.version`).all(name) as VersionRow[];
+    if (rows.length === 0) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { name });
+    return this.dependentsOf(rows);
+  }
+
+  /**
+   * Deletes NAME (every version; the name is free again) or NAME@3 (one version; later versions keep
+   * their numbers and the next one never reuses 3). Refused while a run or model version was made from
+   * it, unless `force` (they stay, naming data that is gone). The bytes go only when nothing else in
+   * the store references them.
+   */
+  delete(ref: string, force = false): DeleteDatasetResult {
+    const at = ref.lastIndexOf('@');
+    const name = at < 0 ? ref.trim() : ref.slice(0, at).trim();
+    const only = at < 0 ? undefined : Number(ref.slice(at + 1));
+    const remove = this.db.transaction(() => {
+      const all = this.db
+        .prepare(`${versionSelect} WHERE d.name = ? ORDER BY v.version DESC`)
+        .all(name) as VersionRow[];
+      if (all.length === 0) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { ref });
+      const doomed = only === undefined ? all : all.filter((row) => row.version === only);
+      if (doomed.length === 0)
+        throw new LatheError('NOT_FOUND', `Dataset "${name}" has no version ${only} (latest is ${all[0]!.version})`, {
+          ref,
+        });
+      const dependents = this.dependentsOf(doomed);
+      if (dependents.length > 0 && !force) {
+        const what = only === undefined ? name : `${name}@${only}`;
+        throw new LatheError(
+          'CONFLICT',
+          `${what} cannot be deleted: ${describeDependents(dependents)} ${dependents.length === 1 ? 'was' : 'were'} made from it. Delete ${dependents.length === 1 ? 'it' : 'them'} first, or force the delete (they stay, without their data).`,
+          { ref, dependents },
+        );
+      }
+      const datasetId = doomed[0]!.dataset_id;
+      const wholeDataset = doomed.length === all.length;
+      const now = Date.now();
+      const edge = this.db.prepare(
+        'INSERT OR IGNORE INTO lineage_edges (from_kind, from_id, to_kind, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      // Newest first, so a version's children are gone (or re-parented) before it is.
+      for (const row of doomed) {
+        const parentId = (
+          this.db.prepare('SELECT parent_id FROM dataset_versions WHERE id = ?').get(row.id) as {
+            parent_id: string | null;
+          }
+        ).parent_id;
+        const children = this.db.prepare('SELECT id FROM dataset_versions WHERE parent_id = ?').all(row.id) as {
+          id: string;
+        }[];
+        this.db.prepare('UPDATE dataset_versions SET parent_id = ? WHERE parent_id = ?').run(parentId, row.id);
+        this.db
+          .prepare(
+            `DELETE FROM lineage_edges WHERE relation IN ('parent', 'origin')
+               AND ((to_kind = 'dataset_version' AND to_id = ?) OR (from_kind = 'dataset_version' AND from_id = ?))`,
+          )
+          .run(row.id, row.id);
+        if (parentId)
+          for (const child of children)
+            edge.run('dataset_version', parentId, 'dataset_version', child.id, 'parent', now);
+        this.db.prepare('DELETE FROM dataset_versions WHERE id = ?').run(row.id);
+        // A tombstone, so the next version is numbered after this one and a run that named it never sees other bytes.
+        if (!wholeDataset) edge.run('dataset', datasetId, deletedVersionKind, String(row.version), 'deleted', now);
+      }
+      if (wholeDataset) {
+        this.db.prepare("DELETE FROM lineage_edges WHERE from_kind = 'dataset' AND from_id = ?").run(datasetId);
+        this.db.prepare('DELETE FROM datasets WHERE id = ?').run(datasetId);
+      } else this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, datasetId);
+      const hashes = [...new Set(doomed.map((row) => row.hash))].filter((hash) => !this.isReferenced(hash));
+      // The stat cache only remembers which file had which bytes; it must not keep the bytes alive.
+      for (const hash of hashes) this.db.prepare('DELETE FROM dataset_stat_cache WHERE hash = ?').run(hash);
+      return { doomed, wholeDataset, dependents, free: unreferencedObjects(this.db, hashes) };
+    });
+    const { doomed, wholeDataset, dependents, free } = remove.immediate();
+    for (const hash of free) {
+      this.objects.remove(hash);
+      rmSync(this.columnar.pathFor(hash), { force: true });
+    }
+    for (const row of doomed) this.events.emit('datasets.changed', { name, version: row.version, change: 'deleted' });
+    return {
+      name,
+      versions: doomed.map((row) => row.version).sort((a, b) => a - b),
+      datasetDeleted: wholeDataset,
+      objectsRemoved: free.length,
+      orphaned: force ? dependents : [],
+    };
+  }
+
+  private dependentsOf(rows: VersionRow[]): DatasetDependent[] {
+    const edges = this.db.prepare(
+      `SELECT to_kind, to_id, relation FROM lineage_edges
+       WHERE from_kind = 'dataset_version' AND from_id = ? AND to_kind IN ('run', 'model_version') ORDER BY id`,
+    );
+    const trained = this.db.prepare('SELECT id FROM model_versions WHERE dataset_version_id = ? ORDER BY id');
+    const found = new Map<string, DatasetDependent>();
+    const add = (row: VersionRow, kind: 'run' | 'model_version', id: string, relation: string) => {
+      const key = `${row.version}:${kind}:${id}`;
+      if (!found.has(key))
+        found.set(key, { version: row.version, kind, id, relation, ...this.dependentTarget(kind, id) });
+    };
+    for (const row of rows) {
+      for (const e of edges.all(row.id) as { to_kind: 'run' | 'model_version'; to_id: string; relation: string }[])
+        add(row, e.to_kind, e.to_id, e.relation);
+      for (const m of trained.all(row.id) as { id: number }[]) add(row, 'model_version', String(m.id), 'trained_on');
+    }
+    // By version, then runs before the models they produced.
+    return [...found.values()].sort(
+      (a, b) => a.version - b.version || Number(a.kind !== 'run') - Number(b.kind !== 'run'),
+    );
+  }
+
+  private dependentTarget(kind: 'run' | 'model_version', id: string): { label: string; route: string | null } {
+    if (kind === 'model_version') {
+      const row = this.db
+        .prepare('SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?')
+        .get(Number(id)) as { name: string; version: number } | undefined;
+      return row
+        ? { label: `model ${row.name}@${row.version}`, route: `/models/${encodeURIComponent(row.name)}` }
+        : { label: `model version ${id} (deleted)`, route: null };
+    }
+    const run = this.db.prepare('SELECT name, experiment_id FROM runs WHERE id = ?').get(id) as
+      { name: string; experiment_id: number } | undefined;
+    return run
+      ? { label: `run ${run.name || id.slice(0, 8)}`, route: `/experiments/${run.experiment_id}/runs/${id}` }
+      : { label: `run ${id.slice(0, 8)} (deleted)`, route: null };
+  }
+
   /** Type overrides the next version of `name` inherits from its latest version. */
   private inheritedOverrides(name: string): Map<string, ColumnType> {
     const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: string } | undefined;
@@ -580,6 +712,11 @@ export class DatasetService {
       if (same)
         return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow, created: false };
       const parent = this.latestRow(dataset.id);
+      const deleted = this.db
+        .prepare(
+          'SELECT max(CAST(to_id AS INTEGER)) AS top FROM lineage_edges WHERE from_kind = ? AND from_id = ? AND to_kind = ?',
+        )
+        .get('dataset', dataset.id, deletedVersionKind) as { top: number | null };
       const id = randomUUID();
       this.db
         .prepare(
@@ -589,7 +726,7 @@ export class DatasetService {
         .run(
           id,
           dataset.id,
-          (parent?.version ?? 0) + 1,
+          Math.max(parent?.version ?? 0, deleted.top ?? 0) + 1,
           input.hash,
           input.size,
           input.format,
@@ -673,6 +810,18 @@ export class DatasetService {
       deduplicated,
     };
   }
+}
+
+/** The lineage kind of a deleted version's tombstone (its number, so it is never handed out again). */
+const deletedVersionKind = 'deleted_dataset_version';
+
+/** "run a1b2 and model churn@1" (at most four named, then a count). */
+function describeDependents(dependents: DatasetDependent[]): string {
+  const labels = [...new Set(dependents.map((d) => d.label))];
+  const named = labels.slice(0, 4);
+  const rest = labels.length - named.length;
+  const list = rest > 0 ? [...named, `${rest} more`] : named;
+  return list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }
 
 /** Type overrides a new version inherits from its parent. */

@@ -32,9 +32,11 @@ export async function runSandboxedQuery(
     await connection.run(`CREATE VIEW data AS SELECT * FROM ${source}`);
     await connection.run('SET lock_configuration = true');
     const text = sql.trim().replace(/;+\s*$/, '');
-    // Refuse writes by their first word before DuckDB binds them (binding DELETE on a view fails with a less helpful message).
+    // Refuse writes by their first word before DuckDB binds them (binding DELETE on a view fails with a less
+    // helpful message). Any other word goes to DuckDB's parser, so a typo (SELEC) gets the parser's own
+    // message and position; whatever parses is still refused below unless it is a SELECT.
     const firstWord = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*([A-Za-z]+)/.exec(text)?.[1]?.toLowerCase();
-    if (!firstWord || !readKeywords.has(firstWord)) throw notReadOnly();
+    if (firstWord && writeKeywords.has(firstWord)) throw notReadOnly();
     let prepared;
     try {
       prepared = await connection.prepare(text);
@@ -82,18 +84,42 @@ export async function runSandboxedQuery(
   }
 }
 
-/** Statements that can start a query. */
-const readKeywords = new Set([
-  'select',
-  'with',
-  'from',
-  'values',
-  'table',
-  'describe',
-  'summarize',
-  'show',
-  'pivot',
-  'unpivot',
+/** Words that start a statement which writes, loads or changes settings: refused without asking DuckDB. */
+const writeKeywords = new Set([
+  'insert',
+  'update',
+  'delete',
+  'merge',
+  'create',
+  'drop',
+  'alter',
+  'truncate',
+  'attach',
+  'detach',
+  'use',
+  'copy',
+  'export',
+  'import',
+  'install',
+  'load',
+  'set',
+  'reset',
+  'pragma',
+  'call',
+  'checkpoint',
+  'force',
+  'vacuum',
+  'analyze',
+  'begin',
+  'start',
+  'commit',
+  'rollback',
+  'abort',
+  'end',
+  'prepare',
+  'execute',
+  'deallocate',
+  'comment',
 ]);
 
 function notReadOnly(): LatheError {
@@ -110,10 +136,15 @@ function queryError(error: unknown): LatheError {
   const first = message
     .split('\n')[0]!
     .replace(/^(Parser|Binder|Catalog|Permission|Invalid Input|Conversion) Error: /, '');
-  const line = /LINE (\d+):/.exec(message)?.[1];
+  // DuckDB points at the problem: "LINE 2: FROM t WHER x" then a caret under the offending token.
+  const pointer = /LINE (\d+): (.*)\n( *)\^/.exec(message);
+  const line = pointer ? Number(pointer[1]) : undefined;
+  const column = pointer ? pointer[3]!.length - `LINE ${pointer[1]}: `.length + 1 : undefined;
+  const where =
+    line === undefined ? '' : ` (line ${line}${column !== undefined && column > 0 ? `, column ${column}` : ''})`;
   return new LatheError(
     'BAD_INPUT',
-    `SQL error${line ? ` (line ${line})` : ''}: ${first}`,
-    line ? { line: Number(line) } : undefined,
+    `SQL error${where}: ${first}`,
+    line === undefined ? undefined : { line, ...(column !== undefined && column > 0 ? { column } : {}) },
   );
 }

@@ -16,5 +16,7 @@ export function datasetHandlers(core: Core): HandlersFor<keyof typeof datasetMet
     'datasets.rows': (input) => core.datasets.rows(input.ref, input.offset, input.limit),
     'datasets.sql': (input) => core.datasets.sql(input.ref, input.sql, input.limit),
     'datasets.diff': (input) => core.datasets.diff(input.a, input.b, input.key),
+    'datasets.delete': (input) => core.datasets.delete(input.ref, input.force === true),
+    'datasets.dependents': (input) => core.datasets.dependents(input.name),
   };
 }

@@ -1,11 +1,9 @@
 import { Group, Text, Tooltip } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { useClient } from '../api/hooks';
+import { useLatheQuery } from '../api/queries';
 
 /** Where the data lives and what computes: the facts a user checks before trusting a number. */
 export function StatusBar() {
-  const client = useClient();
-  const info = useQuery({ queryKey: ['app.info'], queryFn: () => client['app.info']({}), staleTime: Infinity });
+  const info = useLatheQuery('app.info', {}, { staleTime: Infinity });
   if (info.isError)
     return (
       <Text className="status-bar" c="red" lh="30px">

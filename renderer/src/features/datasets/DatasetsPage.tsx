@@ -16,28 +16,21 @@ import {
   Table,
   Tabs,
   Text,
-  Title,
   Tooltip,
 } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import {
-  IconArrowLeft,
-  IconChartBar,
-  IconDatabase,
-  IconGitCompare,
-  IconPlus,
-  IconSql,
-  IconTable,
-} from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconChartBar, IconDatabase, IconGitCompare, IconPlus, IconSql, IconTable } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { AddDatasetResult, DatasetVersion } from '../../../../shared/contract/index';
-import { useClient, useInvalidateOn } from '../../api/hooks';
+import { useClient } from '../../api/hooks';
+import { refreshAfter, useLatheQuery } from '../../api/queries';
+import { PageHeader, PageLayout } from '../../components/Page';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { AddDatasetModal } from './AddDatasetModal';
-import { formatNumber } from './Chart';
+import { formatNumber } from '../../../../shared/format';
 import { DiffView } from './DiffView';
 import { ProfileView, TypeBadge } from './ProfileView';
 import { RowsView } from './RowsView';
@@ -52,7 +45,7 @@ function useAddedNotice() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return (result: AddDatasetResult) => {
-    void queryClient.invalidateQueries({ queryKey: ['datasets'] });
+    void refreshAfter(queryClient, 'datasets.changed');
     notifications.show({
       color: result.deduplicated ? 'gray' : 'green',
       title: result.deduplicated ? 'Already stored' : `Added ${result.name}@${result.version}`,
@@ -68,7 +61,7 @@ function DatasetList() {
   const client = useClient();
   const [adding, addModal] = useDisclosure(false);
   const [dropped, setDropped] = useState<File | null>(null);
-  const list = useQuery({ queryKey: ['datasets', 'list'], queryFn: () => client['datasets.list']({}) });
+  const list = useLatheQuery('datasets.list', {});
   useHotkeys([['n', () => addModal.open()]]);
   const onAdded = useAddedNotice();
   const webShell = typeof window !== 'undefined' && window.lathe === undefined;
@@ -82,9 +75,7 @@ function DatasetList() {
   });
 
   return (
-    <Stack
-      gap="md"
-      maw={1200}
+    <PageLayout
       onDragOver={(e) => canDrop && e.dataTransfer.types.includes('Files') && e.preventDefault()}
       onDrop={(e) => {
         if (!canDrop || e.dataTransfer.files.length === 0) return;
@@ -93,19 +84,17 @@ function DatasetList() {
         addModal.open();
       }}
     >
-      <Group justify="space-between">
-        <div>
-          <Title order={2}>Datasets</Title>
-          <Text c="dimmed" size="sm">
-            Versioned by the SHA-256 of their bytes, profiled once, comparable version to version.
-          </Text>
-        </div>
-        <Tooltip label={<>Shortcut: N</>}>
-          <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>
-            Add dataset
-          </Button>
-        </Tooltip>
-      </Group>
+      <PageHeader
+        title="Datasets"
+        description="Versioned by the SHA-256 of their bytes, profiled once, comparable version to version."
+        actions={
+          <Tooltip label={<>Shortcut: N</>}>
+            <Button leftSection={<IconPlus size={16} />} onClick={addModal.open}>
+              Add dataset
+            </Button>
+          </Tooltip>
+        }
+      />
       {list.isPending && <Loader size="sm" aria-label="Loading datasets" />}
       {list.isError && (
         <Alert color="red" title="Could not load datasets">
@@ -194,7 +183,7 @@ function DatasetList() {
         }}
         onAdded={onAdded}
       />
-    </Stack>
+    </PageLayout>
   );
 }
 
@@ -247,23 +236,15 @@ function Timeline({
 }
 
 function DatasetDetail() {
-  const client = useClient();
   const { name = '' } = useParams();
   const [search, setSearch] = useSearchParams();
   const [adding, addModal] = useDisclosure(false);
   const onAdded = useAddedNotice();
-  const versions = useQuery({
-    queryKey: ['datasets', 'versions', name],
-    queryFn: () => client['datasets.versions']({ name }),
-  });
+  const versions = useLatheQuery('datasets.versions', { name });
   const latest = versions.data?.[0]?.version;
   const selected = Number(search.get('v') ?? latest ?? 0) || latest || 0;
   const tab = search.get('tab') ?? 'profile';
-  const shown = useQuery({
-    queryKey: ['datasets', 'show', name, selected],
-    queryFn: () => client['datasets.show']({ ref: `${name}@${selected}` }),
-    enabled: selected > 0,
-  });
+  const shown = useLatheQuery('datasets.show', { ref: `${name}@${selected}` }, { enabled: selected > 0 });
   const setParam = (key: string, value: string) =>
     setSearch((current) => {
       const next = new URLSearchParams(current);
@@ -273,47 +254,30 @@ function DatasetDetail() {
 
   if (versions.isError) {
     return (
-      <Stack maw={800}>
-        <Button
-          component={Link}
-          to="/datasets"
-          variant="subtle"
-          leftSection={<IconArrowLeft size={16} />}
-          w="fit-content"
-        >
-          All datasets
-        </Button>
+      <PageLayout>
+        <PageHeader title={name} back={{ to: '/datasets', label: 'All datasets' }} />
         <Alert color="red" title="Could not open the dataset">
           {versions.error.message}
         </Alert>
-      </Stack>
+      </PageLayout>
     );
   }
   if (!versions.data) return <Loader size="sm" aria-label="Loading dataset" />;
   const version = shown.data?.version;
   return (
-    <Stack gap="md">
-      <Group justify="space-between" align="flex-start">
-        <div>
-          <Button
-            component={Link}
-            to="/datasets"
-            variant="subtle"
-            size="compact-sm"
-            leftSection={<IconArrowLeft size={14} />}
-            mb={4}
-          >
-            All datasets
-          </Button>
-          <Group gap="xs">
-            <Title order={2}>{name}</Title>
-            {version && (
-              <Badge size="lg" variant="light">
-                @{version.version}
-              </Badge>
-            )}
-          </Group>
-          {version && (
+    <PageLayout>
+      <PageHeader
+        back={{ to: '/datasets', label: 'All datasets' }}
+        title={name}
+        badges={
+          version && (
+            <Badge size="lg" variant="light">
+              @{version.version}
+            </Badge>
+          )
+        }
+        description={
+          version && (
             <Text size="xs" c="dimmed">
               {version.format.toUpperCase()} · sha256{' '}
               <span className="mono" title={version.hash}>
@@ -322,12 +286,14 @@ function DatasetDetail() {
               {version.parentVersion !== null ? ` · parent @${version.parentVersion}` : ' · first version'}
               {version.origin ? ` · from ${version.origin.path}` : ''} · added {when(version.createdAt)}
             </Text>
-          )}
-        </div>
-        <Button variant="default" leftSection={<IconPlus size={16} />} onClick={addModal.open}>
-          New version
-        </Button>
-      </Group>
+          )
+        }
+        actions={
+          <Button variant="default" leftSection={<IconPlus size={16} />} onClick={addModal.open}>
+            New version
+          </Button>
+        }
+      />
       <Group align="flex-start" wrap="nowrap" gap="lg">
         <Paper withBorder p="xs" w={190} style={{ flex: 'none' }}>
           <Text size="xs" fw={600} c="dimmed" mb={4} px={6}>
@@ -399,13 +365,12 @@ function DatasetDetail() {
         </Stack>
       </Group>
       <AddDatasetModal opened={adding} onClose={addModal.close} onAdded={onAdded} key={name} />
-    </Stack>
+    </PageLayout>
   );
 }
 
 /** The datasets section. */
 export function DatasetsPage() {
-  useInvalidateOn('datasets.changed', ['datasets']);
   return (
     <Routes>
       <Route index element={<DatasetList />} />

@@ -14,10 +14,10 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import type { Cell, ColumnDiff, DatasetDiff, DatasetVersion } from '../../../../shared/contract/index';
-import { useClient } from '../../api/hooks';
-import { binLabels, Chart, formatNumber } from './Chart';
+import { useLatheQuery } from '../../api/queries';
+import { formatNumber } from '../../../../shared/format';
+import { binLabels, Chart } from './Chart';
 
 /** PSI bands as commonly read (and as Evidently reports them): < 0.1 stable, 0.1–0.25 moderate, > 0.25 major shift. */
 function psiColor(psi: number): string {
@@ -268,7 +268,6 @@ function KeyDiffView({ diff }: { diff: DatasetDiff }) {
 
 /** The compare tab for one dataset. */
 export function DiffView({ versions, selected }: { versions: DatasetVersion[]; selected: DatasetVersion }) {
-  const client = useClient();
   const name = selected.name;
   const defaultA =
     selected.parentVersion ?? versions.find((v) => v.version < selected.version)?.version ?? selected.version;
@@ -281,10 +280,7 @@ export function DiffView({ versions, selected }: { versions: DatasetVersion[]; s
     const inB = new Set(versionB?.columns.map((c) => c.name));
     return (versionA?.columns ?? []).filter((c) => inB.has(c.name)).map((c) => c.name);
   }, [versionA, versionB]);
-  const diff = useQuery({
-    queryKey: ['datasets', 'diff', name, a, b, key],
-    queryFn: () => client['datasets.diff']({ a: `${name}@${a}`, b: `${name}@${b}`, ...(key ? { key } : {}) }),
-  });
+  const diff = useLatheQuery('datasets.diff', { a: `${name}@${a}`, b: `${name}@${b}`, ...(key ? { key } : {}) });
   const options = versions.map((v) => ({
     value: String(v.version),
     label: `@${v.version} · ${v.rows.toLocaleString()} rows${v.message ? ` · ${v.message}` : ''}`,

@@ -25,8 +25,10 @@ import type {
 } from '../../../../shared/contract/index';
 import { quantileLevels } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
+import { refreshAfter } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
-import { binLabels, Chart, formatNumber } from './Chart';
+import { formatNumber } from '../../../../shared/format';
+import { binLabels, Chart } from './Chart';
 import { DataGrid } from './DataGrid';
 
 const typeColors: Record<ColumnType, string> = {
@@ -223,7 +225,7 @@ export function ProfileView({ version, profile }: { version: DatasetVersion; pro
         message: input.type ? `${input.column} is now ${input.type}` : `${input.column} is back to its inferred type`,
         color: 'green',
       });
-      void queryClient.invalidateQueries({ queryKey: ['datasets'] });
+      void refreshAfter(queryClient, 'datasets.changed');
     },
     onError: (error) =>
       notifications.show({

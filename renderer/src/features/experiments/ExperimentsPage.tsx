@@ -22,14 +22,13 @@ import {
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconPencil, IconPlus, IconRestore, IconTrash } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Experiment } from '../../../../shared/contract/index';
-import { useClient, useInvalidateOn } from '../../api/hooks';
+import { useClient } from '../../api/hooks';
+import { refreshAfter, useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { CreateExperimentModal } from './CreateExperimentModal';
 import { EmptyState } from '../../components/EmptyState';
-
-const listKey = ['experiments.list'];
 
 /** Experiments: list, create, rename in place, delete with a confirm (and Undo), show and restore deleted ones. */
 export function ExperimentsPage() {
@@ -40,13 +39,9 @@ export function ExperimentsPage() {
   const [renaming, setRenaming] = useState<{ id: string; name: string; error?: string } | null>(null);
   const [deleting, setDeleting] = useState<Experiment | null>(null);
 
-  const list = useQuery({
-    queryKey: [...listKey, showDeleted],
-    queryFn: () => client['experiments.list']({ includeDeleted: showDeleted }),
-  });
-  useInvalidateOn('experiments.changed', listKey);
+  const list = useLatheQuery('experiments.list', { includeDeleted: showDeleted });
   useHotkeys([['n', () => createModal.open()]]);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: listKey });
+  const refresh = () => refreshAfter(queryClient, 'experiments.changed');
 
   const rename = useMutation({
     mutationFn: (input: { id: string; name: string }) => client['experiments.rename'](input),

@@ -5,9 +5,8 @@
  */
 import { useEffect } from 'react';
 import { Select, SimpleGrid } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import type { DatasetVersion } from '../../../../shared/contract/index';
-import { useClient } from '../../api/hooks';
+import { useLatheQuery } from '../../api/queries';
 
 /** A dataset name and version number; `version` null until the versions have loaded. */
 export interface DatasetChoice {
@@ -35,14 +34,9 @@ export function DatasetVersionPicker({
   label?: string;
   enabled?: boolean;
 }) {
-  const client = useClient();
-  const datasets = useQuery({ queryKey: ['datasets.list'], queryFn: () => client['datasets.list']({}), enabled });
+  const datasets = useLatheQuery('datasets.list', {}, { enabled });
   const name = value?.name ?? null;
-  const versions = useQuery({
-    queryKey: ['datasets.versions', name],
-    queryFn: () => client['datasets.versions']({ name: name! }),
-    enabled: enabled && name !== null,
-  });
+  const versions = useLatheQuery('datasets.versions', { name: name ?? '' }, { enabled: enabled && name !== null });
   const sorted = [...(versions.data ?? [])].sort((a, b) => b.version - a.version);
   const chosen = sorted.find((v) => v.version === value?.version) ?? null;
   // The latest version is the default once the versions are known.

@@ -6,9 +6,8 @@
  */
 import { useMemo, useState } from 'react';
 import { Alert, Group, Paper, Select, SimpleGrid, Slider, Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import type { ModelVersion } from '../../../../shared/contract/index';
-import { useClient } from '../../api/hooks';
+import { useLatheQuery } from '../../api/queries';
 import { EChart, type ChartOption } from '../../components/EChart';
 import { LossChart } from './LossChart';
 import {
@@ -22,19 +21,18 @@ import {
   type ThresholdConfusion,
 } from './evaluation';
 
-/** A JSON artifact of the run, or null when the run has none by that name. */
-function useRunJson<T>(runId: string, path: string) {
-  const client = useClient();
-  return useQuery({
-    queryKey: ['runs.artifactPreview', runId, path],
-    queryFn: async (): Promise<T | null> => {
-      const artifacts = await client['runs.artifacts']({ runId });
-      if (!artifacts.some((a) => a.path === path)) return null;
-      const preview = await client['runs.artifactPreview']({ runId, path, maxBytes: 4_000_000 });
-      return JSON.parse(preview.content) as T;
-    },
-    staleTime: Infinity,
-  });
+/** A JSON artifact of the run: undefined while loading, null when the run has none by that name. */
+function useRunJson<T>(runId: string, path: string): { data: T | null | undefined } {
+  const artifacts = useLatheQuery('runs.artifacts', { runId });
+  const present = artifacts.data?.some((a) => a.path === path);
+  const preview = useLatheQuery(
+    'runs.artifactPreview',
+    { runId, path, maxBytes: 4_000_000 },
+    { enabled: present === true, staleTime: Infinity, select: (p) => JSON.parse(p.content) as T },
+  );
+  if (!artifacts.data) return { data: undefined };
+  if (!present) return { data: null };
+  return { data: preview.data };
 }
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -42,8 +40,7 @@ const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 /** The whole evaluation block of a trained version. */
 export function Evaluation({ version }: { version: ModelVersion }) {
   const runId = version.runId!;
-  const client = useClient();
-  const run = useQuery({ queryKey: ['runs.get', runId], queryFn: () => client['runs.get']({ id: runId }) });
+  const run = useLatheQuery('runs.get', { id: runId });
   const predictions = useRunJson<TestPredictions>(runId, 'test_predictions.json');
   const confusion = useRunJson<{ classes: string[]; counts: number[][] }>(runId, 'confusion_matrix.json');
   const importance = useRunJson<{ feature: string; importance: number; metric: string }[]>(
@@ -71,7 +68,7 @@ export function Evaluation({ version }: { version: ModelVersion }) {
       {version.task === 'classification' &&
         (predictions.data ? (
           <ThresholdView data={predictions.data} />
-        ) : predictions.isSuccess ? (
+        ) : predictions.data === null ? (
           <Alert color="gray" title="No ROC or precision–recall curves for this version" data-testid="curves-missing">
             It was trained before Lathe kept the test split&apos;s predictions. Train it again to see the curves and a
             threshold slider; the confusion matrix below is the one stored at training (threshold: the most probable

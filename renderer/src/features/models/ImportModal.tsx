@@ -3,6 +3,7 @@ import { Modal, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
+import { refreshAfter } from '../../api/queries';
 import { ModalActions } from './ModalActions';
 
 /** Imports an ONNX file that is on this machine as a new model version. */
@@ -37,7 +38,7 @@ export function ImportModal({
         color: 'green',
         message: `Imported ${result.model}@${result.version} (${result.producer}, opset ${result.opset})`,
       });
-      void queryClient.invalidateQueries({ queryKey: ['models.list'] });
+      void refreshAfter(queryClient, 'models.changed');
       onClose();
       onImported(result.model);
     },

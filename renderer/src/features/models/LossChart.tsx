@@ -1,25 +1,22 @@
 /** Training and validation loss per epoch of a training run, read from the run's logged metrics. */
-import { useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { useClient } from '../../api/hooks';
+import { useEffect, useMemo } from 'react';
+import { useLatheQuery } from '../../api/queries';
 import { EChart, type ChartOption } from '../../components/EChart';
 
 /** Redraws when `epoch` moves on (a new point was logged). */
 export function LossChart({ runId, epoch, height = 130 }: { runId: string; epoch: number; height?: number }) {
-  const client = useClient();
-  const history = useQuery({
-    queryKey: ['loss-history', runId, epoch],
-    queryFn: async () => {
-      const [loss, valLoss] = await Promise.all(
-        ['loss', 'val_loss'].map((key) => client['runs.metricHistory']({ runId, key })),
-      );
-      return { loss: loss!.points, valLoss: valLoss!.points };
-    },
-    placeholderData: (previous) => previous,
-  });
+  const keep = { placeholderData: <T,>(previous: T | undefined) => previous };
+  const loss = useLatheQuery('runs.metricHistory', { runId, key: 'loss' }, keep);
+  const valLoss = useLatheQuery('runs.metricHistory', { runId, key: 'val_loss' }, keep);
+  const { refetch: refetchLoss } = loss;
+  const { refetch: refetchValLoss } = valLoss;
+  useEffect(() => {
+    void refetchLoss();
+    void refetchValLoss();
+  }, [epoch, refetchLoss, refetchValLoss]);
   const option = useMemo<ChartOption | null>(
     () =>
-      history.data
+      loss.data && valLoss.data
         ? {
             animation: false,
             grid: { left: 48, right: 16, top: 24, bottom: height > 150 ? 36 : 22 },
@@ -41,19 +38,19 @@ export function LossChart({ runId, epoch, height = 130 }: { runId: string; epoch
               {
                 name: 'loss',
                 type: 'line',
-                showSymbol: history.data.loss.length === 1,
-                data: history.data.loss.map((p) => [p.step, p.value]),
+                showSymbol: loss.data.points.length === 1,
+                data: loss.data.points.map((p) => [p.step, p.value]),
               },
               {
                 name: 'val_loss',
                 type: 'line',
-                showSymbol: history.data.valLoss.length === 1,
-                data: history.data.valLoss.map((p) => [p.step, p.value]),
+                showSymbol: valLoss.data.points.length === 1,
+                data: valLoss.data.points.map((p) => [p.step, p.value]),
               },
             ],
           }
         : null,
-    [history.data, height],
+    [loss.data, valLoss.data, height],
   );
   return option ? <EChart option={option} height={height} label="Loss per epoch" /> : <div style={{ height }} />;
 }

@@ -22,21 +22,16 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import type { ModelVersion, TensorSpec } from '../../../../shared/contract/index';
-import { useClient, useInvalidateOn } from '../../api/hooks';
+import { useClient } from '../../api/hooks';
+import { refreshAfter, useLatheQuery } from '../../api/queries';
+import { formatNumber } from '../../../../shared/format';
 import { ClientError } from '../../api/client-error';
 import { Evaluation } from './Evaluation';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
-
-function formatNumber(v: number): string {
-  if (Number.isInteger(v)) return v.toLocaleString();
-  if (Math.abs(v) >= 1000) return v.toLocaleString(undefined, { maximumFractionDigits: 1 });
-  if (Math.abs(v) < 0.001 && v !== 0) return v.toExponential(2);
-  return v.toFixed(4);
-}
 
 function shape(spec: TensorSpec): string {
   return `${spec.type}[${spec.shape.map((d) => d ?? '?').join(', ')}]`;
@@ -45,9 +40,7 @@ function shape(spec: TensorSpec): string {
 /** One model: its versions, and the chosen version's metrics, schema, lineage, benchmark and predict panel. */
 export function ModelDetail() {
   const { name = '' } = useParams();
-  const client = useClient();
-  const model = useQuery({ queryKey: ['models.get', name], queryFn: () => client['models.get']({ name }) });
-  useInvalidateOn('models.changed', ['models.get', name]);
+  const model = useLatheQuery('models.get', { name });
   const [selected, setSelected] = useState<number | null>(null);
   const versions = model.data?.versions ?? [];
   const version = versions.find((v) => v.version === selected) ?? versions[0];
@@ -142,11 +135,7 @@ function VersionPanel({ version }: { version: ModelVersion }) {
 }
 
 function Overview({ version }: { version: ModelVersion }) {
-  const client = useClient();
-  const detail = useQuery({
-    queryKey: ['models.version', version.id],
-    queryFn: () => client['models.version']({ ref: `${version.model}@${version.version}` }),
-  });
+  const detail = useLatheQuery('models.version', { ref: `${version.model}@${version.version}` });
   const metrics = Object.entries(version.metrics);
   return (
     <Stack gap="lg">
@@ -389,7 +378,7 @@ function PredictPanel({ version }: { version: ModelVersion }) {
 function ScorePanel({ version }: { version: ModelVersion }) {
   const client = useClient();
   const ref = `${version.model}@${version.version}`;
-  const datasets = useQuery({ queryKey: ['datasets.list'], queryFn: () => client['datasets.list']({}) });
+  const datasets = useLatheQuery('datasets.list', {});
   const [data, setData] = useState('');
   const [out, setOut] = useState('');
   const [progress, setProgress] = useState<{ rows: number; totalRows: number | null } | null>(null);
@@ -456,7 +445,7 @@ function BenchPanel({ version }: { version: ModelVersion }) {
   const queryClient = useQueryClient();
   const bench = useMutation({
     mutationFn: () => client['models.bench']({ ref: `${version.model}@${version.version}` }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['models.get', version.model] }),
+    onSuccess: () => void refreshAfter(queryClient, 'models.changed'),
     onError: (error) =>
       notifications.show({ title: 'Benchmark failed', message: ClientError.from(error).message, color: 'red' }),
   });

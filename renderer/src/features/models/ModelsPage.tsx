@@ -1,9 +1,8 @@
 import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip, Alert } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { IconFileImport, IconPlayerPlay } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
 import { Route, Routes, useNavigate, Link } from 'react-router';
-import { useClient, useInvalidateOn } from '../../api/hooks';
+import { useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { ImportModal } from './ImportModal';
@@ -23,12 +22,10 @@ export function ModelsPage() {
 }
 
 function ModelList() {
-  const client = useClient();
   const navigate = useNavigate();
   const [training, trainModal] = useDisclosure(false);
   const [importing, importModal] = useDisclosure(false);
-  const list = useQuery({ queryKey: ['models.list'], queryFn: () => client['models.list']({}) });
-  useInvalidateOn('models.changed', ['models.list']);
+  const list = useLatheQuery('models.list', {});
   const jobs = useTrainingJobs();
   useHotkeys([['t', () => trainModal.open()]]);
 

@@ -11,9 +11,10 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
 import type { DatasetVersion } from '../../../../shared/contract/index';
+import { methodKey, useLatheQuery } from '../../api/queries';
 import { ModalActions } from './ModalActions';
 import { choiceRef, DatasetVersionPicker, type DatasetChoice } from './DatasetVersionPicker';
 
@@ -30,18 +31,9 @@ export function trainBlocker(state: { hasDatasets: boolean; dataset: DatasetChoi
 export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const client = useClient();
   const queryClient = useQueryClient();
-  const datasets = useQuery({
-    queryKey: ['datasets.list'],
-    queryFn: () => client['datasets.list']({}),
-    enabled: opened,
-  });
+  const datasets = useLatheQuery('datasets.list', {}, { enabled: opened });
+  const backends = useLatheQuery('models.backends', {}, { enabled: opened, staleTime: Infinity });
   const [datasetVersion, setDatasetVersion] = useState<DatasetVersion | null>(null);
-  const backends = useQuery({
-    queryKey: ['models.backends'],
-    queryFn: () => client['models.backends']({}),
-    enabled: opened,
-    staleTime: Infinity,
-  });
   const [dataset, setDatasetState] = useState<DatasetChoice | null>(null);
   const [target, setTarget] = useState<string | null>(null);
   const [features, setFeatures] = useState<string[]>([]);
@@ -92,7 +84,7 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
       });
     },
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['models.trainingJobs'] });
+      void queryClient.invalidateQueries({ queryKey: methodKey('models.trainingJobs') });
       onClose();
     },
   });

@@ -1,16 +1,17 @@
 /** Live training jobs: the list from the core, patched in the query cache by progress and finish events. */
 import { useEffect } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import type { TrainingJob } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
+import { queryKey, useLatheQuery } from '../../api/queries';
 
-const jobsKey = ['models.trainingJobs'];
+const jobsKey = queryKey('models.trainingJobs', {});
 
 /** Running and recently finished jobs of the core, newest first, updated live. */
 export function useTrainingJobs(): TrainingJob[] {
   const client = useClient();
   const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: jobsKey, queryFn: () => client['models.trainingJobs']({}) });
+  const list = useLatheQuery('models.trainingJobs', {});
 
   useEffect(() => {
     const patch = (jobId: string, update: (job: TrainingJob) => TrainingJob, whole?: TrainingJob) => {
@@ -30,9 +31,8 @@ export function useTrainingJobs(): TrainingJob[] {
       patch(progress.jobId, (job) => ({ ...job, progress })),
     );
     const offFinished = client.on('models.trainingFinished', (job) => {
+      // The new model and run are refreshed by the events table (api/queries.ts).
       patch(job.jobId, () => job, job);
-      void queryClient.invalidateQueries({ queryKey: ['models.list'] });
-      void queryClient.invalidateQueries({ queryKey: ['models.get'] });
     });
     return () => {
       offProgress();

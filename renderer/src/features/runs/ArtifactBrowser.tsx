@@ -15,24 +15,15 @@ import {
   Text,
 } from '@mantine/core';
 import { IconFile, IconFolder } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
-import { useClient } from '../../api/hooks';
+import { useLatheQuery } from '../../api/queries';
 import { bytesText } from './format';
 
 /** Browses the artifacts of one run. */
 export function ArtifactBrowser({ runId }: { runId: string }) {
-  const client = useClient();
   const [directory, setDirectory] = useState('');
   const [file, setFile] = useState<string | null>(null);
-  const entries = useQuery({
-    queryKey: ['runs.artifacts', runId, directory],
-    queryFn: () => client['runs.artifacts']({ runId, path: directory || undefined }),
-  });
-  const preview = useQuery({
-    queryKey: ['runs.artifactPreview', runId, file],
-    queryFn: () => client['runs.artifactPreview']({ runId, path: file! }),
-    enabled: file !== null,
-  });
+  const entries = useLatheQuery('runs.artifacts', { runId, path: directory || undefined });
+  const preview = useLatheQuery('runs.artifactPreview', { runId, path: file ?? '' }, { enabled: file !== null });
   const parts = directory ? directory.split('/') : [];
 
   if (entries.data && entries.data.length === 0 && directory === '') {

@@ -21,7 +21,8 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQueries } from '@tanstack/react-query';
+import { latheQuery, useLatheQuery } from '../../api/queries';
 import type { RunDetail } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ChartControls } from './ChartControls';
@@ -36,7 +37,7 @@ export function ComparePage() {
   const ids = useMemo(() => (search.get('runs') ?? '').split(',').filter((id) => /^[0-9a-f]{32}$/.test(id)), [search]);
   const client = useClient();
   const results = useQueries({
-    queries: ids.map((id) => ({ queryKey: ['runs.get', id], queryFn: () => client['runs.get']({ id }) })),
+    queries: ids.map((id) => latheQuery(client, 'runs.get', { id })),
   });
   const runs = results.map((r) => r.data).filter((r): r is RunDetail => r !== undefined);
   const [onlyDiffs, setOnlyDiffs] = useState(true);
@@ -261,12 +262,11 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
 }
 
 function GroupBands({ runIds, groupBy, metric }: { runIds: string[]; groupBy: string; metric: string }) {
-  const client = useClient();
-  const groups = useQuery({
-    queryKey: ['runs.groupedHistory', runIds, groupBy, metric],
-    queryFn: () => client['runs.groupedHistory']({ runIds, key: metric, groupBy, maxPoints: 500 }),
-    enabled: metric !== '',
-  });
+  const groups = useLatheQuery(
+    'runs.groupedHistory',
+    { runIds, key: metric, groupBy, maxPoints: 500 },
+    { enabled: metric !== '' },
+  );
   const option = useMemo<ChartOption>(() => {
     const series = (groups.data ?? []).flatMap((group, index) => {
       const color = palette[index % palette.length];

@@ -7,9 +7,9 @@ import { Paper, Text } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
 import type { MetricPoint } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
+import { latheQuery } from '../../api/queries';
 import { EChart, type ChartOption } from '../../components/EChart';
 import { smooth } from './format';
-import { useLiveInvalidate } from './live';
 
 /** How the x axis is drawn. */
 export type XAxisMode = 'step' | 'time' | 'relative';
@@ -50,24 +50,15 @@ export function MetricChart({
 }) {
   const client = useClient();
   const histories = useQueries({
-    queries: runs.map((run) => ({
-      queryKey: ['runs.metricHistory', run.id, metric, settings.xAxis === 'step' ? 'step' : 'time', maxPoints],
-      queryFn: () =>
-        client['runs.metricHistory']({
-          runId: run.id,
-          key: metric,
-          maxPoints,
-          xAxis: settings.xAxis === 'step' ? 'step' : 'time',
-        }),
-    })),
+    queries: runs.map((run) =>
+      latheQuery(client, 'runs.metricHistory', {
+        runId: run.id,
+        key: metric,
+        maxPoints,
+        xAxis: settings.xAxis === 'step' ? 'step' : 'time',
+      }),
+    ),
   });
-  const runIds = runs.map((r) => r.id);
-  useLiveInvalidate(
-    ['runs.metrics'],
-    ['runs.metricHistory'],
-    (p) => (p.runIds ?? []).some((id) => runIds.includes(id)),
-    1500,
-  );
 
   const option = useMemo<ChartOption>(() => {
     const series = runs.flatMap((run, index) => {

@@ -21,13 +21,13 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { ArtifactBrowser } from './ArtifactBrowser';
 import { ChartControls } from './ChartControls';
 import { durationText, metricText, statusColor } from './format';
-import { useLiveInvalidate } from './live';
+import { useLatheQuery } from '../../api/queries';
 import { MetricChart, type ChartSettings } from './MetricChart';
 
 /** The page of one run. */
@@ -38,16 +38,8 @@ export function RunPage() {
   const [settings, setSettings] = useState<ChartSettings>({ xAxis: 'step', smoothing: 0, logScale: false });
   const [metricFilter, setMetricFilter] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const run = useQuery({
-    queryKey: ['runs.get', runId],
-    queryFn: () => client['runs.get']({ id: runId }),
-    retry: false,
-  });
-  useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.get', runId], (p) => (p.runIds ?? []).includes(runId));
-  const experiments = useQuery({
-    queryKey: ['experiments.list', true],
-    queryFn: () => client['experiments.list']({ includeDeleted: true }),
-  });
+  const run = useLatheQuery('runs.get', { id: runId }, { retry: false });
+  const experiments = useLatheQuery('experiments.list', { includeDeleted: true });
   const experiment = experiments.data?.find((e) => e.id === experimentId);
 
   const purge = useMutation({

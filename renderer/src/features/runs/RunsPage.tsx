@@ -27,14 +27,14 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowsDiff, IconSearch, IconSortAscending, IconSortDescending, IconTrash } from '@tabler/icons-react';
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { RunDetail } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { durationText, metricText, statusColor } from './format';
-import { useLiveInvalidate } from './live';
+import { latheQuery, methodKey, useLatheQuery } from '../../api/queries';
 import { runCountText, suggestFilter } from './filter-hint';
 
 const pageSize = 250;
@@ -75,39 +75,25 @@ export function RunsPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
 
-  const experiments = useQuery({
-    queryKey: ['experiments.list', true],
-    queryFn: () => client['experiments.list']({ includeDeleted: true }),
-  });
+  const experiments = useLatheQuery('experiments.list', { includeDeleted: true });
   const experiment = experiments.data?.find((e) => e.id === experimentId);
-  const keys = useQuery({
-    queryKey: ['runs.keys', experimentId],
-    queryFn: () => client['runs.keys']({ experimentIds: [experimentId] }),
-  });
+  const keys = useLatheQuery('runs.keys', { experimentIds: [experimentId] });
 
   // The table loads blocks of rows by offset as they scroll into view (random access: a jump to the end of
   // 100,000 runs loads the last block only). Block 0 also counts every match.
   const orderBy = orderByOf(sorting);
-  const searchKey = ['runs.search', experimentId, filter, orderBy];
-  const searchBlock = (block: number, withTotal?: boolean) =>
-    client['runs.search']({
-      experimentIds: [experimentId],
-      filter: filter || undefined,
-      orderBy,
-      maxResults: pageSize,
-      offset: block * pageSize,
-      withTotal,
-    });
-  const first = useQuery({
-    queryKey: [...searchKey, 0],
-    queryFn: () => searchBlock(0, true),
+  const searchBlock = (block: number, withTotal?: boolean) => ({
+    experimentIds: [experimentId],
+    filter: filter || undefined,
+    orderBy,
+    maxResults: pageSize,
+    offset: block * pageSize,
+    withTotal,
+  });
+  const first = useLatheQuery('runs.search', searchBlock(0, true), {
     retry: false,
     placeholderData: (previous) => previous,
   });
-  const concernsThisExperiment = (p: { experimentId?: string; experimentIds?: string[] }) =>
-    p.experimentId === experimentId || (p.experimentIds ?? []).includes(experimentId);
-  useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.search', experimentId], concernsThisExperiment);
-  useLiveInvalidate(['runs.changed', 'runs.metrics'], ['runs.keys', experimentId], concernsThisExperiment, 3000);
 
   const total = first.data?.total ?? 0;
   const applyFilter = async (text: string) => {
@@ -141,11 +127,7 @@ export function RunsPage() {
   const items = virtualizer.getVirtualItems();
   const visibleBlocks = [...new Set(items.map((item) => Math.floor(item.index / pageSize)))].filter((b) => b > 0);
   const blocks = useQueries({
-    queries: visibleBlocks.map((block) => ({
-      queryKey: [...searchKey, block],
-      queryFn: () => searchBlock(block),
-      retry: false,
-    })),
+    queries: visibleBlocks.map((block) => ({ ...latheQuery(client, 'runs.search', searchBlock(block)), retry: false })),
   });
   const byIndex = new Map<number, RunDetail>();
   first.data?.runs.forEach((run, i) => byIndex.set(i, run));
@@ -290,7 +272,7 @@ export function RunsPage() {
     onSuccess: (result) => {
       setConfirming(false);
       setSelected(new Set());
-      void queryClient.invalidateQueries({ queryKey: ['runs.search', experimentId] });
+      void queryClient.invalidateQueries({ queryKey: methodKey('runs.search') });
       notifications.show({
         color: 'gray',
         message: `Deleted ${result.runs} run(s) for good; ${result.objectsRemoved} artifact file(s) removed.`,
