@@ -4,6 +4,7 @@ import type { Core } from '../core.js';
 import { chooseTrainingBackend } from '../compute/training-backends.js';
 import { probeInference } from '../compute/inference-providers.js';
 import type { HandlersFor } from './handlers.js';
+import { trackingConnection } from '../server-file.js';
 
 /** app.* and experiments.* */
 export function experimentHandlers(core: Core, version: string): HandlersFor<keyof typeof experimentMethods> {
@@ -16,6 +17,7 @@ export function experimentHandlers(core: Core, version: string): HandlersFor<key
       shell: core.shell === 'electron' ? 'electron' : 'web',
       backend: { training: await chooseTrainingBackend(), inference: (await probeInference()).chosen },
     }),
+    'app.trackingConnection': () => trackingConnection(core.home),
     'experiments.list': (input) => core.experiments.list(input),
     'experiments.create': (input) => core.experiments.create(input.name),
     'experiments.rename': (input) => core.experiments.rename(input.id, input.name),

@@ -36,6 +36,7 @@ import { ClientError } from '../../api/client-error';
 import { durationText, metricText, statusColor } from './format';
 import { latheQuery, methodKey, useLatheQuery } from '../../api/queries';
 import { runCountText, suggestFilter } from './filter-hint';
+import { RunsEmptyState } from './RunsEmptyState';
 
 const pageSize = 250;
 const rowHeight = 36;
@@ -396,18 +397,7 @@ export function RunsPage() {
       </Group>
 
       {first.isPending && <Loader size="sm" aria-label="Loading runs" />}
-      {first.data && total === 0 && !filter && (
-        <Paper withBorder p="xl" ta="center">
-          <Stack align="center" gap="xs">
-            <Title order={4}>No runs yet</Title>
-            <Text c="dimmed" size="sm" maw={620}>
-              Point an existing MLflow script at Lathe and its runs appear here live: set{' '}
-              <Code>MLFLOW_TRACKING_URI</Code> to this server's address and <Code>MLFLOW_TRACKING_TOKEN</Code> to its
-              token, then <Code>mlflow.set_experiment("{experiment?.name ?? 'NAME'}")</Code>. See docs/mlflow.md.
-            </Text>
-          </Stack>
-        </Paper>
-      )}
+      {first.data && total === 0 && !filter && <RunsEmptyState experiment={experiment?.name ?? 'NAME'} />}
       {first.data && total === 0 && filter && (
         <Alert color="gray">
           No runs match <Code>{filter}</Code>.
