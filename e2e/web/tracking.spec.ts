@@ -177,7 +177,12 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   for (const run of [a, b, c]) await page.getByRole('checkbox', { name: `Select ${run.name}` }).check();
   await page.getByRole('button', { name: /Compare 3/ }).click();
   await expect(page.getByRole('heading', { name: 'Compare 3 runs' })).toBeVisible();
+  // The breadcrumb names the experiment; metrics have their own table; the learning rate gets a log axis.
+  await expect(page.getByRole('link', { name: 'mnist-sweep', exact: true })).toBeVisible();
   const params = page.getByRole('table', { name: 'Params' });
+  await expect(params).not.toContainText('metric');
+  await expect(page.getByRole('table', { name: 'Latest metrics' })).toContainText('accuracy');
+  await expect(page.getByRole('img', { name: /Parallel coordinates.*log scale: lr/ })).toBeVisible();
   await expect(params).toContainText('seed');
   await expect(params).not.toContainText('optimizer');
   await page.getByRole('switch', { name: 'Only params that differ' }).click();
@@ -188,7 +193,7 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await page.screenshot({ path: 'test-results/screenshots/compare.png', fullPage: true });
 
   // Delete for good, with a confirmation; the CLI no longer finds it.
-  await page.getByRole('link', { name: 'Runs' }).click();
+  await page.getByRole('link', { name: 'mnist-sweep', exact: true }).click();
   await page.getByRole('checkbox', { name: `Select ${a.name}` }).check();
   await page.getByRole('button', { name: /^Delete 1/ }).click();
   await expect(page.getByRole('dialog', { name: 'Delete runs for good?' })).toBeVisible();
