@@ -197,6 +197,16 @@ test('cancel a training from the UI: the run ends KILLED', async ({ page, lathe 
   await page.getByRole('dialog', { name: 'Cancel training?' }).getByRole('button', { name: 'Cancel training' }).click();
   await expect(job.getByText('killed', { exact: true })).toBeVisible({ timeout: 15_000 });
   await expect(job.getByTestId('training-status')).toContainText('the run ended KILLED');
+  // A finished card says how long it took and can be dismissed, for good on this machine.
+  await expect(job.getByTestId('training-differences')).toHaveText(/^took \d/);
+  await job.getByRole('button', { name: 'Dismiss churn@1 → churned' }).click();
+  await expect(page.getByTestId('training-job')).toHaveCount(0);
+  // After a reload the job list comes back from the core, and the dismissed card stays away.
+  const listed = page.waitForResponse((r) => r.url().includes('/api/rpc/models.trainingJobs') && r.ok());
+  await page.reload();
+  expect(JSON.stringify(await (await listed).json())).toContain('"status":"killed"');
+  await expect(page.getByRole('button', { name: 'Train model' })).toBeVisible();
+  await expect(page.getByTestId('training-job')).toHaveCount(0);
   const runs = await lathe.cli(['--json', 'runs', 'list', '--experiment', 'Default']);
   expect(runs.stdout).toContain('KILLED');
   expect(JSON.parse((await lathe.cli(['--json', 'model', 'list'])).stdout)).toEqual([]);

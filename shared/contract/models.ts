@@ -186,6 +186,10 @@ export const TrainingJob = z.object({
   result: TrainResult.nullable(),
   error: z.string().nullable(),
   startedAt: z.number(),
+  /** When it ended (finished, failed or cancelled); null while running. */
+  finishedAt: z.number().nullable(),
+  /** Its settings as `name: value` text (data, target, hidden, epochs, learning_rate, …), to say what differs. */
+  settings: z.record(z.string(), z.string()),
 });
 export type TrainingJob = z.infer<typeof TrainingJob>;
 

@@ -67,6 +67,21 @@ export class TrainingService {
       result: null,
       error: null,
       startedAt: Date.now(),
+      finishedAt: null,
+      settings: {
+        data: options.data,
+        target: options.target,
+        task: options.task,
+        hidden: options.hidden.join(','),
+        epochs: String(options.epochs),
+        batch_size: String(options.batchSize),
+        learning_rate: String(options.learningRate),
+        patience: String(options.patience),
+        validation_share: String(options.validationShare),
+        seed: String(options.seed),
+        ...(options.features?.length ? { features: options.features.join(',') } : {}),
+        ...(options.backend ? { backend: options.backend } : {}),
+      },
     };
     let onDidStart: (error?: unknown) => void = () => undefined;
     const started = new Promise<void>((resolve, reject) => {
@@ -323,6 +338,7 @@ export class TrainingService {
       const result: TrainResult = { run: run.id, model: version.model, version: version.version, backend, metrics };
       job.record.status = 'finished';
       job.record.result = result;
+      job.record.finishedAt = Date.now();
       this.deps.events.emit('models.trainingFinished', { ...job.record });
       return result;
     } catch (error) {
@@ -338,6 +354,7 @@ export class TrainingService {
       }
       job.record.status = cancelled ? 'killed' : 'failed';
       job.record.error = cancelled ? 'Cancelled' : toErrorShape(error).message;
+      job.record.finishedAt = Date.now();
       this.deps.events.emit('models.trainingFinished', { ...job.record });
       if (cancelled)
         throw new LatheError('CONFLICT', `Training was cancelled${runId ? `; run ${runId} ended KILLED` : ''}`, {

@@ -345,7 +345,7 @@ export function RunsPage() {
         >
           <TextInput
             aria-label="Filter runs"
-            placeholder="metrics.acc > 0.9 and params.lr = '0.01' and tags.team LIKE 'a%'  (Enter to apply)"
+            placeholder="metrics.acc > 0.9 and params.lr = '0.01'  (Enter to apply)"
             leftSection={<IconSearch size={16} />}
             value={filterText}
             onChange={(e) => setFilterText(e.currentTarget.value)}
