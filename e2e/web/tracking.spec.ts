@@ -88,6 +88,20 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await client.artifact(experimentId, a.id, 'config.json', JSON.stringify({ layers: [64, 32], dropout: 0.2 }));
   await client.artifact(experimentId, a.id, 'eval/predictions.csv', 'id,label,score\n1,cat,0.91\n2,dog,0.12\n');
   await client.finish(a.id);
+  // A validation curve beside the loss: the run page draws them in one chart.
+  await fetch(`${lathe.origin}/api/2.0/mlflow/runs/log-batch`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${lathe.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      run_id: a.id,
+      metrics: Array.from({ length: 5 }, (_, step) => ({
+        key: 'val_loss',
+        value: 1 / (2 + step),
+        timestamp: Date.now(),
+        step,
+      })),
+    }),
+  });
 
   await page.goto(lathe.url);
   await page.getByRole('link', { name: 'Open runs of mnist-sweep' }).click();
@@ -137,13 +151,27 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await sortAccuracy.click();
   await expect(firstRow).toHaveAttribute('data-testid', `run-row-${b.id}`);
 
+  // The experiment's chart view: one panel per metric, every run in it (single values as bars, not dots).
+  await page.getByText('Charts', { exact: true }).click();
+  const experimentCharts = page.getByTestId('experiment-charts');
+  await expect(experimentCharts.getByRole('img', { name: 'Chart of loss' })).toBeVisible();
+  await expect(experimentCharts.getByRole('img', { name: 'Chart of accuracy' })).toBeVisible();
+  await expect(experimentCharts.getByTestId('chart-loss')).toContainText('150 points');
+  await page.screenshot({ path: 'test-results/screenshots/experiment-charts.png', fullPage: true });
+  await page.getByText('Table', { exact: true }).click();
+
   // Run page: params, charts, artifact previews.
   await page.getByRole('link', { name: a.name }).click();
   await expect(page.getByRole('heading', { name: a.name })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Params' })).toContainText('optimizer');
   await page.getByRole('tab', { name: /Charts/ }).click();
-  await expect(page.getByTestId('chart-loss')).toContainText('50 points');
-  await expect(page.getByRole('img', { name: 'Chart of loss' }).locator('canvas')).toBeVisible();
+  // accuracy was logged once: a value in a table, not a lone dot; loss and val_loss share a chart.
+  await expect(page.getByRole('table', { name: 'Single values' })).toContainText('accuracy');
+  await expect(page.getByTestId('chart-accuracy')).toHaveCount(0);
+  await expect(page.getByTestId('chart-val_loss')).toHaveCount(0);
+  await expect(page.getByTestId('chart-loss')).toContainText('loss and val_loss');
+  await expect(page.getByTestId('chart-loss')).toContainText('55 points');
+  await expect(page.getByRole('img', { name: 'Chart of loss and val_loss' }).locator('canvas')).toBeVisible();
   // Points logged while the chart is open show up without a reload.
   await fetch(`${lathe.origin}/api/2.0/mlflow/runs/log-batch`, {
     method: 'POST',
@@ -158,7 +186,7 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
       })),
     }),
   });
-  await expect(page.getByTestId('chart-loss')).toContainText('60 points', { timeout: 5000 });
+  await expect(page.getByTestId('chart-loss')).toContainText('65 points', { timeout: 5000 });
   await page.getByText('Relative time', { exact: true }).click();
   await expect(page.getByRole('radio', { name: 'Relative time' })).toBeChecked();
   await page.getByRole('switch', { name: 'Log scale' }).click();

@@ -18,6 +18,7 @@ import {
   Modal,
   MultiSelect,
   Paper,
+  SegmentedControl,
   Stack,
   Text,
   TextInput,
@@ -37,6 +38,7 @@ import { durationText, metricText, statusColor } from './format';
 import { latheQuery, methodKey, useLatheQuery } from '../../api/queries';
 import { runCountText, suggestFilter } from './filter-hint';
 import { RunsEmptyState } from './RunsEmptyState';
+import { ExperimentCharts, experimentChartsDefaultRuns } from './ExperimentCharts';
 
 const pageSize = 250;
 const rowHeight = 36;
@@ -75,6 +77,7 @@ export function RunsPage() {
   };
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
+  const [view, setView] = useState<'table' | 'charts'>('table');
 
   const experiments = useLatheQuery('experiments.list', { includeDeleted: true });
   const experiment = experiments.data?.find((e) => e.id === experimentId);
@@ -382,6 +385,15 @@ export function RunsPage() {
             classNames={{ input: 'mono' }}
           />
         </form>
+        <SegmentedControl
+          aria-label="View"
+          value={view}
+          onChange={(v) => setView(v as 'table' | 'charts')}
+          data={[
+            { value: 'table', label: 'Table' },
+            { value: 'charts', label: 'Charts' },
+          ]}
+        />
         <MultiSelect
           aria-label="Columns"
           placeholder="Columns"
@@ -404,7 +416,16 @@ export function RunsPage() {
         </Alert>
       )}
 
-      {total > 0 && (
+      {total > 0 && view === 'charts' && (
+        <ExperimentCharts
+          runs={
+            selected.size > 0 ? rows.filter((run) => selected.has(run.id)) : rows.slice(0, experimentChartsDefaultRuns)
+          }
+          metrics={keys.data?.metrics ?? []}
+          selected={selected.size}
+        />
+      )}
+      {total > 0 && view === 'table' && (
         <Paper withBorder style={{ flex: 1, minHeight: 200, overflow: 'hidden', display: 'flex' }}>
           <div
             ref={scroller}
