@@ -315,10 +315,10 @@ function BinaryConfusion({ at, positive, negative }: { at: ThresholdConfusion; p
     ],
   ];
   return (
-    <Table withTableBorder withColumnBorders verticalSpacing={6} aria-label="Confusion matrix" w={420}>
+    <Table withTableBorder withColumnBorders verticalSpacing={6} aria-label="Confusion matrix" w="auto">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>actual ↓ predicted →</Table.Th>
+          <Table.Th style={{ whiteSpace: 'nowrap' }}>actual ↓ predicted →</Table.Th>
           <Table.Th>{positive}</Table.Th>
           <Table.Th>{negative}</Table.Th>
         </Table.Tr>
@@ -328,7 +328,12 @@ function BinaryConfusion({ at, positive, negative }: { at: ThresholdConfusion; p
           <Table.Tr key={r}>
             <Table.Th>{r === 0 ? positive : negative}</Table.Th>
             {row.map((cell) => (
-              <Table.Td key={cell.label} bg={shade(cell.correct, cell.rate)} data-testid={`confusion-${cell.label}`}>
+              <Table.Td
+                key={cell.label}
+                bg={shade(cell.correct, cell.rate)}
+                data-testid={`confusion-${cell.label}`}
+                style={{ whiteSpace: 'nowrap' }}
+              >
                 <Text size="sm" ff="monospace" fw={600}>
                   {cell.count}
                 </Text>

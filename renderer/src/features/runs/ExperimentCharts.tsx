@@ -22,7 +22,13 @@ export function ExperimentCharts({
   selected: number;
 }) {
   const [settings, setSettings] = useState<ChartSettings>({ xAxis: 'step', smoothing: 0, logScale: false });
-  const chartRuns = runs.map((r) => ({ id: r.id, name: r.name, startTime: r.startTime }));
+  // Runs of one script often share a name; the id's head tells them apart in legends and axes.
+  const names = runs.map((r) => r.name);
+  const chartRuns = runs.map((r) => ({
+    id: r.id,
+    name: names.filter((n) => n === r.name).length > 1 ? `${r.name} (${r.id.slice(0, 6)})` : r.name,
+    startTime: r.startTime,
+  }));
   return (
     <ScrollArea style={{ flex: 1 }} data-testid="experiment-charts">
       <Stack gap="sm">

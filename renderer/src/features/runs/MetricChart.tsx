@@ -83,12 +83,13 @@ export function MetricChart({
           data: pairs.map(({ run, key }) => seriesName(run, key)),
           axisLabel: { interval: 0, overflow: 'truncate', width: 120 },
         },
-        yAxis: { type: settings.logScale ? 'log' : 'value', scale: true },
+        // Bars start at zero (a cut axis would make 0.977 against 1 look like nothing).
+        yAxis: { type: settings.logScale ? 'log' : 'value' },
         series: [
           {
             type: 'bar',
             barMaxWidth: 48,
-            colorBy: 'data',
+            itemStyle: { color: (p: { dataIndex: number }) => palette[p.dataIndex % palette.length] },
             data: histories.map((h) => h.data?.points[0]?.value ?? null),
           },
         ],
@@ -110,9 +111,8 @@ export function MetricChart({
         connectNulls: false,
         emphasis: { focus: 'series' },
         // Colour by position among all series, so a run keeps its colour when it lacks a metric.
-        color: palette[index % palette.length],
-        lineStyle: { width: faint ? 1 : 1.8, opacity: faint ? 0.25 : 1 },
-        itemStyle: faint ? { opacity: 0.25 } : undefined,
+        lineStyle: { width: faint ? 1 : 1.8, opacity: faint ? 0.25 : 1, color: palette[index % palette.length] },
+        itemStyle: { color: palette[index % palette.length], opacity: faint ? 0.25 : 1 },
         silent: faint,
         tooltip: faint ? { show: false } : undefined,
         data: values.map((v, i) => [xs[i], v]),

@@ -348,7 +348,7 @@ export function RunsPage() {
         >
           <TextInput
             aria-label="Filter runs"
-            placeholder="metrics.acc > 0.9 and params.lr = '0.01'  (Enter to apply)"
+            placeholder="metrics.acc > 0.9 and params.lr = '0.01'"
             leftSection={<IconSearch size={16} />}
             value={filterText}
             onChange={(e) => setFilterText(e.currentTarget.value)}
