@@ -160,6 +160,11 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await page.getByRole('button', { name: 'Predict' }).click();
   // The data layer reads yes/no as a boolean column, so the classes are false/true.
   await expect(page.getByTestId('prediction-label')).toHaveText('true');
+  // Or fill the form from a row of the training data, with that row's actual label beside it.
+  await page.getByRole('button', { name: 'Fill from a row of churn@1' }).click();
+  await expect(page.getByTestId('sample-row')).toHaveText('Row 1 of churn@1 (its churned: true)');
+  await expect(page.getByRole('textbox', { name: 'usage' })).toHaveValue('0');
+  await expect(page.getByRole('textbox', { name: 'plan' })).toHaveValue('basic');
   await page.screenshot({ path: 'test-results/screenshots/models-predict.png', fullPage: true });
 
   // Batch scoring of the dataset version into a Parquet file, from the same tab.

@@ -285,6 +285,40 @@ function PredictPanel({ version }: { version: ModelVersion }) {
         ),
       }),
   });
+  // A sample row of the data the version was trained on (its lineage names the dataset version).
+  const detail = useLatheQuery('models.version', { ref: `${version.model}@${version.version}` });
+  const source = detail.data?.lineage.find((l) => l.kind === 'dataset_version' && l.direction === 'upstream')?.label;
+  const [samples, setSamples] = useState(0);
+  const [filled, setFilled] = useState<{ row: number; target: string | null } | null>(null);
+  const fill = useMutation({
+    mutationFn: () => client['datasets.rows']({ ref: source!, offset: 0, limit: 200 }),
+    onSuccess: (result) => {
+      if (result.rows.length === 0) return;
+      // Walks the first 200 rows with a stride, so successive clicks give different rows.
+      const index = (samples * 37) % result.rows.length;
+      const cells = result.rows[index]!;
+      const column = (name: string) => result.columns.findIndex((c) => c.name === name);
+      const next: Record<string, string | number> = {};
+      for (const f of fields) {
+        const value = cells[column(f.name)];
+        if (value === null || value === undefined) continue;
+        next[f.name] = f.kind === 'number' && typeof value === 'number' ? value : String(value);
+      }
+      setRow(next);
+      const targetValue = version.target ? cells[column(version.target)] : undefined;
+      setFilled({
+        row: index + 1,
+        target: targetValue === undefined || targetValue === null ? null : String(targetValue),
+      });
+      setSamples((n) => n + 1);
+    },
+    onError: (error) =>
+      notifications.show({
+        title: 'Could not read a sample row',
+        message: ClientError.from(error).message,
+        color: 'red',
+      }),
+  });
   const [only] = version.inputs;
   const unsupported =
     version.features.length === 0 &&
@@ -302,9 +336,22 @@ function PredictPanel({ version }: { version: ModelVersion }) {
   }
   return (
     <Stack gap="sm">
-      <Text size="sm" c="dimmed">
-        Enter one row; empty fields are missing values (imputed for Lathe-trained models).
-      </Text>
+      <Group justify="space-between" align="center">
+        <Text size="sm" c="dimmed">
+          Enter one row; empty fields are missing values (imputed for Lathe-trained models).
+        </Text>
+        {source && (
+          <Button variant="light" size="compact-sm" onClick={() => fill.mutate()} loading={fill.isPending}>
+            Fill from a row of {source}
+          </Button>
+        )}
+      </Group>
+      {filled && (
+        <Text size="xs" c="dimmed" data-testid="sample-row">
+          Row {filled.row} of {source}
+          {version.target && filled.target !== null ? ` (its ${version.target}: ${filled.target})` : ''}
+        </Text>
+      )}
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         {fields.map((f) =>
           f.kind === 'number' ? (
