@@ -218,6 +218,9 @@ test('cancel a training from the UI: the run ends KILLED', async ({ page, lathe 
 });
 
 test('import a PyTorch ONNX model from the UI, see its schema and score a typed row', async ({ page, lathe }) => {
+  const iris = join(lathe.home, 'iris.csv');
+  writeFileSync(iris, 'sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n');
+  expect((await lathe.cli(['data', 'add', iris, '--name', 'iris'])).code).toBe(0);
   await openAt(page, lathe.url, lathe.origin, '/models');
   await page.getByRole('button', { name: 'Import ONNX' }).click();
   const dialog = page.getByRole('dialog', { name: 'Import an ONNX model' });
@@ -232,9 +235,14 @@ test('import a PyTorch ONNX model from the UI, see its schema and score a typed 
   expect(JSON.parse((await lathe.cli(['--json', 'model', 'list'])).stdout)).toEqual([]);
 
   await dialog.getByRole('textbox', { name: 'ONNX file' }).fill(fixture);
-  await dialog
-    .getByRole('textbox', { name: 'Feature columns' })
-    .fill('sepal_length,sepal_width,petal_length,petal_width');
+  // Feature names taken from a dataset's columns, without its label.
+  await dialog.getByRole('textbox', { name: 'Columns from dataset' }).click();
+  await page.getByRole('option', { name: 'iris', exact: true }).click();
+  const featureBox = dialog.getByRole('textbox', { name: 'Feature columns' });
+  await expect(featureBox).toHaveValue('sepal_length,sepal_width,petal_length,petal_width,species');
+  await dialog.getByRole('textbox', { name: 'Label column to leave out' }).click();
+  await page.getByRole('option', { name: 'species' }).click();
+  await expect(featureBox).toHaveValue('sepal_length,sepal_width,petal_length,petal_width');
   await dialog.getByRole('button', { name: 'Import' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('heading', { name: 'iris-torch', exact: true })).toBeVisible();

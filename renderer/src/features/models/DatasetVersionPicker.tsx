@@ -3,7 +3,7 @@
  * all start from "which data", so they share this pair of selects. Hands back the chosen version with its
  * columns, so forms can offer column pickers without another request.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Select, SimpleGrid } from '@mantine/core';
 import type { DatasetVersion } from '../../../../shared/contract/index';
 import { useLatheQuery } from '../../api/queries';
@@ -44,7 +44,12 @@ export function DatasetVersionPicker({
     if (value && value.version === null && sorted.length > 0)
       onChange({ name: value.name, version: sorted[0]!.version });
   }, [value, sorted, onChange]);
-  useEffect(() => onVersion?.(chosen), [chosen, onVersion]);
+  // Told once per chosen version, whatever callback identity the parent passes on each render.
+  const onVersionRef = useRef(onVersion);
+  useEffect(() => {
+    onVersionRef.current = onVersion;
+  });
+  useEffect(() => onVersionRef.current?.(chosen), [chosen]);
   return (
     <SimpleGrid cols={2}>
       <Select
