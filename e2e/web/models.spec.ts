@@ -168,7 +168,11 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await page.screenshot({ path: 'test-results/screenshots/models-predict.png', fullPage: true });
 
   // Batch scoring of the dataset version into a Parquet file, from the same tab.
-  await page.getByRole('textbox', { name: 'Data' }).fill('churn@1');
+  // The data comes from a dataset picker (any version), not a free-text box.
+  await page.getByRole('textbox', { name: 'Data' }).click();
+  await page.getByRole('option', { name: 'churn', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Version' }).click();
+  await page.getByRole('option', { name: /^@1 ·/ }).click();
   await page.getByRole('textbox', { name: 'Output file' }).fill(join(lathe.home, 'scores.parquet'));
   await page.getByRole('button', { name: 'Score', exact: true }).click();
   await expect(page.getByTestId('score-result')).toContainText('Scored 900 rows');

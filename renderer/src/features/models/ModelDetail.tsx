@@ -2,7 +2,6 @@ import { useState } from 'react';
 import {
   Alert,
   Anchor,
-  Autocomplete,
   Badge,
   Breadcrumbs,
   Button,
@@ -30,6 +29,7 @@ import { refreshAfter, useLatheQuery } from '../../api/queries';
 import { formatNumber } from '../../../../shared/format';
 import { ClientError } from '../../api/client-error';
 import { Evaluation } from './Evaluation';
+import { choiceRef, DatasetVersionPicker, type DatasetChoice } from './DatasetVersionPicker';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -425,8 +425,8 @@ function PredictPanel({ version }: { version: ModelVersion }) {
 function ScorePanel({ version }: { version: ModelVersion }) {
   const client = useClient();
   const ref = `${version.model}@${version.version}`;
-  const datasets = useLatheQuery('datasets.list', {});
-  const [data, setData] = useState('');
+  const [dataset, setDataset] = useState<DatasetChoice | null>(null);
+  const data = choiceRef(dataset) ?? '';
   const [out, setOut] = useState('');
   const [progress, setProgress] = useState<{ rows: number; totalRows: number | null } | null>(null);
   const score = useMutation({
@@ -435,36 +435,32 @@ function ScorePanel({ version }: { version: ModelVersion }) {
       const off = client.on('models.predictProgress', (p) => {
         if (p.ref === ref) setProgress({ rows: p.rows, totalRows: p.totalRows });
       });
-      return client['models.predict']({ ref, data: data.trim(), out: out.trim() }).finally(off);
+      return client['models.predict']({ ref, data, out: out.trim() }).finally(off);
     },
   });
-  const options = datasets.data?.map((d) => `${d.name}@${d.latest.version}`) ?? [];
   return (
     <Stack gap="sm" mt="xl">
       <Text fw={600} size="sm">
         Score a dataset
       </Text>
+      <DatasetVersionPicker value={dataset} onChange={setDataset} label="Data" />
       <Group align="flex-end">
-        <Autocomplete
-          label="Data"
-          description="A dataset version, or the path of a table file"
-          placeholder="NAME@V or /path/to/table.csv"
-          data={options}
-          value={data}
-          onChange={setData}
-          w={320}
-        />
         <TextInput
           label="Output file"
-          description="Path ending in .csv or .parquet"
+          description="Path ending in .csv or .parquet, on the machine Lathe runs on"
           placeholder="/home/me/scores.parquet"
           value={out}
           onChange={(e) => setOut(e.currentTarget.value)}
-          w={320}
+          w={420}
         />
-        <Button onClick={() => score.mutate()} loading={score.isPending} disabled={!data.trim() || !out.trim()}>
+        <Button onClick={() => score.mutate()} loading={score.isPending} disabled={!data || !out.trim()}>
           Score
         </Button>
+        {!data && (
+          <Text size="sm" c="dimmed">
+            Choose a dataset version to score
+          </Text>
+        )}
       </Group>
       {score.isPending && progress && (
         <Progress
