@@ -15,6 +15,16 @@ test('create, rename, delete (with undo) an experiment through the UI', async ({
   await expect(row).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/experiments.png', fullPage: true });
 
+  // Its empty runs table gives the exact lines that point an MLflow script at this server.
+  await page.getByRole('link', { name: 'Open runs of churn-baseline' }).click();
+  const lines = page.getByTestId('tracking-lines');
+  await expect(lines).toContainText(`export MLFLOW_TRACKING_URI=${lathe.origin}`);
+  await expect(lines).toContainText(`export MLFLOW_TRACKING_TOKEN=${lathe.token}`);
+  await expect(lines).toContainText('mlflow.set_experiment("churn-baseline")');
+  await expect(page.getByText('docs/mlflow.md')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/runs-empty.png', fullPage: true });
+  await page.goBack();
+
   // The CLI sees what the UI wrote.
   const listed = await lathe.cli(['--json', 'experiments', 'list']);
   expect(listed.code).toBe(0);

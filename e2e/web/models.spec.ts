@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
@@ -16,10 +16,22 @@ async function openAt(page: Page, url: string, origin: string, path: string): Pr
 async function openTrainForm(page: Page, epochs: string, batchSize: string): Promise<Locator> {
   await page.getByRole('button', { name: 'Train model' }).click();
   const dialog = page.getByRole('dialog', { name: 'Train a model' });
+  // Start says why it is disabled until the form is complete.
+  await expect(dialog.getByTestId('submit-blocked')).toHaveText('Choose a dataset');
+  await expect(dialog.getByRole('button', { name: 'Start training' })).toBeDisabled();
   await dialog.getByRole('textbox', { name: 'Dataset' }).click();
-  await page.getByRole('option', { name: /churn@1/ }).click();
-  await dialog.getByRole('textbox', { name: 'Target column' }).click();
+  await page.getByRole('option', { name: 'churn', exact: true }).click();
+  // Any version, not only the latest.
+  await dialog.getByRole('textbox', { name: 'Version' }).click();
+  await page.getByRole('option', { name: /^@1 ·/ }).click();
+  await expect(dialog.getByTestId('submit-blocked')).toHaveText(/Choose the target column/);
+  const targetBox = dialog.getByRole('textbox', { name: 'Target column' });
+  await targetBox.fill('no-such-column');
+  await expect(page.getByText('Nothing found: no column by that name')).toBeVisible();
+  await targetBox.fill('');
+  await targetBox.click();
   await page.getByRole('option', { name: 'churned' }).click();
+  await expect(dialog.getByTestId('submit-blocked')).toHaveCount(0);
   await dialog.getByRole('textbox', { name: 'Epochs (max)' }).fill(epochs);
   await dialog.getByRole('textbox', { name: 'Batch size' }).fill(batchSize);
   return dialog;
@@ -46,12 +58,16 @@ test('train from the form with live progress, then inspect, predict and benchmar
   const csv = join(lathe.home, 'churn.csv');
   writeChurnCsv(csv, 900);
   expect((await lathe.cli(['data', 'add', csv, '--name', 'churn'])).code).toBe(0);
+  // A second, smaller version: the form trains on the @1 chosen, not on the latest.
+  const second = join(lathe.home, 'churn-2.csv');
+  writeChurnCsv(second, 300);
+  expect((await lathe.cli(['data', 'add', second, '--name', 'churn'])).code).toBe(0);
 
   await page.goto(lathe.url);
   await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
   await page.keyboard.press('g');
   await page.keyboard.press('m');
-  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeVisible();
   await expect(page.getByText('No models yet')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-empty.png', fullPage: true });
 
@@ -60,13 +76,20 @@ test('train from the form with live progress, then inspect, predict and benchmar
   const dialog = await openTrainForm(page, '40', '2');
   await dialog.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
   await dialog.getByRole('textbox', { name: 'Experiment' }).fill('churn-ui');
+  await dialog.getByRole('textbox', { name: 'Validation share' }).fill('0.2');
+  await dialog.getByRole('textbox', { name: 'Patience' }).fill('4');
   await page.screenshot({ path: 'test-results/screenshots/models-train-form.png', fullPage: true });
   await dialog.getByRole('button', { name: 'Start training' }).click();
   await expect(dialog).toBeHidden();
 
   const job = page.getByTestId('training-job').first();
+  await expect(job).toContainText('churn@1 → churned');
   // Live progress arrives while the worker trains (and the page keeps answering).
-  await expect(job.getByTestId('training-status')).toContainText(/epoch \d+\/40/, { timeout: 20_000 });
+  // The ETA leads with the patience window (early stopping), the time to epoch 40 is only a bound.
+  await expect(job.getByTestId('training-status')).toContainText(
+    /epoch \d+\/40 .* left if val_loss stops improving \(early stop at epoch \d+\), at most/,
+    { timeout: 20_000 },
+  );
   await page.screenshot({ path: 'test-results/screenshots/models-training.png', fullPage: true });
   await expect(job.getByText('finished', { exact: true })).toBeVisible({ timeout: 90_000 });
   await expect(job.getByTestId('training-status')).toContainText('accuracy');
@@ -82,8 +105,52 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await expect(page.getByText('trained on: churn@1')).toBeVisible();
   // Artifacts of the training run: permutation importance and the confusion matrix.
   await expect(page.getByLabel('Feature importance')).toContainText('usage');
-  await expect(page.getByRole('table', { name: 'Confusion matrix' })).toContainText('true');
+  const matrix = page.getByRole('table', { name: 'Confusion matrix' });
+  await expect(matrix).toContainText('true');
+  // Importance keeps its sign and shows no float noise; the confusion matrix comes before it.
+  const values = await page.getByTestId('importance-value').allTextContents();
+  const signs = await page.getByTestId('importance-row').evaluateAll((rows) => rows.map((r) => r.dataset.sign));
+  expect(values.length).toBe(3);
+  values.forEach((v, i) => {
+    expect(v).not.toMatch(/e-/);
+    expect(signs[i]).toBe(v === '0' ? '0' : v.startsWith('-') ? '-1' : '1');
+  });
+  const matrixBox = (await matrix.boundingBox())!;
+  const importanceBox = (await page.getByLabel('Feature importance').boundingBox())!;
+  expect(matrixBox.y).toBeLessThan(importanceBox.y);
+  // ROC and precision-recall curves of the test split; the threshold slider moves the confusion matrix.
+  await expect(page.getByRole('img', { name: 'ROC curve' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Precision–recall curve' })).toBeVisible();
+  await expect(page.getByTestId('roc-auc')).toContainText(/AUC [01]\.\d{4}/);
+  const slider = page.getByRole('slider', { name: 'Threshold' });
+  await slider.focus();
+  await slider.press('Home');
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.00');
+  // Everything is predicted positive at 0: no false negatives, no true negatives.
+  await expect(page.getByTestId('confusion-FN')).toContainText(/^0FN/);
+  await expect(page.getByTestId('confusion-TN')).toContainText(/^0TN/);
+  await expect(page.getByTestId('confusion-TP')).toContainText('TPR 100.0%');
+  await slider.press('ArrowRight');
+  await expect(page.getByTestId('threshold-value')).toHaveText('0.01');
+  // Hyperparameters, split sizes and the loss curves of the run.
+  const hyperparameters = page.getByRole('table', { name: 'Hyperparameters' });
+  await expect(hyperparameters).toContainText('learning_rate');
+  await expect(hyperparameters.getByRole('row', { name: /validation_share/ })).toContainText('0.2');
+  await expect(hyperparameters.getByRole('row', { name: /patience/ })).toContainText('4');
+  await expect(page.getByTestId('split-sizes')).toHaveText(/^\d+ \/ \d+ \/ \d+$/);
+  await expect(page.getByRole('img', { name: 'Loss per epoch' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-detail.png', fullPage: true });
+
+  // Export downloads the very bytes `lathe model export` writes.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export ONNX' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('churn-churned-v1.onnx');
+  const downloaded = join(lathe.home, 'downloaded.onnx');
+  await download.saveAs(downloaded);
+  const exported = join(lathe.home, 'exported.onnx');
+  expect((await lathe.cli(['model', 'export', 'churn-churned@1', '--out', exported])).code).toBe(0);
+  expect(readFileSync(downloaded).equals(readFileSync(exported))).toBe(true);
 
   await page.getByRole('tab', { name: 'Predict' }).click();
   await page.getByRole('textbox', { name: 'usage' }).fill('0.5');
@@ -93,10 +160,19 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await page.getByRole('button', { name: 'Predict' }).click();
   // The data layer reads yes/no as a boolean column, so the classes are false/true.
   await expect(page.getByTestId('prediction-label')).toHaveText('true');
+  // Or fill the form from a row of the training data, with that row's actual label beside it.
+  await page.getByRole('button', { name: 'Fill from a row of churn@1' }).click();
+  await expect(page.getByTestId('sample-row')).toHaveText('Row 1 of churn@1 (its churned: true)');
+  await expect(page.getByRole('textbox', { name: 'usage' })).toHaveValue('0');
+  await expect(page.getByRole('textbox', { name: 'plan' })).toHaveValue('basic');
   await page.screenshot({ path: 'test-results/screenshots/models-predict.png', fullPage: true });
 
   // Batch scoring of the dataset version into a Parquet file, from the same tab.
-  await page.getByRole('textbox', { name: 'Data' }).fill('churn@1');
+  // The data comes from a dataset picker (any version), not a free-text box.
+  await page.getByRole('textbox', { name: 'Data' }).click();
+  await page.getByRole('option', { name: 'churn', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Version' }).click();
+  await page.getByRole('option', { name: /^@1 ·/ }).click();
   await page.getByRole('textbox', { name: 'Output file' }).fill(join(lathe.home, 'scores.parquet'));
   await page.getByRole('button', { name: 'Score', exact: true }).click();
   await expect(page.getByTestId('score-result')).toContainText('Scored 900 rows');
@@ -130,12 +206,25 @@ test('cancel a training from the UI: the run ends KILLED', async ({ page, lathe 
   await page.getByRole('dialog', { name: 'Cancel training?' }).getByRole('button', { name: 'Cancel training' }).click();
   await expect(job.getByText('killed', { exact: true })).toBeVisible({ timeout: 15_000 });
   await expect(job.getByTestId('training-status')).toContainText('the run ended KILLED');
+  // A finished card says how long it took and can be dismissed, for good on this machine.
+  await expect(job.getByTestId('training-differences')).toHaveText(/^took \d/);
+  await job.getByRole('button', { name: 'Dismiss churn@1 → churned' }).click();
+  await expect(page.getByTestId('training-job')).toHaveCount(0);
+  // After a reload the job list comes back from the core, and the dismissed card stays away.
+  const listed = page.waitForResponse((r) => r.url().includes('/api/rpc/models.trainingJobs') && r.ok());
+  await page.reload();
+  expect(JSON.stringify(await (await listed).json())).toContain('"status":"killed"');
+  await expect(page.getByRole('button', { name: 'Train model' })).toBeVisible();
+  await expect(page.getByTestId('training-job')).toHaveCount(0);
   const runs = await lathe.cli(['--json', 'runs', 'list', '--experiment', 'Default']);
   expect(runs.stdout).toContain('KILLED');
   expect(JSON.parse((await lathe.cli(['--json', 'model', 'list'])).stdout)).toEqual([]);
 });
 
 test('import a PyTorch ONNX model from the UI, see its schema and score a typed row', async ({ page, lathe }) => {
+  const iris = join(lathe.home, 'iris.csv');
+  writeFileSync(iris, 'sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n');
+  expect((await lathe.cli(['data', 'add', iris, '--name', 'iris'])).code).toBe(0);
   await openAt(page, lathe.url, lathe.origin, '/models');
   await page.getByRole('button', { name: 'Import ONNX' }).click();
   const dialog = page.getByRole('dialog', { name: 'Import an ONNX model' });
@@ -150,9 +239,14 @@ test('import a PyTorch ONNX model from the UI, see its schema and score a typed 
   expect(JSON.parse((await lathe.cli(['--json', 'model', 'list'])).stdout)).toEqual([]);
 
   await dialog.getByRole('textbox', { name: 'ONNX file' }).fill(fixture);
-  await dialog
-    .getByRole('textbox', { name: 'Feature columns' })
-    .fill('sepal_length,sepal_width,petal_length,petal_width');
+  // Feature names taken from a dataset's columns, without its label.
+  await dialog.getByRole('textbox', { name: 'Columns from dataset' }).click();
+  await page.getByRole('option', { name: 'iris', exact: true }).click();
+  const featureBox = dialog.getByRole('textbox', { name: 'Feature columns' });
+  await expect(featureBox).toHaveValue('sepal_length,sepal_width,petal_length,petal_width,species');
+  await dialog.getByRole('textbox', { name: 'Label column to leave out' }).click();
+  await page.getByRole('option', { name: 'species' }).click();
+  await expect(featureBox).toHaveValue('sepal_length,sepal_width,petal_length,petal_width');
   await dialog.getByRole('button', { name: 'Import' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('heading', { name: 'iris-torch', exact: true })).toBeVisible();

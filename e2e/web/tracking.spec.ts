@@ -88,6 +88,20 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await client.artifact(experimentId, a.id, 'config.json', JSON.stringify({ layers: [64, 32], dropout: 0.2 }));
   await client.artifact(experimentId, a.id, 'eval/predictions.csv', 'id,label,score\n1,cat,0.91\n2,dog,0.12\n');
   await client.finish(a.id);
+  // A validation curve beside the loss: the run page draws them in one chart.
+  await fetch(`${lathe.origin}/api/2.0/mlflow/runs/log-batch`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${lathe.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      run_id: a.id,
+      metrics: Array.from({ length: 5 }, (_, step) => ({
+        key: 'val_loss',
+        value: 1 / (2 + step),
+        timestamp: Date.now(),
+        step,
+      })),
+    }),
+  });
 
   await page.goto(lathe.url);
   await page.getByRole('link', { name: 'Open runs of mnist-sweep' }).click();
@@ -112,6 +126,20 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await expect(page.getByTestId(`run-row-${b.id}`)).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screenshots/runs-table.png', fullPage: true });
 
+  // A bad filter keeps the last good result on screen, says why beside the box and offers the fix.
+  await filter.fill('loss < 0.5');
+  await filter.press('Enter');
+  await expect(page.getByTestId('filter-error')).toContainText('Unknown attribute "loss"');
+  await expect(page.getByTestId(`run-row-${a.id}`)).toBeVisible();
+  await expect(page.getByTestId('runs-count')).toHaveText('2 runs match the filter');
+  await page.getByRole('button', { name: 'metrics.loss < 0.5' }).click();
+  await expect(filter).toHaveValue('metrics.loss < 0.5');
+  await expect(page.getByTestId('filter-error')).toHaveCount(0);
+  await filter.fill("params.seed = '3'");
+  await filter.press('Enter');
+  await expect(page.getByTestId('runs-count')).toHaveText('1 run matches the filter');
+  await expect(page.getByTestId(`run-row-${c.id}`)).toBeVisible();
+
   // Sorting by a metric column (server side).
   await filter.fill('');
   await filter.press('Enter');
@@ -123,13 +151,27 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await sortAccuracy.click();
   await expect(firstRow).toHaveAttribute('data-testid', `run-row-${b.id}`);
 
+  // The experiment's chart view: one panel per metric, every run in it (single values as bars, not dots).
+  await page.getByText('Charts', { exact: true }).click();
+  const experimentCharts = page.getByTestId('experiment-charts');
+  await expect(experimentCharts.getByRole('img', { name: 'Chart of loss' })).toBeVisible();
+  await expect(experimentCharts.getByRole('img', { name: 'Chart of accuracy' })).toBeVisible();
+  await expect(experimentCharts.getByTestId('chart-loss')).toContainText('150 points');
+  await page.screenshot({ path: 'test-results/screenshots/experiment-charts.png', fullPage: true });
+  await page.getByText('Table', { exact: true }).click();
+
   // Run page: params, charts, artifact previews.
   await page.getByRole('link', { name: a.name }).click();
   await expect(page.getByRole('heading', { name: a.name })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Params' })).toContainText('optimizer');
   await page.getByRole('tab', { name: /Charts/ }).click();
-  await expect(page.getByTestId('chart-loss')).toContainText('50 points');
-  await expect(page.getByRole('img', { name: 'Chart of loss' }).locator('canvas')).toBeVisible();
+  // accuracy was logged once: a value in a table, not a lone dot; loss and val_loss share a chart.
+  await expect(page.getByRole('table', { name: 'Single values' })).toContainText('accuracy');
+  await expect(page.getByTestId('chart-accuracy')).toHaveCount(0);
+  await expect(page.getByTestId('chart-val_loss')).toHaveCount(0);
+  await expect(page.getByTestId('chart-loss')).toContainText('loss and val_loss');
+  await expect(page.getByTestId('chart-loss')).toContainText('55 points');
+  await expect(page.getByRole('img', { name: 'Chart of loss and val_loss' }).locator('canvas')).toBeVisible();
   // Points logged while the chart is open show up without a reload.
   await fetch(`${lathe.origin}/api/2.0/mlflow/runs/log-batch`, {
     method: 'POST',
@@ -144,7 +186,7 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
       })),
     }),
   });
-  await expect(page.getByTestId('chart-loss')).toContainText('60 points');
+  await expect(page.getByTestId('chart-loss')).toContainText('65 points');
   await page.getByText('Relative time', { exact: true }).click();
   await expect(page.getByRole('radio', { name: 'Relative time' })).toBeChecked();
   await page.getByRole('switch', { name: 'Log scale' }).click();
@@ -163,7 +205,12 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   for (const run of [a, b, c]) await page.getByRole('checkbox', { name: `Select ${run.name}` }).check();
   await page.getByRole('button', { name: /Compare 3/ }).click();
   await expect(page.getByRole('heading', { name: 'Compare 3 runs' })).toBeVisible();
+  // The breadcrumb names the experiment; metrics have their own table; the learning rate gets a log axis.
+  await expect(page.getByRole('link', { name: 'mnist-sweep', exact: true })).toBeVisible();
   const params = page.getByRole('table', { name: 'Params' });
+  await expect(params).not.toContainText('metric');
+  await expect(page.getByRole('table', { name: 'Latest metrics' })).toContainText('accuracy');
+  await expect(page.getByRole('img', { name: /Parallel coordinates.*log scale: lr/ })).toBeVisible();
   await expect(params).toContainText('seed');
   await expect(params).not.toContainText('optimizer');
   await page.getByRole('switch', { name: 'Only params that differ' }).click();
@@ -174,7 +221,7 @@ test('runs logged through the MLflow API appear live; filter, run page, compare,
   await page.screenshot({ path: 'test-results/screenshots/compare.png', fullPage: true });
 
   // Delete for good, with a confirmation; the CLI no longer finds it.
-  await page.getByRole('link', { name: 'Runs' }).click();
+  await page.getByRole('link', { name: 'mnist-sweep', exact: true }).click();
   await page.getByRole('checkbox', { name: `Select ${a.name}` }).check();
   await page.getByRole('button', { name: /^Delete 1/ }).click();
   await expect(page.getByRole('dialog', { name: 'Delete runs for good?' })).toBeVisible();

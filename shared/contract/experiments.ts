@@ -45,6 +45,11 @@ const ExperimentId = z.string().regex(/^\d+$/, 'experiment id must be a number')
 /** Methods of the app and of experiments. */
 export const experimentMethods = {
   'app.info': { input: z.object({}).strict(), output: AppInfo },
+  /** The running `lathe serve`'s address and token, for MLFLOW_TRACKING_URI / MLFLOW_TRACKING_TOKEN (nulls when none). */
+  'app.trackingConnection': {
+    input: z.object({}).strict(),
+    output: z.object({ uri: z.string().nullable(), token: z.string().nullable(), serverFile: z.string() }),
+  },
   'experiments.list': {
     input: z.object({ includeDeleted: z.boolean().optional() }).strict(),
     output: z.array(Experiment),

@@ -142,6 +142,12 @@ export const TrainOptions = z
       .max(2 ** 31 - 1)
       .default(42),
     patience: z.number().int().min(1).max(1000).default(5),
+    /** Share of the rows held out for validation (early stopping); 15 % more are the test split. */
+    validationShare: z
+      .number()
+      .min(0.05, 'validation share must be at least 0.05')
+      .max(0.5, 'validation share must be at most 0.5')
+      .default(0.15),
     experiment: z.string().trim().min(1).optional(),
     modelName: ModelName.optional(),
     backend: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
@@ -171,7 +177,13 @@ export const TrainingProgress = z.object({
   valLoss: z.number().nullable(),
   valMetric: z.number().nullable(),
   valMetricName: z.string().nullable(),
+  /** Seconds to the last epoch: an upper bound, early stopping may end training sooner. */
   etaSeconds: z.number().nullable(),
+  /** Seconds until early stopping ends training if validation loss does not improve again. */
+  etaEarlyStopSeconds: z.number().nullable(),
+  /** Finished epochs since the best validation loss, and the patience they count against. */
+  epochsWithoutImprovement: z.number().int().nullable(),
+  patience: z.number().int().nullable(),
   backend: z.string().nullable(),
 });
 export type TrainingProgress = z.infer<typeof TrainingProgress>;
@@ -187,6 +199,10 @@ export const TrainingJob = z.object({
   result: TrainResult.nullable(),
   error: z.string().nullable(),
   startedAt: z.number(),
+  /** When it ended (finished, failed or cancelled); null while running. */
+  finishedAt: z.number().nullable(),
+  /** Its settings as `name: value` text (data, target, hidden, epochs, learning_rate, …), to say what differs. */
+  settings: z.record(z.string(), z.string()),
 });
 export type TrainingJob = z.infer<typeof TrainingJob>;
 
@@ -213,6 +229,11 @@ export const modelMethods = {
   'models.export': {
     input: z.object({ ref: ModelRef, out: z.string().min(1) }).strict(),
     output: z.object({ path: z.string(), hash: z.string(), size: z.number().int() }),
+  },
+  /** A version's ONNX bytes (base64) for a download in the browser; refused above 256 MB. */
+  'models.download': {
+    input: z.object({ ref: ModelRef }).strict(),
+    output: z.object({ fileName: z.string(), base64: z.string(), size: z.number().int(), hash: z.string() }),
   },
   'models.bench': {
     input: z.object({ ref: ModelRef, provider: InferenceProvider.optional() }).strict(),

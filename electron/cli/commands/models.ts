@@ -13,6 +13,7 @@ import type {
   TrainResult,
 } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
+import { etaText } from '../../../shared/training-eta.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { withCore } from '../context.js';
 import { printResult, table, type GlobalOptions, formatTime } from '../output.js';
@@ -68,7 +69,8 @@ function describeProgress(p: TrainingProgress): string {
   if (p.loss !== null) parts.push(`loss ${p.loss.toFixed(4)}`);
   if (p.valLoss !== null) parts.push(`val_loss ${p.valLoss.toFixed(4)}`);
   if (p.valMetric !== null && p.valMetricName) parts.push(`${p.valMetricName} ${p.valMetric.toFixed(4)}`);
-  if (p.etaSeconds !== null) parts.push(`ETA ${Math.ceil(p.etaSeconds)}s`);
+  const eta = etaText(p);
+  if (eta) parts.push(eta);
   return `${bar(fraction)} ${parts.join('  ')}`;
 }
 
@@ -87,6 +89,11 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
     .option('--lr <x>', 'Adam learning rate', number('lr', false))
     .option('--seed <n>', 'seed of the split, initialisation and shuffling', number('seed', true))
     .option('--patience <n>', 'epochs without validation improvement before stopping', number('patience', true))
+    .option(
+      '--validation-share <x>',
+      'share of rows held out for validation (0.05 to 0.5, default 0.15)',
+      number('validation-share', false),
+    )
     .option('--experiment <name>', 'experiment of the run (created when missing)', undefined)
     .option('--model-name <name>', 'model to add the version to (default: DATASET-TARGET)')
     .option(
@@ -106,6 +113,7 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
         learningRate: local.lr,
         seed: local.seed,
         patience: local.patience,
+        validationShare: local.validationShare,
         experiment: local.experiment,
         modelName: local.modelName,
         backend: local.backend,

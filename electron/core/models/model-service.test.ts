@@ -67,6 +67,10 @@ describe('ONNX import of a PyTorch model', () => {
     const out = join(scratch, 'out.onnx');
     await core.models.exportTo('m@2', out);
     expect(readFileSync(out).equals(readFileSync(join(fixture, 'model.onnx')))).toBe(true);
+    // The page's download gives the same bytes, named after the version.
+    const download = core.models.download('m@2');
+    expect(download.fileName).toBe('m-v2.onnx');
+    expect(Buffer.from(download.base64, 'base64').equals(readFileSync(join(fixture, 'model.onnx')))).toBe(true);
     expect(core.models.get('m').versions.map((v) => v.version)).toEqual([2, 1]);
     expect(() => core.models.resolve('m@9')).toThrow(/no version 9 \(versions: 1, 2\)/);
   });

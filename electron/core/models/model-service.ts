@@ -92,6 +92,9 @@ export interface TrainedVersionInput {
 /** Lineage entity kinds used by models. */
 export const lineageKinds = { modelVersion: 'model_version', run: 'run', datasetVersion: 'dataset_version' } as const;
 
+/** Downloads through the page (base64 in one RPC answer) stop here; `lathe model export` has no limit. */
+const maxDownloadBytes = 256 * 1024 * 1024;
+
 /** Registers, lists and serves model versions. */
 export class ModelService {
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
@@ -250,6 +253,23 @@ export class ModelService {
       throw new LatheError('BAD_INPUT', `Cannot write ${target}: ${(error as Error).message}`, { file: target });
     }
     return { path: target, hash: version.hash, size: version.size };
+  }
+
+  /** A version's ONNX file as base64 with a file name (`NAME-vN.onnx`), for a download from the page. */
+  download(ref: string): { fileName: string; base64: string; size: number; hash: string } {
+    const version = this.resolve(ref);
+    if (version.size > maxDownloadBytes)
+      throw new LatheError(
+        'BAD_INPUT',
+        `${version.model}@${version.version} is ${version.size.toLocaleString()} bytes; downloads from the page stop at ${maxDownloadBytes.toLocaleString()} (use lathe model export)`,
+        { ref },
+      );
+    return {
+      fileName: `${version.model}-v${version.version}.onnx`,
+      base64: readFileSync(this.pathOf(version)).toString('base64'),
+      size: version.size,
+      hash: version.hash,
+    };
   }
 
   /** A cached ONNX Runtime session for a version. */

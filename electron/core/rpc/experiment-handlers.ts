@@ -5,6 +5,7 @@ import { chooseTrainingBackend } from '../compute/training-backends.js';
 import { probeInference } from '../compute/inference-providers.js';
 import { probeWebGpu } from '../compute/webgpu.js';
 import type { HandlersFor } from './handlers.js';
+import { trackingConnection } from '../server-file.js';
 
 /** app.* and experiments.* */
 export function experimentHandlers(core: Core, version: string): HandlersFor<keyof typeof experimentMethods> {
@@ -22,6 +23,7 @@ export function experimentHandlers(core: Core, version: string): HandlersFor<key
         gpuDetail: (await probeWebGpu()).line,
       },
     }),
+    'app.trackingConnection': () => trackingConnection(core.home),
     'experiments.list': (input) => core.experiments.list(input),
     'experiments.search': (input) => core.experiments.search(input),
     'experiments.create': (input) => core.experiments.create(input.name),

@@ -12,6 +12,7 @@ export function modelHandlers(core: Core): HandlersFor<keyof typeof modelMethods
     'models.version': (input) => core.models.versionWithLineage(input.ref),
     'models.import': (input) => core.models.importFile(input.path, input.name, input.features),
     'models.export': (input) => core.models.exportTo(input.ref, input.out),
+    'models.download': (input) => core.models.download(input.ref),
     'models.bench': (input) => core.models.bench(input.ref, { provider: input.provider }),
     'models.predictRow': async (input) => ({ outputs: await core.models.predictRow(input.ref, input.row) }),
     'models.predict': async (input) => {

@@ -63,7 +63,19 @@ describe('TrainingService (train worker, tracked run, model version)', () => {
     expect(run.status).toBe('FINISHED');
     expect(core.tracking.metricHistory(result.run, 'val_loss').points.length).toBeGreaterThanOrEqual(1);
     const artifacts = core.tracking.listArtifacts(result.run).map((a) => a.path);
-    expect(artifacts).toEqual(expect.arrayContaining(['model', 'feature_importance.json', 'confusion_matrix.json']));
+    expect(artifacts).toEqual(
+      expect.arrayContaining(['model', 'feature_importance.json', 'confusion_matrix.json', 'test_predictions.json']),
+    );
+    // The test split's labels and probabilities (the model page's ROC and PR curves), one row per test row.
+    const preview = await core.tracking.artifactPreview(result.run, 'test_predictions.json');
+    const stored = JSON.parse(preview.content) as { classes: string[]; labels: number[]; probabilities: number[][] };
+    expect(stored.classes).toEqual(['high', 'low', 'mid']);
+    expect(stored.labels.length).toBe(Number(run.params.rows_test));
+    expect(stored.probabilities[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    // The honest ETA: the patience window's estimate never exceeds the one to the last epoch.
+    expect(training.some((p) => p.etaEarlyStopSeconds !== null && p.patience === 5)).toBe(true);
+    for (const p of training)
+      if (p.etaEarlyStopSeconds !== null) expect(p.etaEarlyStopSeconds).toBeLessThanOrEqual(p.etaSeconds! + 1e-9);
 
     const { version, lineage } = core.models.versionWithLineage('customers-target@1');
     expect(version).toMatchObject({

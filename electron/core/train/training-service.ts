@@ -67,6 +67,21 @@ export class TrainingService {
       result: null,
       error: null,
       startedAt: Date.now(),
+      finishedAt: null,
+      settings: {
+        data: options.data,
+        target: options.target,
+        task: options.task,
+        hidden: options.hidden.join(','),
+        epochs: String(options.epochs),
+        batch_size: String(options.batchSize),
+        learning_rate: String(options.learningRate),
+        patience: String(options.patience),
+        validation_share: String(options.validationShare),
+        seed: String(options.seed),
+        ...(options.features?.length ? { features: options.features.join(',') } : {}),
+        ...(options.backend ? { backend: options.backend } : {}),
+      },
     };
     let onDidStart: (error?: unknown) => void = () => undefined;
     const started = new Promise<void>((resolve, reject) => {
@@ -131,6 +146,9 @@ export class TrainingService {
       valMetric: null,
       valMetricName: null,
       etaSeconds: null,
+      etaEarlyStopSeconds: null,
+      epochsWithoutImprovement: null,
+      patience: null,
       backend: null,
       ...(previous ?? {}),
       ...patch,
@@ -220,6 +238,7 @@ export class TrainingService {
         learning_rate: String(options.learningRate),
         seed: String(options.seed),
         patience: String(options.patience),
+        validation_share: String(options.validationShare),
         backend,
       });
       if (data.hash)
@@ -243,6 +262,7 @@ export class TrainingService {
           learningRate: options.learningRate,
           seed: options.seed,
           patience: options.patience,
+          validationShare: options.validationShare,
           backend,
           dawn,
           producerVersion: latheVersion(),
@@ -305,6 +325,11 @@ export class TrainingService {
         datasetVersionId: data.datasetVersionId,
       });
       await logArtifacts(tracking, run.id, outcome);
+      tracking.logParams(run.id, {
+        rows_train: String(outcome.rows.train),
+        rows_validation: String(outcome.rows.validation),
+        rows_test: String(outcome.rows.test),
+      });
       const now = Date.now();
       tracking.logMetrics(
         run.id,
@@ -320,6 +345,7 @@ export class TrainingService {
       const result: TrainResult = { run: run.id, model: version.model, version: version.version, backend, metrics };
       job.record.status = 'finished';
       job.record.result = result;
+      job.record.finishedAt = Date.now();
       this.deps.events.emit('models.trainingFinished', { ...job.record });
       return result;
     } catch (error) {
@@ -335,6 +361,7 @@ export class TrainingService {
       }
       job.record.status = cancelled ? 'killed' : 'failed';
       job.record.error = cancelled ? 'Cancelled' : toErrorShape(error).message;
+      job.record.finishedAt = Date.now();
       this.deps.events.emit('models.trainingFinished', { ...job.record });
       if (cancelled)
         throw new LatheError('CONFLICT', `Training was cancelled${runId ? `; run ${runId} ended KILLED` : ''}`, {
@@ -364,6 +391,13 @@ async function logArtifacts(tracking: TrackingService, runId: string, outcome: T
   await tracking.logArtifactBytes(runId, 'feature_importance.json', json(outcome.importance));
   await tracking.logArtifactBytes(runId, 'history.json', json(outcome.history));
   if (outcome.confusion) await tracking.logArtifactBytes(runId, 'confusion_matrix.json', json(outcome.confusion));
+  const testPredictions = testPredictionsArtifact(outcome);
+  if (testPredictions)
+    await tracking.logArtifactBytes(
+      runId,
+      testPredictionsPath,
+      new TextEncoder().encode(JSON.stringify(testPredictions)),
+    );
   if (outcome.residuals) {
     const csv =
       [
@@ -372,6 +406,44 @@ async function logArtifacts(tracking: TrackingService, runId: string, outcome: T
       ].join('\n') + '\n';
     await tracking.logArtifactBytes(runId, 'residuals.csv', new TextEncoder().encode(csv));
   }
+}
+
+/** Where a classifier's test-split labels and probabilities are kept (the model page's ROC and PR curves). */
+export const testPredictionsPath = 'test_predictions.json';
+
+/**
+ * At most this many probabilities are kept (evenly spaced rows, 5,000 rows at most), so the artifact stays
+ * within an artifact preview (256 KB) on big data and many classes.
+ */
+export const testPredictionsMaxValues = 20_000;
+
+/** The `test_predictions.json` document: one label (class index) and one probability row per test row. */
+export interface TestPredictions {
+  format: 'lathe-test-predictions/1';
+  classes: string[];
+  /** Test rows in the split, and how many are kept here. */
+  testRows: number;
+  labels: number[];
+  probabilities: number[][];
+}
+
+/** The test split's labels and probabilities of a classifier (null for regression). */
+export function testPredictionsArtifact(outcome: TrainJobResult): TestPredictions | null {
+  const target = outcome.preprocessing.target;
+  if (target.task !== 'classification' || !outcome.testLabels) return null;
+  const classes = target.classes.length;
+  const rows = outcome.testLabels.length;
+  const step = Math.max(1, rows / Math.max(1, Math.min(5000, Math.floor(testPredictionsMaxValues / classes))));
+  const labels: number[] = [];
+  const probabilities: number[][] = [];
+  for (let position = 0; Math.floor(position) < rows; position += step) {
+    const i = Math.floor(position);
+    labels.push(outcome.testLabels[i]!);
+    probabilities.push(
+      Array.from(outcome.testPredictions.subarray(i * classes, (i + 1) * classes), (p) => Number(p.toPrecision(5))),
+    );
+  }
+  return { format: 'lathe-test-predictions/1', classes: target.classes, testRows: rows, labels, probabilities };
 }
 
 /** True for a column name that looks like a row identifier: id, uuid, customer_id, userId, order-id. */

@@ -20,6 +20,7 @@ import {
   withOnesColumn,
 } from './mlp-backprop.js';
 import { seededRandom, shuffleInPlace } from '../random.js';
+import { trainingEta } from '../eta.js';
 
 /** Network and optimiser settings. */
 export interface MlpOptions {
@@ -59,7 +60,13 @@ export interface MlpProgress {
   loss: number | null;
   valLoss: number | null;
   valMetric: number | null;
+  /** Seconds to the last epoch: an upper bound, since early stopping may end training sooner. */
   etaSeconds: number | null;
+  /** Seconds until the patience window closes if validation loss does not improve again. */
+  etaEarlyStopSeconds: number | null;
+  /** Finished epochs since the best validation loss, and the patience they are counted against. */
+  epochsWithoutImprovement: number;
+  patience: number;
 }
 
 /** One epoch's summary. */
@@ -194,7 +201,15 @@ export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHoo
         lossCount += n;
         if (b % progressEvery === 0 || b === batches - 1) {
           const done = (epoch - 1) * batches + b + 1;
-          const elapsed = (performance.now() - started) / 1000;
+          const eta = trainingEta({
+            elapsedSeconds: (performance.now() - started) / 1000,
+            batchesDone: done,
+            batchesPerEpoch: batches,
+            epoch,
+            epochs: options.epochs,
+            patience: options.patience,
+            epochsWithoutImprovement: sinceBest,
+          });
           hooks.onProgress?.({
             epoch,
             batch: b + 1,
@@ -202,7 +217,10 @@ export async function trainMlp(data: MlpData, options: MlpOptions, hooks: MlpHoo
             loss: lossSum / lossCount,
             valLoss: history.at(-1)?.valLoss ?? null,
             valMetric: history.at(-1)?.valMetric ?? null,
-            etaSeconds: (elapsed / done) * (options.epochs * batches - done),
+            etaSeconds: eta.maxSeconds,
+            etaEarlyStopSeconds: eta.earlyStopSeconds,
+            epochsWithoutImprovement: sinceBest,
+            patience: options.patience,
           });
         }
         await hooks.checkCancel?.();

@@ -12,8 +12,13 @@ export interface Split {
 /** Fractions of the rows that go to validation and test; the rest trains. */
 export const splitFractions = { validation: 0.15, test: 0.15 } as const;
 
-/** Splits `rows` rows; `labels` (class indices) makes it stratified. */
-export function splitRows(rows: number, seed: number, labels?: Int32Array): Split {
+/** Splits `rows` rows; `labels` (class indices) makes it stratified; `fractions` defaults to 15 % / 15 %. */
+export function splitRows(
+  rows: number,
+  seed: number,
+  labels?: Int32Array,
+  fractions: { validation: number; test: number } = splitFractions,
+): Split {
   if (rows < 10)
     throw new LatheError('BAD_INPUT', `Training needs at least 10 rows with a target value; the data has ${rows}`);
   const random = seededRandom(seed ^ 0x5eed);
@@ -30,8 +35,8 @@ export function splitRows(rows: number, seed: number, labels?: Int32Array): Spli
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const group = groups.get(key)!;
     shuffleInPlace(group, random);
-    const nTest = Math.round(group.length * splitFractions.test);
-    const nValidation = Math.round(group.length * splitFractions.validation);
+    const nTest = Math.round(group.length * fractions.test);
+    const nValidation = Math.round(group.length * fractions.validation);
     test.push(...group.slice(0, nTest));
     validation.push(...group.slice(nTest, nTest + nValidation));
     train.push(...group.slice(nTest + nValidation));

@@ -19,7 +19,7 @@ import {
   type TargetSpec,
 } from '../preprocess.js';
 import { seededRandom, shuffleInPlace } from '../random.js';
-import { splitRows, type Split } from './split.js';
+import { splitFractions, splitRows, type Split } from './split.js';
 
 /** Settings of one job (already validated by the contract's TrainOptions). */
 export interface TrainJobOptions extends MlpOptions {
@@ -32,6 +32,8 @@ export interface TrainJobOptions extends MlpOptions {
   producerVersion: string;
   /** True when the data layer typed the target as boolean (it arrives as 0/1): labels become "false"/"true". */
   booleanTarget?: boolean;
+  /** Share of the rows held out for validation (early stopping); the test share stays 15 %. */
+  validationShare?: number;
 }
 
 /** Everything a finished job hands back. */
@@ -50,6 +52,8 @@ export interface TrainJobResult {
   testRows: Int32Array;
   /** TensorFlow.js outputs on the test split: probabilities (rows × classes) or values in target units. */
   testPredictions: Float32Array;
+  /** Class indices of the test split (classification), in the order of `testPredictions`; null for regression. */
+  testLabels: Int32Array | null;
   importance: { feature: string; importance: number; metric: string }[];
   confusion: { classes: string[]; counts: number[][] } | null;
   residuals: { actual: number; predicted: number }[] | null;
@@ -199,7 +203,10 @@ export async function runTrainJob(
       { column: options.target },
     );
   hooks.onPrepared?.(target.spec.task, rowCount);
-  const split: Split = splitRows(rowCount, options.seed, classification ? (target.y as Int32Array) : undefined);
+  const split: Split = splitRows(rowCount, options.seed, classification ? (target.y as Int32Array) : undefined, {
+    test: splitFractions.test,
+    validation: options.validationShare ?? splitFractions.validation,
+  });
 
   const steps = fitSteps(columns, features, split.train);
   let targetSpec = target.spec;
@@ -284,7 +291,7 @@ export async function runTrainJob(
       const permutedPredictions = await predictUnits(mlp.layers, permuted, split.test.length, targetSpec);
       drop += metrics[metricName]! - score(permutedPredictions)[metricName]!;
     }
-    importance.push({ feature: step.name, importance: drop / repeats, metric: metricName });
+    importance.push({ feature: step.name, importance: withoutFloatNoise(drop / repeats), metric: metricName });
   }
   importance.sort((a, b) => b.importance - a.importance);
 
@@ -307,6 +314,7 @@ export async function runTrainJob(
     stoppedEarly: mlp.stoppedEarly,
     testRows: Int32Array.from(split.test, (i) => target.rows[i]!),
     testPredictions,
+    testLabels: targetSpec.task === 'classification' ? (testY as Int32Array) : null,
     importance,
     confusion:
       targetSpec.task === 'classification'
@@ -318,6 +326,14 @@ export async function runTrainJob(
         : null,
     rows: { total: rowCount, train: split.train.length, validation: split.validation.length, test: split.test.length },
   };
+}
+
+/**
+ * An importance whose size is rounding noise is 0: scores are means over a few hundred rows, so a real
+ * change is far above 1e-9 while equal scores subtracted in another order leave ±1e-17.
+ */
+export function withoutFloatNoise(value: number): number {
+  return Math.abs(value) < 1e-9 ? 0 : value;
 }
 
 function unscale(values: Float32Array, mean: number, std: number): Float32Array {

@@ -1,10 +1,17 @@
 import { useState } from 'react';
-import { Modal, Stack, TextInput } from '@mantine/core';
+import { Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
 import { refreshAfter } from '../../api/queries';
+import type { DatasetVersion } from '../../../../shared/contract/index';
 import { ModalActions } from './ModalActions';
+import { DatasetVersionPicker, type DatasetChoice } from './DatasetVersionPicker';
+
+/** A dataset's columns in order without the label, as an imported model's feature names. */
+export function featuresFromColumns(columns: string[], label: string | null): string {
+  return columns.filter((c) => c !== label).join(',');
+}
 
 /** Imports an ONNX file that is on this machine as a new model version. */
 export function ImportModal({
@@ -21,6 +28,10 @@ export function ImportModal({
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [features, setFeatures] = useState('');
+  const [dataset, setDataset] = useState<DatasetChoice | null>(null);
+  const [datasetVersion, setDatasetVersion] = useState<DatasetVersion | null>(null);
+  const [label, setLabel] = useState<string | null>(null);
+  const columns = datasetVersion?.columns.map((c) => c.name) ?? [];
   const importModel = useMutation({
     mutationFn: () =>
       client['models.import']({
@@ -67,6 +78,42 @@ export function ImportModal({
           value={features}
           onChange={(e) => setFeatures(e.currentTarget.value)}
         />
+        <Text size="xs" c="dimmed">
+          Or take them from a dataset the model was trained on: its columns in order, without the label.
+        </Text>
+        <DatasetVersionPicker
+          label="Columns from dataset"
+          value={dataset}
+          onChange={(choice) => {
+            setDataset(choice);
+            setLabel(null);
+          }}
+          onVersion={(version) => {
+            setDatasetVersion(version);
+            if (version)
+              setFeatures(
+                featuresFromColumns(
+                  version.columns.map((c) => c.name),
+                  null,
+                ),
+              );
+          }}
+          enabled={opened}
+        />
+        {datasetVersion && (
+          <Select
+            label="Label column to leave out"
+            data={columns}
+            value={label}
+            onChange={(value) => {
+              setLabel(value);
+              setFeatures(featuresFromColumns(columns, value));
+            }}
+            nothingFoundMessage="Nothing found"
+            searchable
+            clearable
+          />
+        )}
         <ModalActions
           error={importModel.error}
           errorTitle="Not imported"

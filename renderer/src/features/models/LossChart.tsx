@@ -4,7 +4,7 @@ import { useLatheQuery } from '../../api/queries';
 import { EChart, type ChartOption } from '../../components/EChart';
 
 /** Redraws when `epoch` moves on (a new point was logged). */
-export function LossChart({ runId, epoch }: { runId: string; epoch: number }) {
+export function LossChart({ runId, epoch, height = 130 }: { runId: string; epoch: number; height?: number }) {
   const keep = { placeholderData: <T,>(previous: T | undefined) => previous };
   const loss = useLatheQuery('runs.metricHistory', { runId, key: 'loss' }, keep);
   const valLoss = useLatheQuery('runs.metricHistory', { runId, key: 'val_loss' }, keep);
@@ -19,7 +19,7 @@ export function LossChart({ runId, epoch }: { runId: string; epoch: number }) {
       loss.data && valLoss.data
         ? {
             animation: false,
-            grid: { left: 48, right: 12, top: 24, bottom: 22 },
+            grid: { left: 48, right: 16, top: 24, bottom: height > 150 ? 36 : 22 },
             legend: { top: 0, right: 0, textStyle: { fontSize: 11 } },
             tooltip: { trigger: 'axis' },
             xAxis: {
@@ -27,21 +27,30 @@ export function LossChart({ runId, epoch }: { runId: string; epoch: number }) {
               min: 1,
               max: 'dataMax',
               minInterval: 1,
-              axisLabel: { fontSize: 10, formatter: 'epoch {value}' },
+              name: height > 150 ? 'epoch' : '',
+              nameLocation: 'middle',
+              nameGap: 22,
+              nameTextStyle: { fontSize: 10 },
+              axisLabel: { fontSize: 10 },
             },
             yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
             series: [
-              { name: 'loss', type: 'line', showSymbol: false, data: loss.data.points.map((p) => [p.step, p.value]) },
+              {
+                name: 'loss',
+                type: 'line',
+                showSymbol: loss.data.points.length === 1,
+                data: loss.data.points.map((p) => [p.step, p.value]),
+              },
               {
                 name: 'val_loss',
                 type: 'line',
-                showSymbol: false,
+                showSymbol: valLoss.data.points.length === 1,
                 data: valLoss.data.points.map((p) => [p.step, p.value]),
               },
             ],
           }
         : null,
-    [loss.data, valLoss.data],
+    [loss.data, valLoss.data, height],
   );
-  return option ? <EChart option={option} height={130} label="Loss per epoch" /> : <div style={{ height: 130 }} />;
+  return option ? <EChart option={option} height={height} label="Loss per epoch" /> : <div style={{ height }} />;
 }

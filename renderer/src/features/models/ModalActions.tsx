@@ -1,7 +1,7 @@
-import { Alert, Button, Group } from '@mantine/core';
+import { Alert, Button, Group, Text } from '@mantine/core';
 import { ClientError } from '../../api/client-error';
 
-/** The end of a models form: the failed request's message, then Close and the submit button. */
+/** The end of a models form: the failed request's message, why submit is disabled, then Close and submit. */
 export function ModalActions({
   error,
   errorTitle,
@@ -9,7 +9,8 @@ export function ModalActions({
   submitLabel,
   onSubmit,
   loading,
-  disabled,
+  disabled = false,
+  disabledReason = null,
 }: {
   error: unknown;
   errorTitle: string;
@@ -17,7 +18,9 @@ export function ModalActions({
   submitLabel: string;
   onSubmit: () => void;
   loading: boolean;
-  disabled: boolean;
+  disabled?: boolean;
+  /** Why submit is disabled, said beside the button (the button is disabled whenever this is set). */
+  disabledReason?: string | null;
 }) {
   return (
     <>
@@ -27,10 +30,15 @@ export function ModalActions({
         </Alert>
       )}
       <Group justify="flex-end">
+        {disabledReason && (
+          <Text size="sm" c="dimmed" data-testid="submit-blocked">
+            {disabledReason}
+          </Text>
+        )}
         <Button variant="default" onClick={onClose}>
           Close
         </Button>
-        <Button onClick={onSubmit} loading={loading} disabled={disabled}>
+        <Button onClick={onSubmit} loading={loading} disabled={disabled || disabledReason !== null}>
           {submitLabel}
         </Button>
       </Group>

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import {
   Alert,
   Anchor,
-  Autocomplete,
   Badge,
   Breadcrumbs,
   Button,
@@ -33,6 +32,8 @@ import { routeOfEntity } from '../../app/entity-routes';
 import { AliasBadges } from '../registry/AliasBadges';
 import { RegistryPanel } from '../registry/RegistryPanel';
 import { MlflowVersionInfo } from '../registry/MlflowVersionInfo';
+import { Evaluation } from './Evaluation';
+import { choiceRef, DatasetVersionPicker, type DatasetChoice } from './DatasetVersionPicker';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -109,12 +110,15 @@ function VersionPanel({ version }: { version: ModelVersion }) {
   const ref = `${version.model}@${version.version}`;
   return (
     <Paper withBorder p="md">
-      <Group justify="space-between" mb="sm">
-        <Title order={4}>{ref}</Title>
-        <Text size="xs" c="dimmed">
-          {version.producer} · opset {version.opset} · {version.nodes} nodes · {version.parameters.toLocaleString()}{' '}
-          parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
-        </Text>
+      <Group justify="space-between" mb="sm" wrap="nowrap" align="flex-start">
+        <div>
+          <Title order={4}>{ref}</Title>
+          <Text size="xs" c="dimmed">
+            {version.producer} · opset {version.opset} · {version.nodes} nodes · {version.parameters.toLocaleString()}{' '}
+            parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
+          </Text>
+        </div>
+        <ExportButton version={version} />
       </Group>
       <MlflowVersionInfo version={version} />
       <Tabs defaultValue="overview" keepMounted={false}>
@@ -142,165 +146,102 @@ function Overview({ version }: { version: ModelVersion }) {
   const detail = useLatheQuery('models.version', { ref: `${version.model}@${version.version}` });
   const metrics = Object.entries(version.metrics);
   return (
-    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-      <Stack gap="xs">
-        <Text fw={600} size="sm">
-          Metrics (test split)
-        </Text>
-        {metrics.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            Imported models carry no metrics; run a benchmark or score a dataset.
+    <Stack gap="lg">
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <Stack gap="xs">
+          <Text fw={600} size="sm">
+            Metrics (test split)
           </Text>
-        ) : (
-          <Table withRowBorders={false} verticalSpacing={2} aria-label="Metrics">
-            <Table.Tbody>
-              {metrics.map(([k, v]) => (
-                <Table.Tr key={k}>
-                  <Table.Td>
-                    <Text size="sm">{k}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace">
-                      {formatNumber(v)}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-        {version.runId && <RunArtifacts runId={version.runId} />}
-        <Text fw={600} size="sm" mt="sm">
-          Lineage
-        </Text>
-        {detail.data?.lineage.length === 0 && (
-          <Text size="sm" c="dimmed">
-            Imported from a file; nothing upstream in Lathe.
-          </Text>
-        )}
-        {detail.data?.lineage.map((link) => (
-          <Text size="sm" key={`${link.kind}-${link.id}-${link.relation}`}>
-            {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}:{' '}
-            {routeOfEntity(link) ? (
-              <Anchor component={Link} to={routeOfEntity(link)!} size="sm">
-                {link.label}
-              </Anchor>
-            ) : (
-              <Code>{link.label}</Code>
-            )}
-          </Text>
-        ))}
-      </Stack>
-      <Stack gap="xs">
-        <Text fw={600} size="sm">
-          Inputs
-        </Text>
-        <SchemaTable specs={version.inputs} label="Inputs" />
-        {version.features.length > 0 && (
-          <Text size="xs" c="dimmed">
-            Feature columns: {version.features.join(', ')}
-          </Text>
-        )}
-        <Text fw={600} size="sm" mt="sm">
-          Outputs
-        </Text>
-        <SchemaTable specs={version.outputs} label="Outputs" />
-        {version.classes && (
-          <Text size="xs" c="dimmed">
-            Classes: {version.classes.join(', ')}
-          </Text>
-        )}
-      </Stack>
-    </SimpleGrid>
-  );
-}
-
-/** An artifact's text as JSON; null when it is not JSON (a truncated preview). */
-function parseJson<T>(content: string): T | null {
-  try {
-    return JSON.parse(content) as T;
-  } catch {
-    return null;
-  }
-}
-
-/** Permutation importance and the confusion matrix, read from the training run's artifacts. */
-function RunArtifacts({ runId }: { runId: string }) {
-  // A run without the artifact (an imported model's) is not an error here: the panel just stays empty.
-  const importance = useLatheQuery(
-    'runs.artifactPreview',
-    { runId, path: 'feature_importance.json' },
-    {
-      retry: false,
-      select: (preview) => parseJson<{ feature: string; importance: number; metric: string }[]>(preview.content),
-    },
-  );
-  const confusion = useLatheQuery(
-    'runs.artifactPreview',
-    { runId, path: 'confusion_matrix.json' },
-    { retry: false, select: (preview) => parseJson<{ classes: string[]; counts: number[][] }>(preview.content) },
-  );
-  const top = importance.data ?? [];
-  const max = Math.max(1e-9, ...top.map((i) => Math.abs(i.importance)));
-  return (
-    <>
-      {top.length > 0 && (
-        <>
-          <Text fw={600} size="sm" mt="sm">
-            Permutation importance (drop in {top[0]!.metric})
-          </Text>
-          <Stack gap={4} aria-label="Feature importance">
-            {top.map((i) => (
-              <Group key={i.feature} gap="xs" wrap="nowrap">
-                <Text size="sm" w={140} truncate>
-                  {i.feature}
-                </Text>
-                <div
-                  style={{
-                    height: 8,
-                    width: `${Math.max(1, (Math.abs(i.importance) / max) * 200)}px`,
-                    background: 'var(--mantine-color-blue-5)',
-                    borderRadius: 4,
-                  }}
-                />
-                <Text size="xs" ff="monospace">
-                  {formatNumber(i.importance)}
-                </Text>
-              </Group>
-            ))}
-          </Stack>
-        </>
-      )}
-      {confusion.data && (
-        <>
-          <Text fw={600} size="sm" mt="sm">
-            Confusion matrix (rows: actual, columns: predicted)
-          </Text>
-          <Table withTableBorder verticalSpacing={2} aria-label="Confusion matrix" maw={420}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th />
-                {confusion.data.classes.map((c) => (
-                  <Table.Th key={c}>{c}</Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {confusion.data.counts.map((row, i) => (
-                <Table.Tr key={i}>
-                  <Table.Th>{confusion.data!.classes[i]}</Table.Th>
-                  {row.map((n, j) => (
-                    <Table.Td key={j} ff="monospace" fw={i === j ? 700 : 400}>
-                      {n}
+          {metrics.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              Imported models carry no metrics; run a benchmark or score a dataset.
+            </Text>
+          ) : (
+            <Table withRowBorders={false} verticalSpacing={2} aria-label="Metrics">
+              <Table.Tbody>
+                {metrics.map(([k, v]) => (
+                  <Table.Tr key={k}>
+                    <Table.Td>
+                      <Text size="sm">{k}</Text>
                     </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </>
-      )}
-    </>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace">
+                        {formatNumber(v)}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+          <Text fw={600} size="sm" mt="sm">
+            Lineage
+          </Text>
+          {detail.data?.lineage.length === 0 && (
+            <Text size="sm" c="dimmed">
+              Imported from a file; nothing upstream in Lathe.
+            </Text>
+          )}
+          {detail.data?.lineage.map((link) => (
+            <Text size="sm" key={`${link.kind}-${link.id}-${link.relation}`}>
+              {link.direction === 'upstream' ? '←' : '→'} {link.relation.replace('_', ' ')}:{' '}
+              {routeOfEntity(link) ? (
+                <Anchor component={Link} to={routeOfEntity(link)!} size="sm">
+                  {link.label}
+                </Anchor>
+              ) : (
+                <Code>{link.label}</Code>
+              )}
+            </Text>
+          ))}
+        </Stack>
+        <Stack gap="xs">
+          <Text fw={600} size="sm">
+            Inputs
+          </Text>
+          <SchemaTable specs={version.inputs} label="Inputs" />
+          {version.features.length > 0 && (
+            <Text size="xs" c="dimmed">
+              Feature columns: {version.features.join(', ')}
+            </Text>
+          )}
+          <Text fw={600} size="sm" mt="sm">
+            Outputs
+          </Text>
+          <SchemaTable specs={version.outputs} label="Outputs" />
+          {version.classes && (
+            <Text size="xs" c="dimmed">
+              Classes: {version.classes.join(', ')}
+            </Text>
+          )}
+        </Stack>
+      </SimpleGrid>
+      {version.runId && <Evaluation version={version} />}
+    </Stack>
+  );
+}
+
+/** Downloads the version's ONNX file in the browser (named NAME-vN.onnx). */
+function ExportButton({ version }: { version: ModelVersion }) {
+  const client = useClient();
+  const download = useMutation({
+    mutationFn: () => client['models.download']({ ref: `${version.model}@${version.version}` }),
+    onSuccess: (file) => {
+      const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.fileName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+    onError: (error) =>
+      notifications.show({ title: 'Export failed', message: ClientError.from(error).message, color: 'red' }),
+  });
+  return (
+    <Button variant="default" onClick={() => download.mutate()} loading={download.isPending} style={{ flex: 'none' }}>
+      Export ONNX
+    </Button>
   );
 }
 
@@ -352,6 +293,40 @@ function PredictPanel({ version }: { version: ModelVersion }) {
         ),
       }),
   });
+  // A sample row of the data the version was trained on (its lineage names the dataset version).
+  const detail = useLatheQuery('models.version', { ref: `${version.model}@${version.version}` });
+  const source = detail.data?.lineage.find((l) => l.kind === 'dataset_version' && l.direction === 'upstream')?.label;
+  const [samples, setSamples] = useState(0);
+  const [filled, setFilled] = useState<{ row: number; target: string | null } | null>(null);
+  const fill = useMutation({
+    mutationFn: () => client['datasets.rows']({ ref: source!, offset: 0, limit: 200 }),
+    onSuccess: (result) => {
+      if (result.rows.length === 0) return;
+      // Walks the first 200 rows with a stride, so successive clicks give different rows.
+      const index = (samples * 37) % result.rows.length;
+      const cells = result.rows[index]!;
+      const column = (name: string) => result.columns.findIndex((c) => c.name === name);
+      const next: Record<string, string | number> = {};
+      for (const f of fields) {
+        const value = cells[column(f.name)];
+        if (value === null || value === undefined) continue;
+        next[f.name] = f.kind === 'number' && typeof value === 'number' ? value : String(value);
+      }
+      setRow(next);
+      const targetValue = version.target ? cells[column(version.target)] : undefined;
+      setFilled({
+        row: index + 1,
+        target: targetValue === undefined || targetValue === null ? null : String(targetValue),
+      });
+      setSamples((n) => n + 1);
+    },
+    onError: (error) =>
+      notifications.show({
+        title: 'Could not read a sample row',
+        message: ClientError.from(error).message,
+        color: 'red',
+      }),
+  });
   const [only] = version.inputs;
   const unsupported =
     version.features.length === 0 &&
@@ -369,9 +344,22 @@ function PredictPanel({ version }: { version: ModelVersion }) {
   }
   return (
     <Stack gap="sm">
-      <Text size="sm" c="dimmed">
-        Enter one row; empty fields are missing values (imputed for Lathe-trained models).
-      </Text>
+      <Group justify="space-between" align="center">
+        <Text size="sm" c="dimmed">
+          Enter one row; empty fields are missing values (imputed for Lathe-trained models).
+        </Text>
+        {source && (
+          <Button variant="light" size="compact-sm" onClick={() => fill.mutate()} loading={fill.isPending}>
+            Fill from a row of {source}
+          </Button>
+        )}
+      </Group>
+      {filled && (
+        <Text size="xs" c="dimmed" data-testid="sample-row">
+          Row {filled.row} of {source}
+          {version.target && filled.target !== null ? ` (its ${version.target}: ${filled.target})` : ''}
+        </Text>
+      )}
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         {fields.map((f) =>
           f.kind === 'number' ? (
@@ -445,8 +433,8 @@ function PredictPanel({ version }: { version: ModelVersion }) {
 function ScorePanel({ version }: { version: ModelVersion }) {
   const client = useClient();
   const ref = `${version.model}@${version.version}`;
-  const datasets = useLatheQuery('datasets.list', {});
-  const [data, setData] = useState('');
+  const [dataset, setDataset] = useState<DatasetChoice | null>(null);
+  const data = choiceRef(dataset) ?? '';
   const [out, setOut] = useState('');
   const [progress, setProgress] = useState<{ rows: number; totalRows: number | null } | null>(null);
   const score = useMutation({
@@ -455,36 +443,32 @@ function ScorePanel({ version }: { version: ModelVersion }) {
       const off = client.on('models.predictProgress', (p) => {
         if (p.ref === ref) setProgress({ rows: p.rows, totalRows: p.totalRows });
       });
-      return client['models.predict']({ ref, data: data.trim(), out: out.trim() }).finally(off);
+      return client['models.predict']({ ref, data, out: out.trim() }).finally(off);
     },
   });
-  const options = datasets.data?.map((d) => `${d.name}@${d.latest.version}`) ?? [];
   return (
     <Stack gap="sm" mt="xl">
       <Text fw={600} size="sm">
         Score a dataset
       </Text>
+      <DatasetVersionPicker value={dataset} onChange={setDataset} label="Data" />
       <Group align="flex-end">
-        <Autocomplete
-          label="Data"
-          description="A dataset version, or the path of a table file"
-          placeholder="NAME@V or /path/to/table.csv"
-          data={options}
-          value={data}
-          onChange={setData}
-          w={320}
-        />
         <TextInput
           label="Output file"
-          description="Path ending in .csv or .parquet"
+          description="Path ending in .csv or .parquet, on the machine Lathe runs on"
           placeholder="/home/me/scores.parquet"
           value={out}
           onChange={(e) => setOut(e.currentTarget.value)}
-          w={320}
+          w={420}
         />
-        <Button onClick={() => score.mutate()} loading={score.isPending} disabled={!data.trim() || !out.trim()}>
+        <Button onClick={() => score.mutate()} loading={score.isPending} disabled={!data || !out.trim()}>
           Score
         </Button>
+        {!data && (
+          <Text size="sm" c="dimmed">
+            Choose a dataset version to score
+          </Text>
+        )}
       </Group>
       {score.isPending && progress && (
         <Progress

@@ -13,8 +13,19 @@ import {
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../../api/hooks';
+import type { DatasetVersion } from '../../../../shared/contract/index';
 import { methodKey, useLatheQuery } from '../../api/queries';
 import { ModalActions } from './ModalActions';
+import { choiceRef, DatasetVersionPicker, type DatasetChoice } from './DatasetVersionPicker';
+
+/** Why Start is disabled, or null when the form can be sent. */
+export function trainBlocker(state: { hasDatasets: boolean; dataset: DatasetChoice | null; target: string | null }) {
+  if (!state.hasDatasets) return 'Add a dataset first';
+  if (!state.dataset) return 'Choose a dataset';
+  if (state.dataset.version === null) return 'Choose a version of the dataset';
+  if (!state.target) return 'Choose the target column (what to predict)';
+  return null;
+}
 
 /** The Train form: a dataset version, a target and the network's settings; starts a job and closes. */
 export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -22,7 +33,8 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
   const queryClient = useQueryClient();
   const datasets = useLatheQuery('datasets.list', {}, { enabled: opened });
   const backends = useLatheQuery('models.backends', {}, { enabled: opened, staleTime: Infinity });
-  const [dataset, setDataset] = useState<string | null>(null);
+  const [datasetVersion, setDatasetVersion] = useState<DatasetVersion | null>(null);
+  const [dataset, setDatasetState] = useState<DatasetChoice | null>(null);
   const [target, setTarget] = useState<string | null>(null);
   const [features, setFeatures] = useState<string[]>([]);
   const [task, setTask] = useState<'auto' | 'classification' | 'regression'>('auto');
@@ -31,12 +43,21 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
   const [batchSize, setBatchSize] = useState<number | string>(128);
   const [learningRate, setLearningRate] = useState<number | string>(0.001);
   const [seed, setSeed] = useState<number | string>(42);
+  const [patience, setPatience] = useState<number | string>(5);
+  const [validationShare, setValidationShare] = useState<number | string>(0.15);
   const [experiment, setExperiment] = useState('Default');
   const [modelName, setModelName] = useState('');
   const [backend, setBackend] = useState<string | null>(null);
 
-  const summary = datasets.data?.find((d) => d.name === dataset);
-  const columns = useMemo(() => summary?.latest.columns.map((c) => c.name) ?? [], [summary]);
+  const setDataset = (next: DatasetChoice | null) => {
+    // Another dataset resets the columns; another version of the same one keeps them.
+    if (dataset?.name !== next?.name) {
+      setTarget(null);
+      setFeatures([]);
+    }
+    setDatasetState(next);
+  };
+  const columns = useMemo(() => datasetVersion?.columns.map((c) => c.name) ?? [], [datasetVersion]);
   const start = useMutation({
     mutationFn: () => {
       const sizes = hidden
@@ -46,7 +67,7 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
         .map(Number);
       if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('Hidden layers: give sizes such as 64,64');
       return client['models.train']({
-        data: `${dataset}@${summary?.latest.version ?? 'latest'}`,
+        data: choiceRef(dataset) ?? '',
         target: target ?? '',
         task,
         features: features.length > 0 ? features : undefined,
@@ -55,6 +76,8 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
         batchSize: Number(batchSize),
         learningRate: Number(learningRate),
         seed: Number(seed),
+        patience: Number(patience),
+        validationShare: Number(validationShare),
         experiment: experiment.trim() || undefined,
         modelName: modelName.trim() || undefined,
         backend: (backend ?? undefined) as 'wasm' | undefined,
@@ -75,34 +98,28 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
             Add a dataset first (Datasets page, or <code>lathe data add FILE --name NAME</code>), then train on it here.
           </Alert>
         )}
+        <DatasetVersionPicker value={dataset} onChange={setDataset} onVersion={setDatasetVersion} enabled={opened} />
         <SimpleGrid cols={2}>
-          <Select
-            label="Dataset"
-            placeholder="Choose a dataset"
-            data={
-              datasets.data?.map((d) => ({
-                value: d.name,
-                label: `${d.name}@${d.latest.version} (${d.latest.rows.toLocaleString()} rows)`,
-              })) ?? []
-            }
-            value={dataset}
-            onChange={(v) => {
-              setDataset(v);
-              setTarget(null);
-              setFeatures([]);
-            }}
-            searchable
-            required
-          />
           <Select
             label="Target column"
             placeholder="What to predict"
             data={columns}
             value={target}
             onChange={setTarget}
-            disabled={!dataset}
+            disabled={!datasetVersion}
+            nothingFoundMessage="Nothing found: no column by that name"
             searchable
             required
+          />
+          <NumberInput
+            label="Validation share"
+            description="Rows held out for early stopping (test: 15 %)"
+            value={validationShare}
+            onChange={setValidationShare}
+            min={0.05}
+            max={0.5}
+            step={0.05}
+            decimalScale={2}
           />
         </SimpleGrid>
         <MultiSelect
@@ -112,6 +129,7 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
           value={features}
           onChange={setFeatures}
           disabled={!target}
+          nothingFoundMessage="Nothing found"
           searchable
           clearable
         />
@@ -147,6 +165,14 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
             decimalScale={6}
           />
           <NumberInput label="Seed" value={seed} onChange={setSeed} min={0} />
+          <NumberInput
+            label="Patience"
+            description="Epochs without a better val_loss"
+            value={patience}
+            onChange={setPatience}
+            min={1}
+            max={1000}
+          />
           <Select
             label="Backend"
             placeholder="Best available"
@@ -163,8 +189,8 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
           />
         </SimpleGrid>
         <Text size="xs" c="dimmed">
-          Layer sizes are comma separated. Training stops early when the validation loss has not improved for 5 epochs;
-          the best epoch's weights are kept.
+          Layer sizes are comma separated. Training stops early when the validation loss has not improved for{' '}
+          {String(patience) || 'patience'} epochs; the best epoch&apos;s weights are kept.
         </Text>
         <SimpleGrid cols={2}>
           <TextInput
@@ -187,7 +213,7 @@ export function TrainModal({ opened, onClose }: { opened: boolean; onClose: () =
           submitLabel="Start training"
           onSubmit={() => start.mutate()}
           loading={start.isPending}
-          disabled={!dataset || !target}
+          disabledReason={trainBlocker({ hasDatasets: !noDatasets, dataset, target })}
         />
       </Stack>
     </Modal>

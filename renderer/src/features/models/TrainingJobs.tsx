@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Anchor, Badge, Button, Group, Modal, Paper, Progress, Stack, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, Modal, Paper, Progress, Stack, Text } from '@mantine/core';
+import { IconX } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -7,6 +8,8 @@ import type { TrainingJob } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { LossChart } from './LossChart';
+import { etaText } from '../../../../shared/training-eta';
+import { differingSettings, durationText, loadDismissed, saveDismissed } from './job-differences';
 
 const statusColor = { running: 'blue', finished: 'green', failed: 'red', killed: 'gray' } as const;
 
@@ -18,27 +21,29 @@ function fraction(job: TrainingJob): number {
   return (p.epoch - 1 + p.batch / p.batches) / p.epochs;
 }
 
-function eta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '';
-  if (seconds < 60) return `${Math.ceil(seconds)} s left`;
-  return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s left`;
-}
-
 /** Running and recent training jobs with live progress, and a confirmed cancel. */
 export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
   const client = useClient();
   const [confirming, setConfirming] = useState<TrainingJob | null>(null);
+  const [dismissed, setDismissed] = useState<Set<string>>(loadDismissed);
+  const dismiss = (jobId: string) => {
+    const next = new Set(dismissed).add(jobId);
+    saveDismissed(next);
+    setDismissed(next);
+  };
+  const shown = jobs.filter((j) => !dismissed.has(j.jobId)).slice(0, 5);
   const cancel = useMutation({
     mutationFn: (jobId: string) => client['models.cancelTraining']({ jobId }),
     onSettled: () => setConfirming(null),
     onError: (error) =>
       notifications.show({ title: 'Could not cancel', message: ClientError.from(error).message, color: 'red' }),
   });
-  if (jobs.length === 0) return null;
+  if (shown.length === 0) return null;
   return (
     <Stack gap="xs" aria-label="Training jobs">
-      {jobs.slice(0, 5).map((job) => {
+      {shown.map((job) => {
         const p = job.progress;
+        const differences = job.status === 'running' ? [] : differingSettings(job, shown);
         return (
           <Paper key={job.jobId} withBorder p="sm" data-testid="training-job">
             <Group justify="space-between" wrap="nowrap" mb={6}>
@@ -60,12 +65,29 @@ export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
                   Cancel
                 </Button>
               )}
-              {job.status === 'finished' && job.result && (
-                <Anchor component={Link} to={`/models/${encodeURIComponent(job.result.model)}`} size="sm">
-                  Open {job.result.model}@{job.result.version}
-                </Anchor>
+              {job.status !== 'running' && (
+                <Group gap="xs" wrap="nowrap">
+                  {job.status === 'finished' && job.result && (
+                    <Anchor component={Link} to={`/models/${encodeURIComponent(job.result.model)}`} size="sm">
+                      Open {job.result.model}@{job.result.version}
+                    </Anchor>
+                  )}
+                  <ActionIcon
+                    variant="subtle"
+                    color="gray"
+                    aria-label={`Dismiss ${job.data} → ${job.target}`}
+                    onClick={() => dismiss(job.jobId)}
+                  >
+                    <IconX size={16} />
+                  </ActionIcon>
+                </Group>
               )}
             </Group>
+            {job.status !== 'running' && (
+              <Text size="xs" c="dimmed" data-testid="training-differences">
+                {[durationText(job), ...differences].filter(Boolean).join(' · ')}
+              </Text>
+            )}
             {job.status === 'running' && (
               <Progress value={fraction(job) * 100} animated aria-label="Training progress" />
             )}
@@ -78,7 +100,7 @@ export function TrainingJobs({ jobs }: { jobs: TrainingJob[] }) {
                       p.loss !== null ? `loss ${p.loss.toFixed(4)}` : '',
                       p.valLoss !== null ? `val_loss ${p.valLoss.toFixed(4)}` : '',
                       p.valMetric !== null && p.valMetricName ? `${p.valMetricName} ${p.valMetric.toFixed(4)}` : '',
-                      eta(p.etaSeconds),
+                      etaText(p),
                     ]
                       .filter(Boolean)
                       .join(' · ')

@@ -29,6 +29,7 @@ import { ChartControls } from './ChartControls';
 import { EChart, type ChartOption } from '../../components/EChart';
 import { metricText } from './format';
 import { MetricChart, palette, type ChartSettings } from './MetricChart';
+import { axisScale } from './axis-scale';
 
 /** The compare view of the runs named in ?runs=a,b,c. */
 export function ComparePage() {
@@ -36,6 +37,8 @@ export function ComparePage() {
   const [search] = useSearchParams();
   const ids = useMemo(() => (search.get('runs') ?? '').split(',').filter((id) => /^[0-9a-f]{32}$/.test(id)), [search]);
   const client = useClient();
+  const experiments = useLatheQuery('experiments.list', { includeDeleted: true });
+  const experimentName = experiments.data?.find((e) => e.id === experimentId)?.name ?? `Experiment ${experimentId}`;
   const results = useQueries({
     queries: ids.map((id) => latheQuery(client, 'runs.get', { id })),
   });
@@ -75,7 +78,7 @@ export function ComparePage() {
             Experiments
           </Anchor>
           <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">
-            Runs
+            {experimentName}
           </Anchor>
           <Text size="sm">Compare</Text>
         </Breadcrumbs>
@@ -120,9 +123,33 @@ export function ComparePage() {
                     ))}
                   </Table.Tr>
                 ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollArea>
+        )}
+      </Paper>
+
+      {metricKeys.length > 0 && (
+        <Paper withBorder p="sm">
+          <Text fw={600} mb="xs">
+            Latest metrics
+          </Text>
+          <ScrollArea>
+            <Table fz="sm" withColumnBorders striped aria-label="Latest metrics">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Metric</Table.Th>
+                  {runs.map((r, i) => (
+                    <Table.Th key={r.id} style={{ color: palette[i % palette.length] }}>
+                      {r.name}
+                    </Table.Th>
+                  ))}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
                 {metricKeys.map((key) => (
-                  <Table.Tr key={`m-${key}`}>
-                    <Table.Td c="dimmed">metric: {key}</Table.Td>
+                  <Table.Tr key={key}>
+                    <Table.Td c="dimmed">{key}</Table.Td>
                     {runs.map((r) => (
                       <Table.Td key={r.id} className="mono">
                         {metricText(r.metrics[key]) || '–'}
@@ -133,8 +160,8 @@ export function ComparePage() {
               </Table.Tbody>
             </Table>
           </ScrollArea>
-        )}
-      </Paper>
+        </Paper>
+      )}
 
       <Stack gap="xs">
         <Group justify="space-between">
@@ -198,7 +225,7 @@ export function ComparePage() {
 }
 
 function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; params: string[]; metrics: string[] }) {
-  const option = useMemo<ChartOption>(() => {
+  const { option, logKeys } = useMemo(() => {
     const dims = [
       ...params.map((key) => {
         const values = runs.map((r) => r.params[key]);
@@ -207,12 +234,19 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
           key,
           kind: 'param' as const,
           numeric,
+          log: numeric && axisScale(key, values.map(Number)) === 'log',
           categories: numeric ? [] : [...new Set(values.map((v) => v ?? '–'))].sort(),
         };
       }),
-      ...metrics.map((key) => ({ key, kind: 'metric' as const, numeric: true, categories: [] as string[] })),
+      ...metrics.map((key) => ({
+        key,
+        kind: 'metric' as const,
+        numeric: true,
+        log: false,
+        categories: [] as string[],
+      })),
     ];
-    return {
+    const option: ChartOption = {
       animation: false,
       color: palette,
       tooltip: {},
@@ -226,12 +260,18 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
         const pad = high > low ? (high - low) * 0.05 : Math.abs(high) * 0.05 || 1;
         return {
           dim: i,
-          name: d.key,
-          type: d.numeric ? 'value' : 'category',
+          name: d.log ? `${d.key} (log)` : d.key,
+          type: d.log ? 'log' : d.numeric ? 'value' : 'category',
           data: d.numeric ? undefined : d.categories,
-          ...(d.numeric && values.length
-            ? { min: Number((low - pad).toPrecision(6)), max: Number((high + pad).toPrecision(6)) }
-            : {}),
+          ...(d.log
+            ? {
+                min: low / 1.5,
+                max: high * 1.5,
+                axisLabel: { formatter: (v: number) => String(Number(v.toPrecision(2))) },
+              }
+            : d.numeric && values.length
+              ? { min: Number((low - pad).toPrecision(6)), max: Number((high + pad).toPrecision(6)) }
+              : {}),
           nameTextStyle: { fontWeight: d.kind === 'metric' ? 'bold' : 'normal' },
         };
       }),
@@ -251,6 +291,7 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
         ],
       })),
     };
+    return { option, logKeys: dims.filter((d) => d.log).map((d) => d.key) };
   }, [runs, params, metrics]);
   if (params.length + metrics.length < 2)
     return (
@@ -258,7 +299,13 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
         Needs at least two params or metrics.
       </Text>
     );
-  return <EChart option={option} height={300} label="Parallel coordinates of params and metrics" />;
+  return (
+    <EChart
+      option={option}
+      height={300}
+      label={`Parallel coordinates of params and metrics${logKeys.length ? `; log scale: ${logKeys.join(', ')}` : ''}`}
+    />
+  );
 }
 
 function GroupBands({ runIds, groupBy, metric }: { runIds: string[]; groupBy: string; metric: string }) {

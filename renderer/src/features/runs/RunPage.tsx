@@ -28,7 +28,8 @@ import { ArtifactBrowser } from './ArtifactBrowser';
 import { ChartControls } from './ChartControls';
 import { durationText, metricText, statusColor } from './format';
 import { useLatheQuery } from '../../api/queries';
-import { MetricChart, type ChartSettings } from './MetricChart';
+import type { ChartSettings } from './MetricChart';
+import { RunCharts } from './RunCharts';
 
 /** The page of one run. */
 export function RunPage() {
@@ -142,16 +143,7 @@ export function RunPage() {
                 No metrics yet. They appear here live as the run logs them.
               </Text>
             )}
-            <SimpleGrid cols={{ base: 1, lg: 2 }}>
-              {chartKeys.map((key) => (
-                <MetricChart
-                  key={key}
-                  metric={key}
-                  runs={[{ id: r.id, name: r.name, startTime: r.startTime }]}
-                  settings={settings}
-                />
-              ))}
-            </SimpleGrid>
+            <RunCharts run={r} keys={chartKeys} settings={settings} />
           </Stack>
         </Tabs.Panel>
 

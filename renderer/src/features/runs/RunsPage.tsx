@@ -18,6 +18,7 @@ import {
   Modal,
   MultiSelect,
   Paper,
+  SegmentedControl,
   Stack,
   Text,
   TextInput,
@@ -35,6 +36,9 @@ import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { durationText, metricText, statusColor } from './format';
 import { latheQuery, methodKey, useLatheQuery } from '../../api/queries';
+import { runCountText, suggestFilter } from './filter-hint';
+import { RunsEmptyState } from './RunsEmptyState';
+import { ExperimentCharts, experimentChartsDefaultRuns } from './ExperimentCharts';
 
 const pageSize = 250;
 const rowHeight = 36;
@@ -51,7 +55,11 @@ export function RunsPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [filterText, setFilterText] = useState('');
+  // `filter` drives the table and changes only once the server accepted the typed text, so a bad filter
+  // leaves the last good result on screen with the error beside the box.
   const [filter, setFilter] = useState('');
+  const [filterError, setFilterError] = useState<{ text: string; error: ClientError } | null>(null);
+  const [checking, setChecking] = useState(false);
   const [sorting, setSorting] = useState<SortingState>([]);
   // The picked columns are remembered per experiment on this machine.
   const columnsKey = `lathe.runs.columns.${experimentId}`;
@@ -69,6 +77,7 @@ export function RunsPage() {
   };
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
+  const [view, setView] = useState<'table' | 'charts'>('table');
 
   const experiments = useLatheQuery('experiments.list', { includeDeleted: true });
   const experiment = experiments.data?.find((e) => e.id === experimentId);
@@ -91,7 +100,25 @@ export function RunsPage() {
   });
 
   const total = first.data?.total ?? 0;
-  const filterError = first.isError ? ClientError.from(first.error) : undefined;
+  const applyFilter = async (text: string) => {
+    if (text === filter || text === '') {
+      setFilterError(null);
+      setFilter(text);
+      return;
+    }
+    setChecking(true);
+    try {
+      await client['runs.search']({ experimentIds: [experimentId], filter: text, maxResults: 1 });
+      setFilterError(null);
+      setFilter(text);
+    } catch (error) {
+      setFilterError({ text, error: ClientError.from(error) });
+    } finally {
+      setChecking(false);
+    }
+  };
+  const suggestion =
+    filterError && keys.data ? suggestFilter(filterError.text, filterError.error.message, keys.data) : null;
   const scroller = useRef<HTMLDivElement>(null);
   // TanStack Table and Virtual hand back fresh functions each render; the React Compiler skipping this component is expected.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -287,9 +314,7 @@ export function RunsPage() {
           </Breadcrumbs>
           <Title order={2}>{experiment?.name ?? 'Experiment'}</Title>
           <Text c="dimmed" size="sm" data-testid="runs-count">
-            {first.data
-              ? `${total.toLocaleString()} run${total === 1 ? '' : 's'}${filter ? ' match the filter' : ''}`
-              : ' '}
+            {first.data ? runCountText(total, filter !== '') : ' '}
           </Text>
         </div>
         <Group>
@@ -318,20 +343,57 @@ export function RunsPage() {
           style={{ flex: 1 }}
           onSubmit={(e) => {
             e.preventDefault();
-            setFilter(filterText.trim());
+            void applyFilter(filterText.trim());
           }}
         >
           <TextInput
             aria-label="Filter runs"
-            placeholder="metrics.acc > 0.9 and params.lr = '0.01' and tags.team LIKE 'a%'  (Enter to apply)"
+            placeholder="metrics.acc > 0.9 and params.lr = '0.01'"
             leftSection={<IconSearch size={16} />}
             value={filterText}
             onChange={(e) => setFilterText(e.currentTarget.value)}
-            onBlur={() => setFilter(filterText.trim())}
-            error={filterError?.message}
+            onBlur={() => void applyFilter(filterText.trim())}
+            error={
+              filterError ? (
+                <span data-testid="filter-error">
+                  {filterError.error.message}
+                  {suggestion && (
+                    <>
+                      {' '}
+                      Did you mean{' '}
+                      <Anchor
+                        component="button"
+                        type="button"
+                        size="xs"
+                        ff="monospace"
+                        onMouseDown={(e) => e.preventDefault()}
+                        onClick={() => {
+                          setFilterText(suggestion);
+                          void applyFilter(suggestion);
+                        }}
+                      >
+                        {suggestion}
+                      </Anchor>
+                      ?
+                    </>
+                  )}
+                  {filter ? ` Still showing the runs matching ${filter}.` : ' Still showing every run.'}
+                </span>
+              ) : undefined
+            }
+            rightSection={checking ? <Loader size="xs" /> : undefined}
             classNames={{ input: 'mono' }}
           />
         </form>
+        <SegmentedControl
+          aria-label="View"
+          value={view}
+          onChange={(v) => setView(v as 'table' | 'charts')}
+          data={[
+            { value: 'table', label: 'Table' },
+            { value: 'charts', label: 'Charts' },
+          ]}
+        />
         <MultiSelect
           aria-label="Columns"
           placeholder="Columns"
@@ -347,25 +409,23 @@ export function RunsPage() {
       </Group>
 
       {first.isPending && <Loader size="sm" aria-label="Loading runs" />}
-      {first.data && total === 0 && !filter && (
-        <Paper withBorder p="xl" ta="center">
-          <Stack align="center" gap="xs">
-            <Title order={4}>No runs yet</Title>
-            <Text c="dimmed" size="sm" maw={620}>
-              Point an existing MLflow script at Lathe and its runs appear here live: set{' '}
-              <Code>MLFLOW_TRACKING_URI</Code> to this server's address and <Code>MLFLOW_TRACKING_TOKEN</Code> to its
-              token, then <Code>mlflow.set_experiment("{experiment?.name ?? 'NAME'}")</Code>. See docs/mlflow.md.
-            </Text>
-          </Stack>
-        </Paper>
-      )}
-      {first.data && total === 0 && filter && !filterError && (
+      {first.data && total === 0 && !filter && <RunsEmptyState experiment={experiment?.name ?? 'NAME'} />}
+      {first.data && total === 0 && filter && (
         <Alert color="gray">
           No runs match <Code>{filter}</Code>.
         </Alert>
       )}
 
-      {total > 0 && (
+      {total > 0 && view === 'charts' && (
+        <ExperimentCharts
+          runs={
+            selected.size > 0 ? rows.filter((run) => selected.has(run.id)) : rows.slice(0, experimentChartsDefaultRuns)
+          }
+          metrics={keys.data?.metrics ?? []}
+          selected={selected.size}
+        />
+      )}
+      {total > 0 && view === 'table' && (
         <Paper withBorder style={{ flex: 1, minHeight: 200, overflow: 'hidden', display: 'flex' }}>
           <div
             ref={scroller}
