@@ -15,6 +15,10 @@ describe('ONNX Runtime messages', () => {
       cleanOrtMessage('[ONNXRuntimeError] : 1 : FAIL : graph.cc:1555 Node (n) has input size 3 not in range'),
     ).toBe('[ONNXRuntimeError] : 1 : FAIL : Node (n) has input size 3 not in range');
     expect(cleanOrtMessage("input 'input' is missing in 'feeds'.")).toBe("input 'input' is missing in 'feeds'.");
+    // Lathe's own messages pass through untouched, spacing included.
+    expect(cleanOrtMessage('--out must end in .csv or .parquet: /tmp/out.txt')).toBe(
+      '--out must end in .csv or .parquet: /tmp/out.txt',
+    );
   });
 
   it('do not reach the error of a model ONNX Runtime refuses to load', async () => {

@@ -10,10 +10,12 @@ const sourceLocation = /(?:[\w.-]*\/)*[\w.-]+\.(?:cc|cpp|cxx|c|h|hpp|cu):\d+/g;
 export function cleanOrtMessage(message: string): string {
   let out = '';
   let rest = message;
+  let cut = false;
   for (;;) {
     sourceLocation.lastIndex = 0;
     const found = sourceLocation.exec(rest);
     if (!found) break;
+    cut = true;
     out += rest.slice(0, found.index);
     rest = rest.slice(found.index + found[0].length);
     // A qualified C++ name with its parameter list (parentheses nest) follows the location.
@@ -32,6 +34,8 @@ export function cleanOrtMessage(message: string): string {
     }
     rest = rest.replace(/^\s*/, ' ');
   }
+  // A message without ORT's source locations (most of Lathe's own) is left exactly as written.
+  if (!cut) return message;
   return (out + rest)
     .replace(/\s+/g, ' ')
     .replace(/:\s+(?=\S)/g, ': ')

@@ -1,7 +1,7 @@
 /** The metric store (metric-store.ts): special values, validation, downsampling, bands. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LatheError } from '../../../shared/errors.js';
 import { openTempCore } from '../testing/temp-core.js';
+import { errorCode as code } from '../testing/error-code.js';
 import type { Core } from '../core.js';
 
 let core: Core;
@@ -11,15 +11,6 @@ beforeEach(() => {
   ({ core, cleanup } = openTempCore());
 });
 afterEach(() => cleanup());
-
-function code(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    return error instanceof LatheError ? error.code : 'not a LatheError';
-  }
-  return undefined;
-}
 
 describe('metrics', () => {
   it('stores NaN and ±Infinity and picks the latest by step then timestamp', () => {

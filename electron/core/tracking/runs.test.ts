@@ -1,7 +1,7 @@
 /** Runs (runs.ts): lifecycle, params and tags, search. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LatheError } from '../../../shared/errors.js';
 import { openTempCore } from '../testing/temp-core.js';
+import { errorCode as code } from '../testing/error-code.js';
 import type { Core } from '../core.js';
 
 let core: Core;
@@ -11,15 +11,6 @@ beforeEach(() => {
   ({ core, cleanup } = openTempCore());
 });
 afterEach(() => cleanup());
-
-function code(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    return error instanceof LatheError ? error.code : 'not a LatheError';
-  }
-  return undefined;
-}
 
 describe('runs', () => {
   it('creates a run with a generated name, an mlflow-artifacts uri and the runName tag', () => {

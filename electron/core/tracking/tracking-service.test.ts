@@ -1,7 +1,7 @@
 /** The tracking front (tracking-service.ts): a batch across runs and metrics is atomic; a purge spans all three rooms. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LatheError } from '../../../shared/errors.js';
 import { openTempCore } from '../testing/temp-core.js';
+import { errorCode as code } from '../testing/error-code.js';
 import { testDatabase } from '../testing/database.js';
 import type { Core } from '../core.js';
 
@@ -12,15 +12,6 @@ beforeEach(() => {
   ({ core, cleanup } = openTempCore());
 });
 afterEach(() => cleanup());
-
-function code(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    return error instanceof LatheError ? error.code : 'not a LatheError';
-  }
-  return undefined;
-}
 
 describe('the front: what spans rooms', () => {
   it('stores nothing of a batch when one part is bad', () => {
