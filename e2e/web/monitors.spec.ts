@@ -155,6 +155,9 @@ test('new monitor form: errors shown beside their fields, then a monitor created
   // Nothing filled in: the schema's messages appear on their fields and nothing is sent.
   await dialog.getByRole('button', { name: 'Create monitor' }).click();
   await expect(dialog.getByText('model name must not be empty').first()).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Name', exact: true })).toHaveAccessibleDescription(
+    'model name must not be empty',
+  );
   await expect(dialog.getByText('model reference must be NAME')).toBeVisible();
 
   await dialog.getByLabel('Name', { exact: true }).fill('form-made');
@@ -172,10 +175,14 @@ test('new monitor form: errors shown beside their fields, then a monitor created
   // A weekly window without a time column: refused before sending, beside the time column.
   await dialog.getByRole('button', { name: 'Create monitor' }).click();
   await expect(dialog.getByText('weekly windows need a time column')).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Time column' })).toHaveAccessibleDescription(
+    /weekly windows need a time column/,
+  );
   await dialog.getByRole('textbox', { name: 'Time column' }).fill('day');
   // A folder that does not exist: the core's refusal lands on the folder field.
   await dialog.getByRole('button', { name: 'Create monitor' }).click();
   await expect(dialog.getByText(/stream\.path: no such folder/)).toBeVisible({ timeout: 30_000 });
+  await expect(dialog.getByRole('textbox', { name: 'Folder' })).toHaveAccessibleDescription(/no such folder/);
   await page.screenshot({ path: 'test-results/screenshots/monitor-form-errors.png', fullPage: true });
   await dialog.getByRole('textbox', { name: 'Folder' }).fill(stream);
   await dialog.getByRole('button', { name: 'Create monitor' }).click();
