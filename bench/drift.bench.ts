@@ -5,6 +5,9 @@
  *                      beside DuckDB alone reading the same 40 columns (sum of each)
  *   ks_ratio           Lathe's ks_2samp time over scipy's on the same two 1,000,000-value vectors (goal ≤ 1.0)
  *   wasserstein_ratio  the same for wasserstein_distance (goal ≤ 1.0)
+ * Then the stages of drift_s, each alone and in process, to show where its time goes: two drift workers started
+ * with an empty job (from source they load through tsx), both sides' 20 columns read into Float64Arrays, the 40
+ * sorts, and the 20 column tests (sorts included), one core.
  * scipy runs in Debian's /usr/bin/python3 on the same vectors (written as raw float64); both sides time the
  * call alone, sorting included, best of 3. Without python3-scipy the ratios are reported as null.
  */
@@ -17,6 +20,11 @@ import { withConnection } from '../electron/core/data/engine.js';
 import { ksTwoSample } from '../electron/core/drift/stats/ks.js';
 import { wasserstein } from '../electron/core/drift/stats/distances.js';
 import { seededRandom } from '../electron/core/train/random.js';
+import { readColumns } from '../electron/core/data/read-table.js';
+import { columnDrift } from '../electron/core/drift/column-drift.js';
+import { sortedFinite } from '../electron/core/drift/stats/ks.js';
+import { runWorkerToEnd } from '../electron/core/workers/run-worker.js';
+import type { DriftWorkerReply, DriftWorkerRequest } from '../electron/core/drift/drift-protocol.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
 const ROWS = 1_000_000;
@@ -58,6 +66,49 @@ w_t, w = best(lambda: stats.wasserstein_distance(a, b))
 print(ks_t, ks.statistic, ks.pvalue, w_t, w)
 `;
 
+// The stages of a drift report, each timed alone (see the header).
+async function stageSeconds(
+  referencePath: string,
+  currentPath: string,
+): Promise<{ workerStart: number; read: number; sort: number; tests: number }> {
+  const names = Array.from({ length: COLUMNS }, (_, index) => `c${index}`);
+  const table = { path: referencePath, format: 'parquet' as const, types: {} };
+  let started = performance.now();
+  await Promise.all(
+    [0, 1].map(() =>
+      runWorkerToEnd<DriftWorkerRequest, DriftWorkerReply>('drift', {
+        reference: table,
+        current: table,
+        columns: [],
+        referenceRows: ROWS,
+      }),
+    ),
+  );
+  const workerStart = (performance.now() - started) / 1000;
+  const types = Object.fromEntries(names.map((name) => [name, 'float' as const]));
+  started = performance.now();
+  const reference = await readColumns(referencePath, names, { format: 'parquet', types, expectedRows: ROWS });
+  const current = await readColumns(currentPath, names, { format: 'parquet', types, expectedRows: ROWS });
+  const read = (performance.now() - started) / 1000;
+  started = performance.now();
+  for (const side of [reference, current]) for (const name of names) sortedFinite(side.get(name) as Float64Array);
+  const sort = (performance.now() - started) / 1000;
+  started = performance.now();
+  for (const name of names)
+    columnDrift(
+      {
+        column: name,
+        referenceType: 'float',
+        currentType: 'float',
+        reference: reference.get(name)!,
+        current: current.get(name)!,
+      },
+      ROWS,
+    );
+  const tests = (performance.now() - started) / 1000;
+  return { workerStart, read, sort, tests };
+}
+
 /** Runs the benchmark. */
 export async function run(): Promise<Record<string, unknown>> {
   const folder = mkdtempSync(join(tmpdir(), 'lathe-bench-drift-'));
@@ -88,6 +139,11 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     say(
       `drift_s            ${driftSeconds.toFixed(2)} (${drifted}/${COLUMNS} columns drift; DuckDB reading the same columns alone ${duckdbReadSeconds.toFixed(2)} s; goal ≤ 3)`,
+    );
+
+    const stages = await stageSeconds(referencePath, currentPath);
+    say(
+      `  stages (each alone): 2 workers started ${stages.workerStart.toFixed(2)} s; reading 2 × 20 columns ${stages.read.toFixed(2)} s (one core); 40 sorts ${stages.sort.toFixed(2)} s (one core); 20 column tests incl. sorts ${stages.tests.toFixed(2)} s (one core)`,
     );
 
     const random = seededRandom(42);
@@ -126,6 +182,10 @@ export async function run(): Promise<Record<string, unknown>> {
     return {
       drift_s: driftSeconds,
       duckdb_read_s: duckdbReadSeconds,
+      worker_start_s: stages.workerStart,
+      read_s: stages.read,
+      sort_s: stages.sort,
+      tests_s: stages.tests,
       ks_ratio: ksRatio,
       wasserstein_ratio: wassersteinRatio,
       ks_ms: ks.seconds * 1000,

@@ -101,3 +101,100 @@ test('monitor page: weekly windows, drift share, CBPE band beside realised accur
   await expect(alerts).not.toContainText('week of 2024-01-01');
   await page.screenshot({ path: 'test-results/screenshots/monitor.png', fullPage: true });
 });
+
+test('new monitor form: errors shown beside their fields, then a monitor created from the page', async ({
+  page,
+  lathe,
+}) => {
+  test.setTimeout(240_000);
+  const folder = mkdtempSync(join(tmpdir(), 'lathe-e2e-monitor-form-'));
+  const header = ['x1', 'x2', 'label'];
+  for (const [name, seed] of [
+    ['train', 1],
+    ['reference', 2],
+  ] as const)
+    expect(
+      (
+        await lathe.cli([
+          'data',
+          'add',
+          writeCsv(folder, `${name}.csv`, header, scenarioRows(300, seed, false)),
+          '--name',
+          name,
+        ])
+      ).code,
+    ).toBe(0);
+  const trained = await lathe.cli([
+    '--json',
+    'train',
+    '--data',
+    'train@1',
+    '--target',
+    'label',
+    '--task',
+    'classification',
+    '--features',
+    'x1,x2',
+    '--hidden',
+    '4',
+    '--epochs',
+    '3',
+    '--backend',
+    'wasm',
+  ]);
+  expect(trained.code).toBe(0);
+  const model = JSON.parse(trained.stdout) as { model: string; version: number };
+  const stream = join(folder, 'weeks');
+  mkdirSync(stream);
+  writeCsv(stream, 'week-1.csv', ['day', ...header], scenarioRows(100, 9, false, new Date(firstMonday)));
+
+  await page.goto(lathe.url);
+  await page.getByRole('link', { name: 'Monitors' }).click();
+  await page.getByRole('button', { name: 'New monitor' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New monitor' });
+  // Nothing filled in: the schema's messages appear on their fields and nothing is sent.
+  await dialog.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(dialog.getByText('model name must not be empty').first()).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Name', exact: true })).toHaveAccessibleDescription(
+    'model name must not be empty',
+  );
+  await expect(dialog.getByText('model reference must be NAME')).toBeVisible();
+
+  await dialog.getByLabel('Name', { exact: true }).fill('form-made');
+  await dialog.getByRole('textbox', { name: 'Model', exact: true }).click();
+  await page.getByRole('option', { name: model.model }).click();
+  await dialog.getByRole('textbox', { name: 'Model version' }).click();
+  await page.getByRole('option', { name: `v${model.version}` }).click();
+  await dialog.getByRole('textbox', { name: 'Reference dataset' }).click();
+  await page.getByRole('option', { name: 'reference' }).click();
+  // The version select fills in the latest version by itself.
+  await expect(dialog.getByRole('textbox', { name: 'Version', exact: true })).toHaveValue(/1/);
+  await dialog.getByRole('textbox', { name: 'Folder' }).fill(join(folder, 'no-such-folder'));
+  await dialog.getByRole('textbox', { name: 'Window', exact: true }).click();
+  await page.getByRole('option', { name: 'Weekly' }).click();
+  // A weekly window without a time column: refused before sending, beside the time column.
+  await dialog.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(dialog.getByText('weekly windows need a time column')).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Time column' })).toHaveAccessibleDescription(
+    /weekly windows need a time column/,
+  );
+  await dialog.getByRole('textbox', { name: 'Time column' }).fill('day');
+  // A folder that does not exist: the core's refusal lands on the folder field.
+  await dialog.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(dialog.getByText(/stream\.path: no such folder/)).toBeVisible({ timeout: 30_000 });
+  await expect(dialog.getByRole('textbox', { name: 'Folder' })).toHaveAccessibleDescription(/no such folder/);
+  await page.screenshot({ path: 'test-results/screenshots/monitor-form-errors.png', fullPage: true });
+  await dialog.getByRole('textbox', { name: 'Folder' }).fill(stream);
+  await dialog.getByRole('button', { name: 'Create monitor' }).click();
+  // Created: the modal closes on the new monitor's page, and the CLI sees the same monitor.
+  await expect(page.getByRole('heading', { name: 'form-made' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('Not run yet.')).toBeVisible();
+  await expect(page.getByText(`Model ${model.model}@${model.version}, reference reference@1`)).toBeVisible();
+  const listed = await lathe.cli(['--json', 'monitor', 'list']);
+  const monitors = JSON.parse(listed.stdout) as {
+    name: string;
+    config: { window: string; timeColumn: string; stream: { path: string } };
+  }[];
+  expect(monitors.map((monitor) => monitor.name)).toEqual(['form-made']);
+  expect(monitors[0]!.config).toMatchObject({ window: 'weekly', timeColumn: 'day', stream: { path: stream } });
+});

@@ -39,6 +39,31 @@ describe('lathe drift', () => {
     const bad = await lathe('drift', '--reference', 'sales', '--current', reference, '--test', 'x=bogus');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/tests\.x/);
+
+    // The two reports made above are stored (the refused run is not): list, then show one by a prefix of its id.
+    const listed = await lathe('--json', 'drift', 'list');
+    expect(listed.code).toBe(0);
+    const reports = JSON.parse(listed.stdout) as { id: string; datasetDrift: boolean; current: { label: string } }[];
+    expect(reports.map((item) => item.datasetDrift)).toEqual([false, true]);
+    const human = await lathe('drift', 'list');
+    expect(human.stdout).toMatch(/ID\s+CREATED\s+REFERENCE\s+CURRENT/);
+    expect(human.stdout).toContain(reports[1]!.id.slice(0, 8));
+    expect(human.stdout).toMatch(/sales@1\s+.*drifted\.csv\s+-\s+\d+\/\d+\s+yes/);
+    const shownHtml = join(home, 'shown.html');
+    const shown = await lathe('--json', 'drift', 'show', reports[1]!.id.slice(0, 8), '--html', shownHtml);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual(report);
+    expect(readFileSync(shownHtml, 'utf8')).toBe(readFileSync(html, 'utf8'));
+    const shownHuman = await lathe('drift', 'show', reports[0]!.id);
+    expect(shownHuman.code).toBe(0);
+    expect(shownHuman.stdout).toMatch(/no dataset drift: 0 of 2 columns drift/);
+    expect(shownHuman.stdout).toContain(`report ${reports[0]!.id}`);
+    const noCurrent = await lathe('drift', '--reference', 'sales');
+    expect(noCurrent.code).toBe(2);
+    expect(noCurrent.stderr).toMatch(/--current is required/);
+    const missing = await lathe('drift', 'show', 'ffffffff-none');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/No drift report "ffffffff-none"/);
   });
 
   it('parses --test pairs and names a malformed one', () => {

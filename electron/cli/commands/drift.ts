@@ -1,17 +1,21 @@
-/** `lathe drift`: compares a current set with a reference, for people and for CI (exit 1 on dataset drift). */
+/**
+ * `lathe drift`: compares a current set with a reference, for people and for CI (exit 1 on dataset drift);
+ * `lathe drift list` and `lathe drift show ID` read the stored reports back (the same ones the app shows).
+ */
 import { writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import type { DriftReport } from '../../../shared/contract/index.js';
+import type { DriftReport, DriftReportSummary } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { formatStatistic, renderDriftHtml } from '../../core/drift/html-report.js';
 import { withCore } from '../context.js';
-import { exitCodes, printResult, table, type GlobalOptions } from '../output.js';
+import { exitCodes, formatTime, printResult, table, type GlobalOptions } from '../output.js';
+import type { Core } from '../../core/core.js';
 
 interface DriftFlags {
-  reference: string;
-  current: string;
+  reference?: string;
+  current?: string;
   model?: string;
   columns?: string;
   test?: string;
@@ -65,13 +69,67 @@ function human(report: DriftReport, htmlPath: string | null): string {
   ].join('\n');
 }
 
-/** Registers `lathe drift`. */
+function listing(reports: DriftReportSummary[]): string {
+  if (reports.length === 0)
+    return 'no drift reports yet; make one with `lathe drift --reference NAME@V --current NAME@V|FILE`';
+  return table(
+    ['ID', 'CREATED', 'REFERENCE', 'CURRENT', 'MODEL', 'DRIFTING', 'DATASET DRIFT'],
+    reports.map((report) => [
+      report.id.slice(0, 8),
+      formatTime(report.createdAt),
+      report.reference.label,
+      report.current.label,
+      report.model?.ref ?? '-',
+      `${report.columnsDrifted}/${report.columnsTested}`,
+      report.datasetDrift ? 'yes' : 'no',
+    ]),
+  );
+}
+
+/** A stored report by its id or a unique prefix of it (the list shows the first 8 characters). */
+export function findReport(core: Core, id: string): DriftReport {
+  const matches = core.drift.list().filter((report) => report.id === id || report.id.startsWith(id));
+  const exact = matches.find((report) => report.id === id);
+  if (exact || matches.length === 1) return core.drift.get((exact ?? matches[0]!).id);
+  if (matches.length > 1)
+    throw new LatheError(
+      'BAD_INPUT',
+      `"${id}" starts ${matches.length} drift reports (${matches.map((report) => report.id.slice(0, 8)).join(', ')}); give more of the id`,
+      { field: 'id', id },
+    );
+  throw new LatheError('NOT_FOUND', `No drift report "${id}" (lathe drift list shows them)`, { field: 'id', id });
+}
+
+/** Registers `lathe drift`, `lathe drift list` and `lathe drift show`. */
 export function registerDriftCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('drift')
+  const drift = program.command('drift');
+  drift
+    .command('list')
+    .description('list the stored drift reports, newest first')
+    .action(async () => {
+      const options = globals();
+      const reports = await withCore(options, (core) => core.drift.list());
+      printResult(options, reports, () => listing(reports));
+    });
+  drift
+    .command('show')
+    .description('show a stored drift report: its columns table, or the whole report with --json')
+    .argument('<id>', 'report id, or a unique prefix of it (as `lathe drift list` prints)')
+    .option('--html <file>', 'also write the standalone HTML report to this file')
+    .action(async (id: string, flags: { html?: string }) => {
+      const options = globals();
+      const { id: wanted } = parseInput('drift.get', { id });
+      const report = await withCore(options, (core) => findReport(core, wanted));
+      // `drift` itself has an --html option, and commander hands it the flag when it follows the subcommand.
+      const html = flags.html ?? drift.opts<{ html?: string }>().html;
+      const htmlPath = html ? resolvePath(html) : null;
+      if (htmlPath) writeFileSync(htmlPath, renderDriftHtml(report));
+      printResult(options, report, () => human(report, htmlPath));
+    });
+  drift
     .description('test every shared column of a current set against a reference; exits 1 when the dataset drifts')
-    .requiredOption('--reference <ref>', 'the reference dataset version (NAME, NAME@latest, NAME@3)')
-    .requiredOption('--current <ref>', 'the current set: a dataset version or a table file')
+    .option('--reference <ref>', 'the reference dataset version (NAME, NAME@latest, NAME@3); required')
+    .option('--current <ref>', 'the current set: a dataset version or a table file; required')
     .option('--model <ref>', 'a model version (NAME@V): also test the drift of its predictions')
     .option('--columns <names>', 'only these columns, comma-separated')
     .option(
@@ -86,6 +144,16 @@ export function registerDriftCommand(program: Command, globals: () => GlobalOpti
     .option('--html <file>', 'also write the standalone HTML report to this file')
     .action(async (flags: DriftFlags) => {
       const options = globals();
+      // Not commander's requiredOption: that would also demand them of `drift list` and `drift show`.
+      for (const flag of ['reference', 'current'] as const)
+        if (!flags[flag])
+          throw new LatheError(
+            'BAD_INPUT',
+            `--${flag} is required (lathe drift --reference NAME@V --current NAME@V|FILE)`,
+            {
+              field: flag,
+            },
+          );
       const input = parseInput('drift.run', {
         reference: flags.reference,
         current: flags.current,

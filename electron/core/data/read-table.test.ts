@@ -48,6 +48,19 @@ describe('read-table', () => {
     expect(Array.from(page.get('x') as Float64Array)).toEqual([Number.NaN]);
   });
 
+  it('reads the same values whether the expected row count is right, too small or too large', async () => {
+    const lines = ['x'];
+    for (let i = 0; i < 5000; i++) lines.push(i % 7 === 0 ? '' : String(i / 4));
+    const path = file('expected.csv', lines.join('\n') + '\n');
+    const plain = Array.from((await readColumns(path, ['x'])).get('x') as Float64Array);
+    expect(plain).toHaveLength(5000);
+    for (const expectedRows of [5000, 10, 9000]) {
+      const read = (await readColumns(path, ['x'], { expectedRows })).get('x') as Float64Array;
+      expect(read.length).toBe(5000);
+      expect(Array.from(read)).toEqual(plain);
+    }
+  });
+
   it('takes the format explicitly for files without an extension', async () => {
     const csv = file('plain.csv', 'a\tb\n1\t2\n');
     const noExtension = join(dir, 'object');

@@ -56,6 +56,11 @@ export interface ReadTableOptions {
 export interface ReadColumnsOptions extends ReadTableOptions {
   limit?: number;
   offset?: number;
+  /**
+   * Rows the caller expects (a dataset record or a description knows them): numeric columns are then
+   * allocated once at that size instead of growing by doubling and being trimmed by a final copy.
+   */
+  expectedRows?: number;
 }
 
 /** Records that `path` must be read with `options` (the dataset service knows this from the version record). */
@@ -212,7 +217,9 @@ class ColumnBuilder {
   }
 
   finish(): ColumnValues {
-    return this.numeric ? this.numbers.slice(0, this.length) : this.strings;
+    if (!this.numeric) return this.strings;
+    // Filled exactly (the expected row count was right): hand the buffer over without a trimming copy.
+    return this.length === this.numbers.length ? this.numbers : this.numbers.slice(0, this.length);
   }
 }
 
@@ -261,9 +268,13 @@ export async function readColumns(
     const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
     const offset = options.offset ? ` OFFSET ${Math.max(0, Math.floor(options.offset))}` : '';
     const result = await connection.stream(`SELECT ${projection.select} FROM ${source}${limit}${offset}`);
-    const builders = projection.numeric.map(
-      (n) => new ColumnBuilder(n, options.limit !== undefined ? Math.max(1, Math.min(options.limit, 1 << 20)) : 4096),
-    );
+    const capacity =
+      options.limit !== undefined
+        ? Math.max(1, Math.min(options.limit, 1 << 20))
+        : options.expectedRows !== undefined && !options.offset
+          ? Math.max(1, Math.floor(options.expectedRows))
+          : 4096;
+    const builders = projection.numeric.map((n) => new ColumnBuilder(n, capacity));
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;

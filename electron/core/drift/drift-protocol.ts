@@ -13,6 +13,8 @@ export interface DriftTable {
   sampleSize?: number;
   /** Column types of this side, as recorded or described. */
   types: Record<string, string>;
+  /** Rows of this side when known, so columns are read into buffers of the right size at once. */
+  rows?: number;
 }
 
 /** One column to test. */

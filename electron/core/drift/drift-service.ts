@@ -106,6 +106,7 @@ export class DriftService {
           path: dataset.path,
           format: dataset.format,
           sampleSize: dataset.readOptions.sampleSize,
+          rows: dataset.rows,
           types: Object.fromEntries(dataset.columns.map((column) => [column.name, column.type])),
         },
       };
@@ -119,6 +120,7 @@ export class DriftService {
       table: {
         path: resolved.path,
         format: description.format,
+        rows: description.rows,
         types: Object.fromEntries(description.columns.map((column) => [column.name, column.type])),
       },
     };

@@ -15,7 +15,7 @@ async function readSide(table: DriftTable, names: string[]): Promise<Map<string,
   // Integers and floats are compared as numbers; every other type as text.
   const types: Record<string, ColumnType> = {};
   for (const name of names) types[name] = numericTypes.has(table.types[name]!) ? 'float' : 'text';
-  return readColumns(table.path, names, { format: table.format, types });
+  return readColumns(table.path, names, { format: table.format, types, expectedRows: table.rows });
 }
 
 /** Tests every planned column (and the extra ones) and returns their results in plan order. */

@@ -3,10 +3,10 @@
  * accuracy estimated without labels (CBPE) with its band beside the realised accuracy, and its alerts.
  * Also {@link MonitorAlertNotifier}, which shows every new alert in the app wherever the user is.
  */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconPlayerPlay } from '@tabler/icons-react';
+import { IconArrowLeft, IconPlayerPlay, IconPlus } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { Link, Route, Routes, useParams } from 'react-router';
 import type { EventPayload, MonitorRun } from '../../../../shared/contract/index';
@@ -15,6 +15,7 @@ import { useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { EChart } from '../../components/EChart';
+import { MonitorCreateModal } from './MonitorCreateModal';
 
 /** Shows each monitor alert as an in-app notification (the desktop shell also raises a system one). */
 export function MonitorAlertNotifier() {
@@ -197,14 +198,22 @@ function MonitorView() {
 
 function MonitorList() {
   const list = useLatheQuery('monitors.list', {});
+  const [creating, setCreating] = useState(false);
   if (list.isPending) return <Loader />;
   if (list.isError) return <Alert color="red">{ClientError.from(list.error).message}</Alert>;
   return (
     <Stack>
-      <Title order={2}>Monitors</Title>
+      <Group justify="space-between">
+        <Title order={2}>Monitors</Title>
+        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+          New monitor
+        </Button>
+      </Group>
+      <MonitorCreateModal opened={creating} onClose={() => setCreating(false)} />
       {list.data.length === 0 ? (
         <EmptyState title="No monitors yet">
-          Create one with <code>lathe monitor create NAME --model M@V --reference D@V --folder PATH</code>.
+          Create one with New monitor, or{' '}
+          <code>lathe monitor create NAME --model M@V --reference D@V --folder PATH</code>.
         </EmptyState>
       ) : (
         <Table highlightOnHover aria-label="Monitors">
