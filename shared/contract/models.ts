@@ -253,6 +253,10 @@ export const modelMethods = {
         out: z.string().min(1),
         features: z.array(z.string().min(1)).optional(),
         provider: InferenceProvider.optional(),
+        /** Input columns copied through to the output, first (an id, say). */
+        keep: z.array(z.string().min(1)).optional(),
+        /** The label column for metrics; the model's target by default, used when the data has it. */
+        label: z.string().min(1).optional(),
       })
       .strict(),
     output: z.object({
@@ -261,6 +265,10 @@ export const modelMethods = {
       columns: z.array(z.string()),
       seconds: z.number(),
       provider: z.string(),
+      /** Metrics against the label column (accuracy… for a classifier, rmse/mae for a regressor), when the data has it. */
+      evaluation: z
+        .object({ label: z.string(), labeledRows: z.number().int(), metrics: z.record(z.string(), z.number()) })
+        .nullable(),
     }),
   },
   'models.backends': {

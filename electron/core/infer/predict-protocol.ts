@@ -3,6 +3,7 @@
  * each other, inside the job envelope of core/workers/run-worker.ts.
  */
 import type { TensorSpec } from '../../../shared/contract/index.js';
+import type { ScoringMetrics } from './worker/scoring-metrics.js';
 
 /** Rows per ONNX Runtime call in `lathe predict` (the compute bench's bare loop uses the same). */
 export const defaultPredictBatchRows = 65_536;
@@ -20,6 +21,12 @@ export interface PredictRequest {
   batchRows: number;
   /** ONNX Runtime execution providers, best first. */
   providers: string[];
+  /** Class names of a classifier: vector outputs with one value per class are named by class. */
+  classes?: string[] | null;
+  /** Input columns copied through to the output, first, in this order (an id, say). */
+  keep?: string[];
+  /** The label column and the model's task: metrics are computed on the way through when the table has it. */
+  label?: { column: string; task: 'classification' | 'regression' } | null;
 }
 
 /** Worker → host, while the job runs: the table's size once known, then rows scored so far. */
@@ -30,4 +37,6 @@ export interface PredictDone {
   rows: number;
   columns: string[];
   scoreSeconds: number;
+  /** Metrics against the label column, when the table had it (see worker/scoring-metrics.ts). */
+  evaluation: ScoringMetrics | null;
 }

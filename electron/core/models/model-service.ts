@@ -355,6 +355,10 @@ export class ModelService {
       features?: string[];
       batchRows?: number;
       provider?: InferenceProviderName;
+      /** Input columns copied through to the output (an id, say). */
+      keep?: string[];
+      /** The label column for metrics; the model's target by default (used when the table has it). */
+      label?: string;
     },
     onProgress?: (rows: number, totalRows: number | null) => void,
   ): Promise<{
@@ -366,6 +370,8 @@ export class ModelService {
     warmup: { rows: number; seconds: number } | null;
     /** The ONNX Runtime execution provider the rows were scored on. */
     provider: string;
+    /** Metrics against the label column, when the table had it. */
+    evaluation: { label: string; labeledRows: number; metrics: Record<string, number> } | null;
   }> {
     const version = this.resolveScorable(input.ref);
     const data = await this.resolveData(input.data);
@@ -385,6 +391,9 @@ export class ModelService {
       out,
       batchRows: input.batchRows ?? defaultPredictBatchRows,
       providers,
+      classes: version.classes,
+      keep: input.keep,
+      label: labelFor(version, input.label),
     };
     let totalRows: number | null = null;
     // Start-up (worker, table description, session) plus the first batch: reported apart so a steady rate can be told.
@@ -408,6 +417,7 @@ export class ModelService {
       scoreSeconds: done.scoreSeconds,
       warmup,
       provider: providers[0]!,
+      evaluation: done.evaluation && request.label ? { label: request.label.column, ...done.evaluation } : null,
     };
   }
 
@@ -679,4 +689,14 @@ function toVersion(row: VersionRow): ModelVersion {
     aliases: JSON.parse(row.aliases_json) as string[],
     scorable: row.scorable === 1,
   };
+}
+
+/** The label column metrics are computed against: the one asked for, else the model's target; null without a task. */
+function labelFor(
+  version: { task: 'classification' | 'regression' | null; target: string | null },
+  asked: string | undefined,
+): { column: string; task: 'classification' | 'regression' } | null {
+  const column = asked ?? version.target;
+  if (!column || !version.task) return null;
+  return { column, task: version.task };
 }

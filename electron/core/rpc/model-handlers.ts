@@ -23,6 +23,7 @@ export function modelHandlers(core: Core): HandlersFor<keyof typeof modelMethods
         columns: result.columns,
         seconds: result.seconds,
         provider: result.provider,
+        evaluation: result.evaluation,
       };
     },
     'models.backends': async () => probeTrainingBackends(),
