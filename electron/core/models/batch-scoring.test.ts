@@ -67,6 +67,14 @@ describe('batch scoring', () => {
     expect(result.evaluation).toMatchObject({ label: 'target', labeledRows: 400 });
     expect(result.evaluation!.metrics.accuracy).toBeCloseTo(accuracy, 10);
     expect(result.evaluation!.metrics.log_loss).toBeGreaterThan(0);
+    // The page's preview and download: the first rows as written, and the file's bytes (only files predict wrote).
+    expect(result.preview.columns).toEqual(result.columns);
+    expect(result.preview.rows).toHaveLength(20);
+    expect(result.preview.rows[1]!.slice(0, 2)).toEqual(['c-1', predicted[1]]);
+    const download = core.models.downloadScores(out);
+    expect(download.fileName).toBe('scores.csv');
+    expect(Buffer.from(download.base64, 'base64').toString('utf8').split('\n')[0]).toBe(result.columns.join(','));
+    expect(() => core.models.downloadScores(file)).toThrow(/not an output this Lathe wrote/);
   });
 
   it('reports RMSE and MAE for a regressor, and no metrics when the data lacks the label', async () => {
