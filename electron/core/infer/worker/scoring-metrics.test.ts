@@ -39,6 +39,16 @@ describe('MetricsAccumulator', () => {
     expect(metrics.result()).toMatchObject({ labeledRows: 2, metrics: { accuracy: 0.5 } });
   });
 
+  it('reads a boolean label column (0/1) as the classes false/true', () => {
+    const metrics = new MetricsAccumulator({ task: 'classification', classes: ['false', 'true'] });
+    metrics.add(
+      Float64Array.of(1, 0, 1),
+      { probabilities: tensor('float32', Float32Array.of(0.2, 0.8, 0.6, 0.4, 0.7, 0.3), [3, 2]) },
+      3,
+    );
+    expect(metrics.result()).toMatchObject({ labeledRows: 3, metrics: { accuracy: 2 / 3, recall: 0.5, precision: 1 } });
+  });
+
   it('computes RMSE, MAE and R² for a regressor', () => {
     const metrics = new MetricsAccumulator({ task: 'regression', classes: null });
     metrics.add(Float64Array.of(1, 2, 3, NaN), { value: tensor('float32', Float32Array.of(1.5, 2, 2, 9), [4, 1]) }, 4);

@@ -80,7 +80,7 @@ export class MetricsAccumulator {
     for (let i = 0; i < rows; i++) {
       const value = truth[i];
       if (value === null || value === undefined || (numericTruth && Number.isNaN(value as number))) continue;
-      const actual = this.classIndex.get(String(value));
+      const actual = this.classOf(value);
       let predicted: number | undefined;
       if (probabilityData) {
         let best = 0;
@@ -113,6 +113,13 @@ export class MetricsAccumulator {
         else if (actual === 1) this.falseNegative++;
       }
     }
+  }
+
+  /** The class index of a label value; a boolean column reads as 0/1 while its classes are false/true. */
+  private classOf(value: number | string): number | undefined {
+    const index = this.classIndex.get(String(value));
+    if (index !== undefined || typeof value !== 'number') return index;
+    return value === 1 ? this.classIndex.get('true') : value === 0 ? this.classIndex.get('false') : undefined;
   }
 
   /** The metrics so far; null when no row had a label. */
