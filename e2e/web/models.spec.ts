@@ -277,14 +277,22 @@ test('import a PyTorch ONNX model from the UI, see its schema and score a typed 
   // A file that is not ONNX: the error shows in the form and nothing is registered.
   const notOnnx = join(lathe.home, 'notes.onnx');
   writeFileSync(notOnnx, 'name,value\na,1\n');
-  await dialog.getByRole('textbox', { name: 'ONNX file' }).fill(notOnnx);
+  // The web shell cannot see paths: the file is picked in the browser and uploaded.
+  const pickOnnx = async (file: string) => {
+    const choosing = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'ONNX file' }).click();
+    await (await choosing).setFiles(file);
+  };
+  await pickOnnx(notOnnx);
+  // The model name defaults to the file's name.
+  await expect(dialog.getByRole('textbox', { name: 'Model name' })).toHaveValue('notes');
   await dialog.getByRole('textbox', { name: 'Model name' }).fill('iris-torch');
   await dialog.getByRole('button', { name: 'Import' }).click();
-  await expect(dialog.getByText(/is not a valid ONNX model/)).toBeVisible();
+  await expect(dialog.getByText(/^notes\.onnx.*is not a valid ONNX model/)).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-import-error.png', fullPage: true });
   expect(JSON.parse((await lathe.cli(['--json', 'model', 'list'])).stdout)).toEqual([]);
 
-  await dialog.getByRole('textbox', { name: 'ONNX file' }).fill(fixture);
+  await pickOnnx(fixture);
   // Feature names taken from a dataset's columns, without its label.
   await dialog.getByRole('textbox', { name: 'Columns from dataset' }).click();
   await page.getByRole('option', { name: 'iris', exact: true }).click();

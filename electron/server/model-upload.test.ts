@@ -58,6 +58,8 @@ describe('model upload route', () => {
     expect((await upload('name=m&filename=m.csv', onnx)).status).toBe(400);
     const garbage = await upload('name=m&filename=m.onnx', 'not a model');
     expect(garbage.status).toBe(400);
+    const { error } = (await garbage.json()) as { error: { message: string } };
+    expect(error.message).toMatch(/^m\.onnx.*not a valid ONNX model/);
     expect(serving.core.models.list()).toEqual([]);
     expect(leftovers()).toEqual([]);
   });

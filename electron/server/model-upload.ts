@@ -69,7 +69,17 @@ async function upload(
   const temp = core.datasets.tempPath('model-upload');
   try {
     await receive(request, temp, limit, filename);
-    const result = await core.models.importFile(temp, parsedName.data, features.length ? features : undefined);
+    const result = await core.models
+      .importFile(temp, parsedName.data, features.length ? features : undefined)
+      .catch((error: unknown) => {
+        // Errors name the file the user picked, not the temp copy.
+        if (error instanceof LatheError && error.message.includes(temp))
+          throw new LatheError(error.code, error.message.replaceAll(temp, filename), {
+            ...error.details,
+            file: filename,
+          });
+        throw error;
+      });
     sendJson(response, 200, { result });
   } finally {
     rmSync(temp, { force: true });
