@@ -214,7 +214,17 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await expect(page.getByTestId('score-metric-accuracy')).toHaveText(
     `accuracy ${formatNumber(scored.evaluation.metrics.accuracy)}`,
   );
-  await page.screenshot({ path: 'test-results/screenshots/models-score.png', fullPage: true });
+  // At 1440×900, light and dark: the output preview scrolls inside its box, never the page sideways.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await preview.scrollIntoViewIfNeeded();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `scoring at 1440×900 ${scheme} scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `test-results/screenshots/models-score-1440-${scheme}.png` });
+  }
+  await page.setViewportSize({ width: 1360, height: 860 });
+  await page.emulateMedia({ colorScheme: 'light' });
   // The output downloads in the browser: the very Parquet bytes written.
   const scoresDownloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download output' }).click();
