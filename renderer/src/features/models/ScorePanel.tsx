@@ -144,7 +144,7 @@ export function ScorePanel({ version }: { version: ModelVersion }) {
               No metrics: the data has no {version.target ? `"${version.target}" ` : ''}label column.
             </Text>
           )}
-          <ScrollArea type="auto" offsetScrollbars>
+          <ScrollArea type="auto" offsetScrollbars="present">
             <Table striped withTableBorder fz="xs" aria-label="Output preview" style={{ whiteSpace: 'nowrap' }}>
               <Table.Thead>
                 <Table.Tr>
