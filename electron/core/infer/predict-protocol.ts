@@ -40,3 +40,17 @@ export interface PredictDone {
   /** Metrics against the label column, when the table had it (see worker/scoring-metrics.ts). */
   evaluation: ScoringMetrics | null;
 }
+
+/** The column name of element `index` of a vector output: named by class when the vector has one value per class. */
+export function vectorColumnName(
+  output: string,
+  index: number,
+  width: number,
+  classes?: readonly string[] | null,
+): string {
+  if (classes && classes.length === width) {
+    const prefix = output === 'probabilities' ? 'probability' : output;
+    return `${prefix}_${classes[index]}`;
+  }
+  return `${output}_${index}`;
+}

@@ -32,6 +32,7 @@ import type * as ort from 'onnxruntime-node';
 import { openConnection, sqlIdentifier, sqlString } from '../../data/engine.js';
 import { LatheError } from '../../../../shared/errors.js';
 import type { WireTensor } from '../score-protocol.js';
+import { vectorColumnName } from '../predict-protocol.js';
 
 type NumericBuffer = Float32Array | Float64Array | BigInt64Array | Int32Array;
 
@@ -47,20 +48,6 @@ const duckTypes: Record<SinkColumn['stored'], DuckDBType> = { FLOAT, DOUBLE, BIG
 interface BatchColumn {
   column: SinkColumn;
   values: NumericBuffer | Uint8Array | string[];
-}
-
-/** The column name of element `index` of a vector output: named by class when the vector has one value per class. */
-export function vectorColumnName(
-  output: string,
-  index: number,
-  width: number,
-  classes?: readonly string[] | null,
-): string {
-  if (classes && classes.length === width) {
-    const prefix = output === 'probabilities' ? 'probability' : output;
-    return `${prefix}_${classes[index]}`;
-  }
-  return `${output}_${index}`;
 }
 
 /**
