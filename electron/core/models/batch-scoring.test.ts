@@ -55,11 +55,13 @@ describe('batch scoring', () => {
       ref: trained.model,
       data: file,
       out,
-      keep: ['customer_id'],
+      keep: ['customer_id', 'x1'],
       batchRows: 150,
     });
-    expect(result.columns).toEqual(['customer_id', 'label', ...classes.map((c) => `probability_${c}`)]);
-    const written = await readColumns(out, ['customer_id', 'label']);
+    expect(result.columns).toEqual(['customer_id', 'x1', 'label', ...classes.map((c) => `probability_${c}`)]);
+    const written = await readColumns(out, ['customer_id', 'x1', 'label']);
+    // A numeric kept column comes through whole, every batch (the scan reuses its buffers between batches).
+    expect(written.get('x1')).toEqual((await readColumns(file, ['x1'])).get('x1'));
     expect((written.get('customer_id') as string[]).slice(0, 3)).toEqual(['c-0', 'c-1', 'c-2']);
     const truth = (await readColumns(file, ['target'])).get('target') as string[];
     const predicted = written.get('label') as string[];
@@ -70,7 +72,7 @@ describe('batch scoring', () => {
     // The page's preview and download: the first rows as written, and the file's bytes (only files predict wrote).
     expect(result.preview.columns).toEqual(result.columns);
     expect(result.preview.rows).toHaveLength(20);
-    expect(result.preview.rows[1]!.slice(0, 2)).toEqual(['c-1', predicted[1]]);
+    expect([result.preview.rows[1]![0], result.preview.rows[1]![2]]).toEqual(['c-1', predicted[1]]);
     const download = core.models.downloadScores(out);
     expect(download.fileName).toBe('scores.csv');
     expect(Buffer.from(download.base64, 'base64').toString('utf8').split('\n')[0]).toBe(result.columns.join(','));
