@@ -16,6 +16,8 @@ export interface PredictRequest {
   features: string[];
   featuresOverride?: string[];
   dataPath: string;
+  /** How the user named the data (a dataset NAME@V, or the file), for messages. */
+  dataLabel?: string;
   format?: 'csv' | 'tsv' | 'parquet' | 'jsonl';
   out: string;
   batchRows: number;

@@ -433,6 +433,7 @@ export class ModelService {
       features: version.features,
       featuresOverride: input.features,
       dataPath: data.path,
+      dataLabel: input.data,
       format: data.format,
       out,
       batchRows: input.batchRows ?? defaultPredictBatchRows,

@@ -47,10 +47,14 @@ export async function runBatchPredict(
     );
     const missing = keep.filter((name) => !kinds.has(name));
     if (missing.length > 0)
-      throw new LatheError('BAD_INPUT', `Cannot keep ${missing.join(', ')}: not a column of ${request.dataPath}`, {
-        file: request.dataPath,
-        column: missing[0],
-      });
+      throw new LatheError(
+        'BAD_INPUT',
+        `Cannot keep ${missing.join(', ')}: not a column of ${request.dataLabel ?? request.dataPath}`,
+        {
+          file: request.dataPath,
+          column: missing[0],
+        },
+      );
     if (request.label && kinds.has(request.label.column)) labelColumn = request.label.column;
   } catch (error) {
     void opening.then((session) => session.release()).catch(() => undefined);
