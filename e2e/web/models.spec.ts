@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatNumber } from '../../shared/format';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 
@@ -173,10 +174,65 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await page.getByRole('option', { name: 'churn', exact: true }).click();
   await page.getByRole('textbox', { name: 'Version' }).click();
   await page.getByRole('option', { name: /^@1 ·/ }).click();
+  // An input column passed through to the output, beside the class-named probabilities.
+  await page.getByRole('textbox', { name: 'Keep columns' }).click();
+  await page.getByRole('option', { name: 'plan', exact: true }).click();
+  await page.keyboard.press('Escape');
   await page.getByRole('textbox', { name: 'Output file' }).fill(join(lathe.home, 'scores.parquet'));
   await page.getByRole('button', { name: 'Score', exact: true }).click();
   await expect(page.getByTestId('score-result')).toContainText('Scored 900 rows');
-  await expect(page.getByTestId('score-result')).toContainText('label, probabilities_0, probabilities_1');
+  const preview = page.getByRole('table', { name: 'Output preview' });
+  await expect(preview.getByRole('columnheader')).toHaveText([
+    'plan',
+    'label',
+    'probability_false',
+    'probability_true',
+  ]);
+  await expect(preview.getByRole('row')).toHaveCount(21);
+  await expect(preview.getByRole('row').nth(1)).toContainText('basic');
+  // The data has the label, so metrics come with the scores; the CLI computes the same accuracy.
+  await expect(page.getByTestId('score-metric-accuracy')).toHaveText(/^accuracy 0\.\d+|^accuracy 1$/);
+  const cli = await lathe.cli([
+    '--json',
+    'predict',
+    '--model',
+    'churn-churned@1',
+    '--data',
+    'churn@1',
+    '--out',
+    join(lathe.home, 'cli.csv'),
+    '--keep',
+    'plan',
+  ]);
+  expect(cli.code).toBe(0);
+  const scored = JSON.parse(cli.stdout) as {
+    columns: string[];
+    evaluation: { labeledRows: number; metrics: { accuracy: number } };
+  };
+  expect(scored.columns).toEqual(['plan', 'label', 'probability_false', 'probability_true']);
+  expect(scored.evaluation.labeledRows).toBe(900);
+  await expect(page.getByTestId('score-metric-accuracy')).toHaveText(
+    `accuracy ${formatNumber(scored.evaluation.metrics.accuracy)}`,
+  );
+  // At 1440×900, light and dark: the output preview scrolls inside its box, never the page sideways.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await preview.scrollIntoViewIfNeeded();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `scoring at 1440×900 ${scheme} scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `test-results/screenshots/models-score-1440-${scheme}.png` });
+  }
+  await page.setViewportSize({ width: 1360, height: 860 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  // The output downloads in the browser: the very Parquet bytes written.
+  const scoresDownloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download output' }).click();
+  const scoresDownload = await scoresDownloading;
+  expect(scoresDownload.suggestedFilename()).toBe('scores.parquet');
+  const savedScores = join(lathe.home, 'downloaded-scores.parquet');
+  await scoresDownload.saveAs(savedScores);
+  expect(readFileSync(savedScores).equals(readFileSync(join(lathe.home, 'scores.parquet')))).toBe(true);
 
   await page.getByRole('tab', { name: 'Benchmark' }).click();
   await page.getByRole('button', { name: 'Run benchmark' }).click();
@@ -231,14 +287,22 @@ test('import a PyTorch ONNX model from the UI, see its schema and score a typed 
   // A file that is not ONNX: the error shows in the form and nothing is registered.
   const notOnnx = join(lathe.home, 'notes.onnx');
   writeFileSync(notOnnx, 'name,value\na,1\n');
-  await dialog.getByRole('textbox', { name: 'ONNX file' }).fill(notOnnx);
+  // The web shell cannot see paths: the file is picked in the browser and uploaded.
+  const pickOnnx = async (file: string) => {
+    const choosing = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'ONNX file' }).click();
+    await (await choosing).setFiles(file);
+  };
+  await pickOnnx(notOnnx);
+  // The model name defaults to the file's name.
+  await expect(dialog.getByRole('textbox', { name: 'Model name' })).toHaveValue('notes');
   await dialog.getByRole('textbox', { name: 'Model name' }).fill('iris-torch');
   await dialog.getByRole('button', { name: 'Import' }).click();
-  await expect(dialog.getByText(/is not a valid ONNX model/)).toBeVisible();
+  await expect(dialog.getByText(/^notes\.onnx.*is not a valid ONNX model/)).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/models-import-error.png', fullPage: true });
   expect(JSON.parse((await lathe.cli(['--json', 'model', 'list'])).stdout)).toEqual([]);
 
-  await dialog.getByRole('textbox', { name: 'ONNX file' }).fill(fixture);
+  await pickOnnx(fixture);
   // Feature names taken from a dataset's columns, without its label.
   await dialog.getByRole('textbox', { name: 'Columns from dataset' }).click();
   await page.getByRole('option', { name: 'iris', exact: true }).click();

@@ -90,8 +90,8 @@ async function upload(
   }
 }
 
-/** Streams the request body into `temp`, failing with PAYLOAD_TOO_LARGE once it passes `limit` bytes. */
-function receive(request: IncomingMessage, temp: string, limit: number, filename: string): Promise<void> {
+/** Streams the request body into `temp`, failing with PAYLOAD_TOO_LARGE once it passes `limit` bytes (also the model upload). */
+export function receive(request: IncomingMessage, temp: string, limit: number, filename: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const out = createWriteStream(temp, { flags: 'wx' });
     let size = 0;

@@ -3,8 +3,9 @@ import type { Core } from '../core/core.js';
 import type { RouteHandler } from './http-server.js';
 import { mlflowRoutes } from './mlflow/mlflow-routes.js';
 import { datasetUploadRoute } from './dataset-upload.js';
+import { modelUploadRoute } from './model-upload.js';
 
 /** Builds every extra route over a core. */
 export function featureRoutes(core: Core): RouteHandler[] {
-  return [...mlflowRoutes(core), datasetUploadRoute(core)];
+  return [...mlflowRoutes(core), datasetUploadRoute(core), modelUploadRoute(core)];
 }

@@ -253,6 +253,10 @@ export const modelMethods = {
         out: z.string().min(1),
         features: z.array(z.string().min(1)).optional(),
         provider: InferenceProvider.optional(),
+        /** Input columns copied through to the output, first (an id, say). */
+        keep: z.array(z.string().min(1)).optional(),
+        /** The label column for metrics; the model's target by default, used when the data has it. */
+        label: z.string().min(1).optional(),
       })
       .strict(),
     output: z.object({
@@ -261,7 +265,21 @@ export const modelMethods = {
       columns: z.array(z.string()),
       seconds: z.number(),
       provider: z.string(),
+      /** The output file's first rows. */
+      preview: z.object({
+        columns: z.array(z.string()),
+        rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+      }),
+      /** Metrics against the label column (accuracy… for a classifier, rmse/mae for a regressor), when the data has it. */
+      evaluation: z
+        .object({ label: z.string(), labeledRows: z.number().int(), metrics: z.record(z.string(), z.number()) })
+        .nullable(),
     }),
+  },
+  /** An output file `models.predict` wrote (in this server's lifetime) as base64, for a download in the browser. */
+  'models.downloadScores': {
+    input: z.object({ out: z.string().min(1) }).strict(),
+    output: z.object({ fileName: z.string(), base64: z.string(), size: z.number().int() }),
   },
   'models.backends': {
     input: z.object({}).strict(),

@@ -147,50 +147,67 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
     .requiredOption('--out <file>', 'output .csv or .parquet')
     .option('--features <a,b,c>', 'column order for a model with one 2-D float input', list)
     .option('--provider <name>', 'force an ONNX Runtime execution provider: cuda, webgpu or cpu')
-    .action(async (local: { model: string; data: string; out: string; features?: string[]; provider?: string }) => {
-      const options = globals();
-      const input = parseInput('models.predict', {
-        ref: local.model,
-        data: local.data,
-        out: local.out,
-        features: local.features,
-        provider: local.provider,
-      });
-      const progress = progressWriter();
-      const result = await withCore(options, async (core) => {
-        try {
-          return await core.models.predict(input, (rows, total) => {
-            const text = total
-              ? `${bar(rows / total)} ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows`
-              : `${rows.toLocaleString('en-US')} rows`;
-            progress.update(text, total !== null && rows >= total);
-          });
-        } finally {
-          progress.done();
-        }
-      });
-      // After the warm-up (worker start, table description, session load, first batch): the rate a longer file approaches.
-      const steady =
-        result.warmup && result.rows > result.warmup.rows
-          ? (result.rows - result.warmup.rows) / (result.seconds - result.warmup.seconds)
-          : null;
-      const output = {
-        rows: result.rows,
-        out: result.out,
-        columns: result.columns,
-        seconds: result.seconds,
-        rowsPerSecond: result.rows / result.seconds,
-        warmupSeconds: result.warmup?.seconds ?? null,
-        steadyRowsPerSecond: steady,
-        provider: result.provider,
-      };
-      printResult(
-        options,
-        output,
-        () =>
-          `scored ${result.rows.toLocaleString('en-US')} rows on ${result.provider} in ${result.seconds.toFixed(2)} s → ${result.out} (${result.columns.join(', ')})`,
-      );
-    });
+    .option('--keep <a,b>', 'input columns copied through to the output (an id, say)', list)
+    .option('--label <column>', "label column for metrics (default: the model's target, when the data has it)")
+    .action(
+      async (local: {
+        model: string;
+        data: string;
+        out: string;
+        features?: string[];
+        provider?: string;
+        keep?: string[];
+        label?: string;
+      }) => {
+        const options = globals();
+        const input = parseInput('models.predict', {
+          ref: local.model,
+          data: local.data,
+          out: local.out,
+          features: local.features,
+          provider: local.provider,
+          keep: local.keep,
+          label: local.label,
+        });
+        const progress = progressWriter();
+        const result = await withCore(options, async (core) => {
+          try {
+            return await core.models.predict(input, (rows, total) => {
+              const text = total
+                ? `${bar(rows / total)} ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows`
+                : `${rows.toLocaleString('en-US')} rows`;
+              progress.update(text, total !== null && rows >= total);
+            });
+          } finally {
+            progress.done();
+          }
+        });
+        // After the warm-up (worker start, table description, session load, first batch): the rate a longer file approaches.
+        const steady =
+          result.warmup && result.rows > result.warmup.rows
+            ? (result.rows - result.warmup.rows) / (result.seconds - result.warmup.seconds)
+            : null;
+        const output = {
+          rows: result.rows,
+          out: result.out,
+          columns: result.columns,
+          seconds: result.seconds,
+          rowsPerSecond: result.rows / result.seconds,
+          warmupSeconds: result.warmup?.seconds ?? null,
+          steadyRowsPerSecond: steady,
+          provider: result.provider,
+          evaluation: result.evaluation,
+        };
+        printResult(options, output, () => {
+          const line = `scored ${result.rows.toLocaleString('en-US')} rows on ${result.provider} in ${result.seconds.toFixed(2)} s → ${result.out} (${result.columns.join(', ')})`;
+          if (!result.evaluation) return line;
+          const metrics = Object.entries(result.evaluation.metrics)
+            .map(([name, value]) => `${name} ${value.toFixed(4)}`)
+            .join(', ');
+          return `${line}\nagainst ${result.evaluation.label} (${result.evaluation.labeledRows.toLocaleString('en-US')} labeled rows): ${metrics}`;
+        });
+      },
+    );
 
   const model = program.command('model').description('import, export, benchmark and list models');
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeTable, readColumns } from '../data/read-table.js';
 import type { ModelService } from '../models/model-service.js';
+import { vectorColumnName } from '../infer/predict-protocol.js';
 import type { PredictionScorer } from './drift-service.js';
 
 /** A scorer over the model service. */
@@ -25,9 +26,10 @@ export function createPredictionScorer(models: ModelService): PredictionScorer {
         // The predicted label (or value) first; for a binary classifier also the positive class's probability,
         // which moves when the inputs drift even if the label shares do not.
         const outputs = [description.columns[0]!];
-        const probability = description.columns.find((column) => column.name === 'probabilities_1');
-        if (probability && !description.columns.some((column) => column.name === 'probabilities_2'))
-          outputs.push(probability);
+        const positive =
+          version.classes?.length === 2 ? vectorColumnName('probabilities', 1, 2, version.classes) : null;
+        const probability = description.columns.find((column) => column.name === positive);
+        if (probability) outputs.push(probability);
         const columns = [];
         for (const output of outputs) {
           const numeric = output.type === 'integer' || output.type === 'float' || output.type === 'boolean';

@@ -25,6 +25,7 @@ import { benchSession } from './bench.js';
 import { chooseInferenceProviders, type InferenceProviderName } from '../compute/inference-providers.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
 import { runWorkerToEnd } from '../workers/run-worker.js';
+import { queryTable } from '../data/read-table.js';
 import {
   defaultPredictBatchRows,
   type PredictDone,
@@ -94,10 +95,36 @@ export const lineageKinds = { modelVersion: 'model_version', run: 'run', dataset
 
 /** Downloads through the page (base64 in one RPC answer) stop here; `lathe model export` has no limit. */
 const maxDownloadBytes = 256 * 1024 * 1024;
+/** Rows of a batch prediction's output shown on the page. */
+const previewRowCount = 20;
+
+/** The first `limit` rows of a written output file (numbers as numbers, 64-bit integers as numbers). */
+async function previewRows(
+  path: string,
+  limit: number,
+): Promise<{ columns: string[]; rows: (string | number | boolean | null)[][] }> {
+  return queryTable(path, /\.parquet$/i.test(path) ? 'parquet' : 'csv', async (connection, source) => {
+    const reader = await connection.runAndReadAll(`SELECT * FROM ${source} LIMIT ${limit}`);
+    const rows = reader
+      .getRows()
+      .map((row) =>
+        row.map((value) =>
+          value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean'
+            ? value
+            : typeof value === 'bigint'
+              ? Number(value)
+              : String(value),
+        ),
+      );
+    return { columns: reader.columnNames(), rows };
+  });
+}
 
 /** Registers, lists and serves model versions. */
 export class ModelService {
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  /** Output files `predict` wrote, the only ones `downloadScores` hands out. */
+  private readonly scoredFiles = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -272,6 +299,23 @@ export class ModelService {
     };
   }
 
+  /** An output file `predict` wrote in this process, as base64 for a download from the page; other paths are refused. */
+  downloadScores(out: string): { fileName: string; base64: string; size: number } {
+    const path = resolvePath(out);
+    if (!this.scoredFiles.has(path) || !existsSync(path))
+      throw new LatheError('NOT_FOUND', `${path} is not an output this Lathe wrote; score again to download it`, {
+        file: path,
+      });
+    const size = statSync(path).size;
+    if (size > maxDownloadBytes)
+      throw new LatheError(
+        'BAD_INPUT',
+        `${path} is ${size.toLocaleString()} bytes; downloads from the page stop at ${maxDownloadBytes.toLocaleString()}`,
+        { file: path },
+      );
+    return { fileName: basename(path), base64: readFileSync(path).toString('base64'), size };
+  }
+
   /** A cached ONNX Runtime session for a version. */
   async session(version: ModelVersion): Promise<ort.InferenceSession> {
     let session = this.sessions.get(version.hash);
@@ -355,6 +399,10 @@ export class ModelService {
       features?: string[];
       batchRows?: number;
       provider?: InferenceProviderName;
+      /** Input columns copied through to the output (an id, say). */
+      keep?: string[];
+      /** The label column for metrics; the model's target by default (used when the table has it). */
+      label?: string;
     },
     onProgress?: (rows: number, totalRows: number | null) => void,
   ): Promise<{
@@ -366,6 +414,10 @@ export class ModelService {
     warmup: { rows: number; seconds: number } | null;
     /** The ONNX Runtime execution provider the rows were scored on. */
     provider: string;
+    /** The output's first rows, as the page shows them. */
+    preview: { columns: string[]; rows: (string | number | boolean | null)[][] };
+    /** Metrics against the label column, when the table had it. */
+    evaluation: { label: string; labeledRows: number; metrics: Record<string, number> } | null;
   }> {
     const version = this.resolveScorable(input.ref);
     const data = await this.resolveData(input.data);
@@ -381,10 +433,14 @@ export class ModelService {
       features: version.features,
       featuresOverride: input.features,
       dataPath: data.path,
+      dataLabel: input.data,
       format: data.format,
       out,
       batchRows: input.batchRows ?? defaultPredictBatchRows,
       providers,
+      classes: version.classes,
+      keep: input.keep,
+      label: labelFor(version, input.label),
     };
     let totalRows: number | null = null;
     // Start-up (worker, table description, session) plus the first batch: reported apart so a steady rate can be told.
@@ -400,14 +456,17 @@ export class ModelService {
         }
       },
     });
+    this.scoredFiles.add(out);
     return {
       rows: done.rows,
       out,
       columns: done.columns,
+      preview: await previewRows(out, previewRowCount),
       seconds: (performance.now() - started) / 1000,
       scoreSeconds: done.scoreSeconds,
       warmup,
       provider: providers[0]!,
+      evaluation: done.evaluation && request.label ? { label: request.label.column, ...done.evaluation } : null,
     };
   }
 
@@ -679,4 +738,14 @@ function toVersion(row: VersionRow): ModelVersion {
     aliases: JSON.parse(row.aliases_json) as string[],
     scorable: row.scorable === 1,
   };
+}
+
+/** The label column metrics are computed against: the one asked for, else the model's target; null without a task. */
+function labelFor(
+  version: { task: 'classification' | 'regression' | null; target: string | null },
+  asked: string | undefined,
+): { column: string; task: 'classification' | 'regression' } | null {
+  const column = asked ?? version.target;
+  if (!column || !version.task) return null;
+  return { column, task: version.task };
 }

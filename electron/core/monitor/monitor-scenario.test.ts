@@ -98,7 +98,7 @@ describe('monitor scenario', () => {
     expect(report.model?.ref).toBe(model);
     expect(report.predictions.map((column) => [column.column, column.test, column.verdict])).toEqual([
       ['prediction: label', 'z', 'no_drift'],
-      ['prediction: probabilities_1', 'ks', 'drift'],
+      ['prediction: probability_1', 'ks', 'drift'],
     ]);
     const calm = await core.drift.run({ reference: 'reference@1', current: join(stream, 'week-1.csv'), model });
     expect(calm.predictions.map((column) => column.verdict)).toEqual(['no_drift', 'no_drift']);

@@ -28,6 +28,7 @@ import { recordMonitorLineage } from '../drift/drift-lineage.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import { estimateAccuracy, fitCbpe, type CbpeModel, type Probabilities } from './cbpe.js';
 import { assignWindows } from './windows.js';
+import { vectorColumnName } from '../infer/predict-protocol.js';
 
 const numericTypes = new Set(['integer', 'float', 'boolean']);
 const tableFile = /\.(csv|tsv|parquet|jsonl)$/i;
@@ -277,7 +278,9 @@ export class MonitorService {
       const out = join(scratch, `${randomUUID()}.parquet`);
       await this.models.predict({ ref: `${version.model}@${version.version}`, data: dataRef, out });
       const classes = version.classes.length;
-      const names = Array.from({ length: classes }, (_, index) => `probabilities_${index}`);
+      const names = Array.from({ length: classes }, (_, index) =>
+        vectorColumnName('probabilities', index, classes, version.classes),
+      );
       const scored = await readColumns(out, names, { types: Object.fromEntries(names.map((name) => [name, 'float'])) });
       const values = new Float64Array(rows * classes);
       names.forEach((name, j) => {

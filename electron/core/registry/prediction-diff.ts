@@ -54,7 +54,9 @@ export async function diffPredictions(
     const labelA = valuesA.get('label');
     const labelB = valuesB.get('label');
     if (labelA && labelB) {
-      const probabilities = namesA.filter((n) => n.startsWith('probabilities_') && namesB.includes(n));
+      const probabilities = namesA.filter(
+        (n) => (n.startsWith('probabilities_') || n.startsWith('probability_')) && namesB.includes(n),
+      );
       let agree = 0;
       const counts = new Map<string, Map<string, number>>();
       const scored: { index: number; score: number }[] = [];

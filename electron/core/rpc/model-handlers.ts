@@ -23,8 +23,11 @@ export function modelHandlers(core: Core): HandlersFor<keyof typeof modelMethods
         columns: result.columns,
         seconds: result.seconds,
         provider: result.provider,
+        preview: result.preview,
+        evaluation: result.evaluation,
       };
     },
+    'models.downloadScores': (input) => core.models.downloadScores(input.out),
     'models.backends': async () => probeTrainingBackends(),
     // Answers once the data and options are checked and the run exists, so the form shows bad input itself.
     'models.train': async (input) => {

@@ -7,14 +7,15 @@ import { describeTable, scanBatches } from '../../data/read-table.js';
 import { LatheError } from '../../../../shared/errors.js';
 import { buildFeeds, planFeeds } from '../scoring.js';
 import { RemoteSession } from './score-session.js';
-import { batchColumns, OutputSink } from './output-sink.js';
-import type { PredictRequest } from '../predict-protocol.js';
+import { batchColumns, OutputSink, passThroughColumns } from './output-sink.js';
+import { MetricsAccumulator } from './scoring-metrics.js';
+import type { PredictDone, PredictRequest } from '../predict-protocol.js';
 
 /** Runs one batch prediction. */
 export async function runBatchPredict(
   request: PredictRequest,
   hooks: { onStart?: (totalRows: number) => void; onProgress?: (rows: number) => void } = {},
-): Promise<{ rows: number; columns: string[]; scoreSeconds: number }> {
+): Promise<PredictDone> {
   if (!/\.(csv|parquet)$/i.test(request.out))
     throw new LatheError('BAD_INPUT', `--out must end in .csv or .parquet: ${request.out}`, { file: request.out });
   // ONNX Runtime runs in the score worker, so this thread keeps reading and writing while a batch is scored.
@@ -28,6 +29,8 @@ export async function runBatchPredict(
   });
   let plan: ReturnType<typeof planFeeds>;
   let totalRows: number;
+  let labelColumn: string | null = null;
+  const keep = request.keep ?? [];
   try {
     const description = await describeTable(request.dataPath, { format: request.format });
     totalRows = description.rows;
@@ -42,11 +45,28 @@ export async function runBatchPredict(
       kinds,
       request.featuresOverride,
     );
+    const missing = keep.filter((name) => !kinds.has(name));
+    if (missing.length > 0)
+      throw new LatheError(
+        'BAD_INPUT',
+        `Cannot keep ${missing.join(', ')}: not a column of ${request.dataLabel ?? request.dataPath}`,
+        {
+          file: request.dataPath,
+          column: missing[0],
+        },
+      );
+    if (request.label && kinds.has(request.label.column)) labelColumn = request.label.column;
   } catch (error) {
     void opening.then((session) => session.release()).catch(() => undefined);
     throw error;
   }
   const needed = plan.mode === 'tensor' ? plan.columns : plan.bindings.map((b) => b.column);
+  // Kept and label columns are extra projected columns, read as whole vectors with the features.
+  const projected = [...new Set([...needed, ...keep, ...(labelColumn ? [labelColumn] : [])])];
+  const metrics =
+    labelColumn && request.label
+      ? new MetricsAccumulator({ task: request.label.task, classes: request.classes ?? null })
+      : null;
   hooks.onStart?.(totalRows);
   const session = await opening;
   // Outputs go into DuckDB as whole buffers (CSV written batch by batch in the background, Parquet at the end).
@@ -57,18 +77,22 @@ export async function runBatchPredict(
     // One batch is scored (in the score worker) while the next is read here.
     let pending: Promise<void> = Promise.resolve();
     // Buffers are reused batch to batch: buildFeeds copies each batch before the next is read.
-    for await (const batch of scanBatches(request.dataPath, [...new Set(needed)], request.batchRows, {
+    for await (const batch of scanBatches(request.dataPath, projected, request.batchRows, {
       format: request.format,
       reuseBuffers: true,
     })) {
       const n = batch.columns.values().next().value?.length ?? 0;
       if (n === 0) continue;
       const feeds = buildFeeds(plan, batch.columns, n);
+      // Copied now: the scan refills its buffers for the next batch while this one is scored.
+      const kept = passThroughColumns(batch.columns, keep, n);
+      const truth = labelColumn ? copyOf(batch.columns.get(labelColumn)!, n) : null;
       await pending;
       const t0 = performance.now();
       pending = session.run(feeds).then(async (results) => {
         scoreSeconds += (performance.now() - t0) / 1000;
-        await sink.write(batchColumns(results, session.outputNames, n), n);
+        if (metrics && truth) metrics.add(truth, results, n);
+        await sink.write([...kept, ...batchColumns(results, session.outputNames, n, request.classes)], n);
         rows += n;
         hooks.onProgress?.(rows);
       });
@@ -85,5 +109,9 @@ export async function runBatchPredict(
   } finally {
     await session.release();
   }
-  return { rows, columns: sink.names, scoreSeconds };
+  return { rows, columns: sink.names, scoreSeconds, evaluation: metrics?.result() ?? null };
+}
+
+function copyOf(values: Float64Array | (string | null)[], rows: number): Float64Array | (string | null)[] {
+  return values.slice(0, rows);
 }

@@ -4,7 +4,9 @@
  * the background) or the Parquet file (at the end); a temp file beside the target is renamed into place
  * when complete.
  *
- * Columns: `<output>` for one value per row, `<output>_<i>` for a vector (as {@link outputColumns}).
+ * Columns: `<output>` for one value per row, `<output>_<i>` for a vector, or `<output>_<class>` when the
+ * vector has one value per class of the model (`probability_<class>` for a `probabilities` output), after
+ * any input columns passed through (see {@link passThroughColumns}).
  * Types on disk: float outputs keep their width (float32 as FLOAT, written in CSV as the shortest text
  * that reads back as the same float32, e.g. 0.527432 rather than the widened 0.5274320244789124; ~20%
  * less CPU for CSV, half the bytes in Parquet), NaN is written as missing, integer and boolean outputs
@@ -30,6 +32,7 @@ import type * as ort from 'onnxruntime-node';
 import { openConnection, sqlIdentifier, sqlString } from '../../data/engine.js';
 import { LatheError } from '../../../../shared/errors.js';
 import type { WireTensor } from '../score-protocol.js';
+import { vectorColumnName } from '../predict-protocol.js';
 
 type NumericBuffer = Float32Array | Float64Array | BigInt64Array | Int32Array;
 
@@ -47,11 +50,29 @@ interface BatchColumn {
   values: NumericBuffer | Uint8Array | string[];
 }
 
+/**
+ * Input columns copied through to the output beside the scores (an id, say): numeric columns as one
+ * whole-buffer copy each (the scan reuses its buffers), text columns as one array copy.
+ */
+export function passThroughColumns(
+  columns: Map<string, Float64Array | (string | null)[]>,
+  keep: readonly string[],
+  rows: number,
+): BatchColumn[] {
+  return keep.map((name) => {
+    const values = columns.get(name);
+    if (!values) throw new LatheError('BAD_INPUT', `No column named "${name}" to keep`, { column: name });
+    if (values instanceof Float64Array) return { column: { name, stored: 'DOUBLE' }, values: values.slice(0, rows) };
+    return { column: { name, stored: 'VARCHAR' }, values: values.slice(0, rows) as string[] };
+  });
+}
+
 /** Splits ORT's outputs into columns (de-interleaving vectors) without converting values. */
 export function batchColumns(
   results: Record<string, WireTensor> | ort.InferenceSession.OnnxValueMapType,
   outputNames: readonly string[],
   rows: number,
+  classes?: readonly string[] | null,
 ): BatchColumn[] {
   const columns: BatchColumn[] = [];
   for (const name of outputNames) {
@@ -74,7 +95,7 @@ export function batchColumns(
         for (let i = 0; i < rows; i++) out[i] = data[i * width + j]!;
         values = out;
       }
-      columns.push({ column: { name: `${name}_${j}`, stored }, values });
+      columns.push({ column: { name: vectorColumnName(name, j, width, classes), stored }, values });
     }
   }
   return columns;
@@ -166,7 +187,13 @@ export class OutputSink {
       const seen = new Set<string>();
       for (const c of this.columns) {
         if (seen.has(c.name))
-          throw new LatheError('BAD_INPUT', `The model has two outputs named "${c.name}"`, { column: c.name });
+          throw new LatheError(
+            'BAD_INPUT',
+            `Two output columns are named "${c.name}" (a kept column named as an output?)`,
+            {
+              column: c.name,
+            },
+          );
         seen.add(c.name);
       }
       this.appendConnection = await openConnection();

@@ -10,7 +10,6 @@ import {
   Loader,
   NumberInput,
   Paper,
-  Progress,
   Select,
   SimpleGrid,
   Stack,
@@ -33,7 +32,7 @@ import { AliasBadges } from '../registry/AliasBadges';
 import { RegistryPanel } from '../registry/RegistryPanel';
 import { MlflowVersionInfo } from '../registry/MlflowVersionInfo';
 import { Evaluation } from './Evaluation';
-import { choiceRef, DatasetVersionPicker, type DatasetChoice } from './DatasetVersionPicker';
+import { ScorePanel } from './ScorePanel';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -424,68 +423,6 @@ function PredictPanel({ version }: { version: ModelVersion }) {
             </Group>
           ))}
         </Paper>
-      )}
-    </Stack>
-  );
-}
-
-/** Scores a whole dataset version (or a table file) into a CSV or Parquet file, with live progress. */
-function ScorePanel({ version }: { version: ModelVersion }) {
-  const client = useClient();
-  const ref = `${version.model}@${version.version}`;
-  const [dataset, setDataset] = useState<DatasetChoice | null>(null);
-  const data = choiceRef(dataset) ?? '';
-  const [out, setOut] = useState('');
-  const [progress, setProgress] = useState<{ rows: number; totalRows: number | null } | null>(null);
-  const score = useMutation({
-    mutationFn: () => {
-      setProgress(null);
-      const off = client.on('models.predictProgress', (p) => {
-        if (p.ref === ref) setProgress({ rows: p.rows, totalRows: p.totalRows });
-      });
-      return client['models.predict']({ ref, data, out: out.trim() }).finally(off);
-    },
-  });
-  return (
-    <Stack gap="sm" mt="xl">
-      <Text fw={600} size="sm">
-        Score a dataset
-      </Text>
-      <DatasetVersionPicker value={dataset} onChange={setDataset} label="Data" />
-      <Group align="flex-end">
-        <TextInput
-          label="Output file"
-          description="Path ending in .csv or .parquet, on the machine Lathe runs on"
-          placeholder="/home/me/scores.parquet"
-          value={out}
-          onChange={(e) => setOut(e.currentTarget.value)}
-          w={420}
-        />
-        <Button onClick={() => score.mutate()} loading={score.isPending} disabled={!data || !out.trim()}>
-          Score
-        </Button>
-        {!data && (
-          <Text size="sm" c="dimmed">
-            Choose a dataset version to score
-          </Text>
-        )}
-      </Group>
-      {score.isPending && progress && (
-        <Progress
-          value={progress.totalRows ? (progress.rows / progress.totalRows) * 100 : 50}
-          aria-label="Scoring progress"
-        />
-      )}
-      {score.isError && (
-        <Alert color="red" title="Could not score">
-          {ClientError.from(score.error).message}
-        </Alert>
-      )}
-      {score.data && (
-        <Text size="sm" data-testid="score-result">
-          Scored {score.data.rows.toLocaleString()} rows in {score.data.seconds.toFixed(2)} s → {score.data.out} (
-          {score.data.columns.join(', ')})
-        </Text>
       )}
     </Stack>
   );
