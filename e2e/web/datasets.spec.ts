@@ -214,7 +214,7 @@ test('a dataset added elsewhere appears in the open Train form without a reload'
   await page.getByRole('button', { name: 'Train model' }).click();
   const dialog = page.getByRole('dialog', { name: 'Train a model' });
   await dialog.getByRole('textbox', { name: 'Dataset' }).click();
-  await expect(page.getByRole('option', { name: /customers@1/ })).toBeVisible();
+  await expect(page.getByRole('option', { name: 'customers', exact: true })).toBeVisible();
 
   // Another tab of the same server adds one: the core's own datasets.changed event, not a store change.
   const other = await page.context().newPage();
@@ -231,11 +231,11 @@ test('a dataset added elsewhere appears in the open Train form without a reload'
     join(samples, 'customers-v2.csv'),
   );
   expect(status).toMatch(/^200 /);
-  await expect(page.getByRole('option', { name: /customers_next@1/ })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('option', { name: 'customers_next', exact: true })).toBeVisible({ timeout: 15_000 });
 
   // The CLI (another process) adds one: the store-changed path.
   expect((await lathe.cli(['data', 'add', join(samples, 'customers-v1.tsv'), '--name', 'tabbed'])).code).toBe(0);
-  await expect(page.getByRole('option', { name: /tabbed@1/ })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('option', { name: 'tabbed', exact: true })).toBeVisible({ timeout: 15_000 });
 });
 
 test('New version on a dataset page adds NAME@2, not a new dataset', async ({ page, lathe }) => {

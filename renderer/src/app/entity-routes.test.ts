@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeOfEntity } from './entity-routes';
+import { entityDisplayName, routeOfEntity } from './entity-routes';
 
 const base = { name: null, experimentId: null, exists: true };
 
@@ -20,5 +20,10 @@ describe('routeOfEntity', () => {
     expect(routeOfEntity({ ...base, kind: 'file', id: '/data/a.csv' })).toBeNull();
     expect(routeOfEntity({ ...base, kind: 'widget', id: '1', name: 'w' })).toBeNull();
     expect(routeOfEntity({ ...base, kind: 'run', id: 'x', experimentId: '3', exists: false })).toBeNull();
+  });
+
+  it('names a model version as a model in a list of mixed kinds, and leaves other labels alone', () => {
+    expect(entityDisplayName({ kind: 'model_version', label: 'plans@1' })).toBe('model plans@1');
+    expect(entityDisplayName({ kind: 'run', label: 'run trainer (48d6524f)' })).toBe('run trainer (48d6524f)');
   });
 });

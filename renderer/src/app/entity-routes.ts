@@ -20,3 +20,8 @@ export function routeOfEntity(
       return null;
   }
 }
+
+/** How an entity is named in a list of mixed kinds: a model version says it is one (`model churn@1`). */
+export function entityDisplayName(entity: Pick<LineageEntity, 'kind' | 'label'>): string {
+  return entity.kind === 'model_version' ? `model ${entity.label}` : entity.label;
+}

@@ -34,7 +34,7 @@ import {
 } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router';
-import { routeOfEntity } from '../../app/entity-routes';
+import { entityDisplayName, routeOfEntity } from '../../app/entity-routes';
 import type { AddDatasetResult, DatasetDependent, DatasetVersion } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { refreshAfter, useLatheQuery } from '../../api/queries';
@@ -268,12 +268,18 @@ function MadeFrom({ dependents }: { dependents: DatasetDependent[] | undefined }
               @{d.version}
             </Badge>
             {routeOfEntity(d.entity) ? (
-              <Anchor component={Link} to={routeOfEntity(d.entity)!} size="xs" truncate title={d.entity.label}>
-                {d.entity.label}
+              <Anchor
+                component={Link}
+                to={routeOfEntity(d.entity)!}
+                size="xs"
+                truncate
+                title={entityDisplayName(d.entity)}
+              >
+                {entityDisplayName(d.entity)}
               </Anchor>
             ) : (
-              <Text size="xs" c="dimmed" truncate title={d.entity.label}>
-                {d.entity.label}
+              <Text size="xs" c="dimmed" truncate title={entityDisplayName(d.entity)}>
+                {entityDisplayName(d.entity)}
               </Text>
             )}
           </Group>

@@ -7,7 +7,7 @@ import { Alert, Anchor, Badge, Button, Group, List, Modal, Stack, Text } from '@
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { routeOfEntity } from '../../app/entity-routes';
+import { entityDisplayName, routeOfEntity } from '../../app/entity-routes';
 import type { DatasetDependent, DeleteDatasetResult } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
@@ -81,10 +81,10 @@ export function DeleteDatasetModal({
                     </Badge>
                     {routeOfEntity(d.entity) ? (
                       <Anchor component={Link} to={routeOfEntity(d.entity)!} size="sm" onClick={close}>
-                        {d.entity.label}
+                        {entityDisplayName(d.entity)}
                       </Anchor>
                     ) : (
-                      <Text size="sm">{d.entity.label}</Text>
+                      <Text size="sm">{entityDisplayName(d.entity)}</Text>
                     )}
                   </Group>
                 </List.Item>
