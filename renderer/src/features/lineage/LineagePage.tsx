@@ -21,6 +21,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
+import { useElementSize } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
 import type { LineageEntity, LineageGraph } from '../../../../shared/contract/index';
 import { useLatheQuery } from '../../api/queries';
@@ -171,14 +172,27 @@ function useLayout(graph: LineageGraph): LayoutReply | null {
 function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: LineageEntity) => void }) {
   const layout = useLayout(graph);
   const ready = layout?.ok ? layout : null;
+  // Pan and zoom are relative to a view that fits the whole graph in the panel (never enlarged past 1:1).
   const [view, setView] = useState({ x: 0, y: 0, scale: 1 });
+  const { ref: panelRef, width: panelWidth, height: panelHeight } = useElementSize();
+  const margin = 24;
+  const fit = ready
+    ? Math.min(
+        1,
+        (panelWidth - 2 * margin) / Math.max(1, ready.width),
+        (panelHeight - 2 * margin) / Math.max(1, ready.height),
+      )
+    : 1;
+  const scale = Math.max(0.05, fit) * view.scale;
+  const left = ready ? Math.max(margin, (panelWidth - ready.width * scale) / 2) : margin;
+  const top = ready ? Math.max(margin, (panelHeight - ready.height * scale) / 2) : margin;
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const rootKey = nodeKey(graph.root);
   const root = graph.root;
   const route = routeOfEntity(root);
   return (
     <Group align="flex-start" wrap="nowrap" gap="sm">
-      <Paper withBorder style={{ flex: 1, overflow: 'hidden', height: 560, position: 'relative' }}>
+      <Paper ref={panelRef} withBorder style={{ flex: 1, overflow: 'hidden', height: 560, position: 'relative' }}>
         {!layout && <Loader size="xs" m="sm" aria-label="Laying out" />}
         {layout && !layout.ok && <Alert color="red">Layout failed: {layout.message}</Alert>}
         {ready && (
@@ -190,7 +204,7 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
             style={{ userSelect: 'none', cursor: 'grab' }}
             onWheel={(e) => {
               const factor = e.deltaY < 0 ? 1.15 : 1 / 1.15;
-              setView((v) => ({ ...v, scale: Math.min(4, Math.max(0.1, v.scale * factor)) }));
+              setView((v) => ({ ...v, scale: Math.min(8, Math.max(0.2, v.scale * factor)) }));
             }}
             onMouseDown={(e) => (drag.current = { x: e.clientX, y: e.clientY, moved: false })}
             onMouseMove={(e) => {
@@ -220,7 +234,7 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
                 <path d="M0,0 L10,5 L0,10 z" fill="var(--mantine-color-dimmed)" />
               </marker>
             </defs>
-            <g transform={`translate(${view.x + 24},${view.y + 24}) scale(${view.scale})`}>
+            <g transform={`translate(${view.x + left},${view.y + top}) scale(${scale})`}>
               {ready.edges.map((edge) => (
                 <polyline
                   key={edge.id}

@@ -50,7 +50,7 @@ export function aliasLine(entity: Pick<LineageEntity, 'aliases'>): string | null
 }
 
 const characterWidth = 7;
-const labelLimit = 48;
+const labelLimit = 40;
 
 /** A label cut to what a node box shows (files are long paths: their end is what tells them apart). */
 export function shownLabel(entity: Pick<LineageEntity, 'kind' | 'label'>): string {
