@@ -65,6 +65,9 @@ test('the lineage page shows dataset → run → model, refocuses on a click, an
   const model = drawn.getByRole('button', { name: `Model version ${modelLabel}` });
   await expect(model).toContainText('@champion');
   await expect(drawn.locator('[data-kind="file"]')).toHaveCount(1);
+  // Edges say how: the run produced the model, the model was trained on the dataset, the dataset read the file.
+  for (const relation of ['produced', 'trained_on', 'input', 'origin'])
+    await expect(drawn.locator(`polyline[data-relation="${relation}"]`)).toHaveCount(1);
   // Left to right: the dataset is drawn before the run, the run before the model.
   const x = async (locator: typeof model) => (await locator.boundingBox())!.x;
   const runX = await x(drawn.locator('[data-kind="run"]'));

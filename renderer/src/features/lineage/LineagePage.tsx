@@ -28,7 +28,16 @@ import { useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { routeOfEntity } from '../../app/entity-routes';
 import type { LayoutReply } from '../registry/graph-layout.worker';
-import { aliasLine, kindsOf, layoutRequestOf, nodeKey, referenceOf, shownLabel, styleOfKind } from './lineage-layout';
+import {
+  aliasLine,
+  drawnEdges,
+  kindsOf,
+  layoutRequestOf,
+  nodeKey,
+  referenceOf,
+  shownLabel,
+  styleOfKind,
+} from './lineage-layout';
 
 type Direction = 'upstream' | 'downstream' | 'both';
 const directions: { value: Direction; label: string }[] = [
@@ -188,6 +197,7 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
   const top = ready ? Math.max(margin, (panelHeight - ready.height * scale) / 2) : margin;
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const rootKey = nodeKey(graph.root);
+  const relations = useMemo(() => new Map(drawnEdges(graph).map((edge) => [edge.id, edge.relation])), [graph]);
   const root = graph.root;
   const route = routeOfEntity(root);
   return (
@@ -238,12 +248,15 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
               {ready.edges.map((edge) => (
                 <polyline
                   key={edge.id}
+                  data-relation={relations.get(edge.id)}
                   points={edge.points.map((p) => `${p.x},${p.y}`).join(' ')}
                   fill="none"
                   stroke="var(--mantine-color-dimmed)"
                   strokeWidth={1.2}
                   markerEnd="url(#lineage-arrow)"
-                />
+                >
+                  <title>{relations.get(edge.id)?.replaceAll('_', ' ')}</title>
+                </polyline>
               ))}
               {graph.nodes.map((node) => {
                 const key = nodeKey(node);
@@ -284,15 +297,25 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
                       {shownLabel(node)}
                     </text>
                     {aliases && (
-                      <text
-                        x={10}
-                        y={50}
-                        fontSize={11}
-                        fontFamily="monospace"
-                        fill="var(--mantine-color-yellow-filled)"
-                      >
-                        {aliases}
-                      </text>
+                      <g transform="translate(8,39)">
+                        <rect
+                          width={aliases.length * 6.7 + 8}
+                          height={15}
+                          rx={7}
+                          fill="var(--mantine-color-yellow-light)"
+                          stroke="var(--mantine-color-yellow-outline)"
+                          strokeWidth={0.5}
+                        />
+                        <text
+                          x={4}
+                          y={11}
+                          fontSize={11}
+                          fontFamily="monospace"
+                          fill="var(--mantine-color-yellow-light-color)"
+                        >
+                          {aliases}
+                        </text>
+                      </g>
                     )}
                   </g>
                 );

@@ -70,16 +70,26 @@ export function boxOf(entity: LineageEntity): { width: number; height: number } 
   return { width: Math.max(120, longest * characterWidth + 24), height: aliasLine(entity) ? 58 : 42 };
 }
 
-/** The elkjs request for a lineage graph: every node boxed, every edge between two drawn nodes, left to right. */
-export function layoutRequestOf(graph: LineageGraph): LayoutRequest {
+/** The edges drawn: those between two nodes of the graph, each with its layout id and relation. */
+export function drawnEdges(graph: LineageGraph): { id: string; from: string; to: string; relation: string }[] {
   const keys = new Set(graph.nodes.map(nodeKey));
+  return graph.edges
+    .filter((edge) => keys.has(nodeKey(edge.from)) && keys.has(nodeKey(edge.to)))
+    .map((edge, index) => ({
+      id: `e${index}`,
+      from: nodeKey(edge.from),
+      to: nodeKey(edge.to),
+      relation: edge.relation,
+    }));
+}
+
+/** The elkjs request for a lineage graph: every node boxed, every drawn edge, left to right. */
+export function layoutRequestOf(graph: LineageGraph): LayoutRequest {
   return {
     direction: 'RIGHT',
     layerSpacing: 64,
     nodes: graph.nodes.map((node) => ({ id: nodeKey(node), ...boxOf(node) })),
-    edges: graph.edges
-      .filter((edge) => keys.has(nodeKey(edge.from)) && keys.has(nodeKey(edge.to)))
-      .map((edge, index) => ({ id: `e${index}`, from: nodeKey(edge.from), to: nodeKey(edge.to) })),
+    edges: drawnEdges(graph).map(({ id, from, to }) => ({ id, from, to })),
   };
 }
 
