@@ -105,4 +105,10 @@ test('the lineage page shows dataset → run → model, refocuses on a click, an
   await page.goto(`${lathe.origin}/#/models/churn`);
   await page.getByRole('link', { name: 'Lineage graph' }).click();
   await expect(page.getByLabel('Focused entity')).toContainText(modelLabel);
+
+  // So does the dataset page, for the version shown.
+  await page.goto(`${lathe.origin}/#/datasets/customers`);
+  await page.getByRole('link', { name: 'Lineage graph of @1' }).click();
+  await expect(page.getByLabel('Focused entity')).toContainText('customers@1');
+  await expect(page.getByRole('img', { name: 'Lineage graph' }).locator('[data-kind="model_version"]')).toHaveCount(1);
 });
