@@ -44,6 +44,8 @@ test('the lineage page shows dataset → run → model, refocuses on a click, an
   const modelNode = graph.nodes.find((n) => n.kind === 'model_version')!;
   expect(modelNode.aliases).toEqual(['champion']);
   const modelLabel = modelNode.label;
+  // The text form names the alias after the version too.
+  expect(await seed(['lineage', 'model:churn@1'])).toContain(`${modelLabel} [@champion]`);
 
   await page.goto(lathe.url);
   await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible();
