@@ -21,6 +21,8 @@ export const LineageEntity = z.object({
   experimentId: z.string().nullable(),
   /** False when the edge names an entity that no longer exists (a deleted run). */
   exists: z.boolean(),
+  /** Registry aliases pointing at this entity (model_version: `champion`, `staging`), else empty. */
+  aliases: z.array(z.string()),
 });
 export type LineageEntity = z.infer<typeof LineageEntity>;
 

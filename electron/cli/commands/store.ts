@@ -53,7 +53,13 @@ function humanGc(report: GcReport): string {
 }
 
 function humanGraph(graph: LineageGraph): string {
-  const label = new Map(graph.nodes.map((node) => [`${node.kind}:${node.id}`, node.label]));
+  // Aliases follow a model version's label (`churn@3 [@champion]`), as the page shows them on its node.
+  const label = new Map(
+    graph.nodes.map((node) => [
+      `${node.kind}:${node.id}`,
+      node.aliases.length > 0 ? `${node.label} [${node.aliases.map((a) => `@${a}`).join(' ')}]` : node.label,
+    ]),
+  );
   const name = (key: { kind: string; id: string }) => label.get(`${key.kind}:${key.id}`) ?? `${key.kind} ${key.id}`;
   const lines = [`${graph.root.label} (${graph.root.kind.replace('_', ' ')})`];
   if (graph.edges.length === 0) lines.push('  no lineage');

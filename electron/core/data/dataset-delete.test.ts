@@ -145,6 +145,7 @@ describe('DatasetService.dependents', () => {
           version: null,
           experimentId: '0',
           exists: true,
+          aliases: [],
         },
       },
       expect.objectContaining({

@@ -73,6 +73,15 @@ describe('the lineage service', () => {
     expect(core.lineage.graph(modelKey, { direction: 'downstream' })).toMatchObject({ edges: [], truncated: false });
   });
 
+  it('names the registry aliases that point at a model version, and none on other entities', async () => {
+    const { run, model } = await seed(core);
+    core.registry.setAlias('churn@1', 'staging');
+    core.registry.setAlias('churn@1', 'champion');
+    const graph = core.lineage.graph({ kind: 'run', id: run.id }, { direction: 'downstream' });
+    expect(graph.nodes.find((n) => n.id === model.id)?.aliases).toEqual(['champion', 'staging']);
+    expect(graph.root.aliases).toEqual([]);
+  });
+
   it('lists a model version’s neighbours as entities without routes', async () => {
     const { second, run } = await seed(core);
     const { lineage } = core.models.versionWithLineage('churn@1');

@@ -20,6 +20,8 @@ export interface EntityDescription {
   name?: string | null;
   version?: number | null;
   experimentId?: string | null;
+  /** Registry aliases that point at it (model versions). */
+  aliases?: string[];
 }
 
 /** How a feature names and finds its entities. */
@@ -184,6 +186,7 @@ export class LineageService {
       version: found?.version ?? null,
       experimentId: found?.experimentId ?? null,
       exists: found !== undefined,
+      aliases: found?.aliases ?? [],
     };
   }
 

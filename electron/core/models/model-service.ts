@@ -17,7 +17,7 @@ import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { ObjectStore, StoredObject } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
-import type { LineageService } from '../lineage/lineage-service.js';
+import type { EntityDescription, LineageService } from '../lineage/lineage-service.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
 import { parseModelReference } from '../registry/model-ref.js';
 import { openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
@@ -667,13 +667,17 @@ export class ModelService {
   }
 
   /** Names a model version for the lineage graph (undefined when it is gone). */
-  private describeVersion(id: string): { label: string; name: string; version: number } | undefined {
+  private describeVersion(id: string): EntityDescription | undefined {
     const row = this.db
-      .prepare<[number], { name: string; version: number }>(
-        'SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?',
+      .prepare<[number], { name: string; version: number; aliases: string }>(
+        `SELECT m.name, v.version,
+           (SELECT json_group_array(alias) FROM (SELECT alias FROM model_aliases a WHERE a.version_id = v.id ORDER BY alias)) AS aliases
+         FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?`,
       )
       .get(Number(id));
-    return row ? { label: `${row.name}@${row.version}`, name: row.name, version: row.version } : undefined;
+    if (!row) return undefined;
+    const aliases = JSON.parse(row.aliases) as string[];
+    return { label: `${row.name}@${row.version}`, name: row.name, version: row.version, aliases };
   }
 }
 

@@ -8,6 +8,8 @@ import { ModelsPage } from '../features/models/ModelsPage';
 import { DriftPage } from '../features/drift/DriftPage';
 import { IconChartHistogram, IconHeartRateMonitor } from '@tabler/icons-react';
 import { MonitorsPage } from '../features/drift/MonitorsPage';
+import { IconHierarchy } from '@tabler/icons-react';
+import { LineagePage } from '../features/lineage/LineagePage';
 
 /** One entry of the sidebar, with the page it opens. */
 export interface Section {
@@ -26,4 +28,5 @@ export const sections: Section[] = [
   { path: '/models', label: 'Models', icon: IconBrain, shortcut: 'm', page: ModelsPage },
   { path: '/drift', label: 'Drift', icon: IconChartHistogram, shortcut: 'r', page: DriftPage },
   { path: '/monitors', label: 'Monitors', icon: IconHeartRateMonitor, shortcut: 'o', page: MonitorsPage },
+  { path: '/lineage', label: 'Lineage', icon: IconHierarchy, shortcut: 'l', page: LineagePage },
 ];

@@ -384,6 +384,14 @@ function DatasetDetail() {
             <Timeline versions={versions.data} selected={selected} onSelect={(v) => setParam('v', String(v))} />
           </ScrollArea.Autosize>
           <MadeFrom dependents={dependents.data} />
+          <Anchor
+            component={Link}
+            to={`/lineage?entity=${encodeURIComponent(`dataset:${name}@${selected}`)}`}
+            size="xs"
+            px={6}
+          >
+            Lineage graph of @{selected}
+          </Anchor>
         </Paper>
         <Stack style={{ flex: 1, minWidth: 0 }}>
           {version && (

@@ -173,9 +173,18 @@ function Overview({ version }: { version: ModelVersion }) {
               </Table.Tbody>
             </Table>
           )}
-          <Text fw={600} size="sm" mt="sm">
-            Lineage
-          </Text>
+          <Group gap="xs" mt="sm">
+            <Text fw={600} size="sm">
+              Lineage
+            </Text>
+            <Anchor
+              component={Link}
+              to={`/lineage?entity=${encodeURIComponent(`model:${version.model}@${version.version}`)}`}
+              size="sm"
+            >
+              Lineage graph
+            </Anchor>
+          </Group>
           {detail.data?.lineage.length === 0 && (
             <Text size="sm" c="dimmed">
               Imported from a file; nothing upstream in Lathe.

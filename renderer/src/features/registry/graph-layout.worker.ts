@@ -9,6 +9,10 @@ import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 export interface LayoutRequest {
   nodes: { id: string; width: number; height: number }[];
   edges: { id: string; from: string; to: string }[];
+  /** Which way layers run: DOWN (the default, model graphs) or RIGHT (the lineage page). */
+  direction?: 'DOWN' | 'RIGHT';
+  /** Space between layers in pixels (28 unless given). */
+  layerSpacing?: number;
 }
 
 /** What the worker answers. */
@@ -25,14 +29,14 @@ export type LayoutReply =
 const elk = new ELK();
 
 self.onmessage = async (event: MessageEvent<LayoutRequest>) => {
-  const { nodes, edges } = event.data;
+  const { nodes, edges, direction, layerSpacing } = event.data;
   try {
     const input: ElkNode = {
       id: 'root',
       layoutOptions: {
         'elk.algorithm': 'layered',
-        'elk.direction': 'DOWN',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+        'elk.direction': direction ?? 'DOWN',
+        'elk.layered.spacing.nodeNodeBetweenLayers': String(layerSpacing ?? 28),
         'elk.spacing.nodeNode': '16',
         // Linear-time choices keep thousands of nodes to seconds.
         'elk.layered.nodePlacement.strategy': 'LINEAR_SEGMENTS',
