@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Property tests (fast-check) replay fixed cases in CI; see the file.
+    setupFiles: ['scripts/testing/fast-check-seed.ts'],
   },
 });
