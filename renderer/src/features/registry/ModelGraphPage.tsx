@@ -16,13 +16,13 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { useLatheQuery } from '../../api/queries';
 import { Link, useSearchParams } from 'react-router';
 import type { ModelGraph } from '../../../../shared/contract/index';
 import { ClientError } from '../../api/client-error';
 import type { LayoutReply, LayoutRequest } from './graph-layout.worker';
+import { PageHeader, PageLayout } from '../../components/Page';
 
 const nodeHeight = 26;
 const nodeWidth = (label: string) => Math.max(60, label.length * 7 + 16);
@@ -40,7 +40,7 @@ export function ModelGraphPage() {
     },
   );
   return (
-    <Stack gap="md">
+    <PageLayout>
       <Breadcrumbs>
         <Anchor component={Link} to="/models" size="sm">
           Models
@@ -50,7 +50,7 @@ export function ModelGraphPage() {
         </Anchor>
         <Text size="sm">Graph</Text>
       </Breadcrumbs>
-      <Title order={2}>Graph of {ref}</Title>
+      <PageHeader title={`Graph of ${ref}`} />
       {graph.isPending && <Loader size="sm" aria-label="Loading graph" />}
       {graph.isError && (
         <Alert color="red" title="Could not read the graph">
@@ -58,7 +58,7 @@ export function ModelGraphPage() {
         </Alert>
       )}
       {graph.data && <GraphView graph={graph.data} />}
-    </Stack>
+    </PageLayout>
   );
 }
 
