@@ -4,19 +4,7 @@
  * weight shapes; search by node name or op jumps to the first match and highlights every match.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import {
-  Alert,
-  Anchor,
-  Breadcrumbs,
-  Code,
-  Group,
-  Loader,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Anchor, Breadcrumbs, Code, Group, Loader, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useLatheQuery } from '../../api/queries';
 import { Link, useSearchParams } from 'react-router';
 import type { ModelGraph } from '../../../../shared/contract/index';
