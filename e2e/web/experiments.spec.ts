@@ -21,8 +21,14 @@ test('create, rename, delete (with undo) an experiment through the UI', async ({
   await expect(lines).toContainText(`export MLFLOW_TRACKING_URI=${lathe.origin}`);
   await expect(lines).toContainText(`export MLFLOW_TRACKING_TOKEN=${lathe.token}`);
   await expect(lines).toContainText('mlflow.set_experiment("churn-baseline")');
-  await expect(page.getByText('docs/mlflow.md')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/runs-empty.png', fullPage: true });
+  // The guide it points to opens inside the app.
+  await page.getByRole('link', { name: 'docs/mlflow.md' }).click();
+  await expect(page.getByRole('heading', { name: 'Logging into Lathe from MLflow scripts' })).toBeVisible();
+  await expect(page.getByText('export MLFLOW_TRACKING_TOKEN=', { exact: false }).first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/docs-mlflow.png', fullPage: true });
+  await page.goBack();
+  await expect(page.getByTestId('tracking-lines')).toBeVisible();
   await page.goBack();
 
   // The CLI sees what the UI wrote.

@@ -113,4 +113,13 @@ test('the lineage page shows dataset → run → model, refocuses on a click, an
   await page.getByRole('link', { name: 'Lineage graph of @1' }).click();
   await expect(page.getByLabel('Focused entity')).toContainText('customers@1');
   await expect(page.getByRole('img', { name: 'Lineage graph' }).locator('[data-kind="model_version"]')).toHaveCount(1);
+
+  // The other way: the training run's tags name the dataset and model versions, and link to their pages.
+  const shown = JSON.parse(await seed(['--json', 'model', 'show', 'churn@1'])) as { version: { runId: string } };
+  const run = JSON.parse(await seed(['--json', 'runs', 'show', shown.version.runId])) as { experimentId: string };
+  await page.goto(`${lathe.origin}/#/experiments/${run.experimentId}/runs/${shown.version.runId}`);
+  const tags = page.getByRole('table', { name: 'Tags' });
+  await expect(tags.getByRole('link', { name: 'customers@1' })).toHaveAttribute('href', '#/datasets/customers?v=1');
+  await expect(tags.getByRole('link', { name: 'churn@1' })).toHaveAttribute('href', '#/models/churn?v=1');
+  await page.screenshot({ path: 'test-results/screenshots/run-tag-links.png', fullPage: true });
 });

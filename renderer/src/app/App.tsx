@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import { sections } from './sections';
 import { StatusBar } from './StatusBar';
 import { MonitorAlertNotifier } from '../features/drift/MonitorsPage';
+import { MlflowGuidePage } from '../features/docs/DocPage';
 
 /** The app shell: sidebar of working sections, the page, and a status bar. */
 export function App() {
@@ -71,6 +72,7 @@ export function App() {
           {sections.map((section) => (
             <Route key={section.path} path={`${section.path}/*`} element={<section.page />} />
           ))}
+          <Route path="/docs/mlflow" element={<MlflowGuidePage />} />
           <Route path="*" element={<Navigate to="/experiments" replace />} />
         </Routes>
       </AppShell.Main>

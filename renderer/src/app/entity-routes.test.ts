@@ -1,29 +1,42 @@
+/** Which run tag and param values become links to a dataset version or a model version. */
 import { describe, expect, it } from 'vitest';
-import { entityDisplayName, routeOfEntity } from './entity-routes';
+import { routeOfValue, type KnownEntities } from './entity-routes';
 
-const base = { name: null, experimentId: null, exists: true };
+const known: KnownEntities = {
+  datasets: new Map([
+    ['iris', 2],
+    ['shared name', 1],
+  ]),
+  models: new Map([
+    ['churn', 3],
+    ['shared name', 1],
+  ]),
+};
 
-describe('routeOfEntity', () => {
-  it('maps each kind of lineage entity to its page', () => {
-    expect(routeOfEntity({ ...base, kind: 'model_version', id: '7', name: 'churn model' })).toBe(
-      '/models/churn%20model',
-    );
-    expect(routeOfEntity({ ...base, kind: 'dataset_version', id: 'abc', name: 'customers' })).toBe(
-      '/datasets/customers',
-    );
-    expect(routeOfEntity({ ...base, kind: 'run', id: 'f'.repeat(32), experimentId: '3' })).toBe(
-      `/experiments/3/runs/${'f'.repeat(32)}`,
-    );
+describe('routeOfValue', () => {
+  it('links a dataset version that exists', () => {
+    expect(routeOfValue('lathe.data', 'iris@2', known)).toBe('/datasets/iris?v=2');
+    expect(routeOfValue('training_data', 'iris@1', known)).toBe('/datasets/iris?v=1');
   });
 
-  it('gives no route to files, unknown kinds and entities that are gone', () => {
-    expect(routeOfEntity({ ...base, kind: 'file', id: '/data/a.csv' })).toBeNull();
-    expect(routeOfEntity({ ...base, kind: 'widget', id: '1', name: 'w' })).toBeNull();
-    expect(routeOfEntity({ ...base, kind: 'run', id: 'x', experimentId: '3', exists: false })).toBeNull();
+  it('links a model version that exists', () => {
+    expect(routeOfValue('lathe.model_version', 'churn@3', known)).toBe('/models/churn?v=3');
   });
 
-  it('names a model version as a model in a list of mixed kinds, and leaves other labels alone', () => {
-    expect(entityDisplayName({ kind: 'model_version', label: 'plans@1' })).toBe('model plans@1');
-    expect(entityDisplayName({ kind: 'run', label: 'run trainer (48d6524f)' })).toBe('run trainer (48d6524f)');
+  it('does not link versions or names that do not exist', () => {
+    expect(routeOfValue('lathe.data', 'iris@3', known)).toBeNull();
+    expect(routeOfValue('lathe.data', 'wine@1', known)).toBeNull();
+    expect(routeOfValue('lathe.data', 'iris@0', known)).toBeNull();
+  });
+
+  it('does not link values that are not NAME@V', () => {
+    expect(routeOfValue('lathe.data', 'iris', known)).toBeNull();
+    expect(routeOfValue('email', 'someone@example.com', known)).toBeNull();
+    expect(routeOfValue('lr', '0.01', known)).toBeNull();
+  });
+
+  it('lets the key decide when a name is both a dataset and a model', () => {
+    expect(routeOfValue('lathe.model_version', 'shared name@1', known)).toBe('/models/shared%20name?v=1');
+    expect(routeOfValue('lathe.data', 'shared name@1', known)).toBe('/datasets/shared%20name?v=1');
   });
 });

@@ -16,7 +16,6 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
   Tooltip,
 } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
@@ -29,6 +28,7 @@ import { refreshAfter, useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { CreateExperimentModal } from './CreateExperimentModal';
 import { EmptyState } from '../../components/EmptyState';
+import { PageHeader, PageLayout } from '../../components/Page';
 
 /** Experiments: list, create, rename in place, delete with a confirm (and Undo), show and restore deleted ones. */
 export function ExperimentsPage() {
@@ -90,27 +90,25 @@ export function ExperimentsPage() {
   });
 
   return (
-    <Stack gap="md" maw={1100}>
-      <Group justify="space-between">
-        <div>
-          <Title order={2}>Experiments</Title>
-          <Text c="dimmed" size="sm">
-            Each experiment groups the runs of one question you are asking of your data.
-          </Text>
-        </div>
-        <Group>
-          <Switch
-            label="Show deleted"
-            checked={showDeleted}
-            onChange={(e) => setShowDeleted(e.currentTarget.checked)}
-          />
-          <Tooltip label={<>Shortcut: N</>}>
-            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-              New experiment
-            </Button>
-          </Tooltip>
-        </Group>
-      </Group>
+    <PageLayout>
+      <PageHeader
+        title="Experiments"
+        description="Each experiment groups the runs of one question you are asking of your data."
+        actions={
+          <>
+            <Switch
+              label="Show deleted"
+              checked={showDeleted}
+              onChange={(e) => setShowDeleted(e.currentTarget.checked)}
+            />
+            <Tooltip label={<>Shortcut: N</>}>
+              <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+                New experiment
+              </Button>
+            </Tooltip>
+          </>
+        }
+      />
 
       {list.isPending && <Loader size="sm" aria-label="Loading experiments" />}
       {list.isError && (
@@ -257,6 +255,6 @@ export function ExperimentsPage() {
           </Group>
         </Stack>
       </Modal>
-    </Stack>
+    </PageLayout>
   );
 }

@@ -19,7 +19,6 @@ import {
   Select,
   Stack,
   Text,
-  Title,
 } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
@@ -38,6 +37,7 @@ import {
   shownLabel,
   styleOfKind,
 } from './lineage-layout';
+import { PageHeader, PageLayout } from '../../components/Page';
 
 type Direction = 'upstream' | 'downstream' | 'both';
 const directions: { value: Direction; label: string }[] = [
@@ -59,8 +59,8 @@ export function LineagePage() {
   };
   const graph = useLatheQuery('lineage.graph', { entity, direction, depth }, { enabled: entity !== '' });
   return (
-    <Stack gap="md">
-      <Title order={2}>Lineage</Title>
+    <PageLayout>
+      <PageHeader title="Lineage" />
       <Group align="flex-end" gap="md">
         <EntityPicker value={entity} onChange={(reference) => update({ entity: reference })} />
         <Stack gap={2}>
@@ -107,7 +107,7 @@ export function LineagePage() {
           onFocus={(node) => update({ entity: referenceOf(node) })}
         />
       )}
-    </Stack>
+    </PageLayout>
   );
 }
 

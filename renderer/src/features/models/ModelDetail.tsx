@@ -21,7 +21,8 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { PageHeader, PageLayout } from '../../components/Page';
 import type { ModelVersion, TensorSpec } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { refreshAfter, useLatheQuery } from '../../api/queries';
@@ -44,19 +45,21 @@ function shape(spec: TensorSpec): string {
 export function ModelDetail() {
   const { name = '' } = useParams();
   const model = useLatheQuery('models.get', { name });
-  const [selected, setSelected] = useState<number | null>(null);
+  const [searchParams] = useSearchParams();
+  // A link to one version (`?v=2`, from a run's tags) opens on it.
+  const [selected, setSelected] = useState<number | null>(() => Number(searchParams.get('v')) || null);
   const versions = model.data?.versions ?? [];
   const version = versions.find((v) => v.version === selected) ?? versions[0];
 
   return (
-    <Stack gap="md" maw={1100}>
+    <PageLayout>
       <Breadcrumbs>
         <Anchor component={Link} to="/models" size="sm">
           Models
         </Anchor>
         <Text size="sm">{name}</Text>
       </Breadcrumbs>
-      <Title order={2}>{name}</Title>
+      <PageHeader title={name} />
       {model.isPending && <Loader size="sm" aria-label="Loading model" />}
       {model.isError && (
         <Alert color="red" title="Could not load this model">
@@ -101,7 +104,7 @@ export function ModelDetail() {
       )}
       {version && <VersionPanel key={version.id} version={version} />}
       {model.data && <RegistryPanel model={model.data.model} versions={versions} />}
-    </Stack>
+    </PageLayout>
   );
 }
 

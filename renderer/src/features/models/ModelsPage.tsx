@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip, Alert } from '@mantine/core';
+import { Badge, Button, Loader, Paper, Table, Text, Tooltip, Alert } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { IconFileImport, IconPlayerPlay } from '@tabler/icons-react';
 import { Route, Routes, useNavigate, Link } from 'react-router';
@@ -13,6 +13,7 @@ import { useTrainingJobs } from './useTrainingJobs';
 import { ModelAliases } from '../registry/AliasBadges';
 import { ModelDiffPage } from '../registry/ModelDiffPage';
 import { ModelGraphPage } from '../registry/ModelGraphPage';
+import { PageHeader, PageLayout } from '../../components/Page';
 
 /** Models: the registry (trained and imported), training with live progress, and each model's versions. */
 export function ModelsPage() {
@@ -35,26 +36,23 @@ function ModelList() {
   useHotkeys([['t', () => trainModal.open()]]);
 
   return (
-    <Stack gap="md" maw={1100}>
-      <Group justify="space-between">
-        <div>
-          <Title order={2}>Models</Title>
-          <Text c="dimmed" size="sm">
-            Train a baseline on a dataset, or bring a model from PyTorch, scikit-learn or Keras as ONNX. Every version
-            is scored by ONNX Runtime.
-          </Text>
-        </div>
-        <Group>
-          <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={importModal.open}>
-            Import ONNX
-          </Button>
-          <Tooltip label="Shortcut: T">
-            <Button leftSection={<IconPlayerPlay size={16} />} onClick={trainModal.open}>
-              Train model
+    <PageLayout>
+      <PageHeader
+        title="Models"
+        description="Train a baseline on a dataset, or bring a model from PyTorch, scikit-learn or Keras as ONNX. Every version is scored by ONNX Runtime."
+        actions={
+          <>
+            <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={importModal.open}>
+              Import ONNX
             </Button>
-          </Tooltip>
-        </Group>
-      </Group>
+            <Tooltip label="Shortcut: T">
+              <Button leftSection={<IconPlayerPlay size={16} />} onClick={trainModal.open}>
+                Train model
+              </Button>
+            </Tooltip>
+          </>
+        }
+      />
 
       <TrainingJobs jobs={jobs} />
 
@@ -133,6 +131,6 @@ function ModelList() {
         onClose={importModal.close}
         onImported={(name) => navigate(`/models/${encodeURIComponent(name)}`)}
       />
-    </Stack>
+    </PageLayout>
   );
 }

@@ -26,6 +26,7 @@ import { useLatheQuery } from '../../api/queries';
 import { Link, useSearchParams } from 'react-router';
 import type { ModelDiff } from '../../../../shared/contract/index';
 import { ClientError } from '../../api/client-error';
+import { PageHeader, PageLayout } from '../../components/Page';
 
 const format = (v: number | null) =>
   v === null
@@ -47,14 +48,14 @@ export function ModelDiffPage() {
   const diff = useLatheQuery('registry.diff', { a, b, all }, { enabled: a !== '' && b !== '' });
   const update = (next: Record<string, string>) => setParams({ a, b, ...(all ? { all: '1' } : {}), ...next });
   return (
-    <Stack gap="md" maw={1200}>
+    <PageLayout>
       <Breadcrumbs>
         <Anchor component={Link} to="/models" size="sm">
           Models
         </Anchor>
         <Text size="sm">Compare versions</Text>
       </Breadcrumbs>
-      <Title order={2}>Compare versions</Title>
+      <PageHeader title="Compare versions" />
       <Group align="flex-end">
         <TextInput label="A" value={draftA} onChange={(e) => setDraftA(e.currentTarget.value)} placeholder="NAME@V" />
         <TextInput label="B" value={draftB} onChange={(e) => setDraftB(e.currentTarget.value)} placeholder="NAME@V" />
@@ -73,7 +74,7 @@ export function ModelDiffPage() {
       )}
       {diff.data && <DiffView diff={diff.data} />}
       {diff.data && <PredictionsSection a={a} b={b} />}
-    </Stack>
+    </PageLayout>
   );
 }
 

@@ -4,25 +4,13 @@
  * weight shapes; search by node name or op jumps to the first match and highlights every match.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import {
-  Alert,
-  Anchor,
-  Breadcrumbs,
-  Code,
-  Group,
-  Loader,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Breadcrumbs, Code, Group, Loader, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useLatheQuery } from '../../api/queries';
 import { Link, useSearchParams } from 'react-router';
 import type { ModelGraph } from '../../../../shared/contract/index';
 import { ClientError } from '../../api/client-error';
 import type { LayoutReply, LayoutRequest } from './graph-layout.worker';
+import { PageHeader, PageLayout } from '../../components/Page';
 
 const nodeHeight = 26;
 const nodeWidth = (label: string) => Math.max(60, label.length * 7 + 16);
@@ -40,7 +28,7 @@ export function ModelGraphPage() {
     },
   );
   return (
-    <Stack gap="md">
+    <PageLayout>
       <Breadcrumbs>
         <Anchor component={Link} to="/models" size="sm">
           Models
@@ -50,7 +38,7 @@ export function ModelGraphPage() {
         </Anchor>
         <Text size="sm">Graph</Text>
       </Breadcrumbs>
-      <Title order={2}>Graph of {ref}</Title>
+      <PageHeader title={`Graph of ${ref}`} />
       {graph.isPending && <Loader size="sm" aria-label="Loading graph" />}
       {graph.isError && (
         <Alert color="red" title="Could not read the graph">
@@ -58,7 +46,7 @@ export function ModelGraphPage() {
         </Alert>
       )}
       {graph.data && <GraphView graph={graph.data} />}
-    </Stack>
+    </PageLayout>
   );
 }
 

@@ -19,7 +19,6 @@ import {
   Switch,
   Table,
   Text,
-  Title,
 } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
 import { latheQuery, useLatheQuery } from '../../api/queries';
@@ -30,6 +29,7 @@ import { EChart, type ChartOption } from '../../components/EChart';
 import { metricText } from './format';
 import { MetricChart, palette, type ChartSettings } from './MetricChart';
 import { axisScale } from './axis-scale';
+import { PageHeader, PageLayout } from '../../components/Page';
 
 /** The compare view of the runs named in ?runs=a,b,c. */
 export function ComparePage() {
@@ -71,20 +71,17 @@ export function ComparePage() {
   const paramRows = onlyDiffs ? differing : paramKeys;
 
   return (
-    <Stack gap="md" maw={1500}>
-      <div>
-        <Breadcrumbs>
-          <Anchor component={Link} to="/experiments" size="sm">
-            Experiments
-          </Anchor>
-          <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">
-            {experimentName}
-          </Anchor>
-          <Text size="sm">Compare</Text>
-        </Breadcrumbs>
-        <Title order={2}>Compare {runs.length} runs</Title>
-      </div>
-
+    <PageLayout>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/experiments" size="sm">
+          Experiments
+        </Anchor>
+        <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">
+          {experimentName}
+        </Anchor>
+        <Text size="sm">Compare</Text>
+      </Breadcrumbs>
+      <PageHeader title={`Compare ${runs.length} runs`} />
       <Paper withBorder p="sm">
         <Group justify="space-between" mb="xs">
           <Text fw={600}>Params</Text>
@@ -220,7 +217,7 @@ export function ComparePage() {
           </Text>
         )}
       </Paper>
-    </Stack>
+    </PageLayout>
   );
 }
 

@@ -17,7 +17,6 @@ import {
   Tabs,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
@@ -30,6 +29,8 @@ import { durationText, metricText, statusColor } from './format';
 import { useLatheQuery } from '../../api/queries';
 import type { ChartSettings } from './MetricChart';
 import { RunCharts } from './RunCharts';
+import { PageHeader, PageLayout } from '../../components/Page';
+import { routeOfValue, type KnownEntities } from '../../app/entity-routes';
 
 /** The page of one run. */
 export function RunPage() {
@@ -42,6 +43,13 @@ export function RunPage() {
   const run = useLatheQuery('runs.get', { id: runId }, { retry: false });
   const experiments = useLatheQuery('experiments.list', { includeDeleted: true });
   const experiment = experiments.data?.find((e) => e.id === experimentId);
+  const datasets = useLatheQuery('datasets.list', {});
+  const models = useLatheQuery('models.list', {});
+  const known: KnownEntities = {
+    datasets: new Map((datasets.data ?? []).map((d) => [d.name, d.latest.version])),
+    models: new Map((models.data ?? []).flatMap((m) => (m.latestVersion === null ? [] : [[m.name, m.latestVersion]]))),
+  };
+  const linkOf = (key: string, value: string) => routeOfValue(key, value, known);
 
   const purge = useMutation({
     mutationFn: () => client['runs.purge']({ ids: [runId] }),
@@ -76,34 +84,38 @@ export function RunPage() {
   const systemTags = Object.entries(r.tags).filter(([k]) => k.startsWith('mlflow.'));
 
   return (
-    <Stack gap="md" maw={1400}>
-      <div>
-        <Breadcrumbs>
-          <Anchor component={Link} to="/experiments" size="sm">
-            Experiments
-          </Anchor>
-          <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">
-            {experiment?.name ?? experimentId}
-          </Anchor>
-          <Text size="sm">{r.name}</Text>
-        </Breadcrumbs>
-        <Group justify="space-between" mt={4}>
-          <Group gap="sm">
-            <Title order={2}>{r.name}</Title>
+    <PageLayout>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/experiments" size="sm">
+          Experiments
+        </Anchor>
+        <Anchor component={Link} to={`/experiments/${experimentId}`} size="sm">
+          {experiment?.name ?? experimentId}
+        </Anchor>
+        <Text size="sm">{r.name}</Text>
+      </Breadcrumbs>
+      <PageHeader
+        title={r.name}
+        badges={
+          <>
             <Badge variant="light" color={statusColor[r.status]} data-testid="run-status">
               {r.status.toLowerCase()}
             </Badge>
             {r.lifecycleStage === 'deleted' && <Badge color="gray">deleted</Badge>}
-          </Group>
+          </>
+        }
+        description={
+          <>
+            Started {new Date(r.startTime).toLocaleString()} · duration {durationText(r)} ·{' '}
+            <span className="mono">{r.id}</span>
+          </>
+        }
+        actions={
           <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>
             Delete for good
           </Button>
-        </Group>
-        <Text size="sm" c="dimmed">
-          Started {new Date(r.startTime).toLocaleString()} · duration {durationText(r)} ·{' '}
-          <span className="mono">{r.id}</span>
-        </Text>
-      </div>
+        }
+      />
 
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
@@ -114,14 +126,14 @@ export function RunPage() {
 
         <Tabs.Panel value="overview" pt="md">
           <SimpleGrid cols={{ base: 1, md: 3 }}>
-            <KeyValues title="Params" rows={Object.entries(r.params)} empty="No params logged." />
+            <KeyValues title="Params" rows={Object.entries(r.params)} empty="No params logged." linkOf={linkOf} />
             <KeyValues
               title="Metrics (latest)"
               rows={metrics.map((m) => [m.key, `${metricText(m)}  · step ${m.step}`])}
               empty="No metrics logged."
               mono
             />
-            <KeyValues title="Tags" rows={[...userTags, ...systemTags]} empty="No tags." />
+            <KeyValues title="Tags" rows={[...userTags, ...systemTags]} empty="No tags." linkOf={linkOf} />
           </SimpleGrid>
         </Tabs.Panel>
 
@@ -168,7 +180,7 @@ export function RunPage() {
           </Group>
         </Stack>
       </Modal>
-    </Stack>
+    </PageLayout>
   );
 }
 
@@ -177,11 +189,14 @@ function KeyValues({
   rows,
   empty,
   mono,
+  linkOf,
 }: {
   title: string;
   rows: [string, string][];
   empty: string;
   mono?: boolean;
+  /** The page a value names (a dataset or model version), shown as a link to it. */
+  linkOf?: (key: string, value: string) => string | null;
 }) {
   return (
     <Paper withBorder p="sm">
@@ -201,7 +216,7 @@ function KeyValues({
                   {key}
                 </Table.Td>
                 <Table.Td className={mono ? 'mono' : undefined} style={{ wordBreak: 'break-all' }}>
-                  {value}
+                  <ValueCell route={linkOf?.(key, value) ?? null} value={value} />
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -209,5 +224,15 @@ function KeyValues({
         </Table>
       )}
     </Paper>
+  );
+}
+
+/** A value, or a link to the page it names. */
+function ValueCell({ route, value }: { route: string | null; value: string }) {
+  if (!route) return <>{value}</>;
+  return (
+    <Anchor component={Link} to={route} size="sm">
+      {value}
+    </Anchor>
   );
 }

@@ -2,7 +2,8 @@
  * An experiment without runs: the exact lines that point an MLflow script at this Lathe (its address and
  * token, read from the running server), ready to copy, and where the full guide is.
  */
-import { Button, Code, CopyButton, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Code, CopyButton, Paper, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { useLatheQuery } from '../../api/queries';
 
 /** The shell lines for one server and experiment. */
@@ -48,8 +49,10 @@ export function RunsEmptyState({ experiment }: { experiment: string }) {
           </Text>
         )}
         <Text c="dimmed" size="xs">
-          The whole guide (artifacts, models, what MLflow calls are supported): <Code>docs/mlflow.md</Code> in
-          Lathe&apos;s source.
+          The whole guide (artifacts, models, what MLflow calls are supported):{' '}
+          <Anchor component={Link} to="/docs/mlflow" size="xs">
+            docs/mlflow.md
+          </Anchor>
         </Text>
       </Stack>
     </Paper>

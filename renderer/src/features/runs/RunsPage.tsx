@@ -22,7 +22,6 @@ import {
   Stack,
   Text,
   TextInput,
-  Title,
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
@@ -39,6 +38,7 @@ import { latheQuery, methodKey, useLatheQuery } from '../../api/queries';
 import { runCountText, suggestFilter } from './filter-hint';
 import { RunsEmptyState } from './RunsEmptyState';
 import { ExperimentCharts, experimentChartsDefaultRuns } from './ExperimentCharts';
+import { PageHeader, PageLayout } from '../../components/Page';
 
 const pageSize = 250;
 const rowHeight = 36;
@@ -303,40 +303,38 @@ export function RunsPage() {
     );
   }
   return (
-    <Stack gap="md" h="calc(100vh - 110px)">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Breadcrumbs>
-            <Anchor component={Link} to="/experiments" size="sm">
-              Experiments
-            </Anchor>
-            <Text size="sm">{experiment?.name ?? experimentId}</Text>
-          </Breadcrumbs>
-          <Title order={2}>{experiment?.name ?? 'Experiment'}</Title>
-          <Text c="dimmed" size="sm" data-testid="runs-count">
-            {first.data ? runCountText(total, filter !== '') : ' '}
-          </Text>
-        </div>
-        <Group>
-          <Button
-            variant="default"
-            leftSection={<IconArrowsDiff size={16} />}
-            disabled={selected.size < 2}
-            onClick={() => navigate(`/experiments/${experimentId}/compare?runs=${[...selected].join(',')}`)}
-          >
-            Compare {selected.size > 1 ? selected.size : ''}
-          </Button>
-          <Button
-            variant="light"
-            color="red"
-            leftSection={<IconTrash size={16} />}
-            disabled={selected.size === 0}
-            onClick={() => setConfirming(true)}
-          >
-            Delete{selected.size ? ` ${selected.size}` : ''}
-          </Button>
-        </Group>
-      </Group>
+    <PageLayout style={{ height: 'calc(100vh - 110px)' }}>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/experiments" size="sm">
+          Experiments
+        </Anchor>
+        <Text size="sm">{experiment?.name ?? experimentId}</Text>
+      </Breadcrumbs>
+      <PageHeader
+        title={experiment?.name ?? 'Experiment'}
+        description={<span data-testid="runs-count">{first.data ? runCountText(total, filter !== '') : ' '}</span>}
+        actions={
+          <>
+            <Button
+              variant="default"
+              leftSection={<IconArrowsDiff size={16} />}
+              disabled={selected.size < 2}
+              onClick={() => navigate(`/experiments/${experimentId}/compare?runs=${[...selected].join(',')}`)}
+            >
+              Compare {selected.size > 1 ? selected.size : ''}
+            </Button>
+            <Button
+              variant="light"
+              color="red"
+              leftSection={<IconTrash size={16} />}
+              disabled={selected.size === 0}
+              onClick={() => setConfirming(true)}
+            >
+              Delete{selected.size ? ` ${selected.size}` : ''}
+            </Button>
+          </>
+        }
+      />
 
       <Group align="flex-start" wrap="nowrap">
         <form
@@ -546,6 +544,6 @@ export function RunsPage() {
           </Group>
         </Stack>
       </Modal>
-    </Stack>
+    </PageLayout>
   );
 }
