@@ -16,7 +16,7 @@ import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { EChart } from '../../components/EChart';
 import { MonitorCreateModal } from './MonitorCreateModal';
-import { summarizeAlerts } from './alert-summary';
+import { summarizeAlerts } from '../../../../shared/monitor-alerts';
 
 /**
  * Shows a run's alerts in the app wherever the user is, as one notification per run that is updated as the run's

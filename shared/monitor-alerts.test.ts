@@ -1,6 +1,6 @@
 /** The one-toast-per-run summary words counts by kind and keeps a lone alert's own message. */
 import { describe, expect, it } from 'vitest';
-import { summarizeAlerts } from './alert-summary';
+import { summarizeAlerts } from './monitor-alerts.js';
 
 describe('summarizeAlerts', () => {
   it('counts a run of eight alerts by kind in one title', () => {

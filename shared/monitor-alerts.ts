@@ -2,7 +2,7 @@
  * One notification per monitor run instead of one per alert: a run with eight alerts used to raise eight stacked
  * toasts that covered the alerts table. This groups the alerts of one run and words the summary.
  */
-import type { MonitorAlert } from '../../../../shared/contract/index';
+import type { MonitorAlert } from './contract/index.js';
 
 /** The title and message of the one notification shown for a run's alerts. */
 export interface AlertSummary {
