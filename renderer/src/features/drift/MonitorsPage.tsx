@@ -68,7 +68,11 @@ function AccuracyChart({ run }: { run: MonitorRun }) {
       animation: false,
       // The legend sits at the top right and the axis name at the top left, so neither hides the other.
       grid: { left: 48, right: 12, top: 40, bottom: 50 },
-      legend: { top: 0, right: 0, data: ['estimated (CBPE)', 'realised', 'CBPE band'] },
+      legend: {
+        top: 0,
+        right: 0,
+        data: ['estimated (CBPE)', 'realised', { name: 'CBPE band', icon: 'roundRect' }],
+      },
       tooltip: {
         trigger: 'axis',
         valueFormatter: (value: number) => (typeof value === 'number' ? value.toFixed(3) : '—'),
@@ -93,6 +97,8 @@ function AccuracyChart({ run }: { run: MonitorRun }) {
           symbol: 'none',
           lineStyle: { opacity: 0 },
           areaStyle: { color: '#748ffc', opacity: 0.2 },
+          // Its legend entry takes the band's colour, as a swatch rather than the palette's next colour.
+          itemStyle: { color: '#748ffc', opacity: 0.4 },
           data: run.windows.map((window) =>
             window.upper === null || window.lower === null ? null : window.upper - window.lower,
           ),
