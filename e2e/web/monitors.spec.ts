@@ -91,8 +91,11 @@ test('monitor page: weekly windows, drift share, CBPE band beside realised accur
   await page.getByRole('link', { name: 'weekly' }).click();
   await expect(page.getByText('Not run yet.')).toBeVisible();
   await page.getByRole('button', { name: 'Run now' }).click();
-  // The alert arrives as an in-app notification while the page fills in.
-  await expect(page.getByText('Monitor weekly: drift alert').first()).toBeVisible({ timeout: 180_000 });
+  // The run's alerts arrive as one in-app summary notification (not one per alert) while the page fills in.
+  const summary = page.getByText(/^Monitor weekly: \d+ alerts \(\d+ drift, \d+ performance\)$/);
+  await expect(summary).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText(/^Monitor weekly:/)).toHaveCount(1);
+  await expect(page.getByText('weekly windows by the time column “day”.', { exact: false })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Drift share per window' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Estimated and realised accuracy per window' })).toBeVisible();
   const alerts = page.getByRole('table', { name: 'Alerts' });

@@ -1,7 +1,7 @@
 /**
  * Monitors: the list (/monitors) and one monitor (/monitors/NAME): run it now, drift share per window,
  * accuracy estimated without labels (CBPE) with its band beside the realised accuracy, and its alerts.
- * Also {@link MonitorAlertNotifier}, which shows every new alert in the app wherever the user is.
+ * Also {@link MonitorAlertNotifier}, which shows each run's new alerts in the app wherever the user is.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
@@ -16,21 +16,25 @@ import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { EChart } from '../../components/EChart';
 import { MonitorCreateModal } from './MonitorCreateModal';
+import { summarizeAlerts } from '../../../../shared/monitor-alerts';
 
-/** Shows each monitor alert as an in-app notification (the desktop shell also raises a system one). */
+/**
+ * Shows a run's alerts in the app wherever the user is, as one notification per run that is updated as the run's
+ * alerts arrive (the desktop shell also raises a system one).
+ */
 export function MonitorAlertNotifier() {
   const client = useClient();
-  useEffect(
-    () =>
-      client.on('monitors.alert', (alert: EventPayload<'monitors.alert'>) =>
-        notifications.show({
-          color: 'red',
-          title: `Monitor ${alert.monitor}: ${alert.kind} alert`,
-          message: alert.message,
-        }),
-      ),
-    [client],
-  );
+  useEffect(() => {
+    const runs = new Map<string, EventPayload<'monitors.alert'>[]>();
+    return client.on('monitors.alert', (alert: EventPayload<'monitors.alert'>) => {
+      const seen = runs.get(alert.runId);
+      const alerts = [...(seen ?? []), alert];
+      runs.set(alert.runId, alerts);
+      const shown = { id: `monitor-run-${alert.runId}`, color: 'red', ...summarizeAlerts(alert.monitor, alerts) };
+      if (seen) notifications.update(shown);
+      else notifications.show(shown);
+    });
+  }, [client]);
   return null;
 }
 
@@ -62,14 +66,19 @@ function AccuracyChart({ run }: { run: MonitorRun }) {
   const option = useMemo(
     () => ({
       animation: false,
-      grid: { left: 48, right: 12, top: 30, bottom: 50 },
-      legend: { top: 0, data: ['CBPE band', 'estimated (CBPE)', 'realised'] },
+      // The legend sits at the top right and the axis name at the top left, so neither hides the other.
+      grid: { left: 48, right: 12, top: 40, bottom: 50 },
+      legend: {
+        top: 0,
+        right: 0,
+        data: ['estimated (CBPE)', 'realised', { name: 'CBPE band', icon: 'roundRect' }],
+      },
       tooltip: {
         trigger: 'axis',
         valueFormatter: (value: number) => (typeof value === 'number' ? value.toFixed(3) : '—'),
       },
       xAxis: { type: 'category', data: run.windows.map((window) => window.label), axisLabel: { fontSize: 10 } },
-      yAxis: { type: 'value', min: 0, max: 1, name: 'accuracy' },
+      yAxis: { type: 'value', min: 0, max: 1, name: 'accuracy', nameTextStyle: { align: 'left' } },
       series: [
         // The band: its lower edge (invisible) with its width stacked on top, shaded.
         {
@@ -88,6 +97,8 @@ function AccuracyChart({ run }: { run: MonitorRun }) {
           symbol: 'none',
           lineStyle: { opacity: 0 },
           areaStyle: { color: '#748ffc', opacity: 0.2 },
+          // Its legend entry takes the band's colour, as a swatch rather than the palette's next colour.
+          itemStyle: { color: '#748ffc', opacity: 0.4 },
           data: run.windows.map((window) =>
             window.upper === null || window.lower === null ? null : window.upper - window.lower,
           ),
@@ -144,7 +155,7 @@ function MonitorView() {
           : `files in ${monitor.config.stream.path}`}
         ,{' '}
         {typeof monitor.config.window === 'string' ? monitor.config.window : `every ${monitor.config.window.rows} rows`}{' '}
-        windows{monitor.config.timeColumn ? ` on ${monitor.config.timeColumn}` : ''}.
+        windows{monitor.config.timeColumn ? ` by the time column “${monitor.config.timeColumn}”` : ''}.
       </Text>
       {run.isError && <Alert color="red">{ClientError.from(run.error).message}</Alert>}
       {!last && <Text>Not run yet.</Text>}
