@@ -1,6 +1,7 @@
 /**
- * The model registry: models, their immutable versions (one ONNX file each in the object store),
- * import with validation, export, benchmarks, one-row prediction and lineage.
+ * The model catalog: models, their immutable versions (one ONNX file each in the object store), import
+ * with validation, registration, export and lineage. Scoring (sessions, predict, bench) is model-scoring.ts
+ * and row mapping is model-rows.ts; this class stays the one `core.models` callers use.
  */
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
@@ -20,59 +21,10 @@ import type { Db } from '../store/database.js';
 import type { EntityDescription, LineageService } from '../lineage/lineage-service.js';
 import { inspectOnnx, type OnnxSummary } from './onnx-inspect.js';
 import { parseModelReference } from '../registry/model-ref.js';
-import { openSession, openSessionFromBytes, buildFeeds, planFeeds, type ColumnValues } from '../infer/scoring.js';
-import { benchSession } from './bench.js';
-import { chooseInferenceProviders, type InferenceProviderName } from '../compute/inference-providers.js';
+import { openSessionFromBytes } from '../infer/scoring.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
-import { runWorkerToEnd } from '../workers/run-worker.js';
-import { queryTable } from '../data/read-table.js';
-import {
-  defaultPredictBatchRows,
-  type PredictDone,
-  type PredictProgress,
-  type PredictRequest,
-} from '../infer/predict-protocol.js';
-
-interface ModelRow {
-  id: number;
-  name: string;
-  created_at: number;
-  updated_at: number;
-  version_count: number;
-  latest_version: number | null;
-  latest_source: 'trained' | 'imported' | 'mlflow' | null;
-  latest_task: 'classification' | 'regression' | null;
-  description: string;
-  tags_json: string;
-  aliases_json: string;
-}
-
-interface VersionRow {
-  id: number;
-  model_id: number;
-  model_name: string;
-  version: number;
-  source: 'trained' | 'imported' | 'mlflow';
-  task: 'classification' | 'regression' | null;
-  object_hash: string;
-  size: number;
-  signature_json: string;
-  features_json: string;
-  feature_specs_json: string | null;
-  target: string | null;
-  classes_json: string | null;
-  preprocessing_hash: string | null;
-  metrics_json: string;
-  backend: string | null;
-  run_id: string | null;
-  dataset_version_id: string | null;
-  bench_json: string | null;
-  created_at: number;
-  description: string;
-  scorable: number;
-  tags_json: string;
-  aliases_json: string;
-}
+import { ModelScoring, maxDownloadBytes } from './model-scoring.js';
+import { modelSelect, toSummary, toVersion, versionSelect, type ModelRow, type VersionRow } from './model-rows.js';
 
 /** What a trained model brings to the registry. */
 export interface TrainedVersionInput {
@@ -93,38 +45,9 @@ export interface TrainedVersionInput {
 /** Lineage entity kinds used by models. */
 export const lineageKinds = { modelVersion: 'model_version', run: 'run', datasetVersion: 'dataset_version' } as const;
 
-/** Downloads through the page (base64 in one RPC answer) stop here; `lathe model export` has no limit. */
-const maxDownloadBytes = 256 * 1024 * 1024;
-/** Rows of a batch prediction's output shown on the page. */
-const previewRowCount = 20;
-
-/** The first `limit` rows of a written output file (numbers as numbers, 64-bit integers as numbers). */
-async function previewRows(
-  path: string,
-  limit: number,
-): Promise<{ columns: string[]; rows: (string | number | boolean | null)[][] }> {
-  return queryTable(path, /\.parquet$/i.test(path) ? 'parquet' : 'csv', async (connection, source) => {
-    const reader = await connection.runAndReadAll(`SELECT * FROM ${source} LIMIT ${limit}`);
-    const rows = reader
-      .getRows()
-      .map((row) =>
-        row.map((value) =>
-          value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean'
-            ? value
-            : typeof value === 'bigint'
-              ? Number(value)
-              : String(value),
-        ),
-      );
-    return { columns: reader.columnNames(), rows };
-  });
-}
-
 /** Registers, lists and serves model versions. */
 export class ModelService {
-  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
-  /** Output files `predict` wrote, the only ones `downloadScores` hands out. */
-  private readonly scoredFiles = new Set<string>();
+  private readonly scoring: ModelScoring;
 
   constructor(
     private readonly db: Db,
@@ -133,6 +56,7 @@ export class ModelService {
     private readonly lineage: LineageService,
     private readonly resolveData: DataResolver = createDataResolver(),
   ) {
+    this.scoring = new ModelScoring(db, events, this, resolveData);
     lineage.registerKind(lineageKinds.modelVersion, {
       prefix: 'model',
       resolve: (reference) => this.resolve(reference).id,
@@ -299,187 +223,34 @@ export class ModelService {
     };
   }
 
-  /** An output file `predict` wrote in this process, as base64 for a download from the page; other paths are refused. */
-  downloadScores(out: string): { fileName: string; base64: string; size: number } {
-    const path = resolvePath(out);
-    if (!this.scoredFiles.has(path) || !existsSync(path))
-      throw new LatheError('NOT_FOUND', `${path} is not an output this Lathe wrote; score again to download it`, {
-        file: path,
-      });
-    const size = statSync(path).size;
-    if (size > maxDownloadBytes)
-      throw new LatheError(
-        'BAD_INPUT',
-        `${path} is ${size.toLocaleString()} bytes; downloads from the page stop at ${maxDownloadBytes.toLocaleString()}`,
-        { file: path },
-      );
-    return { fileName: basename(path), base64: readFileSync(path).toString('base64'), size };
+  /** An output file `predict` wrote in this process, for a download from the page (see ModelScoring). */
+  downloadScores(out: string): ReturnType<ModelScoring['downloadScores']> {
+    return this.scoring.downloadScores(out);
   }
 
   /** A cached ONNX Runtime session for a version. */
-  async session(version: ModelVersion): Promise<ort.InferenceSession> {
-    let session = this.sessions.get(version.hash);
-    if (!session) {
-      session = this.providers().then((providers) => openSession(this.pathOf(version), providers));
-      this.sessions.set(version.hash, session);
-      session.catch(() => this.sessions.delete(version.hash));
-    }
-    return session;
+  session(version: ModelVersion): Promise<ort.InferenceSession> {
+    return this.scoring.session(version);
   }
 
   /** Benchmarks a version and records the result on it. */
-  async bench(
-    ref: string,
-    options: { budgetMs?: number; latencyRuns?: number; provider?: InferenceProviderName } = {},
-  ): Promise<BenchResult> {
-    const version = this.resolveScorable(ref);
-    const providers = await chooseInferenceProviders(options.provider);
-    const session = await openSession(this.pathOf(version), providers);
-    try {
-      const result = await benchSession(session, version.inputs, version.featureSpecs, {
-        budgetMs: options.budgetMs,
-        latencyRuns: options.latencyRuns,
-        provider: providers[0],
-      });
-      this.db
-        .prepare('UPDATE model_versions SET bench_json = ? WHERE id = ?')
-        .run(JSON.stringify(result), Number(version.id));
-      this.events.emit('models.changed', { model: version.model, version: version.version, change: 'benchmarked' });
-      return result;
-    } finally {
-      await session.release();
-    }
+  bench(ref: string, options?: Parameters<ModelScoring['bench']>[1]): Promise<BenchResult> {
+    return this.scoring.bench(ref, options);
   }
 
   /** Scores one row typed by a person (the predict panel). */
-  async predictRow(
-    ref: string,
-    row: Record<string, number | string | boolean | null>,
-  ): Promise<Record<string, number | string | (number | string)[]>> {
-    const version = this.resolveScorable(ref);
-    const columns = new Map<string, ColumnValues>();
-    const kinds = new Map<string, 'numeric' | 'text'>();
-    const stringInputs = new Set(version.inputs.filter((i) => i.type === 'string').map((i) => i.name));
-    for (const [key, value] of Object.entries(row)) {
-      if (stringInputs.has(key)) {
-        columns.set(key, [value === null || value === '' ? null : String(value)]);
-        kinds.set(key, 'text');
-        continue;
-      }
-      const number = value === null || value === '' ? NaN : typeof value === 'boolean' ? Number(value) : Number(value);
-      if (typeof value === 'string' && value.trim() !== '' && Number.isNaN(number)) {
-        throw new LatheError('BAD_INPUT', `${key}: "${value}" is not a number`, { field: key });
-      }
-      columns.set(key, Float64Array.of(number));
-      kinds.set(key, 'numeric');
-    }
-    const plan = planFeeds(version, kinds);
-    const session = await this.session(version);
-    const results = await session.run(buildFeeds(plan, columns, 1));
-    const outputs: Record<string, number | string | (number | string)[]> = {};
-    for (const name of session.outputNames) {
-      const tensor = results[name] as ort.Tensor;
-      const values = Array.from(tensor.data as ArrayLike<number | bigint | string>, (v) =>
-        typeof v === 'bigint' ? Number(v) : v,
-      );
-      outputs[name] = values.length === 1 ? values[0]! : values;
-    }
-    return outputs;
+  predictRow(...args: Parameters<ModelScoring['predictRow']>): ReturnType<ModelScoring['predictRow']> {
+    return this.scoring.predictRow(...args);
   }
 
-  /**
-   * Scores a table (file or dataset) with a version in the predict worker and writes `out` (.csv or
-   * .parquet). Progress arrives through `onProgress` and as `models.predictProgress` events.
-   */
-  async predict(
-    input: {
-      ref: string;
-      data: string;
-      out: string;
-      features?: string[];
-      batchRows?: number;
-      provider?: InferenceProviderName;
-      /** Input columns copied through to the output (an id, say). */
-      keep?: string[];
-      /** The label column for metrics; the model's target by default (used when the table has it). */
-      label?: string;
-    },
-    onProgress?: (rows: number, totalRows: number | null) => void,
-  ): Promise<{
-    rows: number;
-    out: string;
-    columns: string[];
-    seconds: number;
-    scoreSeconds: number;
-    warmup: { rows: number; seconds: number } | null;
-    /** The ONNX Runtime execution provider the rows were scored on. */
-    provider: string;
-    /** The output's first rows, as the page shows them. */
-    preview: { columns: string[]; rows: (string | number | boolean | null)[][] };
-    /** Metrics against the label column, when the table had it. */
-    evaluation: { label: string; labeledRows: number; metrics: Record<string, number> } | null;
-  }> {
-    const version = this.resolveScorable(input.ref);
-    const data = await this.resolveData(input.data);
-    const out = resolvePath(input.out);
-    if (!existsSync(dirname(out)))
-      throw new LatheError('NOT_FOUND', `Folder does not exist: ${dirname(out)}`, { file: out });
-    const started = performance.now();
-    const providers = await chooseInferenceProviders(input.provider);
-    const request: PredictRequest = {
-      modelPath: this.pathOf(version),
-      inputs: version.inputs,
-      outputs: version.outputs,
-      features: version.features,
-      featuresOverride: input.features,
-      dataPath: data.path,
-      dataLabel: input.data,
-      format: data.format,
-      out,
-      batchRows: input.batchRows ?? defaultPredictBatchRows,
-      providers,
-      classes: version.classes,
-      keep: input.keep,
-      label: labelFor(version, input.label),
-    };
-    let totalRows: number | null = null;
-    // Start-up (worker, table description, session) plus the first batch: reported apart so a steady rate can be told.
-    let warmup: { rows: number; seconds: number } | null = null;
-    const ref = `${version.model}@${version.version}`;
-    const done = await runWorkerToEnd<PredictRequest, PredictDone, PredictProgress>('predict', request, {
-      onProgress: (message) => {
-        if (message.type === 'started') totalRows = message.totalRows;
-        else {
-          warmup ??= { rows: message.rows, seconds: (performance.now() - started) / 1000 };
-          onProgress?.(message.rows, totalRows);
-          this.events.emit('models.predictProgress', { ref, rows: message.rows, totalRows });
-        }
-      },
-    });
-    this.scoredFiles.add(out);
-    return {
-      rows: done.rows,
-      out,
-      columns: done.columns,
-      preview: await previewRows(out, previewRowCount),
-      seconds: (performance.now() - started) / 1000,
-      scoreSeconds: done.scoreSeconds,
-      warmup,
-      provider: providers[0]!,
-      evaluation: done.evaluation && request.label ? { label: request.label.column, ...done.evaluation } : null,
-    };
-  }
-
-  /** ONNX Runtime execution providers for a model loaded now: the best usable one first, CPU last. */
-  private providers(): Promise<string[]> {
-    return chooseInferenceProviders();
+  /** Scores a table in the predict worker and writes its output (see ModelScoring.predict). */
+  predict(...args: Parameters<ModelScoring['predict']>): ReturnType<ModelScoring['predict']> {
+    return this.scoring.predict(...args);
   }
 
   /** Closes cached sessions. */
-  async dispose(): Promise<void> {
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.allSettled(sessions.map(async (s) => (await s).release()));
+  dispose(): Promise<void> {
+    return this.scoring.dispose();
   }
 
   /**
@@ -679,77 +450,4 @@ export class ModelService {
     const aliases = JSON.parse(row.aliases) as string[];
     return { label: `${row.name}@${row.version}`, name: row.name, version: row.version, aliases };
   }
-}
-
-const modelSelect = `
-  SELECT m.*, (SELECT COUNT(*) FROM model_versions v WHERE v.model_id = m.id) AS version_count,
-    (SELECT MAX(version) FROM model_versions v WHERE v.model_id = m.id) AS latest_version,
-    (SELECT source FROM model_versions v WHERE v.model_id = m.id ORDER BY version DESC LIMIT 1) AS latest_source,
-    (SELECT task FROM model_versions v WHERE v.model_id = m.id ORDER BY version DESC LIMIT 1) AS latest_task,
-    (SELECT json_group_object(key, value) FROM model_tags t WHERE t.model_id = m.id) AS tags_json,
-    (SELECT json_group_object(a.alias, v.version) FROM model_aliases a JOIN model_versions v ON v.id = a.version_id
-      WHERE a.model_id = m.id) AS aliases_json
-  FROM models m`;
-
-const versionSelect = `SELECT v.*, m.name AS model_name,
-    (SELECT json_group_object(key, value) FROM model_version_tags t WHERE t.version_id = v.id) AS tags_json,
-    (SELECT json_group_array(alias) FROM (SELECT alias FROM model_aliases a WHERE a.version_id = v.id ORDER BY alias))
-      AS aliases_json
-  FROM model_versions v JOIN models m ON m.id = v.model_id`;
-
-function toSummary(row: ModelRow): ModelSummary {
-  return {
-    id: String(row.id),
-    name: row.name,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    versionCount: row.version_count,
-    latestVersion: row.latest_version,
-    latestSource: row.latest_source,
-    latestTask: row.latest_task,
-    description: row.description,
-    tags: JSON.parse(row.tags_json) as Record<string, string>,
-    aliases: JSON.parse(row.aliases_json) as Record<string, number>,
-  };
-}
-
-function toVersion(row: VersionRow): ModelVersion {
-  const signature = JSON.parse(row.signature_json) as Pick<
-    ModelVersion,
-    'inputs' | 'outputs' | 'opset' | 'producer' | 'nodes' | 'parameters'
-  >;
-  return {
-    id: String(row.id),
-    model: row.model_name,
-    version: row.version,
-    source: row.source,
-    task: row.task,
-    hash: row.object_hash,
-    size: row.size,
-    ...signature,
-    features: JSON.parse(row.features_json) as string[],
-    featureSpecs: row.feature_specs_json ? (JSON.parse(row.feature_specs_json) as FeatureSpec[]) : null,
-    target: row.target,
-    classes: row.classes_json ? (JSON.parse(row.classes_json) as string[]) : null,
-    metrics: JSON.parse(row.metrics_json) as Record<string, number>,
-    backend: row.backend,
-    runId: row.run_id,
-    datasetVersionId: row.dataset_version_id,
-    bench: row.bench_json ? (JSON.parse(row.bench_json) as BenchResult) : null,
-    createdAt: row.created_at,
-    description: row.description,
-    tags: JSON.parse(row.tags_json) as Record<string, string>,
-    aliases: JSON.parse(row.aliases_json) as string[],
-    scorable: row.scorable === 1,
-  };
-}
-
-/** The label column metrics are computed against: the one asked for, else the model's target; null without a task. */
-function labelFor(
-  version: { task: 'classification' | 'regression' | null; target: string | null },
-  asked: string | undefined,
-): { column: string; task: 'classification' | 'regression' } | null {
-  const column = asked ?? version.target;
-  if (!column || !version.task) return null;
-  return { column, task: version.task };
 }
