@@ -40,12 +40,10 @@ const elementTypeNames: Record<number, string> = {
   16: 'bfloat16',
 };
 
-/** Decodes and summarises an ONNX model. `label` names the file in errors. */
-export function inspectOnnx(bytes: Uint8Array, label: string): OnnxSummary {
-  if (bytes.length === 0) throw new LatheError('BAD_INPUT', `${label} is empty, not an ONNX model`, { file: label });
-  let model: InstanceType<typeof onnx.ModelProto>;
+/** Decodes an ONNX model's protobuf; a corrupt or truncated file is a BAD_INPUT naming `label`. */
+export function decodeOnnx(bytes: Uint8Array, label: string): InstanceType<typeof onnx.ModelProto> {
   try {
-    model = onnx.ModelProto.decode(bytes);
+    return onnx.ModelProto.decode(bytes);
   } catch (error) {
     throw new LatheError(
       'BAD_INPUT',
@@ -53,6 +51,12 @@ export function inspectOnnx(bytes: Uint8Array, label: string): OnnxSummary {
       { file: label },
     );
   }
+}
+
+/** Decodes and summarises an ONNX model. `label` names the file in errors. */
+export function inspectOnnx(bytes: Uint8Array, label: string): OnnxSummary {
+  if (bytes.length === 0) throw new LatheError('BAD_INPUT', `${label} is empty, not an ONNX model`, { file: label });
+  const model = decodeOnnx(bytes, label);
   const graph = model.graph;
   if (!graph || Number(model.irVersion) <= 0) {
     throw new LatheError('BAD_INPUT', `${label} is not an ONNX model: it has no graph or no IR version`, {

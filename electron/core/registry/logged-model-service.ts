@@ -11,6 +11,7 @@ import { LatheError } from '../../../shared/errors.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import { checkArtifactPath } from '../tracking/artifact-path.js';
+import { folderEntries } from '../tracking/artifact-listing.js';
 import { unreferencedObjects } from '../objects/object-references.js';
 import { decodePageToken, encodePageToken } from '../tracking/run-search.js';
 import { parseFilter } from '../tracking/search-filter.js';
@@ -273,17 +274,7 @@ export class LoggedModelService {
         'SELECT path, size FROM logged_model_artifacts WHERE model_id = ? AND substr(path, 1, ?) = ? ORDER BY path',
       )
       .all(id, prefix.length, prefix);
-    const entries = new Map<string, LoggedModelEntry>();
-    for (const file of files) {
-      const rest = file.path.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      if (slash < 0) entries.set(file.path, { path: file.path, isDir: false, size: file.size });
-      else {
-        const sub = prefix + rest.slice(0, slash);
-        if (!entries.has(sub)) entries.set(sub, { path: sub, isDir: true, size: null });
-      }
-    }
-    return [...entries.values()];
+    return folderEntries(files, prefix);
   }
 
   /** The object behind one file; NOT_FOUND when there is none. */

@@ -3,11 +3,10 @@
  * initializers (shape, type, where their numbers are) and header facts, with onnx-proto (ONNX's own
  * protobuf schema). Initializer numbers stay views over the decoded buffer: nothing is copied.
  */
-import onnxProto from 'onnx-proto';
+import type onnxProto from 'onnx-proto';
 import { LatheError } from '../../../shared/errors.js';
 import type { ModelGraph } from '../../../shared/contract/index.js';
-
-const { onnx } = onnxProto;
+import { decodeOnnx } from '../models/onnx-inspect.js';
 
 /** One node of the graph, with a key that lines it up with the same node in another version. */
 export interface GraphNode {
@@ -87,16 +86,7 @@ function tensorValues(tensor: onnxProto.onnx.ITensorProto, size: number): Float3
 
 /** Decodes an ONNX model's graph; a corrupt file is a BAD_INPUT naming `label`. */
 export function readOnnxGraph(bytes: Uint8Array, label: string): OnnxGraph {
-  let model: onnxProto.onnx.ModelProto;
-  try {
-    model = onnx.ModelProto.decode(bytes);
-  } catch (error) {
-    throw new LatheError(
-      'BAD_INPUT',
-      `${label} is not a valid ONNX model (corrupt or truncated): ${(error as Error).message}`,
-      { file: label },
-    );
-  }
+  const model = decodeOnnx(bytes, label);
   const graph = model.graph;
   if (!graph) throw new LatheError('BAD_INPUT', `${label} is not an ONNX model: it has no graph`, { file: label });
   const nodes = graph.node ?? [];

@@ -10,6 +10,7 @@ import { LatheError } from '../../../shared/errors.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
 import { checkArtifactPath } from './artifact-path.js';
+import { folderEntries } from './artifact-listing.js';
 import { unreferencedObjects } from '../objects/object-references.js';
 import type { RunRow, RunStore } from './runs.js';
 
@@ -75,17 +76,9 @@ export class RunArtifacts {
         'SELECT path, size FROM run_artifacts WHERE run_key = ? AND substr(path, 1, ?) = ? ORDER BY path',
       )
       .all(row.key, prefix.length, prefix);
-    const entries = new Map<string, ArtifactEntry>();
-    for (const file of files) {
-      const rest = file.path.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      if (slash < 0) entries.set(file.path, { path: file.path, isDir: false, size: file.size });
-      else {
-        const sub = prefix + rest.slice(0, slash);
-        if (!entries.has(sub)) entries.set(sub, { path: sub, isDir: true, size: null });
-      }
-    }
-    return [...entries.values()].sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.path.localeCompare(b.path));
+    return folderEntries(files, prefix).sort(
+      (a, b) => Number(b.isDir) - Number(a.isDir) || a.path.localeCompare(b.path),
+    );
   }
 
   /** The stored object behind an artifact file; NOT_FOUND when there is no such file. */
