@@ -16,12 +16,7 @@ export function experimentHandlers(core: Core, version: string): HandlersFor<key
       databasePath: core.databasePath,
       schemaVersion: core.schemaVersion(),
       shell: core.shell === 'electron' ? 'electron' : 'web',
-      backend: {
-        training: await chooseTrainingBackend(),
-        inference: (await probeInference()).chosen,
-        gpu: (await probeWebGpu()).summary,
-        gpuDetail: (await probeWebGpu()).line,
-      },
+      backend: await backendInfo(),
     }),
     'app.trackingConnection': () => trackingConnection(core.home),
     'experiments.list': (input) => core.experiments.list(input),
@@ -31,4 +26,10 @@ export function experimentHandlers(core: Core, version: string): HandlersFor<key
     'experiments.delete': (input) => core.experiments.delete(input.id),
     'experiments.restore': (input) => core.experiments.restore(input.id),
   };
+}
+
+/** The backends the status bar names; each probe runs once per process and is cached. */
+async function backendInfo() {
+  const [training, inference, gpu] = await Promise.all([chooseTrainingBackend(), probeInference(), probeWebGpu()]);
+  return { training, inference: inference.chosen, gpu: gpu.summary, gpuDetail: gpu.line };
 }
