@@ -25,7 +25,6 @@ import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
-import { unreferencedObjects } from '../objects/object-references.js';
 import { runWorkerToEnd } from '../workers/run-worker.js';
 import { diffVersions } from './diff.js';
 import { formatFromName, readError, sourceSql, sqlString, withConnection, type ReadOptions } from './engine.js';
@@ -35,6 +34,18 @@ import { queryTable, rememberReadOptions } from './read-table.js';
 import { runSandboxedQuery } from './sql-box.js';
 import { ColumnarCache, type TableSource } from './columnar-cache.js';
 import { sampleFiles, samplesFolder } from './samples.js';
+import { DatasetDeletion, deletedVersionKind } from './dataset-deletion.js';
+import {
+  findByHash,
+  isReferenced,
+  latestRow,
+  rowOf,
+  toVersion,
+  versionSelect,
+  type VersionRow,
+} from './dataset-rows.js';
+
+export { parseRef } from './dataset-rows.js';
 
 /** What {@link DatasetService.resolve} returns: everything a reader needs to open a version. */
 export interface ResolvedDataset {
@@ -70,40 +81,6 @@ interface Profiled {
   readOptions: ReadOptions;
 }
 
-interface VersionRow {
-  id: string;
-  dataset_id: string;
-  name: string;
-  version: number;
-  hash: string;
-  size: number;
-  format: DatasetFormat;
-  row_count: number;
-  schema_json: string;
-  profile_json: string;
-  read_options_json: string;
-  message: string;
-  origin_path: string | null;
-  origin_size: number | null;
-  origin_mtime_ms: number | null;
-  parent_version: number | null;
-  created_at: number;
-}
-
-const versionSelect = `
-  SELECT v.*, d.name AS name, p.version AS parent_version
-  FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id
-  LEFT JOIN dataset_versions p ON p.id = v.parent_id`;
-
-/** Parses NAME, NAME@latest, NAME@3. */
-export function parseRef(ref: string): { name: string; version: number | 'latest' } {
-  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:@(latest|\d+))?$/.exec(ref.trim());
-  if (!match)
-    throw new LatheError('BAD_INPUT', `"${ref}" is not a dataset reference; use NAME, NAME@latest or NAME@3`, { ref });
-  const version = match[2] === undefined || match[2] === 'latest' ? 'latest' : Number(match[2]);
-  return { name: match[1]!, version };
-}
-
 /** Runs the ingest worker over one file. */
 function runIngest(request: IngestRequest): Promise<IngestResponse> {
   return runWorkerToEnd<IngestRequest, IngestResponse>('dataset-ingest', request);
@@ -119,6 +96,7 @@ export class DatasetService {
     home: string,
   ) {
     this.columnar = new ColumnarCache(join(home, 'cache', 'columnar'));
+    this.deletion = new DatasetDeletion(db, objects, events, lineage, this.columnar);
     lineage.registerKind('dataset_version', {
       prefix: 'dataset',
       resolve: (reference) => this.rowOf(reference).id,
@@ -129,6 +107,9 @@ export class DatasetService {
 
   /** Parquet copies of large text versions for rows, SQL and diffs. */
   readonly columnar: ColumnarCache;
+
+  /** Deleting datasets and versions, and listing what was made from them. */
+  private readonly deletion: DatasetDeletion;
 
   /** A fresh file name in the temp folder beside the object store (the folder exists; the file does not). */
   tempPath(prefix: string): string {
@@ -490,9 +471,7 @@ export class DatasetService {
 
   /** The runs and model versions made from any version of `name`, oldest first. */
   dependents(name: string): DatasetDependent[] {
-    const rows = this.db.prepare(`${versionSelect} WHERE d.name = ? ORDER BY v.version`).all(name) as VersionRow[];
-    if (rows.length === 0) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { name });
-    return this.dependentsOf(rows);
+    return this.deletion.dependents(name);
   }
 
   /**
@@ -502,95 +481,23 @@ export class DatasetService {
    * the store references them.
    */
   delete(ref: string, force = false): DeleteDatasetResult {
-    const at = ref.lastIndexOf('@');
-    const name = at < 0 ? ref.trim() : ref.slice(0, at).trim();
-    const only = at < 0 ? undefined : Number(ref.slice(at + 1));
-    const remove = this.db.transaction(() => {
-      const all = this.db
-        .prepare(`${versionSelect} WHERE d.name = ? ORDER BY v.version DESC`)
-        .all(name) as VersionRow[];
-      if (all.length === 0) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { ref });
-      const doomed = only === undefined ? all : all.filter((row) => row.version === only);
-      if (doomed.length === 0)
-        throw new LatheError('NOT_FOUND', `Dataset "${name}" has no version ${only} (latest is ${all[0]!.version})`, {
-          ref,
-        });
-      const dependents = this.dependentsOf(doomed);
-      if (dependents.length > 0 && !force) {
-        const what = only === undefined ? name : `${name}@${only}`;
-        throw new LatheError(
-          'CONFLICT',
-          `${what} cannot be deleted: ${describeDependents(dependents)} ${dependents.length === 1 ? 'was' : 'were'} made from it. Delete ${dependents.length === 1 ? 'it' : 'them'} first, or force the delete (they stay, without their data).`,
-          { ref, dependents },
-        );
-      }
-      const datasetId = doomed[0]!.dataset_id;
-      const wholeDataset = doomed.length === all.length;
-      const now = Date.now();
-      // Newest first, so a version's children are gone (or re-parented) before it is.
-      for (const row of doomed) {
-        const parentId = (
-          this.db.prepare('SELECT parent_id FROM dataset_versions WHERE id = ?').get(row.id) as {
-            parent_id: string | null;
-          }
-        ).parent_id;
-        const children = this.db.prepare('SELECT id FROM dataset_versions WHERE parent_id = ?').all(row.id) as {
-          id: string;
-        }[];
-        this.db.prepare('UPDATE dataset_versions SET parent_id = ? WHERE parent_id = ?').run(parentId, row.id);
-        this.lineage.remove({ kind: 'dataset_version', id: row.id }, ['parent', 'origin']);
-        if (parentId)
-          for (const child of children)
-            this.lineage.add(
-              { kind: 'dataset_version', id: parentId },
-              { kind: 'dataset_version', id: child.id },
-              'parent',
-              now,
-            );
-        this.db.prepare('DELETE FROM dataset_versions WHERE id = ?').run(row.id);
-        // A tombstone, so the next version is numbered after this one and a run that named it never sees other bytes.
-        if (!wholeDataset)
-          this.lineage.add(
-            { kind: 'dataset', id: datasetId },
-            { kind: deletedVersionKind, id: String(row.version) },
-            'deleted',
-            now,
-          );
-      }
-      if (wholeDataset) {
-        this.lineage.remove({ kind: 'dataset', id: datasetId });
-        this.db.prepare('DELETE FROM datasets WHERE id = ?').run(datasetId);
-      } else this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, datasetId);
-      const hashes = [...new Set(doomed.map((row) => row.hash))].filter((hash) => !this.isReferenced(hash));
-      // The stat cache only remembers which file had which bytes; it must not keep the bytes alive.
-      for (const hash of hashes) this.db.prepare('DELETE FROM dataset_stat_cache WHERE hash = ?').run(hash);
-      return { doomed, wholeDataset, dependents, free: unreferencedObjects(this.db, hashes) };
-    });
-    const { doomed, wholeDataset, dependents, free } = remove.immediate();
-    for (const hash of free) {
-      this.objects.remove(hash);
-      rmSync(this.columnar.pathFor(hash), { force: true });
-    }
-    for (const row of doomed) this.events.emit('datasets.changed', { name, version: row.version, change: 'deleted' });
-    return {
-      name,
-      versions: doomed.map((row) => row.version).sort((a, b) => a - b),
-      datasetDeleted: wholeDataset,
-      objectsRemoved: free.length,
-      orphaned: force ? dependents : [],
-    };
+    return this.deletion.delete(ref, force);
   }
 
-  private dependentsOf(rows: VersionRow[]): DatasetDependent[] {
-    const found: DatasetDependent[] = [];
-    for (const row of rows)
-      for (const { direction, relation, ...entity } of this.lineage.neighbours({ kind: 'dataset_version', id: row.id }))
-        if (direction === 'downstream' && (entity.kind === 'run' || entity.kind === 'model_version'))
-          found.push({ version: row.version, relation, entity });
-    // By version, then runs before the models they produced.
-    return found.sort(
-      (a, b) => a.version - b.version || Number(a.entity.kind !== 'run') - Number(b.entity.kind !== 'run'),
-    );
+  private rowOf(ref: string): VersionRow {
+    return rowOf(this.db, ref);
+  }
+
+  private findByHash(name: string, hash: string): VersionRow | undefined {
+    return findByHash(this.db, name, hash);
+  }
+
+  private latestRow(datasetId: string): VersionRow | undefined {
+    return latestRow(this.db, datasetId);
+  }
+
+  private isReferenced(hash: string): boolean {
+    return isReferenced(this.db, hash);
   }
 
   /** Type overrides the next version of `name` inherits from its latest version. */
@@ -726,46 +633,12 @@ export class DatasetService {
       .run(path, size, mtimeNs, inode, hash, Date.now());
   }
 
-  private isReferenced(hash: string): boolean {
-    return this.db.prepare('SELECT 1 FROM dataset_versions WHERE hash = ? LIMIT 1').get(hash) !== undefined;
-  }
-
   /** Names a dataset version for the lineage graph (undefined when it is gone). */
   private describeVersion(id: string): { label: string; name: string; version: number } | undefined {
     const row = this.db
       .prepare('SELECT d.name, v.version FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?')
       .get(id) as { name: string; version: number } | undefined;
     return row ? { label: `${row.name}@${row.version}`, name: row.name, version: row.version } : undefined;
-  }
-
-  private findByHash(name: string, hash: string): VersionRow | undefined {
-    return this.db.prepare(`${versionSelect} WHERE d.name = ? AND v.hash = ?`).get(name, hash) as
-      VersionRow | undefined;
-  }
-
-  private latestRow(datasetId: string): VersionRow | undefined {
-    return this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? ORDER BY v.version DESC LIMIT 1`).get(datasetId) as
-      VersionRow | undefined;
-  }
-
-  private rowOf(ref: string): VersionRow {
-    const { name, version } = parseRef(ref);
-    const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: string } | undefined;
-    if (!dataset) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { ref });
-    const row =
-      version === 'latest'
-        ? this.latestRow(dataset.id)
-        : (this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? AND v.version = ?`).get(dataset.id, version) as
-            VersionRow | undefined);
-    if (!row) {
-      const latest = this.latestRow(dataset.id);
-      throw new LatheError(
-        'NOT_FOUND',
-        `Dataset "${name}" has no version ${version}${latest ? ` (latest is ${latest.version})` : ''}`,
-        { ref },
-      );
-    }
-    return row;
   }
 
   private addResult(row: VersionRow, deduplicated: boolean): AddDatasetResult {
@@ -782,40 +655,7 @@ export class DatasetService {
   }
 }
 
-/** The lineage kind of a deleted version's tombstone (its number, so it is never handed out again). */
-const deletedVersionKind = 'deleted_dataset_version';
-
-/** "run a1b2 and model churn@1" (at most four named, then a count). */
-function describeDependents(dependents: DatasetDependent[]): string {
-  const labels = [...new Set(dependents.map(({ entity }) => (entity.kind === 'run' ? '' : 'model ') + entity.label))];
-  const named = labels.slice(0, 4);
-  const rest = labels.length - named.length;
-  const list = rest > 0 ? [...named, `${rest} more`] : named;
-  return list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-}
-
 /** Type overrides a new version inherits from its parent. */
 function carriedOverrides(parentSchema: DatasetColumn[]): Map<string, ColumnType> {
   return new Map(parentSchema.filter((c) => c.type !== c.inferredType).map((c) => [c.name, c.type]));
-}
-
-function toVersion(row: VersionRow): DatasetVersion {
-  return {
-    id: row.id,
-    datasetId: row.dataset_id,
-    name: row.name,
-    version: row.version,
-    hash: row.hash,
-    size: row.size,
-    format: row.format,
-    rows: row.row_count,
-    columns: JSON.parse(row.schema_json) as DatasetColumn[],
-    message: row.message,
-    origin:
-      row.origin_path === null
-        ? null
-        : { path: row.origin_path, size: row.origin_size ?? 0, mtimeMs: row.origin_mtime_ms ?? 0 },
-    parentVersion: row.parent_version,
-    createdAt: row.created_at,
-  };
 }
