@@ -4,7 +4,7 @@
  * the version in one IMMEDIATE transaction (object first, then the database; an object nothing
  * references is removed on failure). The same bytes under the same name are the same version.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { LineageService } from '../lineage/lineage-service.js';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
@@ -25,16 +25,18 @@ import { LatheError } from '../../../shared/errors.js';
 import type { EventBus } from '../events.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { Db } from '../store/database.js';
-import { unreferencedObjects } from '../objects/object-references.js';
-import { runWorkerToEnd } from '../workers/run-worker.js';
 import { diffVersions } from './diff.js';
 import { formatFromName, readError, sourceSql, sqlString, withConnection, type ReadOptions } from './engine.js';
-import type { IngestRequest, IngestResponse } from './ingest-protocol.js';
-import { inferSchema, profileTable, readerCells } from './profile.js';
-import { queryTable, rememberReadOptions } from './read-table.js';
+import { readerCells } from './profile.js';
+import { rememberReadOptions } from './read-table.js';
 import { runSandboxedQuery } from './sql-box.js';
 import { ColumnarCache, type TableSource } from './columnar-cache.js';
 import { sampleFiles, samplesFolder } from './samples.js';
+import { DatasetDeletion } from './dataset-deletion.js';
+import { DatasetIngest, type AddOptions } from './dataset-ingest.js';
+import { rowOf, toVersion, versionSelect, type VersionRow } from './dataset-rows.js';
+
+export { parseRef } from './dataset-rows.js';
 
 /** What {@link DatasetService.resolve} returns: everything a reader needs to open a version. */
 export interface ResolvedDataset {
@@ -51,63 +53,7 @@ export interface ResolvedDataset {
   readOptions: ReadOptions;
 }
 
-/** Options of {@link DatasetService.add}. */
-export interface AddOptions {
-  path: string;
-  name: string;
-  message?: string;
-  format?: DatasetFormat;
-  /** The name a person knows the file by, when `path` is a temp copy (web uploads). */
-  originName?: string;
-  /** Set for temp copies: no stat cache entry, origin recorded as the upload. */
-  transient?: boolean;
-}
-
-/** A profiled file: its effective schema, profile and how DuckDB must read it. */
-interface Profiled {
-  columns: DatasetColumn[];
-  profile: DatasetProfile;
-  readOptions: ReadOptions;
-}
-
-interface VersionRow {
-  id: string;
-  dataset_id: string;
-  name: string;
-  version: number;
-  hash: string;
-  size: number;
-  format: DatasetFormat;
-  row_count: number;
-  schema_json: string;
-  profile_json: string;
-  read_options_json: string;
-  message: string;
-  origin_path: string | null;
-  origin_size: number | null;
-  origin_mtime_ms: number | null;
-  parent_version: number | null;
-  created_at: number;
-}
-
-const versionSelect = `
-  SELECT v.*, d.name AS name, p.version AS parent_version
-  FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id
-  LEFT JOIN dataset_versions p ON p.id = v.parent_id`;
-
-/** Parses NAME, NAME@latest, NAME@3. */
-export function parseRef(ref: string): { name: string; version: number | 'latest' } {
-  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:@(latest|\d+))?$/.exec(ref.trim());
-  if (!match)
-    throw new LatheError('BAD_INPUT', `"${ref}" is not a dataset reference; use NAME, NAME@latest or NAME@3`, { ref });
-  const version = match[2] === undefined || match[2] === 'latest' ? 'latest' : Number(match[2]);
-  return { name: match[1]!, version };
-}
-
-/** Runs the ingest worker over one file. */
-function runIngest(request: IngestRequest): Promise<IngestResponse> {
-  return runWorkerToEnd<IngestRequest, IngestResponse>('dataset-ingest', request);
-}
+export type { AddOptions } from './dataset-ingest.js';
 
 /** The datasets service (`core.datasets`). */
 export class DatasetService {
@@ -119,6 +65,8 @@ export class DatasetService {
     home: string,
   ) {
     this.columnar = new ColumnarCache(join(home, 'cache', 'columnar'));
+    this.deletion = new DatasetDeletion(db, objects, events, lineage, this.columnar);
+    this.ingest = new DatasetIngest(db, objects, events, lineage);
     lineage.registerKind('dataset_version', {
       prefix: 'dataset',
       resolve: (reference) => this.rowOf(reference).id,
@@ -129,6 +77,12 @@ export class DatasetService {
 
   /** Parquet copies of large text versions for rows, SQL and diffs. */
   readonly columnar: ColumnarCache;
+
+  /** Deleting datasets and versions, and listing what was made from them. */
+  private readonly deletion: DatasetDeletion;
+
+  /** Adding files as versions. */
+  private readonly ingest: DatasetIngest;
 
   /** A fresh file name in the temp folder beside the object store (the folder exists; the file does not). */
   tempPath(prefix: string): string {
@@ -146,161 +100,8 @@ export class DatasetService {
   }
 
   /** Adds a file as the next version of `name` (or names the existing version holding the same bytes). */
-  async add(options: AddOptions): Promise<AddDatasetResult> {
-    const path = resolvePath(options.path);
-    const label = options.originName ?? options.path;
-    const format = options.format ?? formatFromName(options.originName ?? path);
-    if (!format) {
-      throw new LatheError(
-        'BAD_INPUT',
-        `${label}: cannot tell the format from the file name; use .csv, .tsv, .parquet or .jsonl (or pass --format)`,
-        { file: label },
-      );
-    }
-    let stat;
-    try {
-      stat = statSync(path, { bigint: true });
-    } catch {
-      throw new LatheError('NOT_FOUND', `${label}: no such file`, { file: label });
-    }
-    if (!stat.isFile()) throw new LatheError('BAD_INPUT', `${label}: not a regular file`, { file: label });
-    const size = Number(stat.size);
-    const mtimeNs = stat.mtimeNs.toString();
-    const inode = stat.ino.toString();
-    const origin = { path: options.transient ? label : path, size, mtimeMs: Number(stat.mtimeMs) };
-
-    // 1. The stat cache: an unchanged file is not hashed again.
-    let hash: string | undefined;
-    if (!options.transient) {
-      const cached = this.db
-        .prepare('SELECT hash FROM dataset_stat_cache WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ?')
-        .get(path, size, mtimeNs, inode) as { hash: string } | undefined;
-      if (cached && this.objects.has(cached.hash)) hash = cached.hash;
-    }
-    if (hash) {
-      const existing = this.findByHash(options.name, hash);
-      if (existing) return this.addResult(existing, true);
-    }
-
-    // 2. Hash, check and copy in one pass, in the worker; DuckDB profiles the same file meanwhile.
-    let createdObject = false;
-    let checkedNames: string[] = [];
-    let early: Promise<{ ok: true; value: Profiled } | { ok: false; error: unknown }> | undefined;
-    const overrides = this.inheritedOverrides(options.name);
-    // Held from before the copy exists until the version commits, so a collector in another process leaves it be.
-    const lease = this.objects.lease();
-    try {
-      if (!hash) {
-        const temp = this.objects.tempPath('ingest');
-        // Both read the user's file side by side (the worker on one core, DuckDB on the rest); the result
-        // is kept only if the worker's checks pass and the file did not change meanwhile.
-        early = this.profilePath(path, format, label, overrides).then(
-          (value) => ({ ok: true as const, value }),
-          (error: unknown) => ({ ok: false as const, error }),
-        );
-        let response: IngestResponse;
-        try {
-          response = await runIngest({ source: path, format, copyTo: temp });
-        } catch (error) {
-          rmSync(temp, { force: true });
-          await early;
-          throw error;
-        }
-        if (!response.ok) {
-          await early;
-          rmSync(temp, { force: true });
-          const p = response.problem;
-          if (response.io)
-            throw new LatheError('BAD_INPUT', `${label}: cannot read the file: ${p.message}`, { file: label });
-          throw new LatheError('BAD_INPUT', `${label}: ${p.message}`, {
-            file: label,
-            ...(p.line !== undefined ? { line: p.line } : {}),
-            ...(p.column !== undefined ? { column: p.column } : {}),
-            ...(p.field !== undefined ? { field: p.field } : {}),
-          });
-        }
-        hash = response.hash;
-        checkedNames = response.summary.header;
-        const now = statSync(path, { bigint: true });
-        if (now.size !== stat.size || now.mtimeNs !== stat.mtimeNs) {
-          rmSync(temp, { force: true });
-          await early;
-          throw new LatheError(
-            'CONFLICT',
-            `${label} changed while it was being added; add it again once it is complete`,
-            { file: label },
-          );
-        }
-        createdObject = this.objects.adopt(temp, hash, lease).created;
-        if (!options.transient) this.rememberStat(path, size, mtimeNs, inode, hash);
-        const existing = this.findByHash(options.name, hash);
-        if (existing) {
-          await early;
-          return this.addResult(existing, true);
-        }
-      }
-
-      // 3. Schema and profile: from the run beside the worker, or reused when these bytes are already a version elsewhere.
-      try {
-        const twin = this.db
-          .prepare(`${versionSelect} WHERE v.hash = ? AND v.format = ? ORDER BY v.created_at LIMIT 1`)
-          .get(hash, format) as VersionRow | undefined;
-        let columns: DatasetColumn[];
-        let profile: DatasetProfile;
-        let readOptions: ReadOptions;
-        const profiled = early ? await early : undefined;
-        if (profiled && !profiled.ok) throw profiled.error;
-        const sampledTooFew = (value: Profiled) =>
-          format === 'jsonl' && checkedNames.some((name) => !value.columns.some((c) => c.name === name));
-        if (profiled?.ok && sampledTooFew(profiled.value)) {
-          // A key that first appears after DuckDB's sample would be dropped: read the whole file to infer the schema.
-          rememberReadOptions(this.objects.pathOf(hash), { sampleSize: -1 });
-          ({ columns, profile, readOptions } = await this.profilePath(
-            this.objects.pathOf(hash),
-            format,
-            label,
-            overrides,
-          ));
-        } else if (profiled?.ok) {
-          ({ columns, profile, readOptions } = profiled.value);
-        } else if (
-          twin &&
-          overrides.size === 0 &&
-          (JSON.parse(twin.schema_json) as DatasetColumn[]).every((c) => c.type === c.inferredType)
-        ) {
-          columns = JSON.parse(twin.schema_json) as DatasetColumn[];
-          profile = JSON.parse(twin.profile_json) as DatasetProfile;
-          readOptions = JSON.parse(twin.read_options_json) as ReadOptions;
-        } else {
-          ({ columns, profile, readOptions } = await this.profilePath(
-            this.objects.pathOf(hash),
-            format,
-            label,
-            overrides,
-          ));
-        }
-        if (profile.rows === 0) throw new LatheError('BAD_INPUT', `${label}: the file has no rows`, { file: label });
-        const { row: version, created } = this.insertVersion({
-          name: options.name,
-          hash,
-          size,
-          format,
-          columns,
-          profile,
-          readOptions,
-          message: options.message ?? '',
-          origin,
-        });
-        createdObject = false;
-        if (created)
-          this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
-        return this.addResult(version, !created);
-      } finally {
-        if (createdObject && !this.isReferenced(hash)) this.objects.remove(hash);
-      }
-    } finally {
-      lease.release();
-    }
+  add(options: AddOptions): Promise<AddDatasetResult> {
+    return this.ingest.add(options);
   }
 
   /** Adds the bundled sample as two versions of "customers-sample" (the same bytes again add nothing). */
@@ -386,7 +187,7 @@ export class DatasetService {
       schema.filter((c) => c.type !== c.inferredType && c.name !== column).map((c) => [c.name, c.type]),
     );
     if (type !== null && type !== target.inferredType) overrides.set(column, type);
-    const { columns, profile } = await this.profilePath(
+    const { columns, profile } = await this.ingest.profilePath(
       this.objects.pathOf(row.hash),
       row.format,
       `${row.name}@${row.version}`,
@@ -490,9 +291,7 @@ export class DatasetService {
 
   /** The runs and model versions made from any version of `name`, oldest first. */
   dependents(name: string): DatasetDependent[] {
-    const rows = this.db.prepare(`${versionSelect} WHERE d.name = ? ORDER BY v.version`).all(name) as VersionRow[];
-    if (rows.length === 0) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { name });
-    return this.dependentsOf(rows);
+    return this.deletion.dependents(name);
   }
 
   /**
@@ -502,232 +301,11 @@ export class DatasetService {
    * the store references them.
    */
   delete(ref: string, force = false): DeleteDatasetResult {
-    const at = ref.lastIndexOf('@');
-    const name = at < 0 ? ref.trim() : ref.slice(0, at).trim();
-    const only = at < 0 ? undefined : Number(ref.slice(at + 1));
-    const remove = this.db.transaction(() => {
-      const all = this.db
-        .prepare(`${versionSelect} WHERE d.name = ? ORDER BY v.version DESC`)
-        .all(name) as VersionRow[];
-      if (all.length === 0) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { ref });
-      const doomed = only === undefined ? all : all.filter((row) => row.version === only);
-      if (doomed.length === 0)
-        throw new LatheError('NOT_FOUND', `Dataset "${name}" has no version ${only} (latest is ${all[0]!.version})`, {
-          ref,
-        });
-      const dependents = this.dependentsOf(doomed);
-      if (dependents.length > 0 && !force) {
-        const what = only === undefined ? name : `${name}@${only}`;
-        throw new LatheError(
-          'CONFLICT',
-          `${what} cannot be deleted: ${describeDependents(dependents)} ${dependents.length === 1 ? 'was' : 'were'} made from it. Delete ${dependents.length === 1 ? 'it' : 'them'} first, or force the delete (they stay, without their data).`,
-          { ref, dependents },
-        );
-      }
-      const datasetId = doomed[0]!.dataset_id;
-      const wholeDataset = doomed.length === all.length;
-      const now = Date.now();
-      // Newest first, so a version's children are gone (or re-parented) before it is.
-      for (const row of doomed) {
-        const parentId = (
-          this.db.prepare('SELECT parent_id FROM dataset_versions WHERE id = ?').get(row.id) as {
-            parent_id: string | null;
-          }
-        ).parent_id;
-        const children = this.db.prepare('SELECT id FROM dataset_versions WHERE parent_id = ?').all(row.id) as {
-          id: string;
-        }[];
-        this.db.prepare('UPDATE dataset_versions SET parent_id = ? WHERE parent_id = ?').run(parentId, row.id);
-        this.lineage.remove({ kind: 'dataset_version', id: row.id }, ['parent', 'origin']);
-        if (parentId)
-          for (const child of children)
-            this.lineage.add(
-              { kind: 'dataset_version', id: parentId },
-              { kind: 'dataset_version', id: child.id },
-              'parent',
-              now,
-            );
-        this.db.prepare('DELETE FROM dataset_versions WHERE id = ?').run(row.id);
-        // A tombstone, so the next version is numbered after this one and a run that named it never sees other bytes.
-        if (!wholeDataset)
-          this.lineage.add(
-            { kind: 'dataset', id: datasetId },
-            { kind: deletedVersionKind, id: String(row.version) },
-            'deleted',
-            now,
-          );
-      }
-      if (wholeDataset) {
-        this.lineage.remove({ kind: 'dataset', id: datasetId });
-        this.db.prepare('DELETE FROM datasets WHERE id = ?').run(datasetId);
-      } else this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, datasetId);
-      const hashes = [...new Set(doomed.map((row) => row.hash))].filter((hash) => !this.isReferenced(hash));
-      // The stat cache only remembers which file had which bytes; it must not keep the bytes alive.
-      for (const hash of hashes) this.db.prepare('DELETE FROM dataset_stat_cache WHERE hash = ?').run(hash);
-      return { doomed, wholeDataset, dependents, free: unreferencedObjects(this.db, hashes) };
-    });
-    const { doomed, wholeDataset, dependents, free } = remove.immediate();
-    for (const hash of free) {
-      this.objects.remove(hash);
-      rmSync(this.columnar.pathFor(hash), { force: true });
-    }
-    for (const row of doomed) this.events.emit('datasets.changed', { name, version: row.version, change: 'deleted' });
-    return {
-      name,
-      versions: doomed.map((row) => row.version).sort((a, b) => a - b),
-      datasetDeleted: wholeDataset,
-      objectsRemoved: free.length,
-      orphaned: force ? dependents : [],
-    };
+    return this.deletion.delete(ref, force);
   }
 
-  private dependentsOf(rows: VersionRow[]): DatasetDependent[] {
-    const found: DatasetDependent[] = [];
-    for (const row of rows)
-      for (const { direction, relation, ...entity } of this.lineage.neighbours({ kind: 'dataset_version', id: row.id }))
-        if (direction === 'downstream' && (entity.kind === 'run' || entity.kind === 'model_version'))
-          found.push({ version: row.version, relation, entity });
-    // By version, then runs before the models they produced.
-    return found.sort(
-      (a, b) => a.version - b.version || Number(a.entity.kind !== 'run') - Number(b.entity.kind !== 'run'),
-    );
-  }
-
-  /** Type overrides the next version of `name` inherits from its latest version. */
-  private inheritedOverrides(name: string): Map<string, ColumnType> {
-    const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: string } | undefined;
-    const parent = dataset ? this.latestRow(dataset.id) : undefined;
-    return parent ? carriedOverrides(JSON.parse(parent.schema_json) as DatasetColumn[]) : new Map<string, ColumnType>();
-  }
-
-  private async profilePath(
-    path: string,
-    format: DatasetFormat,
-    label: string,
-    overrides: Map<string, ColumnType>,
-  ): Promise<Profiled> {
-    try {
-      return await this.profileWithDuckDb(path, format, label, overrides);
-    } catch (error) {
-      if (format !== 'parquet' || !(error instanceof LatheError)) throw error;
-      const reason = error.message.startsWith(`${label}: `) ? error.message.slice(label.length + 2) : error.message;
-      throw new LatheError(
-        'BAD_INPUT',
-        `${label}: the Parquet file is damaged or cannot be read (${reason})`,
-        error.details,
-      );
-    }
-  }
-
-  private async profileWithDuckDb(
-    path: string,
-    format: DatasetFormat,
-    label: string,
-    overrides: Map<string, ColumnType>,
-  ): Promise<Profiled> {
-    return queryTable(
-      path,
-      format,
-      async (connection, source, readOptions) => {
-        await connection.run(`CREATE TEMP TABLE lathe_profile AS SELECT * FROM ${source}`);
-        const schema = await inferSchema(connection, 'lathe_profile');
-        const columns = schema.map((c) => ({
-          name: c.name,
-          inferredType: c.inferred,
-          type: overrides.get(c.name) ?? c.inferred,
-          base: c.base,
-        }));
-        const profile = await profileTable(connection, 'lathe_profile', columns);
-        return {
-          columns: columns.map(({ name, type, inferredType }) => ({ name, type, inferredType })),
-          profile,
-          readOptions: {
-            format,
-            ...(readOptions.sampleSize !== undefined ? { sampleSize: readOptions.sampleSize } : {}),
-          },
-        };
-      },
-      label,
-    );
-  }
-
-  private insertVersion(input: {
-    name: string;
-    hash: string;
-    size: number;
-    format: DatasetFormat;
-    columns: DatasetColumn[];
-    profile: DatasetProfile;
-    readOptions: ReadOptions;
-    message: string;
-    origin: { path: string; size: number; mtimeMs: number };
-  }): { row: VersionRow; created: boolean } {
-    const now = Date.now();
-    const insert = this.db.transaction((): { row: VersionRow; created: boolean } => {
-      let dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(input.name) as
-        { id: string } | undefined;
-      if (!dataset) {
-        dataset = { id: randomUUID() };
-        this.db
-          .prepare('INSERT INTO datasets (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)')
-          .run(dataset.id, input.name, now, now);
-      }
-      // Re-checked inside the lock: another process may have added these bytes meanwhile.
-      const same = this.db
-        .prepare('SELECT id FROM dataset_versions WHERE dataset_id = ? AND hash = ?')
-        .get(dataset.id, input.hash) as { id: string } | undefined;
-      if (same)
-        return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow, created: false };
-      const parent = this.latestRow(dataset.id);
-      const tombstones = this.lineage.targetIds({ kind: 'dataset', id: dataset.id }, deletedVersionKind).map(Number);
-      const deleted = { top: tombstones.length > 0 ? Math.max(...tombstones) : null };
-      const id = randomUUID();
-      this.db
-        .prepare(
-          `INSERT INTO dataset_versions (id, dataset_id, version, hash, size, format, row_count, schema_json, profile_json, read_options_json, message,
-             origin_path, origin_size, origin_mtime_ms, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          dataset.id,
-          Math.max(parent?.version ?? 0, deleted.top ?? 0) + 1,
-          input.hash,
-          input.size,
-          input.format,
-          input.profile.rows,
-          JSON.stringify(input.columns),
-          JSON.stringify(input.profile),
-          JSON.stringify(input.readOptions),
-          input.message,
-          input.origin.path,
-          input.origin.size,
-          input.origin.mtimeMs,
-          parent?.id ?? null,
-          now,
-        );
-      const created = { kind: 'dataset_version', id };
-      if (parent) this.lineage.add({ kind: 'dataset_version', id: parent.id }, created, 'parent', now);
-      this.lineage.add({ kind: 'file', id: input.origin.path }, created, 'origin', now);
-      this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, dataset.id);
-      return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(id) as VersionRow, created: true };
-    });
-    return insert.immediate();
-  }
-
-  private rememberStat(path: string, size: number, mtimeNs: string, inode: string, hash: string): void {
-    // Only when the file did not change while it was read; otherwise the next add hashes again.
-    const now = statSync(path, { bigint: true });
-    if (Number(now.size) !== size || now.mtimeNs.toString() !== mtimeNs) return;
-    this.db
-      .prepare(
-        `INSERT INTO dataset_stat_cache (path, size, mtime_ns, inode, hash, checked_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, inode = excluded.inode, hash = excluded.hash, checked_at = excluded.checked_at`,
-      )
-      .run(path, size, mtimeNs, inode, hash, Date.now());
-  }
-
-  private isReferenced(hash: string): boolean {
-    return this.db.prepare('SELECT 1 FROM dataset_versions WHERE hash = ? LIMIT 1').get(hash) !== undefined;
+  private rowOf(ref: string): VersionRow {
+    return rowOf(this.db, ref);
   }
 
   /** Names a dataset version for the lineage graph (undefined when it is gone). */
@@ -737,85 +315,4 @@ export class DatasetService {
       .get(id) as { name: string; version: number } | undefined;
     return row ? { label: `${row.name}@${row.version}`, name: row.name, version: row.version } : undefined;
   }
-
-  private findByHash(name: string, hash: string): VersionRow | undefined {
-    return this.db.prepare(`${versionSelect} WHERE d.name = ? AND v.hash = ?`).get(name, hash) as
-      VersionRow | undefined;
-  }
-
-  private latestRow(datasetId: string): VersionRow | undefined {
-    return this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? ORDER BY v.version DESC LIMIT 1`).get(datasetId) as
-      VersionRow | undefined;
-  }
-
-  private rowOf(ref: string): VersionRow {
-    const { name, version } = parseRef(ref);
-    const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: string } | undefined;
-    if (!dataset) throw new LatheError('NOT_FOUND', `No dataset named "${name}"`, { ref });
-    const row =
-      version === 'latest'
-        ? this.latestRow(dataset.id)
-        : (this.db.prepare(`${versionSelect} WHERE v.dataset_id = ? AND v.version = ?`).get(dataset.id, version) as
-            VersionRow | undefined);
-    if (!row) {
-      const latest = this.latestRow(dataset.id);
-      throw new LatheError(
-        'NOT_FOUND',
-        `Dataset "${name}" has no version ${version}${latest ? ` (latest is ${latest.version})` : ''}`,
-        { ref },
-      );
-    }
-    return row;
-  }
-
-  private addResult(row: VersionRow, deduplicated: boolean): AddDatasetResult {
-    const columns = (JSON.parse(row.schema_json) as DatasetColumn[]).length;
-    return {
-      name: row.name,
-      version: row.version,
-      versionId: row.id,
-      hash: row.hash,
-      rows: row.row_count,
-      columns,
-      deduplicated,
-    };
-  }
-}
-
-/** The lineage kind of a deleted version's tombstone (its number, so it is never handed out again). */
-const deletedVersionKind = 'deleted_dataset_version';
-
-/** "run a1b2 and model churn@1" (at most four named, then a count). */
-function describeDependents(dependents: DatasetDependent[]): string {
-  const labels = [...new Set(dependents.map(({ entity }) => (entity.kind === 'run' ? '' : 'model ') + entity.label))];
-  const named = labels.slice(0, 4);
-  const rest = labels.length - named.length;
-  const list = rest > 0 ? [...named, `${rest} more`] : named;
-  return list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-}
-
-/** Type overrides a new version inherits from its parent. */
-function carriedOverrides(parentSchema: DatasetColumn[]): Map<string, ColumnType> {
-  return new Map(parentSchema.filter((c) => c.type !== c.inferredType).map((c) => [c.name, c.type]));
-}
-
-function toVersion(row: VersionRow): DatasetVersion {
-  return {
-    id: row.id,
-    datasetId: row.dataset_id,
-    name: row.name,
-    version: row.version,
-    hash: row.hash,
-    size: row.size,
-    format: row.format,
-    rows: row.row_count,
-    columns: JSON.parse(row.schema_json) as DatasetColumn[],
-    message: row.message,
-    origin:
-      row.origin_path === null
-        ? null
-        : { path: row.origin_path, size: row.origin_size ?? 0, mtimeMs: row.origin_mtime_ms ?? 0 },
-    parentVersion: row.parent_version,
-    createdAt: row.created_at,
-  };
 }
