@@ -94,7 +94,7 @@ export class DatasetIngest {
       if (cached && this.objects.has(cached.hash)) hash = cached.hash;
     }
     if (hash) {
-      const existing = this.findByHash(options.name, hash);
+      const existing = findByHash(this.db, options.name, hash);
       if (existing) return this.addResult(existing, true);
     }
 
@@ -149,7 +149,7 @@ export class DatasetIngest {
         }
         createdObject = this.objects.adopt(temp, hash, lease).created;
         if (!options.transient) this.rememberStat(path, size, mtimeNs, inode, hash);
-        const existing = this.findByHash(options.name, hash);
+        const existing = findByHash(this.db, options.name, hash);
         if (existing) {
           await early;
           return this.addResult(existing, true);
@@ -212,7 +212,7 @@ export class DatasetIngest {
           this.events.emit('datasets.changed', { name: options.name, version: version.version, change: 'added' });
         return this.addResult(version, !created);
       } finally {
-        if (createdObject && !this.isReferenced(hash)) this.objects.remove(hash);
+        if (createdObject && !isReferenced(this.db, hash)) this.objects.remove(hash);
       }
     } finally {
       lease.release();
@@ -222,7 +222,7 @@ export class DatasetIngest {
   /** Type overrides the next version of `name` inherits from its latest version. */
   private inheritedOverrides(name: string): Map<string, ColumnType> {
     const dataset = this.db.prepare('SELECT id FROM datasets WHERE name = ?').get(name) as { id: string } | undefined;
-    const parent = dataset ? this.latestRow(dataset.id) : undefined;
+    const parent = dataset ? latestRow(this.db, dataset.id) : undefined;
     return parent ? carriedOverrides(JSON.parse(parent.schema_json) as DatasetColumn[]) : new Map<string, ColumnType>();
   }
 
@@ -305,7 +305,7 @@ export class DatasetIngest {
         .get(dataset.id, input.hash) as { id: string } | undefined;
       if (same)
         return { row: this.db.prepare(`${versionSelect} WHERE v.id = ?`).get(same.id) as VersionRow, created: false };
-      const parent = this.latestRow(dataset.id);
+      const parent = latestRow(this.db, dataset.id);
       const tombstones = this.lineage.targetIds({ kind: 'dataset', id: dataset.id }, deletedVersionKind).map(Number);
       const deleted = { top: tombstones.length > 0 ? Math.max(...tombstones) : null };
       const id = randomUUID();
@@ -364,18 +364,6 @@ export class DatasetIngest {
       columns,
       deduplicated,
     };
-  }
-
-  private findByHash(name: string, hash: string): VersionRow | undefined {
-    return findByHash(this.db, name, hash);
-  }
-
-  private latestRow(datasetId: string): VersionRow | undefined {
-    return latestRow(this.db, datasetId);
-  }
-
-  private isReferenced(hash: string): boolean {
-    return isReferenced(this.db, hash);
   }
 }
 
