@@ -190,8 +190,8 @@ export class PipelineService {
     if (existing) return existing.done;
     const run = this.store.run(runId);
     let claimed = false;
-    if (run.status === 'queued') claimed = this.store.claim(runId, process.pid, false);
-    else if (run.status === 'running' && this.isOrphan(run)) claimed = this.store.claim(runId, process.pid, true);
+    if (run.status === 'queued') claimed = this.store.claim(runId, process.pid);
+    else if (run.status === 'running' && this.isOrphan(run)) claimed = this.store.claim(runId, process.pid, run);
     if (!claimed) {
       if (run.status === 'queued' || run.status === 'running')
         throw new LatheError('CONFLICT', `Run ${runId} is being run by process ${run.ownerPid}`, { run: runId });

@@ -175,17 +175,23 @@ export class PipelineStore {
   }
 
   /**
-   * Claims a queued run for this process (or a running one whose owner is gone, as a resume). Atomic: two
-   * executors never both claim a run.
+   * Claims a queued run for this process, or (`orphanOf`) a running one whose owner is gone, as a resume:
+   * compare-and-set on the owner and heartbeat seen, so two executors never both claim a run.
    */
-  claim(id: string, pid: number, resume: boolean, now = Date.now()): boolean {
-    if (resume) {
+  claim(
+    id: string,
+    pid: number,
+    orphanOf?: { ownerPid: number | null; heartbeatAt: number | null },
+    now = Date.now(),
+  ): boolean {
+    if (orphanOf) {
       return (
         this.db
           .prepare(
-            `UPDATE pipeline_runs SET owner_pid = ?, heartbeat_at = ?, resumes = resumes + 1 WHERE id = ? AND status = 'running' AND (owner_pid IS NULL OR owner_pid != ?)`,
+            `UPDATE pipeline_runs SET owner_pid = ?, heartbeat_at = ?, resumes = resumes + 1
+             WHERE id = ? AND status = 'running' AND owner_pid IS ? AND heartbeat_at IS ?`,
           )
-          .run(pid, now, id, pid).changes > 0
+          .run(pid, now, id, orphanOf.ownerPid, orphanOf.heartbeatAt).changes > 0
       );
     }
     return (
