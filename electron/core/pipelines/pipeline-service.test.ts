@@ -51,12 +51,18 @@ describe('pipeline definitions through the contract', () => {
     const noFolder = await dispatch('pipelines.save', {
       yaml: `name: f\ntriggers:\n  - kind: folder\n    path: ${missing}\nsteps:\n  a: { type: notify, with: { message: hi } }\n`,
     });
-    expect(noFolder).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', details: { line: 3, field: 'triggers.0.path' } } });
+    expect(noFolder).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', details: { line: 3, field: 'triggers.0.path' } },
+    });
     expect(!noFolder.ok && noFolder.error.message).toContain(`folder ${missing} does not exist`);
     const check = await dispatch('pipelines.check', {
       yaml: 'name: u\nsteps:\n  a: { type: notify, with: { message: hi } }\n  b: { type: notify, with: { message: "${{ steps.a.outputs.text }}" } }\n',
     });
-    expect(check).toMatchObject({ ok: true, value: { ok: false, problems: [{ line: 4, field: 'steps.b.with.message' }] } });
+    expect(check).toMatchObject({
+      ok: true,
+      value: { ok: false, problems: [{ line: 4, field: 'steps.b.with.message' }] },
+    });
     expect(core.pipelines.list()).toEqual([]);
   });
 });
@@ -132,7 +138,11 @@ steps:
     expect(ended.status).toBe('failed');
     const steps = core.pipelines.run(ended.id).steps;
     const byId = Object.fromEntries(steps.map((s) => [s.step, s]));
-    expect(byId.broken).toMatchObject({ status: 'failed', attempt: 2, error: 'the training command exited with code 3' });
+    expect(byId.broken).toMatchObject({
+      status: 'failed',
+      attempt: 2,
+      error: 'the training command exited with code 3',
+    });
     expect(byId.broken!.logs.some((l) => l.message === 'out of memory, pretend')).toBe(true);
     expect(byId.fit).toMatchObject({ status: 'failed' });
     expect(byId.fit!.error).toMatch(/Target column "no_such_column" is not in loans@1/);
@@ -140,9 +150,12 @@ steps:
     expect(core.models.list()).toEqual([]);
   });
 
-  it('cancels a running training: the run ends cancelled, the tracking run KILLED, no model', { timeout: 120_000 }, async () => {
-    await core.datasets.add({ path: writeLoopCsv(folder, 'loans.csv', 2000, 1, false), name: 'loans' });
-    core.pipelines.save(`name: long
+  it(
+    'cancels a running training: the run ends cancelled, the tracking run KILLED, no model',
+    { timeout: 120_000 },
+    async () => {
+      await core.datasets.add({ path: writeLoopCsv(folder, 'loans.csv', 2000, 1, false), name: 'loans' });
+      core.pipelines.save(`name: long
 steps:
   train:
     type: train
@@ -150,28 +163,32 @@ steps:
       data: loans@1${smallTraining.replace('epochs: 25', 'epochs: 5000').replace('batchSize: 32', 'batchSize: 8')}
       patience: 1000
 `);
-    const run = core.pipelines.trigger('long');
-    const done = core.pipelines.execute(run.id);
-    await waitFor(
-      core,
-      () => core.pipelines.run(run.id).steps[0]!.logs.find((l) => l.message.startsWith('training loans@1 → run')),
-      60_000,
-      'the training to start',
-    );
-    core.pipelines.cancel(run.id.slice(0, 8));
-    const ended = await done;
-    expect(ended.status).toBe('cancelled');
-    expect(core.pipelines.run(run.id).steps[0]!.status).toBe('cancelled');
-    expect(core.models.list()).toEqual([]);
-    const runs = core.tracking.searchRuns({ experimentIds: ['0'] }).runs;
-    expect(runs.map((r) => r.status)).toEqual(['KILLED']);
-  });
+      const run = core.pipelines.trigger('long');
+      const done = core.pipelines.execute(run.id);
+      await waitFor(
+        core,
+        () => core.pipelines.run(run.id).steps[0]!.logs.find((l) => l.message.startsWith('training loans@1 → run')),
+        60_000,
+        'the training to start',
+      );
+      core.pipelines.cancel(run.id.slice(0, 8));
+      const ended = await done;
+      expect(ended.status).toBe('cancelled');
+      expect(core.pipelines.run(run.id).steps[0]!.status).toBe('cancelled');
+      expect(core.models.list()).toEqual([]);
+      const runs = core.tracking.searchRuns({ experimentIds: ['0'] }).runs;
+      expect(runs.map((r) => r.status)).toEqual(['KILLED']);
+    },
+  );
 
-  it('resumes a run interrupted mid-training when the core opens again, training once', { timeout: 180_000 }, async () => {
-    await core.datasets.add({ path: writeLoopCsv(folder, 'loans.csv', 1500, 1, false), name: 'loans' });
-    await core.datasets.add({ path: writeLoopCsv(folder, 'holdout.csv', 300, 2, false), name: 'holdout' });
-    mkdirSync(join(folder, 'x'));
-    core.pipelines.save(`name: resume
+  it(
+    'resumes a run interrupted mid-training when the core opens again, training once',
+    { timeout: 180_000 },
+    async () => {
+      await core.datasets.add({ path: writeLoopCsv(folder, 'loans.csv', 1500, 1, false), name: 'loans' });
+      await core.datasets.add({ path: writeLoopCsv(folder, 'holdout.csv', 300, 2, false), name: 'holdout' });
+      mkdirSync(join(folder, 'x'));
+      core.pipelines.save(`name: resume
 steps:
   train:
     type: train
@@ -182,35 +199,36 @@ steps:
     with:
       model: \${{ steps.train.outputs.model }}
 `);
-    const run = core.pipelines.trigger('resume');
-    void core.pipelines.execute(run.id);
-    await waitFor(
-      core,
-      () => core.pipelines.run(run.id).steps[0]!.logs.find((l) => l.message.startsWith('training loans@1 → run')),
-      60_000,
-      'the training to start',
-    );
-    await core.dispose();
-    core = openCore({ home, shell: 'cli' });
-    expect(core.pipelines.run(run.id).run.status).toBe('running');
-    core.pipelines.start({ pollMs: 100 });
-    const ended = await waitFor(
-      core,
-      () => {
-        const current = core.pipelines.run(run.id).run;
-        return current.status === 'running' ? undefined : current;
-      },
-      150_000,
-      'the resumed run to end',
-    );
-    expect(ended.status, ended.error ?? '').toBe('succeeded');
-    expect(ended.resumes).toBe(1);
-    expect(core.models.get('loans-model').versions).toHaveLength(1);
-    expect(core.models.resolve('loans-model@champion').version).toBe(1);
-    const statuses = core.tracking
-      .searchRuns({ experimentIds: ['0'] })
-      .runs.map((r) => r.status)
-      .sort();
-    expect(statuses).toEqual(['FINISHED', 'KILLED']);
-  });
+      const run = core.pipelines.trigger('resume');
+      void core.pipelines.execute(run.id);
+      await waitFor(
+        core,
+        () => core.pipelines.run(run.id).steps[0]!.logs.find((l) => l.message.startsWith('training loans@1 → run')),
+        60_000,
+        'the training to start',
+      );
+      await core.dispose();
+      core = openCore({ home, shell: 'cli' });
+      expect(core.pipelines.run(run.id).run.status).toBe('running');
+      core.pipelines.start({ pollMs: 100 });
+      const ended = await waitFor(
+        core,
+        () => {
+          const current = core.pipelines.run(run.id).run;
+          return current.status === 'running' ? undefined : current;
+        },
+        150_000,
+        'the resumed run to end',
+      );
+      expect(ended.status, ended.error ?? '').toBe('succeeded');
+      expect(ended.resumes).toBe(1);
+      expect(core.models.get('loans-model').versions).toHaveLength(1);
+      expect(core.models.resolve('loans-model@champion').version).toBe(1);
+      const statuses = core.tracking
+        .searchRuns({ experimentIds: ['0'] })
+        .runs.map((r) => r.status)
+        .sort();
+      expect(statuses).toEqual(['FINISHED', 'KILLED']);
+    },
+  );
 });

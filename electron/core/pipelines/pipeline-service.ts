@@ -257,23 +257,23 @@ export class PipelineService {
     this.pump();
   }
 
-  /** Picks up orphans and queued runs, oldest first, one active run per pipeline. */
+  /** Picks up orphans and queued runs, oldest first, up to each pipeline's concurrency. */
   private pump(): void {
     if (!this.started || this.disposed) return;
-    const busy = new Set([...this.active.keys()].map((id) => this.store.run(id).pipeline));
-    for (const id of this.store.runIds('running')) {
-      const run = this.store.run(id);
-      if (this.active.has(id) || !this.isOrphan(run)) {
-        busy.add(run.pipeline);
-        continue;
-      }
-      busy.add(run.pipeline);
-      this.execute(id).catch(() => undefined);
+    const activeOf = new Map<string, number>();
+    const take = (pipeline: string) => activeOf.set(pipeline, (activeOf.get(pipeline) ?? 0) + 1);
+    const limitOf = (run: StoredRun) => run.spec.concurrency ?? 1;
+    const running = this.store.runIds('running').map((id) => this.store.run(id));
+    for (const run of running) if (!this.isOrphan(run)) take(run.pipeline);
+    for (const run of running) {
+      if (!this.isOrphan(run)) continue;
+      take(run.pipeline);
+      this.execute(run.id).catch(() => undefined);
     }
     for (const id of this.store.runIds('queued')) {
       const run = this.store.run(id);
-      if (busy.has(run.pipeline)) continue;
-      busy.add(run.pipeline);
+      if ((activeOf.get(run.pipeline) ?? 0) >= limitOf(run)) continue;
+      take(run.pipeline);
       this.execute(id).catch(() => undefined);
     }
   }
