@@ -205,10 +205,13 @@ export function registerPipelineCommands(program: Command, globals: () => Global
       if (!options.json)
         process.stdout.write(`watching ${core.pipelines.list().length} pipelines in ${core.home}; Ctrl-C stops\n`);
       else process.stdout.write(JSON.stringify({ event: 'watching', home: core.home }) + '\n');
+      // The executor's timers do not hold the process open (the app and `serve` have their own reasons to
+      // live); in the foreground, this one does until Ctrl-C.
+      const alive = setInterval(() => undefined, 60_000);
       await new Promise<void>((done) => {
-        const stop = interruptible(() => done());
-        void stop;
+        interruptible(() => done());
       });
+      clearInterval(alive);
       await core.dispose();
     });
 }

@@ -1,0 +1,144 @@
+/**
+ * `lathe pipeline` as a user runs it, in child processes: add, run, list, show, runs, and the crash case of
+ * the issue: `lathe pipeline run` SIGKILLed in the middle of training, then `lathe pipeline watch` resumes
+ * the run to its end (Ctrl-C stops it cleanly); the store passes `PRAGMA integrity_check` and nothing is
+ * duplicated (one model version, one champion, the killed attempt's tracking run closed as KILLED).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseOfCore, openCore, type Core } from '../../core/core.js';
+import { smallTraining, trainLoopYaml, writeLoopCsv } from '../../core/pipelines/testing/loop.js';
+import { waitFor } from '../../core/pipelines/testing/wait.js';
+import { runLathe } from '../testing/run-lathe.js';
+
+const entry = fileURLToPath(new URL('../run.ts', import.meta.url));
+let home: string;
+let folder: string;
+let core: Core;
+const children: ChildProcess[] = [];
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'lathe-cli-pipeline-'));
+  folder = mkdtempSync(join(tmpdir(), 'lathe-cli-pipeline-data-'));
+  core = openCore({ home, shell: 'cli' });
+});
+afterEach(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.length = 0;
+  await core.dispose();
+  rmSync(home, { recursive: true, force: true });
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function lathe(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, '--home', home, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return child;
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+
+describe('lathe pipeline', () => {
+  it('adds a definition, refusing a bad one with its file and line', async () => {
+    const bad = join(folder, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'name: bad\nsteps:\n  a:\n    type: notify\n    with: { message: "${{ steps.b.outputs.x }}" }\n',
+    );
+    const refused = await runLathe(['--home', home, 'pipeline', 'add', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${bad}:5:`);
+    expect(refused.stderr).toContain('names step "b", which is not a step');
+    const good = join(folder, 'hello.yaml');
+    writeFileSync(
+      good,
+      'name: hello\nsteps:\n  say:\n    type: notify\n    with: { message: "hello from ${{ pipeline.name }}" }\n',
+    );
+    const added = await runLathe(['--home', home, '--json', 'pipeline', 'add', good]);
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ name: 'hello', spec: { steps: [{ id: 'say', type: 'notify' }] } });
+    const run = await runLathe(['--home', home, '--json', 'pipeline', 'run', 'hello']);
+    expect(run.code).toBe(0);
+    const detail = JSON.parse(run.stdout) as { run: { id: string; status: string }; steps: { outputs: unknown }[] };
+    expect(detail.run.status).toBe('succeeded');
+    expect(detail.steps[0]!.outputs).toEqual({ message: 'hello from hello' });
+    const list = await runLathe(['--home', home, '--json', 'pipeline', 'list']);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ name: 'hello', lastRun: { status: 'succeeded' } }]);
+    const runs = await runLathe(['--home', home, 'pipeline', 'runs', 'hello']);
+    expect(runs.stdout).toContain(detail.run.id.slice(0, 8));
+    const shown = await runLathe(['--home', home, 'pipeline', 'show', detail.run.id.slice(0, 8)]);
+    expect(shown.stdout).toContain('hello from hello');
+    const cancel = await runLathe(['--home', home, 'pipeline', 'cancel', detail.run.id]);
+    expect(cancel.code).toBe(2);
+    expect(cancel.stderr).toContain('already ended (succeeded)');
+  }, 120_000);
+
+  it('resumes a run SIGKILLed mid-training under `lathe pipeline watch`, with nothing duplicated', async () => {
+    await core.datasets.add({ path: writeLoopCsv(folder, 'loans.csv', 3000, 1, false), name: 'loans' });
+    await core.datasets.add({ path: writeLoopCsv(folder, 'holdout.csv', 300, 2, false), name: 'holdout' });
+    const file = join(folder, 'train-loop.yaml');
+    writeFileSync(file, trainLoopYaml().replace(smallTraining, smallTraining.replace('epochs: 25', 'epochs: 60')));
+    expect((await runLathe(['--home', home, 'pipeline', 'add', file])).code).toBe(0);
+
+    const runner = lathe(['pipeline', 'run', 'train-loop']);
+    const runId = await waitFor(
+      core,
+      () => {
+        const run = core.pipelines.runs('train-loop', 1)[0];
+        const train = run && core.pipelines.run(run.id).steps.find((s) => s.step === 'train');
+        return train?.logs.some((l) => l.message.startsWith('training loans@latest → run')) ? run!.id : undefined;
+      },
+      90_000,
+      'the training to start in the child',
+    );
+    runner.kill('SIGKILL');
+    expect((await exited(runner)).signal).toBe('SIGKILL');
+    expect(core.pipelines.run(runId).run.status).toBe('running');
+    expect(core.models.list()).toEqual([]);
+
+    const watcher = lathe(['--json', 'pipeline', 'watch']);
+    const lines = createInterface({ input: watcher.stdout! });
+    const events: { event: string; run?: { id: string; status: string } }[] = [];
+    const ended = new Promise<void>((resolve) =>
+      lines.on('line', (line) => {
+        const event = JSON.parse(line) as (typeof events)[number];
+        events.push(event);
+        if (event.run?.id === runId && ['succeeded', 'failed', 'cancelled'].includes(event.run.status)) resolve();
+      }),
+    );
+    await ended;
+    watcher.kill('SIGINT');
+    expect((await exited(watcher)).code).toBe(0);
+
+    const detail = core.pipelines.run(runId);
+    expect(detail.run.status, detail.run.error ?? '').toBe('succeeded');
+    expect(detail.run.resumes).toBe(1);
+    expect(detail.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    const train = detail.steps[0]!;
+    expect(train.logs.some((l) => /was left running: ended KILLED, training again/.test(l.message))).toBe(true);
+    expect(core.models.get('loans-model').versions).toHaveLength(1);
+    expect(core.models.resolve('loans-model@champion').version).toBe(1);
+    const trainings = core.tracking
+      .searchRuns({ experimentIds: ['0'] })
+      .runs.map((r) => r.status)
+      .sort();
+    expect(trainings).toEqual(['FINISHED', 'KILLED']);
+    expect(core.pipelines.runs(undefined, 100)).toHaveLength(1);
+    const db = databaseOfCore(core);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const keys = db.prepare('SELECT state, COUNT(*) AS n FROM pipeline_step_keys GROUP BY state').all();
+    expect(keys).toEqual([{ state: 'done', n: 4 }]);
+    const lineage = core.lineage.graph({ kind: 'pipeline_run', id: runId }, { direction: 'downstream', depth: 1 });
+    expect(lineage.nodes.filter((n) => n.kind === 'model_version').map((n) => n.label)).toEqual(['loans-model@1']);
+  }, 300_000);
+});
