@@ -232,3 +232,62 @@ steps:
     },
   );
 });
+
+describe('pipeline triggers', () => {
+  it('a cron schedule starts one run per tick', { timeout: 60_000 }, async () => {
+    core.pipelines.save(`name: ticking
+triggers:
+  - kind: cron
+    schedule: "* * * * * *"
+steps:
+  say:
+    type: notify
+    with: { message: "tick \${{ trigger.at }}" }
+`);
+    core.pipelines.start({ pollMs: 100 });
+    const runs = await waitFor(
+      core,
+      () => {
+        const done = core.pipelines.runs('ticking', 100).filter((r) => r.status === 'succeeded');
+        return done.length >= 2 ? done : undefined;
+      },
+      30_000,
+      'two ticks',
+    );
+    expect(runs.every((r) => r.trigger.kind === 'cron')).toBe(true);
+    const ticks = runs.map((r) => r.trigger.values.at as number);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    core.pipelines.delete('ticking');
+    expect(core.pipelines.list()).toEqual([]);
+  });
+
+  it("another pipeline's end starts a run once, with the upstream run's id", async () => {
+    core.pipelines.save('name: first\nsteps:\n  say: { type: notify, with: { message: one } }\n');
+    core.pipelines.save(`name: second
+triggers:
+  - kind: pipeline
+    pipeline: first
+steps:
+  say:
+    type: notify
+    with: { message: "after \${{ trigger.run }}" }
+`);
+    const first = core.pipelines.runNow('first');
+    expect((await first.done).status).toBe('succeeded');
+    const queued = core.pipelines.runs('second', 10);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ status: 'queued', trigger: { kind: 'pipeline', values: { run: first.id } } });
+    const ended = await core.pipelines.execute(queued[0]!.id);
+    expect(ended.status).toBe('succeeded');
+    expect(core.pipelines.run(ended.id).steps[0]!.outputs).toEqual({ message: `after ${first.id}` });
+    expect(core.pipelines.runs('second', 10)).toHaveLength(1);
+  });
+
+  it('refuses a pipeline triggered by its own end', () => {
+    expect(() =>
+      core.pipelines.save(
+        'name: self\ntriggers:\n  - kind: pipeline\n    pipeline: self\nsteps:\n  a: { type: notify, with: { message: x } }\n',
+      ),
+    ).toThrow(/pipeline\.yaml:4:5 \(triggers\.0\.pipeline\): a pipeline cannot be triggered by its own end/);
+  });
+});

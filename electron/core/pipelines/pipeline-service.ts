@@ -197,13 +197,34 @@ export class PipelineService {
         throw new LatheError('CONFLICT', `Run ${runId} is being run by process ${run.ownerPid}`, { run: runId });
       return runSummary(run);
     }
+    return this.runClaimed(runId).done;
+  }
+
+  /**
+   * Starts a run of `name` now in this process and returns its id and end: the run is created already
+   * claimed, so an executor of another process (the app, `lathe serve`) never takes it (`lathe pipeline run`).
+   */
+  runNow(name: string, values: Record<string, unknown> = {}): { id: string; done: Promise<PipelineRunSummary> } {
+    const stored = this.store.definition(name);
+    const id = this.store.createRun(
+      stored.spec,
+      { kind: 'manual', detail: 'manual', values },
+      undefined,
+      Date.now(),
+      process.pid,
+    )!;
+    return { id, done: this.runClaimed(id).done };
+  }
+
+  private runClaimed(runId: string): ActiveRun {
     const controller = new AbortController();
     const done = this.drive(runId, controller.signal).finally(() => {
       this.active.delete(runId);
       if (this.started && !this.disposed) queueMicrotask(() => this.pump());
     });
-    this.active.set(runId, { controller, done });
-    return done;
+    const active = { controller, done };
+    this.active.set(runId, active);
+    return active;
   }
 
   /**

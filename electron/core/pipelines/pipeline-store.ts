@@ -131,6 +131,8 @@ export class PipelineStore {
     trigger: PipelineRunTrigger,
     mark?: { source: string; mark: string },
     now = Date.now(),
+    /** Creates it already claimed by this process (`lathe pipeline run`), so no other executor takes it. */
+    ownerPid?: number,
   ): string | undefined {
     const id = randomUUID();
     const create = this.db.transaction(() => {
@@ -144,9 +146,20 @@ export class PipelineStore {
       }
       this.db
         .prepare(
-          `INSERT INTO pipeline_runs (id, pipeline, status, trigger_json, spec_json, created_at) VALUES (?, ?, 'queued', ?, ?, ?)`,
+          `INSERT INTO pipeline_runs (id, pipeline, status, trigger_json, spec_json, created_at, started_at, owner_pid, heartbeat_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, spec.name, JSON.stringify(trigger), JSON.stringify(spec), now);
+        .run(
+          id,
+          spec.name,
+          ownerPid === undefined ? 'queued' : 'running',
+          JSON.stringify(trigger),
+          JSON.stringify(spec),
+          now,
+          ownerPid === undefined ? null : now,
+          ownerPid ?? null,
+          ownerPid === undefined ? null : now,
+        );
       const insertStep = this.db.prepare(
         `INSERT INTO pipeline_step_runs (run_id, step, position, type, status) VALUES (?, ?, ?, ?, 'pending')`,
       );
