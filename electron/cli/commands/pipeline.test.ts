@@ -141,4 +141,30 @@ describe('lathe pipeline', () => {
     const lineage = core.lineage.graph({ kind: 'pipeline_run', id: runId }, { direction: 'downstream', depth: 1 });
     expect(lineage.nodes.filter((n) => n.kind === 'model_version').map((n) => n.label)).toEqual(['loans-model@1']);
   }, 300_000);
+
+  it('runs a train: command with the MLflow URI and token of the running `lathe serve`', async () => {
+    const server = lathe(['--json', 'serve', '--port', '0']);
+    await new Promise<string>((resolve) => createInterface({ input: server.stdout! }).once('line', resolve));
+    const script = fileURLToPath(new URL('../../core/pipelines/testing/mlflow-train.mjs', import.meta.url));
+    const onnx = fileURLToPath(new URL('../../../resources/fixtures/pytorch-mlp/model.onnx', import.meta.url));
+    core.pipelines.save(`name: scripted
+steps:
+  train:
+    type: train
+    with:
+      command: ["${process.execPath}", "${script}", "iris-script", "${onnx}"]
+      modelName: iris-script
+  promote:
+    type: promote
+    with: { model: "\${{ steps.train.outputs.model }}", alias: champion }
+`);
+    const ended = await core.pipelines.runNow('scripted').done;
+    server.kill('SIGTERM');
+    expect((await exited(server)).code).toBe(0);
+    expect(ended.status, ended.error ?? '').toBe('succeeded');
+    const train = core.pipelines.run(ended.id).steps[0]!;
+    expect(train.outputs).toMatchObject({ model: 'iris-script@1', backend: 'command', metrics: { accuracy: 0.93 } });
+    expect(train.logs.map((l) => l.message)).toContain('registered iris-script version 1');
+    expect(core.models.resolve('iris-script@champion')).toMatchObject({ version: 1, scorable: true });
+  }, 120_000);
 });
