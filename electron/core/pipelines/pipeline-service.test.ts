@@ -291,3 +291,40 @@ steps:
     ).toThrow(/pipeline\.yaml:4:5 \(triggers\.0\.pipeline\): a pipeline cannot be triggered by its own end/);
   });
 });
+
+describe('the validate-data step', () => {
+  it(
+    'passes data like its reference and stops drifted data at the gate, naming the columns',
+    { timeout: 60_000 },
+    async () => {
+      await core.datasets.add({ path: writeLoopCsv(folder, 'v1.csv', 400, 1, false), name: 'loans' });
+      await core.datasets.add({ path: writeLoopCsv(folder, 'v2.csv', 400, 2, false), name: 'loans' });
+      await core.datasets.add({ path: writeLoopCsv(folder, 'v3.csv', 400, 3, true), name: 'loans' });
+      core.pipelines.save(`name: check
+steps:
+  check:
+    type: validate-data
+    with:
+      data: \${{ trigger.data }}
+      reference: loans@1
+      columns: [x1, x2, label]
+      maxDriftShare: 0.5
+  train:
+    type: notify
+    with: { message: "would train on \${{ steps.check.outputs.data }}" }
+`);
+      const same = await core.pipelines.runNow('check', { data: 'loans@2' }).done;
+      expect(same.status, same.error ?? '').toBe('succeeded');
+      expect(core.pipelines.run(same.id).steps[0]!.outputs).toMatchObject({ passed: true, drifted: false });
+      const drifted = await core.pipelines.runNow('check', { data: 'loans@3' }).done;
+      expect(drifted.status).toBe('failed');
+      expect(drifted.error).toMatch(
+        /^step check: loans@3 failed its checks: drift share 0\.667 reaches the gate 0\.5 \(x1, x2\)$/,
+      );
+      expect(core.pipelines.run(drifted.id).steps.map((s) => s.status)).toEqual(['failed', 'skipped']);
+      const missing = await core.pipelines.runNow('check', { data: 'nothing@1' }).done;
+      expect(missing.status).toBe('failed');
+      expect(missing.error).toMatch(/nothing/);
+    },
+  );
+});
