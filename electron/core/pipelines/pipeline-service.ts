@@ -158,8 +158,12 @@ export class PipelineService {
     spec: PipelineSpec,
     trigger: PipelineRunTrigger,
     mark?: { source: string; mark: string },
+    /** What caused the run (a monitor, an upstream run): a `triggered` lineage edge to the run. */
+    cause?: { kind: string; id: string },
   ): string | undefined {
-    const id = this.store.createRun(spec, trigger, mark);
+    const id = this.store.createRun(spec, trigger, mark, Date.now(), undefined, (runId) => {
+      if (cause) this.lineage.add(cause, { kind: 'pipeline_run', id: runId }, 'triggered');
+    });
     if (!id) return undefined;
     this.events.emit('pipelines.runChanged', runSummary(this.store.run(id)));
     if (this.started) queueMicrotask(() => this.pump());
@@ -545,6 +549,7 @@ export class PipelineService {
             values: { pipeline: summary.pipeline, run: summary.id, status: summary.status },
           },
           { source: 'pipeline', mark: summary.id },
+          { kind: 'pipeline_run', id: summary.id },
         );
       }
     }

@@ -133,6 +133,8 @@ export class PipelineStore {
     now = Date.now(),
     /** Creates it already claimed by this process (`lathe pipeline run`), so no other executor takes it. */
     ownerPid?: number,
+    /** Other writes of the same transaction (the lineage edge from what caused the run). */
+    also?: (id: string) => void,
   ): string | undefined {
     const id = randomUUID();
     const create = this.db.transaction(() => {
@@ -164,6 +166,7 @@ export class PipelineStore {
         `INSERT INTO pipeline_step_runs (run_id, step, position, type, status) VALUES (?, ?, ?, ?, 'pending')`,
       );
       spec.steps.forEach((step, position) => insertStep.run(id, step.id, position, step.type));
+      also?.(id);
       return id;
     });
     return create.immediate();

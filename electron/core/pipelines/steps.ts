@@ -598,7 +598,9 @@ const monitor = handler({
         driftShare: last?.driftShare ?? null,
         estimatedAccuracy: last?.estimatedAccuracy ?? null,
       },
-      produced: [],
+      produced: [
+        { kind: 'monitor', id: monitors.show(settings.monitor).monitor.id, label: `monitor ${settings.monitor}` },
+      ],
     };
   },
 });
