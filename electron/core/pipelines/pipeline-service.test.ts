@@ -151,7 +151,7 @@ steps:
   });
 
   it(
-    'cancels a running training: the run ends cancelled, the tracking run KILLED, no model',
+    'cancels a running training from another process: the run ends cancelled, the tracking run KILLED, no model',
     { timeout: 120_000 },
     async () => {
       await core.datasets.add({ path: writeLoopCsv(folder, 'loans.csv', 2000, 1, false), name: 'loans' });
@@ -171,7 +171,10 @@ steps:
         60_000,
         'the training to start',
       );
-      core.pipelines.cancel(run.id.slice(0, 8));
+      // Asked from another core (as `lathe pipeline cancel` does from another process): the owner sees it.
+      const other = openCore({ home, shell: 'cli' });
+      expect(other.pipelines.cancel(run.id.slice(0, 8)).status).toBe('running');
+      await other.dispose();
       const ended = await done;
       expect(ended.status).toBe('cancelled');
       expect(core.pipelines.run(run.id).steps[0]!.status).toBe('cancelled');

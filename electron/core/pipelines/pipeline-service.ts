@@ -37,6 +37,11 @@ export interface ExecutorOptions {
   trainings?: number;
 }
 
+/** How often a running run's owner records that it is alive (and looks for a cancel from another process). */
+const heartbeatMs = 1000;
+/** A run whose owner has not beaten for this long is an orphan even if a process has its pid. */
+const staleAfterMs = 600_000;
+
 interface ActiveRun {
   controller: AbortController;
   done: Promise<PipelineRunSummary>;
@@ -222,7 +227,22 @@ export class PipelineService {
 
   private runClaimed(runId: string): ActiveRun {
     const controller = new AbortController();
+    // Every process that runs a run (an executor or `lathe pipeline run`) beats its heart and looks for a
+    // cancel asked by another process.
+    const beat = setInterval(() => {
+      try {
+        const run = this.store.run(runId);
+        if (run.status !== 'running') return;
+        // Asleep past the stale limit, another executor took the run: stop here without touching it.
+        if (!this.store.heartbeat(runId, process.pid)) controller.abort(new ShutdownSignal());
+        else if (run.cancelRequested) controller.abort();
+      } catch {
+        // The store is closing: the run is resumed by the next executor.
+      }
+    }, heartbeatMs);
+    beat.unref();
     const done = this.drive(runId, controller.signal).finally(() => {
+      clearInterval(beat);
       this.active.delete(runId);
       if (this.started && !this.disposed) queueMicrotask(() => this.pump());
     });
@@ -270,14 +290,6 @@ export class PipelineService {
 
   private tick(): void {
     if (this.disposed) return;
-    for (const [id, active] of this.active) {
-      this.store.heartbeat(id);
-      try {
-        if (this.store.run(id).cancelRequested) active.controller.abort();
-      } catch {
-        // The run row is gone (a test dropped it): nothing to cancel.
-      }
-    }
     this.triggers?.poll();
     this.pump();
   }
@@ -306,7 +318,13 @@ export class PipelineService {
   private isOrphan(run: StoredRun): boolean {
     if (this.active.has(run.id)) return false;
     // Our own pid but not in our table: an earlier core of this same process (a test, an app restart of the core).
-    return run.ownerPid === null || run.ownerPid === process.pid || !isAlive(run.ownerPid);
+    // A heart that stopped beating long ago: its pid was reused by another program after a reboot.
+    return (
+      run.ownerPid === null ||
+      run.ownerPid === process.pid ||
+      !isAlive(run.ownerPid) ||
+      (run.heartbeatAt !== null && Date.now() - run.heartbeatAt > staleAfterMs)
+    );
   }
 
   private resolveRunId(id: string): string {

@@ -219,9 +219,13 @@ export class PipelineStore {
     );
   }
 
-  /** Records that the owner is alive. */
-  heartbeat(id: string, now = Date.now()): void {
-    this.db.prepare('UPDATE pipeline_runs SET heartbeat_at = ? WHERE id = ?').run(now, id);
+  /** Records that the owner is alive; false when the run is no longer this owner's (another executor took it). */
+  heartbeat(id: string, pid: number, now = Date.now()): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE pipeline_runs SET heartbeat_at = ? WHERE id = ? AND owner_pid = ? AND status = 'running'`)
+        .run(now, id, pid).changes > 0
+    );
   }
 
   /** Ends a run (its steps that never started become skipped or cancelled in the same transaction). */
