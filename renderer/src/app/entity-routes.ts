@@ -4,6 +4,21 @@
  */
 import type { LineageEntity } from '../../../shared/contract/index';
 
+/** A drift report's page (DriftPage: `/drift/:id`). */
+export const driftReportRoute = (id: string) => `/drift/${encodeURIComponent(id)}`;
+/** A monitor's page (MonitorsPage: `/monitors/:name`). */
+export const monitorRoute = (name: string) => `/monitors/${encodeURIComponent(name)}`;
+/**
+ * A validation report's page (issue 13, branch `validate`). Its lineage entity carries only the report id,
+ * so the route sits under the models section's `-/` pages beside `-/diff` and `-/graph`.
+ */
+export const validationReportRoute = (id: string) => `/models/-/validation/${encodeURIComponent(id)}`;
+/** A bundle's page (issue 13, branch `bundle`); by id, like a validation report. */
+export const bundleRoute = (id: string) => `/models/-/bundles/${encodeURIComponent(id)}`;
+/** A pipeline run's page (PipelinesPage, branch `pipelines-ui`: `/pipelines/:name/runs/:runId`). */
+export const pipelineRunRoute = (pipeline: string, runId: string) =>
+  `/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
+
 /** The app route of an entity, or null when it has no page (a file, or an entity that is gone). */
 export function routeOfEntity(
   entity: Pick<LineageEntity, 'kind' | 'id' | 'name' | 'experimentId' | 'exists'>,
@@ -16,14 +31,40 @@ export function routeOfEntity(
       return entity.name ? `/datasets/${encodeURIComponent(entity.name)}` : null;
     case 'run':
       return entity.experimentId ? `/experiments/${entity.experimentId}/runs/${entity.id}` : null;
+    case 'drift_report':
+      return driftReportRoute(entity.id);
+    case 'monitor':
+      return entity.name ? monitorRoute(entity.name) : null;
+    case 'validation_report':
+      return validationReportRoute(entity.id);
+    case 'bundle':
+      return bundleRoute(entity.id);
+    case 'pipeline_run':
+      return entity.name ? pipelineRunRoute(entity.name, entity.id) : null;
     default:
       return null;
   }
 }
 
-/** How an entity is named in a list of mixed kinds: a model version says it is one (`model churn@1`). */
+/** The word that says what an entity is, for kinds whose label may not say it (a model version's is `churn@1`). */
+const kindWords: Record<string, string> = {
+  model_version: 'model',
+  drift_report: 'drift',
+  monitor: 'monitor',
+  validation_report: 'validation',
+  bundle: 'bundle',
+  pipeline_run: 'pipeline',
+};
+
+/**
+ * How an entity is named in a list of mixed kinds: it says what it is (`model churn@1`, `monitor churn-live`),
+ * without repeating the word when its label already starts with it or names itself (`csv bundle of …`).
+ */
 export function entityDisplayName(entity: Pick<LineageEntity, 'kind' | 'label'>): string {
-  return entity.kind === 'model_version' ? `model ${entity.label}` : entity.label;
+  const word = kindWords[entity.kind];
+  if (!word) return entity.label;
+  if (entity.kind === 'model_version') return `model ${entity.label}`;
+  return new RegExp(`(^|\\s)${word}(\\s|$)`, 'i').test(entity.label) ? entity.label : `${word} ${entity.label}`;
 }
 
 /** What the app knows exists, to tell a `NAME@V` value that names something from one that only looks like it. */
