@@ -10,6 +10,10 @@
  *                    arrays; weights_rss_mb is the peak RSS during the diff and weights_rss_base_mb the RSS just
  *                    before it (Linux: the peak is reset through /proc/self/clear_refs first), so their gap is
  *                    what the diff itself costs, whatever the models' size
+ *   graph_layout_s   the model graph page's layout of graph A (2,000 nodes): fast-layout.ts, which the page's
+ *                    worker uses above elkNodeLimit nodes (goal: usable, ≤ 2); baseline graph_layout_elk_s is
+ *                    elkjs's layered algorithm with the worker's options on the same boxes and edges (what the
+ *                    page used for every graph before)
  * Models are generated here, under the OS temp dir, written tensor by tensor (never whole in memory), and
  * removed afterwards.
  */
@@ -17,8 +21,11 @@ import { closeSync, openSync, readFileSync, readSync, mkdtempSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import ELK from 'elkjs/lib/elk.bundled.js';
 import { diffGraphs, weightChunkElements } from '../electron/core/registry/model-diff.js';
-import { openOnnxGraph, type OpenOnnxGraph } from '../electron/core/registry/onnx-graph.js';
+import { graphView, openOnnxGraph, type OpenOnnxGraph } from '../electron/core/registry/onnx-graph.js';
+import { layeredLayout } from '../renderer/src/features/registry/fast-layout.js';
+import { elkOptions, modelNodeBox } from '../renderer/src/features/registry/layout-settings.js';
 import { seededRandom } from '../electron/core/train/random.js';
 
 const { onnx } = onnxProto;
@@ -237,6 +244,39 @@ export async function run(): Promise<Record<string, unknown>> {
       `  graph_diff_s ${graphS.toFixed(3)} (goal <= 2) for ${diff.nodeCount[0]} vs ${diff.nodeCount[1]} nodes: ${diff.nodes.added.length} added, ${diff.nodes.removed.length} removed, ${diff.nodes.changed.length} changed; baseline protobuf decode of both ${decodeS.toFixed(3)} s`,
     );
 
+    say('models bench: laying out graph A as the graph page does …');
+    const pageGraph = (() => {
+      const graph = openOnnxGraph(graphA, 'a');
+      try {
+        return graphView(graph, 'a');
+      } finally {
+        graph.close();
+      }
+    })();
+    const layoutInput = {
+      nodes: pageGraph.nodes.map((n) => ({ id: n.key, ...modelNodeBox(n.opType) })),
+      edges: pageGraph.edges.map((e, i) => ({ id: `e${i}`, from: e.from, to: e.to })),
+    };
+    const timeLayout = () => {
+      const start = process.hrtime.bigint();
+      const laid = layeredLayout(layoutInput);
+      return { s: seconds(start), laid };
+    };
+    timeLayout();
+    const layoutRuns = [0, 1, 2].map(() => timeLayout());
+    const layoutS = Math.min(...layoutRuns.map((r) => r.s));
+    let start = process.hrtime.bigint();
+    await new ELK().layout({
+      id: 'root',
+      layoutOptions: elkOptions(),
+      children: layoutInput.nodes,
+      edges: layoutInput.edges.map((e) => ({ id: e.id, sources: [e.from], targets: [e.to] })),
+    });
+    const elkS = seconds(start);
+    say(
+      `  graph_layout_s ${layoutS.toFixed(3)} (goal <= 2) for ${layoutInput.nodes.length} nodes and ${layoutInput.edges.length} edges (${Math.round(layoutRuns[0]!.laid.width)} × ${Math.round(layoutRuns[0]!.laid.height)} px); baseline elkjs layered ${elkS.toFixed(3)} s`,
+    );
+
     say('models bench: generating two 100 MB models …');
     const heavyA = join(dir, 'heavy-a.onnx');
     const heavyB = join(dir, 'heavy-b.onnx');
@@ -244,7 +284,7 @@ export async function run(): Promise<Record<string, unknown>> {
     writeHeavyModel(heavyB, true);
     const resetWorked = resetPeakRss();
     const rssBefore = process.memoryUsage().rss;
-    let start = process.hrtime.bigint();
+    start = process.hrtime.bigint();
     const weights = diffFiles(heavyA, heavyB);
     const weightsS = seconds(start);
     const peak = peakRss();
@@ -267,6 +307,8 @@ export async function run(): Promise<Record<string, unknown>> {
     return {
       graph_diff_s: Number(graphS.toFixed(3)),
       graph_decode_s: Number(decodeS.toFixed(3)),
+      graph_layout_s: Number(layoutS.toFixed(3)),
+      graph_layout_elk_s: Number(elkS.toFixed(3)),
       weights_diff_s: Number(weightsS.toFixed(3)),
       weights_floor_s: Number(floorS.toFixed(3)),
       weights_rss_mb: Math.round(peak / 1e6),
