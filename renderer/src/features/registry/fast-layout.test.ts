@@ -69,13 +69,50 @@ describe('layeredLayout', () => {
   });
 
   it('keeps the main chain of a residual graph in one straight column', () => {
+    // (to a tenth of a pixel: the placement is least squares, so equal centres may differ in the last bits)
     const input = residualGraph(600);
     const result = layeredLayout(input);
     const centres = new Set(
-      input.nodes.filter((n) => n.id.startsWith('n')).map((n) => result.nodes[n.id]!.x + n.width / 2),
+      input.nodes.filter((n) => n.id.startsWith('n')).map((n) => (result.nodes[n.id]!.x + n.width / 2).toFixed(1)),
     );
     expect(centres.size).toBe(1);
     expect(result.width).toBeLessThan(300);
+  });
+
+  it('spreads branches around the node they fork from, and does not drift over many blocks of them', () => {
+    const nodes: FastLayoutInput['nodes'] = [];
+    const edges: FastLayoutInput['edges'] = [];
+    const node = (id: string) => (nodes.push({ id, width: 60, height: 26 }), id);
+    const edge = (from: string, to: string) => edges.push({ id: `e${edges.length}`, from, to });
+    // Attention-like blocks: x forks into q, k, v; they meet again; a skip edge joins x to the block's end.
+    let x = node('in');
+    for (let b = 0; b < 40; b++) {
+      const [q, k, v] = [node(`q${b}`), node(`k${b}`), node(`v${b}`)];
+      for (const branch of [q, k, v]) edge(x, branch);
+      const attend = node(`attend${b}`);
+      edge(q, attend);
+      edge(k, attend);
+      const mix = node(`mix${b}`);
+      edge(attend, mix);
+      edge(v, mix);
+      const out = node(`out${b}`);
+      edge(mix, out);
+      edge(x, out);
+      x = out;
+    }
+    const result = layeredLayout({ nodes, edges });
+    const centre = (id: string) => result.nodes[id]!.x + result.nodes[id]!.width / 2;
+    for (const b of [0, 39]) {
+      const fork = centre(b === 0 ? 'in' : `out${b - 1}`);
+      expect(centre(`q${b}`)).toBeLessThan(centre(`k${b}`));
+      expect(centre(`k${b}`)).toBeLessThan(centre(`v${b}`));
+      expect(fork).toBeGreaterThan(centre(`q${b}`));
+      expect(fork).toBeLessThan(centre(`v${b}`));
+    }
+    // The block outputs (the residual stream) stay one column: the skip edges run straight.
+    expect(Math.abs(centre('out39') - centre('out0'))).toBeLessThan(1);
+    expect(result.width).toBeLessThan(400);
+    expect(overlaps(result)).toEqual([]);
   });
 
   it('lays out a graph with a cycle by reversing one edge, and transposes for a left-to-right layout', () => {

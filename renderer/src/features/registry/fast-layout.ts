@@ -4,9 +4,11 @@
  * laptop: network-simplex layering, orthogonal routing and its node placement do not scale). The steps:
  * back edges reversed by a depth-first walk; layers by longest path; long edges routed through shared
  * "dummy" points so they bend around the nodes between; order within layers by barycenter sweeps; x by
- * pulling every node toward its neighbours' centre without overlap. Every pass is O(nodes + edges)
- * (plus sorting within layers), so thousands of nodes take well under a second. Pure: no DOM, so the
- * worker, tests and the models bench share it.
+ * sweeps that place each layer as near as order and spacing allow to where its nodes want to be (their
+ * neighbours' mean, or straight under the far end of a long edge, so skip connections run straight and
+ * a residual stream does not drift sideways). Every pass is O(nodes + edges) (plus sorting within
+ * layers), so thousands of nodes take well under a second. Pure: no DOM, so the worker, tests and the
+ * models bench share it.
  */
 
 /** What the layout needs: boxes and edges (the same shape as the worker's request). */
@@ -73,6 +75,8 @@ export function layeredLayout(input: FastLayoutInput, progress: LayoutProgress =
   const width = [...widths];
   /** For a source node, its chain of dummies: chain[k] is the dummy on layer layer[source] + 1 + k. */
   const chains = new Map<number, number[]>();
+  /** Each point's real node: itself, or for a dummy the source of its chain. */
+  const owner = Array.from({ length: count }, (_, v) => v);
   const farthest = new Map<number, number>();
   for (let v = 0; v < count; v++) for (const w of succ[v]!) farthest.set(v, Math.max(farthest.get(v) ?? 0, layer[w]!));
   const spans = [...farthest].map(([v, far]) => ({ v, span: far - layer[v]! - 1 })).filter((s) => s.span > 0);
@@ -84,6 +88,7 @@ export function layeredLayout(input: FastLayoutInput, progress: LayoutProgress =
     const chain: number[] = [];
     for (let k = 0; k < span; k++) {
       chain.push(level.length);
+      owner.push(v);
       level.push(layer[v]! + 1 + k);
       width.push(dummyWidth);
     }
@@ -154,7 +159,7 @@ export function layeredLayout(input: FastLayoutInput, progress: LayoutProgress =
     const neighbours = sweep < placeSweeps / 2 ? (downward ? up : down) : both;
     for (let step = 0; step < layerCount; step++) {
       const l = downward ? step : layerCount - 1 - step;
-      placeLayer(layers[l]!, neighbours, center, width, count);
+      placeLayer(layers[l]!, neighbours, center, width, count, owner);
     }
   }
 
@@ -246,47 +251,64 @@ function longestPathLayers(count: number, succ: number[][], pred: number[][]): n
   return layer;
 }
 
+/** How much more a real node's wish counts than a dummy's when two want the same place. */
+const realWeight = 1e6;
+
 /**
- * Moves a layer's nodes toward the mean centre of their neighbours, keeping their order and spacing, by
- * priority: real nodes before dummies (then the better connected first) each take the spot nearest to
- * where they want to be among those already placed, so a chain of real nodes stays straight and long
- * edges step aside (Gansner's priority method, simplified).
+ * Moves a layer's nodes toward the mean centre of their neighbours, keeping their order and spacing, as
+ * close as possible in the least-squares sense: with y = left edge minus the room the nodes before need,
+ * order and spacing say y never decreases, so the best placement is a weighted isotonic regression (pool
+ * adjacent violators, linear time). Nodes that want one spot spread evenly around it (three branches
+ * under one node stay centred), and a real node outweighs dummies, so chains stay straight while long
+ * edges step aside.
  */
-function placeLayer(list: number[], neighbours: number[][], center: Float64Array, width: number[], real: number): void {
+function placeLayer(
+  list: number[],
+  neighbours: number[][],
+  center: Float64Array,
+  width: number[],
+  real: number,
+  owner: number[],
+): void {
   const n = list.length;
-  const offset = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) offset[i + 1] = offset[i]! + width[list[i]!]! + nodeSpacing;
-  const wanted = list.map((p) => {
-    // A real node follows its real neighbours when it has any: long edges step aside, they do not pull.
+  const blocks: { weight: number; sum: number; count: number }[] = [];
+  let offset = 0;
+  const offsets = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = list[i]!;
+    offsets[i] = offset;
+    // A dummy follows its chain. A real node reached by long edges lines up under (or over) the nodes at
+    // their far ends (the dummies' owners), so skip connections run straight and the main stream of a
+    // residual network stays one column; otherwise it follows the mean of its neighbours.
     const all = neighbours[p]!;
-    const realOnly = p < real ? all.filter((q) => q < real) : all;
-    const near = realOnly.length > 0 ? realOnly : all;
-    if (near.length === 0) return center[p]! - width[p]! / 2;
-    let sum = 0;
-    for (const q of near) sum += center[q]!;
-    return sum / near.length - width[p]! / 2;
-  });
-  const priority = (i: number) => (list[i]! < real ? 1e6 : 0) + neighbours[list[i]!]!.length;
-  const byPriority = Array.from({ length: n }, (_, i) => i).sort((a, b) => priority(b) - priority(a) || a - b);
-  const left = new Float64Array(n);
-  const placed = new Uint8Array(n);
-  for (const i of byPriority) {
-    let low = -Infinity;
-    let high = Infinity;
-    for (let j = i - 1; j >= 0; j--)
-      if (placed[j]) {
-        low = left[j]! + offset[i]! - offset[j]!;
-        break;
-      }
-    for (let j = i + 1; j < n; j++)
-      if (placed[j]) {
-        high = left[j]! - (offset[j]! - offset[i]!);
-        break;
-      }
-    left[i] = Math.min(Math.max(wanted[i]!, low), high);
-    placed[i] = 1;
+    const long = p < real ? all.filter((q) => q >= real) : [];
+    const near = long.length > 0 ? long.map((q) => owner[q]!) : all;
+    let wantedCentre = center[p]!;
+    if (near.length > 0) {
+      let sum = 0;
+      for (const q of near) sum += center[q]!;
+      wantedCentre = sum / near.length;
+    }
+    const target = wantedCentre - width[p]! / 2 - offset;
+    const weight = p < real ? realWeight : 1;
+    blocks.push({ weight, sum: weight * target, count: 1 });
+    // Pool while the last block would sit left of the one before it.
+    while (blocks.length > 1) {
+      const last = blocks[blocks.length - 1]!;
+      const before = blocks[blocks.length - 2]!;
+      if (before.sum / before.weight <= last.sum / last.weight) break;
+      before.weight += last.weight;
+      before.sum += last.sum;
+      before.count += last.count;
+      blocks.pop();
+    }
+    offset += width[p]! + nodeSpacing;
   }
-  list.forEach((p, i) => (center[p] = left[i]! + width[p]! / 2));
+  let i = 0;
+  for (const block of blocks) {
+    const y = block.sum / block.weight;
+    for (let k = 0; k < block.count; k++, i++) center[list[i]!] = y + offsets[i]! + width[list[i]!]! / 2;
+  }
 }
 
 function transpose(result: FastLayoutResult): FastLayoutResult {
