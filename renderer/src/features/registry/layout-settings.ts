@@ -4,8 +4,8 @@
  * the size of a model graph node's box. Pure, so node code can import it (the worker file cannot be).
  */
 
-/** Above this many nodes the worker uses fast-layout.ts instead of elkjs (elk takes ~20 s for 2,000). */
-export const elkNodeLimit = 300;
+/** Above this many nodes the worker uses fast-layout.ts instead of elkjs (on a busy 2-core machine elk took 2 s for 145 nodes, 11–20 s for 2,000). */
+export const elkNodeLimit = 150;
 
 /** elkjs layered options: top-down (model graphs) or left-to-right (lineage), with the given layer spacing. */
 export function elkOptions(direction: 'DOWN' | 'RIGHT' = 'DOWN', layerSpacing = 28): Record<string, string> {
