@@ -29,7 +29,6 @@ import type { LayoutProgress, LayoutReply, LayoutRequest } from './graph-layout.
 import { modelNodeBox } from './layout-settings';
 import { PageHeader, PageLayout } from '../../components/Page';
 
-
 /** The graph page. */
 export function ModelGraphPage() {
   const [params] = useSearchParams();
