@@ -21,11 +21,14 @@ describe('routeOfEntity', () => {
     expect(routeOfEntity({ ...report, exists: false })).toBeNull();
   });
 
-  it('opens validation reports, bundles and pipeline runs on the routes their pages use', () => {
-    expect(routeOfEntity(node('validation_report', 'v/1', 'validation churn@2 passed (default)'))).toBe(
-      '/models/-/validation/v%2F1',
+  it('opens validation reports and bundles on their model page, pipeline runs on the run page', () => {
+    const validation = node('validation_report', 'v/1', 'validation churn@2 passed (default)', 'churn');
+    expect(routeOfEntity(validation)).toBe('/models/churn?validation=v%2F1');
+    expect(routeOfEntity({ ...validation, name: null })).toBeNull();
+    expect(routeOfEntity(node('bundle', 'b1', 'python bundle of churn@2 (out.zip)', 'churn'))).toBe(
+      '/models/churn?bundle=b1',
     );
-    expect(routeOfEntity(node('bundle', 'b1', 'python bundle of churn@2 (out.zip)'))).toBe('/models/-/bundles/b1');
+    expect(routeOfEntity(node('bundle', 'b1', 'python bundle of churn@2 (out.zip)'))).toBeNull();
     expect(routeOfEntity(node('pipeline_run', 'run7', 'pipeline nightly run run7 (ok)', 'nightly'))).toBe(
       '/pipelines/nightly/runs/run7',
     );

@@ -9,12 +9,14 @@ export const driftReportRoute = (id: string) => `/drift/${encodeURIComponent(id)
 /** A monitor's page (MonitorsPage: `/monitors/:name`). */
 export const monitorRoute = (name: string) => `/monitors/${encodeURIComponent(name)}`;
 /**
- * A validation report's page (issue 13, branch `validate`). Its lineage entity carries only the report id,
- * so the route sits under the models section's `-/` pages beside `-/diff` and `-/graph`.
+ * A validation report (issue 13, branch `validate`): it opens from its model's page (the Validate button
+ * lists a version's reports), so the route is that page, with the report's id for the page to open it.
  */
-export const validationReportRoute = (id: string) => `/models/-/validation/${encodeURIComponent(id)}`;
-/** A bundle's page (issue 13, branch `bundle`); by id, like a validation report. */
-export const bundleRoute = (id: string) => `/models/-/bundles/${encodeURIComponent(id)}`;
+export const validationReportRoute = (model: string, id: string) =>
+  `/models/${encodeURIComponent(model)}?validation=${encodeURIComponent(id)}`;
+/** A bundle (issue 13, branch `bundle`): like a validation report, on its model's page (the Bundles button). */
+export const bundleRoute = (model: string, id: string) =>
+  `/models/${encodeURIComponent(model)}?bundle=${encodeURIComponent(id)}`;
 /** A pipeline run's page (PipelinesPage, branch `pipelines-ui`: `/pipelines/:name/runs/:runId`). */
 export const pipelineRunRoute = (pipeline: string, runId: string) =>
   `/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
@@ -35,10 +37,11 @@ export function routeOfEntity(
       return driftReportRoute(entity.id);
     case 'monitor':
       return entity.name ? monitorRoute(entity.name) : null;
+    // Their lineage entities need `name` (the model's) to link; without it they have no page to open.
     case 'validation_report':
-      return validationReportRoute(entity.id);
+      return entity.name ? validationReportRoute(entity.name, entity.id) : null;
     case 'bundle':
-      return bundleRoute(entity.id);
+      return entity.name ? bundleRoute(entity.name, entity.id) : null;
     case 'pipeline_run':
       return entity.name ? pipelineRunRoute(entity.name, entity.id) : null;
     default:
