@@ -167,4 +167,36 @@ steps:
     expect(train.logs.map((l) => l.message)).toContain('registered iris-script version 1');
     expect(core.models.resolve('iris-script@champion')).toMatchObject({ version: 1, scorable: true });
   }, 120_000);
+
+  it('`lathe serve` runs the executor: a run triggered through the contract is run by the server', async () => {
+    core.pipelines.save(
+      'name: served\nsteps:\n  say:\n    type: notify\n    with: { message: "from ${{ run.id }}" }\n',
+    );
+    const server = lathe(['--json', 'serve', '--port', '0']);
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: server.stdout! }).once('line', resolve),
+    );
+    const { port, token } = JSON.parse(line) as { port: number; token: string };
+    const response = await fetch(`http://127.0.0.1:${port}/api/rpc/pipelines.trigger`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'served' }),
+    });
+    expect(response.status).toBe(200);
+    const queued = ((await response.json()) as { result: { id: string; status: string } }).result;
+    expect(queued.status).toBe('queued');
+    const ended = await waitFor(
+      core,
+      () => {
+        const run = core.pipelines.run(queued.id).run;
+        return run.status === 'queued' || run.status === 'running' ? undefined : run;
+      },
+      60_000,
+      'the server to run it',
+    );
+    server.kill('SIGTERM');
+    expect((await exited(server)).code).toBe(0);
+    expect(ended.status).toBe('succeeded');
+    expect(core.pipelines.run(queued.id).steps[0]!.outputs).toEqual({ message: `from ${queued.id}` });
+  }, 120_000);
 });
