@@ -5,14 +5,14 @@
  * duplicated (one model version, one champion, the killed attempt's tracking run closed as KILLED).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseOfCore, openCore, type Core } from '../../core/core.js';
-import { smallTraining, trainLoopYaml, writeLoopCsv } from '../../core/pipelines/testing/loop.js';
+import { intakeYaml, loopCsv, smallTraining, trainLoopYaml, writeLoopCsv } from '../../core/pipelines/testing/loop.js';
 import { waitFor } from '../../core/pipelines/testing/wait.js';
 import { runLathe } from '../testing/run-lathe.js';
 
@@ -199,4 +199,66 @@ steps:
     expect(ended.status).toBe('succeeded');
     expect(core.pipelines.run(queued.id).steps[0]!.outputs).toEqual({ message: `from ${queued.id}` });
   }, 120_000);
+
+  it('the drift scenario under `lathe pipeline watch`, SIGKILLed while retraining, finishes after a restart', async () => {
+    await core.datasets.add({ path: writeLoopCsv(folder, 'loans-v1.csv', 600, 1, false), name: 'loans' });
+    await core.datasets.add({ path: writeLoopCsv(folder, 'holdout-v1.csv', 300, 2, false), name: 'holdout' });
+    const incoming = join(folder, 'incoming');
+    mkdirSync(incoming);
+    core.pipelines.save(trainLoopYaml().replace(smallTraining, smallTraining.replace('epochs: 25', 'epochs: 60')));
+    core.pipelines.save(intakeYaml(incoming));
+    const ended = (pipeline: string) =>
+      core.pipelines.runs(pipeline, 100).filter((r) => !['queued', 'running'].includes(r.status));
+
+    const first = lathe(['pipeline', 'watch']);
+    const champion = core.pipelines.trigger('train-loop');
+    await waitFor(core, () => (ended('train-loop').length === 1 ? true : undefined), 180_000, 'the first champion');
+    expect(core.pipelines.run(champion.id).run.status).toBe('succeeded');
+
+    await core.datasets.add({ path: writeLoopCsv(folder, 'holdout-v2.csv', 300, 4, true), name: 'holdout' });
+    writeFileSync(join(folder, 'loans-v2.csv'), loopCsv(600, 3, true));
+    renameSync(join(folder, 'loans-v2.csv'), join(incoming, 'loans-v2.csv'));
+    const retrainId = await waitFor(
+      core,
+      () => {
+        const retrain = core.pipelines.runs('train-loop', 100).find((r) => r.trigger.kind === 'alert');
+        const train = retrain && core.pipelines.run(retrain.id).steps[0]!;
+        return train?.logs.some((l) => l.message.startsWith('training loans@latest → run')) ? retrain!.id : undefined;
+      },
+      180_000,
+      'the retraining to start',
+    );
+    first.kill('SIGKILL');
+    expect((await exited(first)).signal).toBe('SIGKILL');
+    expect(core.pipelines.run(retrainId).run.status).toBe('running');
+
+    const second = lathe(['pipeline', 'watch']);
+    const retrained = await waitFor(
+      core,
+      () => {
+        const run = core.pipelines.run(retrainId).run;
+        return run.status === 'running' ? undefined : run;
+      },
+      180_000,
+      'the retraining to end after the restart',
+    );
+    second.kill('SIGINT');
+    expect((await exited(second)).code).toBe(0);
+
+    expect(retrained.status, retrained.error ?? '').toBe('succeeded');
+    expect(retrained.resumes).toBe(1);
+    expect(core.models.resolve('loans-model@champion').version).toBe(2);
+    expect(core.models.get('loans-model').versions).toHaveLength(2);
+    expect(core.datasets.versions('loans')).toHaveLength(2);
+    expect(core.pipelines.runs('intake', 100).map((r) => r.status)).toEqual(['succeeded']);
+    expect(core.pipelines.runs('train-loop', 100)).toHaveLength(2);
+    const trainings = core.tracking
+      .searchRuns({ experimentIds: ['0'] })
+      .runs.map((r) => r.status)
+      .sort();
+    expect(trainings).toEqual(['FINISHED', 'FINISHED', 'KILLED']);
+    expect(databaseOfCore(core).pragma('integrity_check', { simple: true })).toBe('ok');
+    const evaluate = core.pipelines.run(retrainId).steps.find((s) => s.step === 'evaluate')!.outputs!;
+    expect(evaluate).toMatchObject({ model: 'loans-model@2', champion: 'loans-model@1', better: true });
+  }, 600_000);
 });
