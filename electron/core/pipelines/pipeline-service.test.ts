@@ -111,6 +111,15 @@ describe('pipeline executor', () => {
     expect(steps[0]!.idempotencyKey).toBe(steps[1]!.idempotencyKey);
     expect(steps[1]!.outputs).toEqual(steps[0]!.outputs);
     expect(core.datasets.versions('taken')).toHaveLength(1);
+    // Both runs name the version in the lineage (`lathe lineage pipeline-run:ID`).
+    for (const run of [first, second]) {
+      const entity = core.lineage.parseEntity(`pipeline-run:${run.id}`);
+      const graph = core.lineage.graph(entity, { direction: 'downstream', depth: 1 });
+      expect(graph.root).toMatchObject({ kind: 'pipeline_run', name: 'take', exists: true });
+      expect(graph.nodes.filter((n) => n.kind === 'dataset_version').map((n) => n.label)).toEqual([
+        expect.stringContaining('taken'),
+      ]);
+    }
   });
 
   it('a training that crashes ends the run FAILED with its message, registering no model', async () => {
