@@ -13,6 +13,9 @@ const checkout = fileURLToPath(new URL('..', import.meta.url));
 /** Measured on 5a1f468 with `npx tsx scripts/call-path.ts <worktree of 5a1f468>`. */
 const before = { dataAdd: 5, logMetric: 7, logMetricRan: 6 };
 
+/** Files a timer of `lathe serve` may run while a request is in flight (not on the request's way). */
+const background = ['electron/core/store/change-watcher.ts', 'electron/core/events.ts'];
+
 describe('call paths', () => {
   it('reads a recorded stack as visits from the entry down, and finds a file entered twice', () => {
     const root = 'file://' + checkout.replace(/\/$/, '');
@@ -58,7 +61,10 @@ describe('call paths', () => {
     // store in its own room (which asks runs.ts for the run and tracking-rules.ts for the key rules). These are
     // today's ceilings, one below where the split left them (8 and 10: the registry's route ran first).
     expect(fileCount(path), path.visits.join(' → ')).toBeLessThanOrEqual(before.logMetric + 1);
-    expect(path.ran?.length, path.ran?.join(' ')).toBeLessThanOrEqual(before.logMetricRan + 3);
-    expect(path.ran).not.toContain('electron/server/mlflow/registry-routes.ts');
+    // The store's change watcher ticks every second in `lathe serve`; a tick can land inside the window.
+    const ran = (path.ran ?? []).filter((file) => !background.includes(file));
+    expect(ran.length, ran.join(' ')).toBeLessThanOrEqual(before.logMetricRan + 3);
+    expect(ran).toContain('electron/core/tracking/metric-store.ts');
+    expect(ran).not.toContain('electron/server/mlflow/registry-routes.ts');
   });
 });
