@@ -232,6 +232,18 @@ test('a regression monitor: MAE, RMSE and R² per window', async ({ page, lathe 
   await expect(windows.getByRole('row')).toHaveCount(5);
   await expect(windows.getByRole('row').nth(1).getByRole('cell').nth(3)).toHaveText(/^0\.\d{3}$/);
   await inEveryLayout(page, 'monitor-regression');
+
+  // The form knows a regressor has no accuracy: no accuracy alert field, a line saying what the windows show instead.
+  await page.getByRole('link', { name: 'Monitors', exact: true }).first().click();
+  await page.getByRole('button', { name: 'New monitor' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New monitor' });
+  await expect(dialog.getByLabel('Alert below accuracy (optional)')).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Model', exact: true }).click();
+  await page.getByRole('option', { name: model.model }).click();
+  await dialog.getByRole('textbox', { name: 'Model version' }).click();
+  await page.getByRole('option', { name: `v${model.version}` }).click();
+  await expect(dialog.getByText(/A regression model: each window shows MAE, RMSE and R²/)).toBeVisible();
+  await expect(dialog.getByLabel('Alert below accuracy (optional)')).toHaveCount(0);
 });
 
 test('new monitor form: errors shown beside their fields, then a monitor created from the page', async ({
