@@ -32,7 +32,7 @@ function bucketSort(values: Float64Array, depth: number): Float64Array {
   if (minimum === maximum) return minimum === 0 ? values.sort() : values;
   const buckets = count >>> 2;
   const scale = buckets / (maximum - minimum);
-  if (depth >= DEPTH_MAX || !Number.isFinite(minimum) || !Number.isFinite(maximum) || !Number.isFinite(scale))
+  if (depth >= DEPTH_MAX || !Number.isFinite(minimum) || !Number.isFinite(maximum) || !(scale > 0 && scale < Infinity))
     return radixSortFloat64(values);
   const top = buckets - 1;
   const starts = new Int32Array(buckets + 1);
