@@ -115,8 +115,13 @@ export class ValidationService {
   ): { problems: SuiteProblem[]; plan: ValidationPlan } {
     const { suite, lineOf } = parsed;
     const problems: SuiteProblem[] = [];
+    // A flag (--holdout) is not in the file: it has no line.
     const at = (path: (string | number)[], message: string) =>
-      problems.push({ line: lineOf(path), field: fieldName(path), message });
+      problems.push({
+        line: String(path[0]).startsWith('--') ? null : lineOf(path),
+        field: fieldName(path),
+        message,
+      });
     const ref = `${version.model}@${version.version}`;
     const plan: ValidationPlan = {
       version,
