@@ -128,7 +128,14 @@ export const validationMethods = {
     output: z.object({ yaml: z.string() }),
   },
   'validation.checkSuite': {
-    input: z.object({ ref: ModelRef, suite: z.string().max(200_000) }).strict(),
+    input: z
+      .object({
+        ref: ModelRef,
+        suite: z.string().max(200_000),
+        holdout: z.string().min(1).optional(),
+        baseline: z.string().min(1).optional(),
+      })
+      .strict(),
     output: z.object({ problems: z.array(SuiteProblem) }),
   },
   'validation.gates': { input: z.object({}).strict(), output: z.array(AliasGate) },

@@ -11,7 +11,12 @@ export function validationHandlers(core: Core): HandlersFor<keyof typeof validat
     'validation.get': (input) => core.validation.get(input.id),
     'validation.html': (input) => core.validation.html(input.id),
     'validation.defaultSuite': (input) => core.validation.defaultSuite(input.ref),
-    'validation.checkSuite': (input) => ({ problems: core.validation.checkSuite(input.ref, input.suite) }),
+    'validation.checkSuite': (input) => ({
+      problems: core.validation.checkSuite(input.ref, input.suite, {
+        holdout: input.holdout,
+        baseline: input.baseline,
+      }),
+    }),
     'validation.gates': () => core.validation.gates.list(),
     'validation.setGate': (input) => core.validation.gates.set(input),
     'validation.removeGate': (input) => core.validation.gates.remove(input),

@@ -100,11 +100,16 @@ export class ValidationService {
   }
 
   /** Every problem of a suite for a version (syntax, schema, meaning), each at its line; empty when it can run. */
-  checkSuite(ref: string, yaml: string, file = 'suite.yaml'): SuiteProblem[] {
+  checkSuite(
+    ref: string,
+    yaml: string,
+    options: { holdout?: string; baseline?: string } = {},
+    file = 'suite.yaml',
+  ): SuiteProblem[] {
     const version = this.models.resolveScorable(ref);
     const parsed = parseSuite(yaml, file);
     if ('problems' in parsed) return parsed.problems;
-    return this.planProblems(version, parsed, {}).problems;
+    return this.planProblems(version, parsed, options).problems;
   }
 
   /** Resolves and checks everything a suite asks, collecting problems with their lines. */
