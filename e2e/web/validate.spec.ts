@@ -66,6 +66,9 @@ test('validate a version from the model page: suite problems by line, progress, 
   const smoke = join(folder, 'smoke.yaml');
   writeFileSync(smoke, 'name: smoke\nchecks:\n  - type: onnx\n');
   expect((await lathe.cli(['validate', 'clf@1', '--suite', smoke])).code).toBe(0);
+  expect(
+    (await lathe.cli(['validate', 'gate', 'set', 'production', '--model', 'clf', '--suite', 'release-gate'])).code,
+  ).toBe(0);
 
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(lathe.url);
@@ -73,6 +76,9 @@ test('validate a version from the model page: suite problems by line, progress, 
   await page.getByRole('link', { name: 'clf', exact: true }).click();
   await page.getByRole('button', { name: 'Validate' }).click();
   const dialog = page.getByRole('dialog', { name: 'Validate clf@1' });
+  await expect(dialog.getByTestId('alias-gates')).toHaveText(
+    'Alias production moves only onto a version with a passing report of suite release-gate.',
+  );
   const editor = dialog.getByRole('textbox', { name: 'Suite (YAML)' });
   await expect(editor).toHaveValue(/name: default-classification/);
 

@@ -207,6 +207,24 @@ describe('validation suites on a model version', () => {
     expect(core.objects.usage().objects).toBe(objectsBefore);
   });
 
+  it('leaves no object behind when the report row cannot be written', { timeout: 120_000 }, async () => {
+    const db = databaseOfCore(core);
+    const before = reportCount();
+    const objectsBefore = core.objects.usage().objects;
+    db.exec(
+      "CREATE TRIGGER refuse_reports BEFORE INSERT ON validation_reports BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
+    try {
+      await expect(
+        core.validation.run({ ref: model, suite: 'name: smoke\nchecks:\n  - type: onnx\n' }),
+      ).rejects.toThrow(/disk full/);
+    } finally {
+      db.exec('DROP TRIGGER refuse_reports');
+    }
+    expect(reportCount()).toBe(before);
+    expect(core.objects.usage().objects).toBe(objectsBefore);
+  });
+
   it('gates an alias on a passing report, per model or globally', { timeout: 120_000 }, async () => {
     core.validation.gates.set({ alias: 'production' });
     const failing = await core.validation.run({

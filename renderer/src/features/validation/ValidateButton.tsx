@@ -32,10 +32,28 @@ export function ValidateButton({ version }: { version: ModelVersion }) {
 function ValidateModal({ version, onClose }: { version: ModelVersion; onClose: () => void }) {
   const ref = `${version.model}@${version.version}`;
   const reports = useLatheQuery('validation.list', { ref });
+  const gates = useLatheQuery('validation.gates', {});
+  // A model's own rule replaces the global one for the same alias.
+  const gated = (gates.data ?? []).filter(
+    (gate) =>
+      gate.model === version.model ||
+      (gate.model === null &&
+        !gates.data!.some((other) => other.model === version.model && other.alias === gate.alias)),
+  );
   const [tab, setTab] = useState<string | null>('run');
   const [shown, setShown] = useState<string | null>(null);
   return (
     <Modal opened onClose={onClose} title={`Validate ${ref}`} size="80rem" centered>
+      {gated.length > 0 && (
+        <Text size="sm" mb="xs" data-testid="alias-gates">
+          {gated.map((gate) => (
+            <span key={gate.alias}>
+              Alias <b>{gate.alias}</b> moves only onto a version with a passing report
+              {gate.suite ? ` of suite ${gate.suite}` : ''}.{' '}
+            </span>
+          ))}
+        </Text>
+      )}
       <Tabs value={tab} onChange={setTab} keepMounted>
         <Tabs.List mb="sm">
           <Tabs.Tab value="run">Run a suite</Tabs.Tab>
