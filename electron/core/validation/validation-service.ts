@@ -255,7 +255,8 @@ export class ValidationService {
     const started = performance.now();
     const version = this.models.resolveScorable(options.ref);
     const ref = `${version.model}@${version.version}`;
-    const file = options.suiteFile ?? 'suite.yaml';
+    // Errors in the default suite name it as such (it is what `lathe validate suite M@V` prints).
+    const file = options.suiteFile ?? (options.suite === undefined ? 'default-suite.yaml' : 'suite.yaml');
     const yaml = options.suite ?? this.defaultSuite(ref).yaml;
     const parsed = parseSuite(yaml, file);
     if ('problems' in parsed) throw suiteError(file, parsed.problems);
