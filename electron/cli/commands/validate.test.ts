@@ -60,6 +60,13 @@ describe('lathe validate', () => {
     expect(JSON.parse(shown.stdout)).toEqual(report);
     const suite = await lathe('validate', 'suite', 'clf@1');
     expect(suite.stdout).toMatch(/^name: default-classification$/m);
+    // The default suite runs as it is given a holdout, and says what it lacks without one.
+    const noHoldout = await lathe('validate', 'clf@1');
+    expect(noHoldout.code).toBe(2);
+    expect(noHoldout.stderr).toMatch(/^lathe: default-suite\.yaml:6 checks\[0\]\.type: a metric check needs a holdout/);
+    const byDefault = await lathe('--json', 'validate', 'clf@1', '--holdout', 'holdout@1');
+    expect(JSON.parse(byDefault.stdout)).toMatchObject({ suite: { name: 'default-classification' }, passed: true });
+    expect(byDefault.code).toBe(0);
   });
 
   it('exits 2 on bad input naming file, line and field, writing nothing', { timeout: 120_000 }, async () => {

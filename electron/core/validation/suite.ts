@@ -195,18 +195,18 @@ export function defaultSuiteYaml(task: 'classification' | 'regression' | null, b
           '    metric: accuracy',
           '    threshold: 0.7',
           ...(binary ? ['  - type: metric', '    metric: f1', '    threshold: 0.6'] : []),
-          '  - type: regression',
-          '    metric: accuracy',
-          '    tolerance: 0.02',
+          '  # - type: regression  # needs a baseline (above, or --baseline)',
+          '  #   metric: accuracy',
+          '  #   tolerance: 0.02',
         ]
       : task === 'regression'
         ? [
             '  - type: metric',
             '    metric: r2',
             '    threshold: 0.5',
-            '  - type: regression',
-            '    metric: rmse',
-            '    tolerance: 0.05',
+            '  # - type: regression  # needs a baseline (above, or --baseline)',
+            '  #   metric: rmse',
+            '  #   tolerance: 0.05',
           ]
         : [];
   return [
