@@ -63,7 +63,13 @@ describe('continuous learning scenario', () => {
     const evaluate = detail.steps.find((s) => s.step === 'evaluate')!.outputs!;
     expect(evaluate).toMatchObject({ model: 'loans-model@2', champion: 'loans-model@1', better: true });
     expect(evaluate.score as number).toBeGreaterThan((evaluate.championScore as number) + 0.1);
-    expect(detail.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(detail.steps.map((s) => s.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
     expect(core.models.resolve('loans-model@champion').version).toBe(2);
 
     // 4. The lineage: each run names what it made.
@@ -71,6 +77,11 @@ describe('continuous learning scenario', () => {
     expect(graph.nodes.map((n) => n.label).sort()).toEqual(
       expect.arrayContaining(['loans-model@2', expect.stringMatching(/^run /)]),
     );
+    expect(graph.nodes.filter((n) => n.kind === 'validation_report')).toHaveLength(1);
+    expect(detail.steps.find((s) => s.step === 'release')!.outputs).toMatchObject({
+      passed: true,
+      model: 'loans-model@2',
+    });
     const intakeGraph = core.lineage.graph(
       { kind: 'pipeline_run', id: intake.id },
       { direction: 'downstream', depth: 1 },

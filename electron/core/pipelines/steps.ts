@@ -6,7 +6,7 @@
  * attempt a crash interrupted, and runs.
  */
 import { spawn } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { PipelineStepType } from '../../../shared/contract/pipelines.js';
@@ -19,6 +19,7 @@ import type { RegistryService } from '../registry/registry-service.js';
 import type { TrainingService } from '../train/training-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import type { LineageService } from '../lineage/lineage-service.js';
+import type { ValidationService } from '../validation/validation-service.js';
 import type { Produced } from './pipeline-store.js';
 
 /** The services steps use. */
@@ -30,6 +31,7 @@ export interface StepServices {
   registry: RegistryService;
   drift: DriftService;
   monitors: MonitorService;
+  validation: ValidationService;
   lineage: LineageService;
   /** Where scratch files go (the object store's temp folder: same file system, swept by gc). */
   tempPath: (prefix: string) => string;
@@ -618,6 +620,61 @@ const notify = handler({
   },
 });
 
+const validate = handler({
+  settings: z
+    .object({
+      model: z.string().min(1),
+      /** The suite's YAML text (the model's default suite when neither this nor suiteFile is given). */
+      suite: z.string().min(1).optional(),
+      /** A suite file, read when the step runs (named in errors). */
+      suiteFile: z.string().min(1).optional(),
+      holdout: DataRef.optional(),
+      baseline: z.string().min(1).optional(),
+      /** Fail the step (and so the run) when the suite fails; otherwise `passed` is an output for a gate. */
+      required: z.boolean().default(true),
+    })
+    .strict()
+    .refine((s) => !(s.suite && s.suiteFile), 'give suite or suiteFile, not both'),
+  fingerprint: (settings, services) => ({
+    model: services.models.resolve(settings.model).id,
+    holdout: settings.holdout ? services.datasets.resolve(settings.holdout).versionId : null,
+    suiteFile: settings.suiteFile ? readSuite(settings.suiteFile) : null,
+  }),
+  run: async (settings, context) => {
+    throwIfAborted(context.signal);
+    const report = await context.services.validation.run({
+      ref: settings.model,
+      suite: settings.suiteFile ? readSuite(settings.suiteFile) : settings.suite,
+      suiteFile: settings.suiteFile,
+      holdout: settings.holdout,
+      baseline: settings.baseline,
+    });
+    const failed = report.checks.filter((c) => !c.passed);
+    for (const check of report.checks)
+      context.log(`${check.passed ? 'pass' : 'FAIL'} ${check.name}`, check.passed ? 'info' : 'warn');
+    const produced: Produced[] = [
+      { kind: 'validation_report', id: report.id, label: `validation ${report.suite.name} of ${report.model.ref}` },
+    ];
+    if (!report.passed && settings.required)
+      throw new LatheError(
+        'CONFLICT',
+        `${report.model.ref} failed validation suite ${report.suite.name}: ${failed.map((c) => c.name).join(', ')} (report ${report.id})`,
+        { report: report.id },
+      );
+    return { outputs: { passed: report.passed, report: report.id, model: report.model.ref }, produced };
+  },
+});
+
+function readSuite(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new LatheError('NOT_FOUND', `the suite file ${path} cannot be read: ${(error as Error).message}`, {
+      file: path,
+    });
+  }
+}
+
 const notYet = (type: string, service: string) =>
   handler({
     settings: z.record(z.string(), z.unknown()),
@@ -632,7 +689,7 @@ export const stepHandlers: Record<PipelineStepType, StepHandler> = {
   'validate-data': validateData,
   train,
   evaluate,
-  validate: notYet('validate', 'core.validation'),
+  validate,
   gate,
   promote,
   export: notYet('export', 'core.bundles'),

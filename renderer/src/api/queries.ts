@@ -110,6 +110,9 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
   // A monitor created or run: its list row (last run, alert count) and its page.
   'monitors.changed': ['monitors.list', 'monitors.show', 'monitors.alerts', 'lineage.graph'],
   'monitors.alert': ['monitors.list', 'monitors.show', 'monitors.alerts'],
+  // A validation report stored: the version's report list (a report never changes once stored).
+  'validation.changed': ['validation.list', 'lineage.graph'],
+  'validation.progress': [],
   // Pipelines: a definition saved or deleted; a run or step changed state (live DAG and history).
   'pipelines.changed': ['pipelines.list', 'pipelines.get'],
   'pipelines.runChanged': ['pipelines.list', 'pipelines.get', 'pipelines.runs', 'pipelines.run', 'lineage.graph'],

@@ -67,9 +67,22 @@ steps:
     type: gate
     with:
       condition: \${{ steps.evaluate.outputs.better }}
+  release:
+    type: validate
+    needs: [better]
+    with:
+      model: \${{ steps.train.outputs.model }}
+      holdout: holdout@latest
+      suite: |
+        name: release
+        checks:
+          - type: metric
+            metric: accuracy
+            threshold: 0.8
+          - type: onnx
   promote:
     type: promote
-    needs: [better]
+    needs: [better, release]
     with:
       model: \${{ steps.train.outputs.model }}
       alias: champion

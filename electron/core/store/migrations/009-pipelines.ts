@@ -5,8 +5,8 @@
  * (a file, alert, schedule tick or upstream run starts at most one run, even with several processes).
  */
 export const migration009 = {
-  // Numbered 7 on the pipelines branch until migrations 007 (validation) and 008 (bundles) are merged.
-  version: 7,
+  // Numbered 8 on the pipelines branch until migration 008 (bundles) is merged.
+  version: 8,
   name: 'pipelines',
   sql: `
     CREATE TABLE pipelines (
