@@ -25,6 +25,7 @@ import { MonitorService } from './monitor/monitor-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import { LoggedModelService } from './registry/logged-model-service.js';
 import { MlflowModelStore } from './registry/mlflow-model-store.js';
+import { BundleService } from './bundles/bundle-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -74,6 +75,8 @@ export interface Core {
   readonly loggedModels: LoggedModelService;
   /** MLflow's view of the registry, for the MLflow REST shell. */
   readonly mlflowModels: MlflowModelStore;
+  /** Deployable bundles of model versions (server, Lambda, Cloud Functions). */
+  readonly bundles: BundleService;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
   batch<T>(work: () => T): T;
@@ -127,6 +130,16 @@ export function openCore(options: CoreOptions): Core {
   const drift = new DriftService(db, datasets, events, resolveData, lineage, {
     scorer: createPredictionScorer(models),
   });
+  const bundles = new BundleService({
+    db,
+    objects,
+    events,
+    lineage,
+    models,
+    resolveData,
+    datasets,
+    validationOf: () => null,
+  });
   const pollMs = options.changePollMs ?? (options.shell === 'cli' ? 0 : 1000);
   const stopWatching = pollMs > 0 ? watchStoreChanges(db, events, pollMs) : () => {};
   const store: StoreMaintenance = {
@@ -158,6 +171,7 @@ export function openCore(options: CoreOptions): Core {
     registry,
     loggedModels,
     mlflowModels,
+    bundles,
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),
     dispose() {
