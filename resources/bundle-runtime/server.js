@@ -21,11 +21,19 @@ function createMetrics() {
   const errors = new Map();
   const histogram = new Map();
   let rowsScored = 0;
+  let inFlight = 0;
   const key = (labels) =>
     Object.entries(labels)
       .map(([k, v]) => `${k}="${String(v).replace(/["\\\n]/g, '_')}"`)
       .join(',');
   return {
+    /** A request (other than /metrics) started or ended. */
+    started() {
+      inFlight++;
+    },
+    ended() {
+      inFlight--;
+    },
     observe(routeName, method, status, seconds, rows) {
       const labels = key({ route: routeName, method, status });
       requests.set(labels, (requests.get(labels) || 0) + 1);
@@ -62,6 +70,9 @@ function createMetrics() {
         lines.push(`lathe_request_duration_seconds_sum{${labels}} ${entry.sum}`);
         lines.push(`lathe_request_duration_seconds_count{${labels}} ${entry.count}`);
       }
+      lines.push('# HELP lathe_requests_in_flight Requests being read or answered now (not counting /metrics).');
+      lines.push('# TYPE lathe_requests_in_flight gauge');
+      lines.push(`lathe_requests_in_flight ${inFlight}`);
       lines.push('# HELP lathe_rows_scored_total Rows scored by POST /predict.');
       lines.push('# TYPE lathe_rows_scored_total counter');
       lines.push(`lathe_rows_scored_total ${rowsScored}`);
@@ -98,8 +109,16 @@ async function main() {
     if (pathname === '/metrics' && request.method === 'GET') {
       answer = { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: metrics.render() };
     } else {
-      const body = request.method === 'POST' ? await readBody(request) : '';
-      if (body === null) {
+      metrics.started();
+      // A client that goes away mid-body ends its request here; it is answered (to nobody) like a bad one.
+      const body = request.method === 'POST' ? await readBody(request).catch(() => undefined) : '';
+      if (body === undefined) {
+        answer = {
+          status: 400,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ error: { code: 'BAD_INPUT', message: 'the request body was cut off', field: null } }),
+        };
+      } else if (body === null) {
         answer = {
           status: 413,
           headers: { 'content-type': 'application/json' },
@@ -111,6 +130,7 @@ async function main() {
         answer = await route(bundle, request.method, pathname, body);
         rows = answer.rows || 0;
       }
+      metrics.ended();
     }
     const headers = { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) };
     if (stopping) headers.connection = 'close';

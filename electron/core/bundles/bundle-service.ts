@@ -288,6 +288,18 @@ export class BundleService {
       .map(toExport);
   }
 
+  /** The full id of the export that `prefix` starts (a whole id, or a unique prefix of at least 4 characters). */
+  findId(prefix: string): string {
+    const rows = this.deps.db
+      .prepare<[string], { id: string }>("SELECT id FROM bundle_exports WHERE id LIKE ? || '%' LIMIT 2")
+      .all(prefix.replace(/[%_]/g, ''));
+    if (rows.length === 0 || prefix.length < 4)
+      throw new LatheError('NOT_FOUND', `No bundle export ${prefix}`, { id: prefix });
+    if (rows.length > 1)
+      throw new LatheError('BAD_INPUT', `${prefix} starts more than one export; give more of the id`, { id: prefix });
+    return rows[0]!.id;
+  }
+
   /** One export. */
   get(id: string): BundleExport {
     return toExport(this.row(id, true)!);
