@@ -199,6 +199,7 @@ export async function run(): Promise<Record<string, unknown>> {
       load_average: loadavg()[0],
     };
     say('');
+    say(`load average ${result.load_average.toFixed(1)} on ${availableParallelism()} cores`);
     say(
       `bare onnxruntime-node loop      ${Math.round(result.bare_rows_per_second).toLocaleString()} rows/s (baseline)`,
     );
