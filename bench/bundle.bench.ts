@@ -196,7 +196,7 @@ export async function run(): Promise<Record<string, unknown>> {
       batch: BATCH,
       rounds: ROUNDS,
       /** The machine's 1-minute load average when the run ended: the figures are only as steady as this allows. */
-      load_average: loadavg()[0],
+      load_average: loadavg()[0]!,
     };
     say('');
     say(`load average ${result.load_average.toFixed(1)} on ${availableParallelism()} cores`);
