@@ -100,7 +100,7 @@ function BundlesModal({ version, onClose }: { version: ModelVersion; onClose: ()
                     bg={row.id === shown ? 'var(--mantine-color-blue-light)' : undefined}
                     data-testid="bundle-export-row"
                   >
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm">{new Date(row.createdAt).toLocaleString()}</Text>
                     </Table.Td>
                     <Table.Td>
@@ -116,10 +116,10 @@ function BundlesModal({ version, onClose }: { version: ModelVersion; onClose: ()
                         </Badge>
                       )}
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm">{megabytes(row.zippedBytes ?? row.unzippedBytes)}</Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <SelftestBadge result={row.selftest} />
                     </Table.Td>
                   </Table.Tr>
