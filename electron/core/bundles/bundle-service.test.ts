@@ -29,11 +29,13 @@ import { databaseOfCore, type Core } from '../core.js';
 import { readColumns, writeTable, type ColumnValues } from '../data/read-table.js';
 import { createDataResolver } from '../models/data-source.js';
 import { openTempCore } from '../testing/temp-core.js';
+import { exportInChild } from './testing/export-in-child.js';
 import { assertLambdaLimits, BundleService } from './bundle-service.js';
 import { expectSameOutputs, postJson, startServerBundle } from './testing/bundle-server.js';
 
 let core: Core;
 let cleanup: () => Promise<void>;
+let home: string;
 let scratch: string;
 let ref: string;
 /** 200 rows of customers-v2 (not the training rows) as the API takes them, and what `lathe predict` gave them. */
@@ -56,7 +58,7 @@ function selftest(folder: string): { code: number | null; stdout: string } {
 }
 
 beforeAll(async () => {
-  ({ core, cleanup } = openTempCore());
+  ({ core, cleanup, home } = openTempCore());
   scratch = mkdtempSync(join(tmpdir(), 'lathe-bundle-test-'));
   await core.datasets.addSample();
   const trained = await core.training.train({
@@ -306,13 +308,17 @@ describe('selftest', () => {
 });
 
 describe('export', () => {
-  it('gives byte-identical zips for the same version', async () => {
+  it('gives byte-identical zips for the same version, in this process and from another process', async () => {
     const first = await core.bundles.export({ ref, target: 'server', out: join(scratch, 'a.zip') });
     const second = await core.bundles.export({ ref, target: 'server', out: join(scratch, 'b.zip') });
     expect(readFileSync(first.out).equals(readFileSync(second.out))).toBe(true);
     expect(first.sha256).toBe(second.sha256);
+    // Another process (another clock, another module load) over the same home.
+    const cli = await exportInChild(home, ref, 'server', join(scratch, 'c.zip'));
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(readFileSync(join(scratch, 'c.zip')).equals(readFileSync(first.out))).toBe(true);
     expect(core.bundles.list(ref).map((e) => e.id)).toEqual(expect.arrayContaining([first.id, second.id, server.id]));
-  }, 120_000);
+  }, 180_000);
 
   it('writes a manifest with lineage, metrics, schema, file hashes and the validation verdict', async () => {
     const version = core.models.resolve(ref);
