@@ -14,6 +14,7 @@ import { driftEvents, driftMethods } from './drift.js';
 import { monitorEvents, monitorMethods } from './monitors.js';
 import { registryEvents, registryMethods } from './registry.js';
 import { validationEvents, validationMethods } from './validation.js';
+import { bundleEvents, bundleMethods } from './bundles.js';
 
 export * from './experiments.js';
 export * from './datasets.js';
@@ -24,6 +25,7 @@ export * from './drift.js';
 export * from './monitors.js';
 export * from './registry.js';
 export * from './validation.js';
+export * from './bundles.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
@@ -36,6 +38,7 @@ export const methods = {
   ...monitorMethods,
   ...registryMethods,
   ...validationMethods,
+  ...bundleMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
@@ -49,6 +52,7 @@ export const events = {
   ...monitorEvents,
   ...registryEvents,
   ...validationEvents,
+  ...bundleEvents,
 } as const;
 
 /** A method name of the contract. */
