@@ -13,6 +13,7 @@ import { registerDriftCommand } from './commands/drift.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerExportCommands } from './commands/export.js';
 import { registerPipelineCommands } from './commands/pipeline.js';
 
 /** Builds the program (exported for tests). */
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerMonitorCommands(program, globals);
   registerRegistryCommands(program, globals);
   registerValidateCommand(program, globals);
+  registerExportCommands(program, globals);
   registerPipelineCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;

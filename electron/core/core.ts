@@ -26,6 +26,7 @@ import { RegistryService } from './registry/registry-service.js';
 import { LoggedModelService } from './registry/logged-model-service.js';
 import { MlflowModelStore } from './registry/mlflow-model-store.js';
 import { ValidationService } from './validation/validation-service.js';
+import { BundleService } from './bundles/bundle-service.js';
 import { PipelineService } from './pipelines/pipeline-service.js';
 import { trackingConnection } from './server-file.js';
 
@@ -81,6 +82,8 @@ export interface Core {
   readonly mlflowModels: MlflowModelStore;
   /** Validation suites, reports and alias gates (issue 13). */
   readonly validation: ValidationService;
+  /** Deployable bundles of model versions (server, Lambda, Cloud Functions). */
+  readonly bundles: BundleService;
   readonly pipelines: PipelineService;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
@@ -137,6 +140,16 @@ export function openCore(options: CoreOptions): Core {
   });
   const validation = new ValidationService(db, objects, events, models, datasets, lineage);
   registry.guardAliases((version, alias) => validation.gates.assertAllowed(version, alias));
+  const bundles = new BundleService({
+    db,
+    objects,
+    events,
+    lineage,
+    models,
+    resolveData,
+    datasets,
+    validationOf: (versionId) => validation.latestVerdict(versionId),
+  });
   const pipelines = new PipelineService(db, events, lineage, {
     datasets,
     training,
@@ -146,6 +159,7 @@ export function openCore(options: CoreOptions): Core {
     drift,
     monitors,
     validation,
+    bundles,
     lineage,
     tempPath: (prefix) => objects.tempPath(prefix),
     trackingConnection: () => trackingConnection(home),
@@ -183,6 +197,7 @@ export function openCore(options: CoreOptions): Core {
     loggedModels,
     mlflowModels,
     validation,
+    bundles,
     pipelines,
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),

@@ -14,6 +14,7 @@ import { driftEvents, driftMethods } from './drift.js';
 import { monitorEvents, monitorMethods } from './monitors.js';
 import { registryEvents, registryMethods } from './registry.js';
 import { validationEvents, validationMethods } from './validation.js';
+import { bundleEvents, bundleMethods } from './bundles.js';
 import { pipelineEvents, pipelineMethods } from './pipelines.js';
 
 export * from './experiments.js';
@@ -25,6 +26,7 @@ export * from './drift.js';
 export * from './monitors.js';
 export * from './registry.js';
 export * from './validation.js';
+export * from './bundles.js';
 export * from './pipelines.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
@@ -38,6 +40,7 @@ export const methods = {
   ...monitorMethods,
   ...registryMethods,
   ...validationMethods,
+  ...bundleMethods,
   ...pipelineMethods,
 } as const;
 
@@ -52,6 +55,7 @@ export const events = {
   ...monitorEvents,
   ...registryEvents,
   ...validationEvents,
+  ...bundleEvents,
   ...pipelineEvents,
 } as const;
 

@@ -63,14 +63,15 @@ export const ValidationReportSummary = ValidationReport.pick({
 }).extend({ suite: z.string(), checksPassed: z.number(), checksTotal: z.number() });
 export type ValidationReportSummary = z.infer<typeof ValidationReportSummary>;
 
-/** The latest verdict on a version, for bundles' manifests (core.validation.latestVerdict). */
-export interface ValidationVerdict {
-  reportId: string;
-  suite: string;
-  passed: boolean;
-  createdAt: number;
-  checks: { name: string; passed: boolean; detail: string }[];
-}
+/** The latest verdict on a version, as a bundle's manifest carries it (core.validation.latestVerdict). */
+export const ValidationVerdict = z.object({
+  reportId: z.string(),
+  suite: z.string(),
+  passed: z.boolean(),
+  createdAt: z.number(),
+  checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
+});
+export type ValidationVerdict = z.infer<typeof ValidationVerdict>;
 
 /** One problem in a suite, at its line. */
 export const SuiteProblem = z.object({

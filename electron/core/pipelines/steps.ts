@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { PipelineStepType } from '../../../shared/contract/pipelines.js';
 import { LatheError } from '../../../shared/errors.js';
@@ -20,6 +20,7 @@ import type { TrainingService } from '../train/training-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import type { ValidationService } from '../validation/validation-service.js';
+import type { BundleService } from '../bundles/bundle-service.js';
 import type { Produced } from './pipeline-store.js';
 
 /** The services steps use. */
@@ -32,6 +33,7 @@ export interface StepServices {
   drift: DriftService;
   monitors: MonitorService;
   validation: ValidationService;
+  bundles: BundleService;
   lineage: LineageService;
   /** Where scratch files go (the object store's temp folder: same file system, swept by gc). */
   tempPath: (prefix: string) => string;
@@ -675,13 +677,41 @@ function readSuite(path: string): string {
   }
 }
 
-const notYet = (type: string, service: string) =>
-  handler({
-    settings: z.record(z.string(), z.unknown()),
-    run: async () => {
-      throw new LatheError('BAD_INPUT', `the ${type} step needs ${service}, which this build does not have yet`);
-    },
-  });
+const exportBundle = handler({
+  settings: z
+    .object({
+      model: z.string().min(1),
+      target: z.enum(['server', 'lambda', 'gcf']),
+      /** A new folder or .zip (use `${{ run.id }}` to make one per run); absolute, as no working folder is meant. */
+      out: z.string().min(1).refine(isAbsolute, 'out must be an absolute path'),
+      golden: z.string().min(1).optional(),
+    })
+    .strict(),
+  fingerprint: (settings, services) => ({ model: services.models.resolve(settings.model).id }),
+  recover: (checkpoint, context) => {
+    // An export the crash interrupted after it was recorded: adopt it.
+    if (typeof checkpoint.model !== 'string' || typeof checkpoint.out !== 'string') return undefined;
+    const found = context.services.bundles.list(checkpoint.model).find((b) => b.out === checkpoint.out);
+    return found ? bundleResult(found) : undefined;
+  },
+  run: async (settings, context) => {
+    throwIfAborted(context.signal);
+    context.checkpoint({ model: settings.model, out: resolve(settings.out) });
+    const made = await context.services.bundles.export(
+      { ref: settings.model, target: settings.target, out: settings.out, golden: settings.golden },
+      (progress) => context.log(`${progress.phase}: ${progress.detail}`),
+    );
+    context.log(`${made.target} bundle of ${made.ref} at ${made.out} (sha256 ${made.sha256.slice(0, 12)})`);
+    return bundleResult(made);
+  },
+});
+
+function bundleResult(made: { id: string; ref: string; target: string; out: string }): StepResult {
+  return {
+    outputs: { bundle: made.id, path: made.out, target: made.target },
+    produced: [{ kind: 'bundle', id: made.id, label: `${made.target} bundle of ${made.ref}` }],
+  };
+}
 
 /** Every step type's handler. */
 export const stepHandlers: Record<PipelineStepType, StepHandler> = {
@@ -692,7 +722,7 @@ export const stepHandlers: Record<PipelineStepType, StepHandler> = {
   validate,
   gate,
   promote,
-  export: notYet('export', 'core.bundles'),
+  export: exportBundle,
   monitor,
   notify,
 };

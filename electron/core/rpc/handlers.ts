@@ -11,6 +11,7 @@ import { driftHandlers } from './drift-handlers.js';
 import { monitorHandlers } from './monitor-handlers.js';
 import { registryHandlers } from './registry-handlers.js';
 import { validationHandlers } from './validation-handlers.js';
+import { bundleHandlers } from './bundle-handlers.js';
 import { pipelineHandlers } from './pipeline-handlers.js';
 
 /** The parsed input of a method. */
@@ -36,6 +37,7 @@ export function createHandlers(core: Core, version: string): Handlers {
     ...monitorHandlers(core),
     ...registryHandlers(core),
     ...validationHandlers(core),
+    ...bundleHandlers(core),
     ...pipelineHandlers(core),
   };
 }

@@ -113,6 +113,9 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
   // A validation report stored: the version's report list (a report never changes once stored).
   'validation.changed': ['validation.list', 'lineage.graph'],
   'validation.progress': [],
+  // A bundle exported or self-tested: the version's export list and that export.
+  'bundles.changed': ['bundles.list', 'bundles.get', 'lineage.graph'],
+  'bundles.progress': [],
   // Pipelines: a definition saved or deleted; a run or step changed state (live DAG and history).
   'pipelines.changed': ['pipelines.list', 'pipelines.get'],
   'pipelines.runChanged': ['pipelines.list', 'pipelines.get', 'pipelines.runs', 'pipelines.run', 'lineage.graph'],

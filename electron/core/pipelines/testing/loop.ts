@@ -43,6 +43,17 @@ export const smallTraining = `
       backend: wasm
       modelName: loans-model`;
 
+/** A step exporting the promoted version as a server bundle into `folder/<run id>`. */
+export function exportStep(folder: string): string {
+  return `  bundle:
+    type: export
+    with:
+      model: \${{ steps.promote.outputs.model }}
+      target: server
+      out: ${folder}/\${{ run.id }}
+`;
+}
+
 /** The retraining pipeline: train on the newest data, beat the champion on the holdout, promote. */
 export function trainLoopYaml(extraSteps = ''): string {
   return `name: train-loop

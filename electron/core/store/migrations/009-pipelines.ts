@@ -5,8 +5,7 @@
  * (a file, alert, schedule tick or upstream run starts at most one run, even with several processes).
  */
 export const migration009 = {
-  // Numbered 8 on the pipelines branch until migration 008 (bundles) is merged.
-  version: 8,
+  version: 9,
   name: 'pipelines',
   sql: `
     CREATE TABLE pipelines (

@@ -35,6 +35,7 @@ import { MlflowVersionInfo } from '../registry/MlflowVersionInfo';
 import { Evaluation } from './Evaluation';
 import { ScorePanel } from './ScorePanel';
 import { ValidateButton } from '../validation/ValidateButton';
+import { BundlesButton } from '../bundles/BundlesModal';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -123,6 +124,7 @@ function VersionPanel({ version }: { version: ModelVersion }) {
         </div>
         <Group gap="xs" wrap="nowrap">
           <ValidateButton version={version} />
+          <BundlesButton version={version} />
           <ExportButton version={version} />
         </Group>
       </Group>
