@@ -2,7 +2,8 @@
  * A watched folder receiving 100 files in a burst yields exactly 100 ingests: each file starts one run
  * (its mark is taken with the run, in one transaction), none is missed, none is ingested twice.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,5 +63,33 @@ steps:
     expect(new Set(files).size).toBe(101);
     expect(files[0]).toBe('batch-000.csv');
     expect(core.datasets.versions('batches')).toHaveLength(101);
+  });
+
+  it('waits until a file being written is complete before ingesting it', { timeout: 120_000 }, async () => {
+    core.pipelines.save(`name: burst
+triggers:
+  - kind: folder
+    path: ${folder}
+    glob: "*.csv"
+    stableMs: 600
+steps:
+  ingest:
+    type: ingest
+    with:
+      file: \${{ trigger.file }}
+      dataset: slow
+`);
+    core.pipelines.start({ pollMs: 200 });
+    const path = join(folder, 'slow.csv');
+    writeFileSync(path, 'id,value\n');
+    // A slow copy: ten chunks of 50 rows, each well inside the stability window of the one before.
+    for (let chunk = 0; chunk < 10; chunk++) {
+      appendFileSync(path, Array.from({ length: 50 }, (_, i) => `${chunk * 50 + i},${i % 7}\n`).join(''));
+      await delay(150);
+    }
+    await waitFor(core, () => (ended(core).length >= 1 ? true : undefined), 60_000, 'the ingest');
+    const runs = core.pipelines.runs('burst', 10);
+    expect(runs.map((run) => [run.status, run.error])).toEqual([['succeeded', null]]);
+    expect(core.pipelines.run(runs[0]!.id).steps[0]!.outputs).toMatchObject({ dataset: 'slow@1', rows: 500 });
   });
 });

@@ -1,9 +1,9 @@
 /**
  * The triggers an executor listens to: cron schedules (cron-parser gives the next tick), new files in a
  * watched folder (chokidar, each file announced once its size has been stable for `stableMs`, so a file
- * still being copied is never ingested half-written), and monitor alerts. A pipeline's end is handled by
+ * still being copied is never ingested half-written; see watchFolder), and monitor alerts. A pipeline's end is handled by
  * whoever ends the run (pipeline-service.ts). Every trigger creates its run through a mark (the file's
- * path, size and time; the alert id; the tick's time), so a file or alert starts at most one run even
+ * path, size and time; the alert's monitor run; the tick's time), so a file or alert starts at most one run even
  * when several processes watch, or the folder is scanned again after a restart.
  */
 import { CronExpressionParser } from 'cron-parser';
@@ -124,27 +124,45 @@ export class PipelineTriggers {
       return entry;
     }
     const matches = globMatcher(config.glob);
-    const watcher: FSWatcher = watch(config.path, {
-      depth: 0,
-      ignoreInitial: false,
-      awaitWriteFinish: { stabilityThreshold: config.stableMs, pollInterval: Math.min(100, config.stableMs) },
-    });
-    const onFile = (path: string) => {
-      const name = relative(config.path, path);
-      if (name.includes('/') || !matches(basename(path))) return;
-      let mark: string;
-      try {
-        const stat = statSync(path);
+    // chokidar's awaitWriteFinish holds back only events after its first scan, so a file still being copied
+    // when the watch starts would be announced at once: each file waits here instead, until its size and
+    // modification time have not changed for `stableMs` (every event about it starts the wait again).
+    const watcher: FSWatcher = watch(config.path, { depth: 0, ignoreInitial: false });
+    const waiting = new Map<string, NodeJS.Timeout>();
+    const settle = (path: string, seen: { size: number; mtimeMs: number }) => {
+      clearTimeout(waiting.get(path));
+      const timer = setTimeout(() => {
+        waiting.delete(path);
+        let stat;
+        try {
+          stat = statSync(path);
+        } catch {
+          return; // gone again before it settled: nothing to ingest
+        }
         if (!stat.isFile()) return;
-        mark = `${name}:${stat.size}:${Math.round(stat.mtimeMs)}`;
-      } catch {
-        return; // gone again before we looked: nothing to ingest
-      }
+        if (stat.size !== seen.size || stat.mtimeMs !== seen.mtimeMs) settle(path, stat);
+        else announce(path, stat);
+      }, config.stableMs);
+      timer.unref();
+      waiting.set(path, timer);
+    };
+    const announce = (path: string, stat: { size: number; mtimeMs: number }) => {
+      const name = relative(config.path, path);
       this.service.enqueue(
         spec,
         { kind: 'folder', detail: `file ${name} in ${config.path}`, values: fileValues(path) },
-        { source: 'folder', mark },
+        { source: 'folder', mark: `${name}:${stat.size}:${Math.round(stat.mtimeMs)}` },
       );
+    };
+    const onFile = (path: string) => {
+      const name = relative(config.path, path);
+      if (name.includes('/') || !matches(basename(path))) return;
+      try {
+        const stat = statSync(path);
+        if (stat.isFile()) settle(path, stat);
+      } catch {
+        // gone again before we looked: nothing to ingest
+      }
     };
     watcher.on('add', onFile);
     watcher.on('change', onFile);
@@ -154,7 +172,11 @@ export class PipelineTriggers {
     watcher.on('error', (error) => {
       entry.problem = `pipeline ${spec.name}: watching ${config.path} failed: ${(error as Error).message}`;
     });
-    entry.close = () => watcher.close();
+    entry.close = () => {
+      for (const timer of waiting.values()) clearTimeout(timer);
+      waiting.clear();
+      return watcher.close();
+    };
     return entry;
   }
 
