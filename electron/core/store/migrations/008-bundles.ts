@@ -8,7 +8,7 @@
  * steps must stay 1..n without gaps, so `version` is 7 here; at merge it becomes 8, listed after 007.
  */
 export const migration008 = {
-  version: 7,
+  version: 8,
   name: 'bundles',
   sql: `
     CREATE TABLE bundle_exports (
