@@ -119,7 +119,7 @@ function BundlesModal({ version, onClose }: { version: ModelVersion; onClose: ()
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm">{megabytes(row.zippedBytes ?? row.unzippedBytes)}</Text>
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 96 }}>
                       <SelftestBadge result={row.selftest} />
                     </Table.Td>
                   </Table.Tr>
@@ -141,7 +141,12 @@ function SelftestBadge({ result }: { result: BundleExport['selftest'] }) {
         not run
       </Text>
     );
-  return <Badge color={result.passed ? 'green' : 'red'}>{result.passed ? 'passed' : 'failed'}</Badge>;
+  // The badge keeps its whole word: Mantine's label would otherwise cut it to fit a narrow column.
+  return (
+    <Badge color={result.passed ? 'green' : 'red'} style={{ overflow: 'visible' }}>
+      {result.passed ? 'passed' : 'failed'}
+    </Badge>
+  );
 }
 
 function ExportForm({ version, onExported }: { version: ModelVersion; onExported: (e: BundleExport) => void }) {
