@@ -146,6 +146,14 @@ test('validate a version from the model page: suite problems by line, progress, 
   await expect(report.getByTestId('validation-verdict')).toHaveText('Passed');
   await expect(report).toContainText('1 of 1 checks passed · suite smoke');
   await page.screenshot({ path: 'test-results/screenshots/validate-reports-1440.png' });
+
+  // A lineage node's link (`?validation=ID` on the model's page) opens that very report.
+  const listed = await lathe.cli(['--json', 'validate', 'list', 'clf@1']);
+  const smokeReport = (JSON.parse(listed.stdout) as { id: string; suite: string }[]).find((r) => r.suite === 'smoke');
+  await page.keyboard.press('Escape');
+  await page.goto(`${lathe.origin}/#/models/clf?validation=${smokeReport!.id}`);
+  await expect(page.getByRole('dialog').getByTestId('validation-verdict')).toHaveText('Passed', { timeout: 60_000 });
+  await expect(page.getByRole('dialog')).toContainText('1 of 1 checks passed · suite smoke');
 });
 
 test('a version without reports says how to make one', async ({ page, lathe }) => {

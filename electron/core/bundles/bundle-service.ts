@@ -130,7 +130,13 @@ export class BundleService {
     deps.lineage.registerKind(bundleKind, {
       describe: (id) => {
         const row = this.row(id, false);
-        return row ? { label: `${row.target} bundle of ${row.ref} (${basename(row.out_path)})` } : undefined;
+        // The model's name: the lineage page links the bundle to its model's page.
+        return row
+          ? {
+              label: `${row.target} bundle of ${row.ref} (${basename(row.out_path)})`,
+              name: row.ref.slice(0, row.ref.lastIndexOf('@')),
+            }
+          : undefined;
       },
     });
   }

@@ -21,6 +21,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
 import type { AliasGate, ModelVersion } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { methodKey, useLatheQuery } from '../../api/queries';
@@ -34,17 +35,47 @@ import { ValidationReportView } from './ValidationReportView';
 /** The button and its modal. */
 export function ValidateButton({ version }: { version: ModelVersion }) {
   const [opened, setOpened] = useState(false);
+  // `?validation=ID` (a lineage node's link) opens that report when it is one of this version's.
+  const [search, setSearch] = useSearchParams();
+  const linked = search.get('validation');
+  const reports = useLatheQuery(
+    'validation.list',
+    { ref: `${version.model}@${version.version}` },
+    { enabled: !!linked },
+  );
+  const linkedHere = linked !== null && (reports.data ?? []).some((report) => report.id === linked);
+  const close = () => {
+    setOpened(false);
+    if (linkedHere)
+      setSearch(
+        (current) => {
+          current.delete('validation');
+          return current;
+        },
+        { replace: true },
+      );
+  };
   return (
     <>
       <Button variant="default" onClick={() => setOpened(true)} style={{ flex: 'none' }} disabled={!version.scorable}>
         Validate
       </Button>
-      {opened && <ValidateModal version={version} onClose={() => setOpened(false)} />}
+      {(opened || linkedHere) && (
+        <ValidateModal version={version} onClose={close} linked={linkedHere ? linked : null} />
+      )}
     </>
   );
 }
 
-function ValidateModal({ version, onClose }: { version: ModelVersion; onClose: () => void }) {
+function ValidateModal({
+  version,
+  onClose,
+  linked,
+}: {
+  version: ModelVersion;
+  onClose: () => void;
+  linked: string | null;
+}) {
   const ref = `${version.model}@${version.version}`;
   const reports = useLatheQuery('validation.list', { ref });
   const gates = useLatheQuery('validation.gates', {});
@@ -55,8 +86,8 @@ function ValidateModal({ version, onClose }: { version: ModelVersion; onClose: (
       (gate.model === null &&
         !gates.data!.some((other) => other.model === version.model && other.alias === gate.alias)),
   );
-  const [tab, setTab] = useState<string | null>('run');
-  const [shown, setShown] = useState<string | null>(null);
+  const [tab, setTab] = useState<string | null>(linked ? 'reports' : 'run');
+  const [shown, setShown] = useState<string | null>(linked);
   return (
     <Modal opened onClose={onClose} title={`Validate ${ref}`} size="80rem" centered>
       {gated.length > 0 && (
