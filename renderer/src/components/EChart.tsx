@@ -15,6 +15,7 @@ import {
   ToolboxComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { lonePointSeries } from './chart-shape';
 
 echarts.use([
   BarChart,
@@ -55,5 +56,15 @@ export function EChart({ option, height = 260, label }: { option: ChartOption; h
     chart.current?.setOption({ backgroundColor: 'transparent', ...option }, { notMerge: true });
   }, [option, scheme]);
 
-  return <div ref={box} role="img" aria-label={label} style={{ width: '100%', height }} />;
+  // Named on the box so the layout sweep can fail on a line chart that is only an orphan dot.
+  const lone = lonePointSeries(option as { series?: unknown });
+  return (
+    <div
+      ref={box}
+      role="img"
+      aria-label={label}
+      data-lone-points={lone.length ? lone.join(', ') : undefined}
+      style={{ width: '100%', height }}
+    />
+  );
 }
