@@ -71,6 +71,26 @@ interface Stop {
   heading?: string;
   /** Done after the heading shows (open a tab); waits for what it opens. */
   then?: (page: Page) => Promise<void>;
+  /** Checks of this page beyond the generic ones, one line per problem. */
+  check?: (page: Page) => Promise<string[]>;
+}
+
+/** The lineage drawing must fill its panel's width or height, not sit small in the middle of it. */
+async function lineageFillsPanel(page: Page): Promise<string[]> {
+  await expect(page.getByRole('img', { name: 'Lineage graph' })).toBeVisible({ timeout: 30_000 });
+  const { drawn, panel } = await page.evaluate(() => {
+    const box = (element: Element | null) => element?.getBoundingClientRect() ?? { width: 0, height: 0 };
+    return {
+      drawn: box(document.querySelector('svg[aria-label="Lineage graph"] > g')),
+      panel: box(document.querySelector('[data-testid="lineage-panel"]')),
+    };
+  });
+  const filled = Math.max(drawn.width / panel.width, drawn.height / panel.height);
+  return filled >= 0.8
+    ? []
+    : [
+        `the lineage graph fills ${(filled * 100).toFixed(0)}% of its panel (${drawn.width}×${drawn.height} in ${panel.width}×${panel.height})`,
+      ];
 }
 
 test('layout sweep: every page and tab is clean at two sizes, light and dark', async ({ page, lathe }) => {
@@ -157,13 +177,21 @@ test('layout sweep: every page and tab is clean at two sizes, light and dark', a
     { name: 'registry-diff', path: '#/models/-/diff?a=churn@1&b=churn@2', heading: 'Compare versions' },
     { name: 'registry-graph', path: `#/models/-/graph?ref=${encodeURIComponent('churn@1')}` },
     { name: 'lineage', path: '#/lineage', heading: 'Lineage' },
-    { name: 'lineage-model', path: `#/lineage?entity=${encodeURIComponent('model:churn@1')}`, heading: 'Lineage' },
+    {
+      name: 'lineage-model',
+      path: `#/lineage?entity=${encodeURIComponent('model:churn@1')}`,
+      heading: 'Lineage',
+      check: lineageFillsPanel,
+    },
     { name: 'drift', path: '#/drift', heading: 'Drift' },
     { name: 'drift-report', path: `#/drift/${report.id}` },
     { name: 'monitors', path: '#/monitors', heading: 'Monitors' },
     { name: 'monitor', path: '#/monitors/weekly-churn', heading: 'weekly-churn' },
     { name: 'docs', path: '#/docs/mlflow' },
   ];
+  // LATHE_SWEEP=run,model sweeps only those pages, for a quick look while fixing one.
+  const only = process.env.LATHE_SWEEP?.split(',');
+  const visited = only ? stops.filter((stop) => only.includes(stop.name)) : stops;
   const problems: string[] = [];
   for (const [width, height] of [
     [1440, 900],
@@ -172,7 +200,7 @@ test('layout sweep: every page and tab is clean at two sizes, light and dark', a
     for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: scheme });
-      for (const stop of stops) {
+      for (const stop of visited) {
         await page.goto(at(stop.path));
         const heading = stop.heading
           ? page.getByRole('heading', { name: stop.heading, exact: true })

@@ -33,16 +33,13 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       if (!text || !visible(element)) continue;
       const style = getComputedStyle(element);
 
-      // Text off the right edge, unless it sits in a scroller (a wide table in its own scroll box) that fits.
+      // Text off the right edge, unless a box that scrolls or clips it (a wide table in its own scroller) fits.
       if (element.children.length === 0 && element.getBoundingClientRect().right > window.innerWidth + 1) {
-        let scroller = element.parentElement;
-        while (scroller && getComputedStyle(scroller).overflowX === 'visible') scroller = scroller.parentElement;
-        const scrolled =
-          scroller &&
-          scroller !== document.documentElement &&
-          scroller !== document.body &&
-          scroller.getBoundingClientRect().right <= window.innerWidth + 1;
-        if (!scrolled) problems.push(`${element.tagName.toLowerCase()} ${quote(text)} runs off the right edge`);
+        let contained = false;
+        for (let box = element.parentElement; box && box !== document.body && !contained; box = box.parentElement)
+          contained =
+            getComputedStyle(box).overflowX !== 'visible' && box.getBoundingClientRect().right <= window.innerWidth + 1;
+        if (!contained) problems.push(`${element.tagName.toLowerCase()} ${quote(text)} runs off the right edge`);
       }
 
       // Text cut by its own box: only boxes that hold text (inline children at most), not panels of content.

@@ -17,7 +17,7 @@ export function breakablePieces(text: string): string[] {
 export function BreakableText({ text }: { text: string }) {
   const pieces = breakablePieces(text);
   return (
-    <span style={{ overflowWrap: 'anywhere' }}>
+    <span style={{ overflowWrap: 'break-word' }}>
       {pieces.map((piece, index) => (
         <Fragment key={index}>
           {piece}

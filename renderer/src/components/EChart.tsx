@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { useComputedColorScheme } from '@mantine/core';
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, ParallelChart } from 'echarts/charts';
+import { BarChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
@@ -21,6 +21,7 @@ echarts.use([
   BarChart,
   LineChart,
   ParallelChart,
+  ScatterChart,
   DataZoomComponent,
   GridComponent,
   LegendComponent,

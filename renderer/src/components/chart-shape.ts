@@ -30,11 +30,11 @@ export function lonePointSeries(option: { series?: unknown }): string[] {
     .map((one) => (typeof one.name === 'string' ? one.name : '(unnamed series)'));
 }
 
-/** The smallest and largest finite y over every series, padded by `padding` of the span, for a shared y axis. */
-export function valueRange(
-  series: { data: [number, number | null][] }[],
-  padding = 0.08,
-): { min: number; max: number } | null {
+/**
+ * A y range covering every finite value of every series, widened outward to round steps (0.68–0.76, not
+ * 0.6866–0.7441) so the axis labels stay short and evenly spaced.
+ */
+export function valueRange(series: { data: [number, number | null][] }[]): { min: number; max: number } | null {
   let min = Infinity;
   let max = -Infinity;
   for (const one of series)
@@ -45,5 +45,21 @@ export function valueRange(
       }
   if (min === Infinity) return null;
   const span = max - min || Math.abs(max) || 1;
-  return { min: min - span * padding, max: max + span * padding };
+  const magnitude = Math.pow(10, Math.floor(Math.log10(span / 4)));
+  const step = [1, 2, 2.5, 5, 10].map((factor) => factor * magnitude).find((candidate) => span / candidate <= 5)!;
+  let low = Math.floor(min / step) * step;
+  let high = Math.ceil(max / step) * step;
+  if (low === min) low -= step;
+  if (high === max) high += step;
+  // Rounded to the step's precision, so 0.1 + 0.2 never shows as 0.30000000000000004 on the axis.
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  return { min: Number(low.toFixed(digits)), max: Number(high.toFixed(digits)) };
+}
+
+/** An axis label: at most 4 significant digits, and an exponent for tiny or huge values (1.2e-7, not 0.00000012). */
+export function axisNumber(value: number): string {
+  if (value === 0 || !Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude < 1e-3 || magnitude >= 1e7) return value.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(4)));
 }

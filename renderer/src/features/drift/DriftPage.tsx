@@ -141,18 +141,14 @@ function ColumnsTable({
                     <BreakableText text={column.column} />
                   </Text>
                   {freeText && (
-                    <Badge color="gray" variant="outline" size="xs" style={{ minWidth: 'max-content' }}>
+                    <Badge color="gray" variant="outline" size="xs">
                       free text
                     </Badge>
                   )}
                 </Group>
               </Table.Td>
               <Table.Td>
-                <Badge
-                  color={freeText ? 'gray' : verdictColors[column.verdict]}
-                  variant="light"
-                  style={{ minWidth: 'max-content' }}
-                >
+                <Badge color={freeText ? 'gray' : verdictColors[column.verdict]} variant="light">
                   {verdictLabels[column.verdict]}
                 </Badge>
               </Table.Td>
@@ -228,7 +224,7 @@ function ReportView() {
       />
       <Paper withBorder p="md" data-testid="drift-summary">
         <Group wrap="nowrap" align="center">
-          <Badge size="lg" color={data.datasetDrift ? 'red' : 'green'} style={{ minWidth: 'max-content' }}>
+          <Badge size="lg" color={data.datasetDrift ? 'red' : 'green'}>
             {data.datasetDrift ? 'Dataset drift' : 'No dataset drift'}
           </Badge>
           <Text>

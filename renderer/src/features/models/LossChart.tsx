@@ -2,7 +2,7 @@
 import { useEffect, useMemo } from 'react';
 import { useLatheQuery } from '../../api/queries';
 import { EChart, type ChartOption } from '../../components/EChart';
-import { valueRange } from '../../components/chart-shape';
+import { axisNumber, valueRange } from '../../components/chart-shape';
 
 /** Redraws when `epoch` moves on (a new point was logged). */
 export function LossChart({ runId, epoch, height = 130 }: { runId: string; epoch: number; height?: number }) {
@@ -47,7 +47,7 @@ export function LossChart({ runId, epoch, height = 130 }: { runId: string; epoch
       yAxis: {
         type: 'value',
         ...(range ? { min: range.min, max: range.max } : { scale: true }),
-        axisLabel: { fontSize: 10, formatter: (value: number) => String(Number(value.toPrecision(3))) },
+        axisLabel: { fontSize: 10, formatter: axisNumber },
       },
       series,
     };
