@@ -75,6 +75,24 @@ interface Stop {
   check?: (page: Page) => Promise<string[]>;
 }
 
+/** On the model page the metric values sit beside their names (the longest one), not half a panel away. */
+async function metricsBesideNames(page: Page): Promise<string[]> {
+  const gap = await page.evaluate(() => {
+    const textBox = (cell: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return range.getBoundingClientRect();
+    };
+    const rows = Array.from(document.querySelectorAll('table[aria-label="Metrics"] tr'));
+    if (rows.length === 0) return null;
+    const names = rows.map((row) => textBox(row.querySelectorAll('td')[0]!).right);
+    const values = rows.map((row) => textBox(row.querySelectorAll('td')[1]!).left);
+    return Math.min(...values) - Math.max(...names);
+  });
+  if (gap === null) return ['the model page shows no metrics table'];
+  return gap > 80 ? [`metric values sit ${Math.round(gap)} px from their names`] : [];
+}
+
 /** The lineage drawing must fill its panel's width or height, not sit small in the middle of it. */
 async function lineageFillsPanel(page: Page): Promise<string[]> {
   await expect(page.getByRole('img', { name: 'Lineage graph' })).toBeVisible({ timeout: 30_000 });
@@ -172,7 +190,7 @@ test('layout sweep: every page and tab is clean at two sizes, light and dark', a
     { name: 'dataset-sql', path: '#/datasets/customers?tab=sql', heading: 'customers' },
     { name: 'dataset-compare', path: '#/datasets/customers?tab=compare', heading: 'customers' },
     { name: 'models', path: '#/models', heading: 'Models' },
-    { name: 'model', path: '#/models/churn', heading: 'churn' },
+    { name: 'model', path: '#/models/churn', heading: 'churn', check: metricsBesideNames },
     { name: 'model-predict', path: '#/models/churn', heading: 'churn', then: tab('Predict', 'Score a dataset') },
     { name: 'registry-diff', path: '#/models/-/diff?a=churn@1&b=churn@2', heading: 'Compare versions' },
     { name: 'registry-graph', path: `#/models/-/graph?ref=${encodeURIComponent('churn@1')}` },

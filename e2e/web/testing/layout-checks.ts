@@ -6,7 +6,8 @@
  * - text cut by its box (an ellipsis or overflow hidden) with no title or tooltip to read it whole;
  * - a word broken across two lines (a key split as "skipped_column / s");
  * - a number wrapped over two lines, or a table header on two lines;
- * - a line chart that draws a single orphan dot (EChart names such series in data-lone-points).
+ * - a line chart that draws a single orphan dot (EChart names such series in data-lone-points);
+ * - a page narrower than the main area (it should span it, up to the shared page width).
  * An element may opt out of the clipping check with data-truncated when its full text is one hover away.
  */
 import type { Page } from '@playwright/test';
@@ -25,6 +26,16 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     const root = document.documentElement;
     if (root.scrollWidth > window.innerWidth)
       problems.push(`the page scrolls sideways (${root.scrollWidth} > ${window.innerWidth})`);
+
+    // Every page spans the main area up to the shared page width (components/Page.tsx: 1400 px).
+    const main = document.querySelector('main');
+    const frame = main?.firstElementChild;
+    if (main && frame) {
+      const style = getComputedStyle(main);
+      const inner = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const short = Math.min(1400, inner) - frame.getBoundingClientRect().width;
+      if (short > 2) problems.push(`the page stops ${Math.round(short)} px short of the right edge`);
+    }
 
     const inlineTags = new Set(['SPAN', 'B', 'STRONG', 'I', 'EM', 'CODE', 'A', 'WBR', 'SMALL', 'MARK', 'KBD']);
     for (const element of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {

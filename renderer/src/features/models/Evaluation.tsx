@@ -108,7 +108,14 @@ function Hyperparameters({ params }: { params: Record<string, string> }) {
   const rows = hyperparameterKeys.filter((k) => k in params);
   const split = ['rows_train', 'rows_validation', 'rows_test'].map((k) => params[k]);
   return (
-    <Table withRowBorders={false} verticalSpacing={1} aria-label="Hyperparameters" w="auto" miw={260}>
+    <Table
+      withRowBorders={false}
+      verticalSpacing={1}
+      aria-label="Hyperparameters"
+      w="auto"
+      miw={260}
+      style={{ alignSelf: 'flex-start' }}
+    >
       <Table.Tbody>
         {rows.map((k) => (
           <Table.Tr key={k}>

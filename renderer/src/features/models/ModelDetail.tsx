@@ -160,7 +160,14 @@ function Overview({ version }: { version: ModelVersion }) {
             </Text>
           ) : (
             // Sized to its content, so each value sits right beside its name rather than half a panel away.
-            <Table withRowBorders={false} verticalSpacing={2} aria-label="Metrics" w="auto" miw={260}>
+            <Table
+              withRowBorders={false}
+              verticalSpacing={2}
+              aria-label="Metrics"
+              w="auto"
+              miw={260}
+              style={{ alignSelf: 'flex-start' }}
+            >
               <Table.Tbody>
                 {metrics.map(([k, v]) => (
                   <Table.Tr key={k}>
