@@ -33,7 +33,7 @@ test('drift view: make a report in the browser, read the columns, see the distri
   await table.getByRole('row', { name: /colour/ }).click();
   await expect(page.getByRole('img', { name: 'Category shares of colour' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/drift-report.png', fullPage: true });
-  await table.getByRole('row', { name: /^x numeric/ }).click();
+  await table.getByRole('row', { name: /^x Drift/ }).click();
   await expect(page.getByRole('img', { name: 'Histograms of x' })).toBeVisible();
 
   const [download] = await Promise.all([
