@@ -25,6 +25,7 @@ import { MonitorService } from './monitor/monitor-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import { LoggedModelService } from './registry/logged-model-service.js';
 import { MlflowModelStore } from './registry/mlflow-model-store.js';
+import { PipelineService } from './pipelines/pipeline-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -40,6 +41,8 @@ export interface CoreOptions {
   changePollMs?: number;
   /** Sweeps what a crashed writer left before anything else runs (default true; `lathe gc` reports it itself). */
   collectOnOpen?: boolean;
+  /** Starts the pipeline executor and triggers (default: on for the app and `lathe serve`, off for the CLI). */
+  pipelines?: boolean;
 }
 
 /** The store's housekeeping: crash leftovers, integrity and reclaimable space (`lathe gc`, `lathe doctor`). */
@@ -74,6 +77,9 @@ export interface Core {
   readonly loggedModels: LoggedModelService;
   /** MLflow's view of the registry, for the MLflow REST shell. */
   readonly mlflowModels: MlflowModelStore;
+  readonly pipelines: PipelineService;
+  /** The MLflow tracking URI a shell serves on, given by the shell (`train: command` steps pass it on). */
+  setTrackingUri(uri: string | undefined): void;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
   batch<T>(work: () => T): T;
@@ -127,6 +133,20 @@ export function openCore(options: CoreOptions): Core {
   const drift = new DriftService(db, datasets, events, resolveData, lineage, {
     scorer: createPredictionScorer(models),
   });
+  let trackingUri: string | undefined;
+  const pipelines = new PipelineService(db, events, lineage, {
+    datasets,
+    training,
+    tracking,
+    models,
+    registry,
+    drift,
+    monitors,
+    lineage,
+    tempPath: (prefix) => objects.tempPath(prefix),
+    trackingUri: () => trackingUri,
+    notify: (message, level) => events.emit('pipelines.notification', { message, level, at: Date.now() }),
+  });
   const pollMs = options.changePollMs ?? (options.shell === 'cli' ? 0 : 1000);
   const stopWatching = pollMs > 0 ? watchStoreChanges(db, events, pollMs) : () => {};
   const store: StoreMaintenance = {
@@ -158,11 +178,16 @@ export function openCore(options: CoreOptions): Core {
     registry,
     loggedModels,
     mlflowModels,
+    pipelines,
+    setTrackingUri: (uri) => {
+      trackingUri = uri;
+    },
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),
     dispose() {
       disposed ??= (async () => {
         stopWatching();
+        await pipelines.dispose();
         tracking.dispose();
         training.dispose();
         await models.dispose();
@@ -174,5 +199,6 @@ export function openCore(options: CoreOptions): Core {
     },
   };
   databases.set(core, db);
+  if (options.pipelines ?? options.shell !== 'cli') pipelines.start();
   return core;
 }

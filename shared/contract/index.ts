@@ -13,6 +13,7 @@ import { lineageEvents, lineageMethods } from './lineage.js';
 import { driftEvents, driftMethods } from './drift.js';
 import { monitorEvents, monitorMethods } from './monitors.js';
 import { registryEvents, registryMethods } from './registry.js';
+import { pipelineEvents, pipelineMethods } from './pipelines.js';
 
 export * from './experiments.js';
 export * from './datasets.js';
@@ -22,6 +23,7 @@ export * from './lineage.js';
 export * from './drift.js';
 export * from './monitors.js';
 export * from './registry.js';
+export * from './pipelines.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
@@ -33,6 +35,7 @@ export const methods = {
   ...driftMethods,
   ...monitorMethods,
   ...registryMethods,
+  ...pipelineMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
@@ -45,6 +48,7 @@ export const events = {
   ...driftEvents,
   ...monitorEvents,
   ...registryEvents,
+  ...pipelineEvents,
 } as const;
 
 /** A method name of the contract. */

@@ -10,6 +10,7 @@ import { lineageHandlers } from './lineage-handlers.js';
 import { driftHandlers } from './drift-handlers.js';
 import { monitorHandlers } from './monitor-handlers.js';
 import { registryHandlers } from './registry-handlers.js';
+import { pipelineHandlers } from './pipeline-handlers.js';
 
 /** The parsed input of a method. */
 export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -33,5 +34,6 @@ export function createHandlers(core: Core, version: string): Handlers {
     ...driftHandlers(core),
     ...monitorHandlers(core),
     ...registryHandlers(core),
+    ...pipelineHandlers(core),
   };
 }

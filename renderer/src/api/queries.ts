@@ -110,6 +110,12 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
   // A monitor created or run: its list row (last run, alert count) and its page.
   'monitors.changed': ['monitors.list', 'monitors.show', 'monitors.alerts', 'lineage.graph'],
   'monitors.alert': ['monitors.list', 'monitors.show', 'monitors.alerts'],
+  // Pipelines: a definition saved or deleted; a run or step changed state (live DAG and history).
+  'pipelines.changed': ['pipelines.list', 'pipelines.get'],
+  'pipelines.runChanged': ['pipelines.list', 'pipelines.get', 'pipelines.runs', 'pipelines.run', 'lineage.graph'],
+  'pipelines.stepChanged': ['pipelines.run'],
+  'pipelines.notification': [],
+  'pipelines.log': ['pipelines.run'],
 };
 
 /** The methods whose queries `event` makes stale; `everything` when the whole cache is. */

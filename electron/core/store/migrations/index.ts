@@ -5,6 +5,7 @@ import { migration003 } from './003-datasets.js';
 import { migration004 } from './004-models.js';
 import { migration005 } from './005-registry.js';
 import { migration006 } from './006-drift.js';
+import { migration009 } from './009-pipelines.js';
 
 /** One schema step: applied once, inside the transaction that applies all pending steps. */
 export interface Migration {
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration009,
 ];
 
 /** The schema version this build of Lathe writes. */
