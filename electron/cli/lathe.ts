@@ -12,6 +12,7 @@ import { registerStoreCommands } from './commands/store.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerRegistryCommands } from './commands/registry.js';
+import { registerPipelineCommands } from './commands/pipeline.js';
 
 /** Builds the program (exported for tests). */
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerDriftCommand(program, globals);
   registerMonitorCommands(program, globals);
   registerRegistryCommands(program, globals);
+  registerPipelineCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;
 }

@@ -227,7 +227,7 @@ function checkReference(
   if (reference.step === self) return `"${reference.text}": a step cannot use its own outputs`;
   const outputs = stepOutputNames[target.type];
   if (!outputs.includes(reference.output))
-    return `"${reference.text}": a ${target.type} step has no output "${reference.output}" (it has ${outputs.join(', ')})`;
+    return `"${reference.text}": the ${target.type} step "${reference.step}" has no output "${reference.output}" (it has ${outputs.join(', ')})`;
   return undefined;
 }
 

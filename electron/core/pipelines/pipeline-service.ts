@@ -402,7 +402,7 @@ export class PipelineService {
         );
       }
       settings = parsed.data;
-      const fingerprint = handler.fingerprint?.(settings, this.services) ?? null;
+      const fingerprint = handler.fingerprint?.(settings, this.services, run.id) ?? null;
       key = createHash('sha256')
         .update(JSON.stringify([spec.name, stepId, step.type, canonical(settings), canonical(fingerprint)]))
         .digest('hex');

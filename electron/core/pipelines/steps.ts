@@ -61,8 +61,11 @@ export interface StepResult {
 /** One step type's behaviour. */
 export interface StepHandler {
   settings: z.ZodType<Record<string, unknown>>;
-  /** Values beyond the settings that decide what the step does (resolved versions, file identity). */
-  fingerprint?: (settings: Record<string, unknown>, services: StepServices) => unknown;
+  /**
+   * Values beyond the settings that decide what the step does (resolved versions, file identity; the run
+   * itself for steps that act once per run, such as a notification).
+   */
+  fingerprint?: (settings: Record<string, unknown>, services: StepServices, runId: string) => unknown;
   /** Finds what an interrupted attempt with this checkpoint already committed; undefined when nothing. */
   recover?: (checkpoint: Record<string, unknown>, context: StepContext) => StepResult | undefined;
   run: (settings: Record<string, unknown>, context: StepContext) => Promise<StepResult>;
@@ -73,7 +76,7 @@ const DataRef = z.string().min(1);
 /** Checked settings of one step type, typed. */
 function handler<S extends z.ZodType<Record<string, unknown>>>(h: {
   settings: S;
-  fingerprint?: (settings: z.output<S>, services: StepServices) => unknown;
+  fingerprint?: (settings: z.output<S>, services: StepServices, runId: string) => unknown;
   recover?: (checkpoint: Record<string, unknown>, context: StepContext) => StepResult | undefined;
   run: (settings: z.output<S>, context: StepContext) => Promise<StepResult>;
 }): StepHandler {
@@ -479,6 +482,8 @@ const gate = handler({
     })
     .strict()
     .refine((s) => s.condition !== undefined || s.all.length > 0, 'a gate needs a condition or comparisons in all'),
+  // Decided again in every run (cheap, no side effect), so each run's page shows its own gate.
+  fingerprint: (_settings, _services, runId) => ({ run: runId }),
   run: async (settings, context) => {
     const reasons: string[] = [];
     if (settings.condition !== undefined && !settings.condition)
@@ -548,16 +553,14 @@ const monitor = handler({
       failOnAlert: z.boolean().default(false),
     })
     .strict(),
-  fingerprint: (settings, services) => {
+  fingerprint: (settings, services, runId) => {
     // A monitor over a dataset stream sees new data as new versions: the newest one is part of the input.
     try {
       const shown = services.monitors.show(settings.monitor).monitor;
       const stream = shown.config.stream;
-      return stream.kind === 'dataset'
-        ? { latest: services.datasets.resolve(stream.dataset).versionId }
-        : { at: Date.now() };
+      return stream.kind === 'dataset' ? { latest: services.datasets.resolve(stream.dataset).versionId } : { runId };
     } catch {
-      return { created: true };
+      return { runId };
     }
   },
   run: async (settings, context) => {
@@ -600,7 +603,8 @@ const notify = handler({
   settings: z
     .object({ message: z.string().min(1).max(2000), level: z.enum(['info', 'warn', 'error']).default('info') })
     .strict(),
-  fingerprint: (_settings, _services) => ({ at: Date.now() }),
+  // Once per run: a resumed run does not notify again.
+  fingerprint: (_settings, _services, runId) => ({ run: runId }),
   run: async (settings, context) => {
     context.services.notify(settings.message, settings.level);
     context.log(settings.message, settings.level);
