@@ -36,6 +36,11 @@ function problemsOfError(error: ClientError): EditorProblem[] {
   return [{ line, field, message: error.message }];
 }
 
+/** "1 step", "3 steps". */
+function counted(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
 /** The definition editor with its live check and Save; `onSaved` receives the stored pipeline. */
 export function DefinitionEditor({
   initial,
@@ -87,7 +92,8 @@ export function DefinitionEditor({
             </Group>
           ) : check.data.ok ? (
             <Badge color="green" variant="light">
-              valid: {check.data.spec?.steps.length ?? 0} steps, {check.data.spec?.triggers.length ?? 0} triggers
+              valid: {counted(check.data.spec?.steps.length ?? 0, 'step')},{' '}
+              {counted(check.data.spec?.triggers.length ?? 0, 'trigger')}
             </Badge>
           ) : (
             <Badge color="red" variant="light">

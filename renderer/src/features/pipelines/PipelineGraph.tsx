@@ -26,18 +26,22 @@ function useStepLayout(steps: readonly GraphStep[]): LayoutReply | null {
   return layout?.key === key ? layout.reply : null;
 }
 
+/** The panel's height before the layout arrives, and its least. */
+const minHeight = 96;
+
 /** The DAG of a pipeline, with each step's status; `onSelect` is called with a step's name. */
 export function PipelineGraph({
   steps,
   selected,
   onSelect,
-  height = 240,
+  maxHeight = 280,
   label,
 }: {
   steps: readonly GraphStep[];
   selected?: string | null;
   onSelect?: (name: string) => void;
-  height?: number;
+  /** The panel grows with the DAG up to this height (then the DAG is scaled down to fit). */
+  maxHeight?: number;
   /** The accessible name of the drawing. */
   label: string;
 }) {
@@ -45,17 +49,13 @@ export function PipelineGraph({
   const ready = layout?.ok ? layout : null;
   const { ref, width: panelWidth } = useElementSize();
   const margin = 16;
-  // Fit the whole DAG in the panel, never enlarged past 1:1.
-  const scale = ready
-    ? Math.max(
-        0.2,
-        Math.min(
-          1,
-          (panelWidth - 2 * margin) / Math.max(1, ready.width),
-          (height - 2 * margin) / Math.max(1, ready.height),
-        ),
-      )
-    : 1;
+  // The panel is as tall as the DAG drawn at the panel's width (a two-step DAG gets no empty band), within
+  // bounds; the whole DAG fits, never enlarged past 1:1.
+  const widthScale = ready && panelWidth > 0 ? Math.min(1, (panelWidth - 2 * margin) / Math.max(1, ready.width)) : 1;
+  const height = ready
+    ? Math.round(Math.min(maxHeight, Math.max(minHeight, ready.height * widthScale + 2 * margin)))
+    : minHeight;
+  const scale = ready ? Math.max(0.2, Math.min(widthScale, (height - 2 * margin) / Math.max(1, ready.height))) : 1;
   const left = ready ? Math.max(margin, (panelWidth - ready.width * scale) / 2) : margin;
   const top = ready ? Math.max(margin, (height - ready.height * scale) / 2) : margin;
   return (

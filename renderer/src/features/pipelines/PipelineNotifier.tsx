@@ -8,13 +8,13 @@ import { useClient } from '../../api/hooks';
 
 const colors = { info: 'blue', warn: 'yellow', error: 'red' } as const;
 
-/** Subscribes to `pipelines.notification` for the whole app; renders nothing. */
+/** Subscribes to `pipelines.notification` for the whole app (8 s on screen: a message is read, not glanced at). */
 export function PipelineNotifier() {
   const client = useClient();
   useEffect(
     () =>
       client.on('pipelines.notification', (note) =>
-        notifications.show({ title: 'Pipeline', message: note.message, color: colors[note.level] }),
+        notifications.show({ title: 'Pipeline', message: note.message, color: colors[note.level], autoClose: 8000 }),
       ),
     [client],
   );

@@ -113,7 +113,7 @@ function RunView({ detail, back }: { detail: PipelineRunDetail; back: { to: stri
               leftSection={<IconHierarchy size={16} />}
               to={`/lineage?entity=${encodeURIComponent(`pipeline_run:${run.id}`)}&direction=both`}
             >
-              Lineage
+              Run lineage
             </Button>
           </>
         }
@@ -128,7 +128,7 @@ function RunView({ detail, back }: { detail: PipelineRunDetail; back: { to: stri
         steps={graphSteps}
         selected={selected}
         onSelect={select}
-        height={200}
+        maxHeight={220}
       />
       <Group align="flex-start" wrap="nowrap" gap="md">
         <Paper withBorder w={280} style={{ flex: 'none' }} p={4}>

@@ -5,14 +5,28 @@
  * run (/pipelines/NAME/runs/ID: steps, inputs and outputs, logs, lineage). Live status comes from the
  * core's pipeline events through the invalidation table (api/queries.ts).
  */
-import { Alert, Anchor, Badge, Button, Code, Group, Loader, Stack, Table, Text, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Loader,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconPlus, IconTimeline } from '@tabler/icons-react';
 import { Link, Route, Routes, useNavigate } from 'react-router';
 import type { PipelineSummary } from '../../../../shared/contract/index';
 import { useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
-import { EmptyState } from '../../components/EmptyState';
 import { PageHeader, PageLayout } from '../../components/Page';
 import { DefinitionEditor } from './DefinitionEditor';
 import { PipelinePage } from './PipelinePage';
@@ -59,29 +73,7 @@ function PipelineList() {
           {ClientError.from(list.error).message}
         </Alert>
       )}
-      {list.data?.length === 0 && (
-        <EmptyState
-          icon={<IconTimeline size={32} stroke={1.4} />}
-          title="No pipelines yet"
-          actions={
-            <Button component={Link} to="/pipelines/-/new" leftSection={<IconPlus size={16} />}>
-              New pipeline from this sample
-            </Button>
-          }
-        >
-          <Stack gap="xs" align="stretch">
-            <span>
-              A pipeline is a YAML definition: its <code>triggers</code> and its <code>steps</code> (ingest,
-              validate-data, train, evaluate, validate, gate, promote, export, monitor, notify), each taking earlier
-              steps&apos; outputs as <code>{'${{ steps.ID.outputs.NAME }}'}</code>. Add one with New pipeline, or save a
-              file with <code>lathe pipeline add FILE.yaml</code>. For example:
-            </span>
-            <Code block ta="left" data-testid="pipeline-sample">
-              {sampleDefinition}
-            </Code>
-          </Stack>
-        </EmptyState>
-      )}
+      {list.data?.length === 0 && <NoPipelines />}
       {list.data && list.data.length > 0 && (
         <Table highlightOnHover aria-label="Pipelines" verticalSpacing="xs">
           <Table.Thead>
@@ -101,6 +93,46 @@ function PipelineList() {
         </Table>
       )}
     </PageLayout>
+  );
+}
+
+/** The empty list: what a pipeline is, the two ways to add one, and a sample definition beside them. */
+function NoPipelines() {
+  return (
+    <Paper withBorder p="xl" data-testid="pipelines-empty">
+      <SimpleGrid cols={2} spacing="xl">
+        <Stack gap="sm">
+          <Group gap="xs">
+            <IconTimeline size={28} stroke={1.4} />
+            <Title order={4}>No pipelines yet</Title>
+          </Group>
+          <Text size="sm">
+            A pipeline is a YAML definition: the <Code>triggers</Code> that start it (by hand, a cron schedule, new
+            files in a folder, a monitor&apos;s alert, another pipeline&apos;s end) and its <Code>steps</Code>: ingest,
+            validate-data, train, evaluate, validate, gate, promote, export, monitor and notify. A step takes earlier
+            steps&apos; outputs as <Code>{'${{ steps.ID.outputs.NAME }}'}</Code> and runs once they are ready.
+          </Text>
+          <Text size="sm">
+            Add one with <b>New pipeline</b> (it opens on this sample, checked as you type), or from a file:{' '}
+            <Code>lathe pipeline add FILE.yaml</Code>. Every run and step is kept with its inputs, outputs and log, and
+            survives a restart.
+          </Text>
+          <Group mt="xs">
+            <Button component={Link} to="/pipelines/-/new" leftSection={<IconPlus size={16} />}>
+              New pipeline from the sample
+            </Button>
+          </Group>
+        </Stack>
+        <Stack gap={4}>
+          <Text size="xs" c="dimmed" fw={600}>
+            SAMPLE: INGEST A FILE, THEN ANNOUNCE IT
+          </Text>
+          <Code block data-testid="pipeline-sample" style={{ fontSize: 12 }}>
+            {sampleDefinition}
+          </Code>
+        </Stack>
+      </SimpleGrid>
+    </Paper>
   );
 }
 
