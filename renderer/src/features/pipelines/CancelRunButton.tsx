@@ -23,9 +23,13 @@ export function CancelRunButton({ run }: { run: PipelineRunSummary }) {
     onSuccess: async (cancelled) => {
       modal.close();
       await refreshAfter(queryClient, 'pipelines.runChanged');
+      // The core answers at once; a running step stops a moment later, and the run's events repaint the page.
       notifications.show({
         color: 'orange',
-        message: `Run ${shortId(cancelled.id)} of ${cancelled.pipeline} is ${cancelled.status}.`,
+        message:
+          cancelled.status === 'cancelled'
+            ? `Run ${shortId(cancelled.id)} of ${cancelled.pipeline} is cancelled.`
+            : `Cancelling run ${shortId(cancelled.id)} of ${cancelled.pipeline}: its running step is being stopped.`,
       });
     },
   });

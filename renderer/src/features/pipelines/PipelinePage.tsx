@@ -172,22 +172,27 @@ function RunHistory({ pipeline, runs, now }: { pipeline: string; runs: PipelineR
         No runs yet.
       </Text>
     );
+  // Every column but the last keeps its width; the last (step counts, or the error) takes what is left and is cut
+  // to one line (the whole text in its tooltip), so a long error never squeezes the others.
+  const fixed = { whiteSpace: 'nowrap' as const, width: '1%' };
+  // A badge's label shrinks to an ellipsis in a 1% column: the status column gets room for the longest word.
+  const status = { whiteSpace: 'nowrap' as const, width: 110 };
   return (
     <Table aria-label="Run history" highlightOnHover verticalSpacing={6}>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Run</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>Started by</Table.Th>
-          <Table.Th>Started</Table.Th>
-          <Table.Th>Duration</Table.Th>
+          <Table.Th style={fixed}>Run</Table.Th>
+          <Table.Th style={status}>Status</Table.Th>
+          <Table.Th style={fixed}>Started by</Table.Th>
+          <Table.Th style={fixed}>Started</Table.Th>
+          <Table.Th style={fixed}>Duration</Table.Th>
           <Table.Th>Steps</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {runs.map((run) => (
           <Table.Tr key={run.id} data-testid={`run-row-${run.id}`}>
-            <Table.Td>
+            <Table.Td style={fixed}>
               <Anchor
                 component={Link}
                 to={`/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(run.id)}`}
@@ -197,24 +202,34 @@ function RunHistory({ pipeline, runs, now }: { pipeline: string; runs: PipelineR
                 {shortId(run.id)}
               </Anchor>
             </Table.Td>
-            <Table.Td>
+            <Table.Td style={status}>
               <StatusBadge status={run.status} />
             </Table.Td>
-            <Table.Td>
-              <Text size="sm" lineClamp={1} maw={280} title={run.trigger.detail}>
+            <Table.Td
+              style={{ ...fixed, maxWidth: 260, overflow: 'hidden', textOverflow: 'ellipsis' }}
+              title={run.trigger.detail}
+            >
+              <Text size="sm" span>
                 {run.trigger.detail}
               </Text>
             </Table.Td>
-            <Table.Td>
+            <Table.Td style={fixed}>
               <Text size="sm">{timeText(run.startedAt ?? run.createdAt)}</Text>
             </Table.Td>
-            <Table.Td>
+            <Table.Td style={fixed}>
               <Text size="sm">{durationText(run.startedAt, run.endedAt, now)}</Text>
             </Table.Td>
-            <Table.Td>
-              <Text size="sm" lineClamp={1} title={run.error ?? undefined} c={run.error ? 'red' : undefined}>
-                {run.error ?? stepCountsText(run.stepCounts)}
-              </Text>
+            <Table.Td style={{ maxWidth: 0 }}>
+              {/* Why a run failed matters more than its counts; a cancelled run's reason is its status. */}
+              {run.status === 'failed' && run.error ? (
+                <Text size="sm" truncate="end" title={run.error} c="red">
+                  {run.error}
+                </Text>
+              ) : (
+                <Text size="sm" truncate="end">
+                  {stepCountsText(run.stepCounts)}
+                </Text>
+              )}
             </Table.Td>
           </Table.Tr>
         ))}

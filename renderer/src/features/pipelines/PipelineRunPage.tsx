@@ -132,11 +132,12 @@ function RunView({ detail, back }: { detail: PipelineRunDetail; back: { to: stri
       />
       <Group align="flex-start" wrap="nowrap" gap="md">
         <Paper withBorder w={280} style={{ flex: 'none' }} p={4}>
-          <Stack gap={0} role="list" aria-label="Steps">
+          <Stack gap={0} component="nav" aria-label="Steps">
             {steps.map((step) => (
               <NavLink
                 key={step.step}
-                role="listitem"
+                component="button"
+                aria-current={step.step === selected ? 'step' : undefined}
                 active={step.step === selected}
                 onClick={() => select(step.step)}
                 label={step.step}

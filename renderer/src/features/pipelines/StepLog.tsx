@@ -58,7 +58,9 @@ export function StepLog({
           fontSize: 12,
           lineHeight: '18px',
           padding: '8px 10px',
-          whiteSpace: 'pre',
+          // Long lines wrap (a path or an error is read whole, not scrolled to sideways).
+          whiteSpace: 'pre-wrap',
+          overflowWrap: 'anywhere',
           border: '1px solid var(--mantine-color-default-border)',
           borderRadius: 'var(--mantine-radius-md)',
           background: 'var(--mantine-color-default-hover)',
