@@ -26,6 +26,7 @@ import { RegistryService } from './registry/registry-service.js';
 import { LoggedModelService } from './registry/logged-model-service.js';
 import { MlflowModelStore } from './registry/mlflow-model-store.js';
 import { PipelineService } from './pipelines/pipeline-service.js';
+import { trackingConnection } from './server-file.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -78,8 +79,6 @@ export interface Core {
   /** MLflow's view of the registry, for the MLflow REST shell. */
   readonly mlflowModels: MlflowModelStore;
   readonly pipelines: PipelineService;
-  /** The MLflow tracking URI a shell serves on, given by the shell (`train: command` steps pass it on). */
-  setTrackingUri(uri: string | undefined): void;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
   batch<T>(work: () => T): T;
@@ -133,7 +132,6 @@ export function openCore(options: CoreOptions): Core {
   const drift = new DriftService(db, datasets, events, resolveData, lineage, {
     scorer: createPredictionScorer(models),
   });
-  let trackingUri: string | undefined;
   const pipelines = new PipelineService(db, events, lineage, {
     datasets,
     training,
@@ -144,7 +142,7 @@ export function openCore(options: CoreOptions): Core {
     monitors,
     lineage,
     tempPath: (prefix) => objects.tempPath(prefix),
-    trackingUri: () => trackingUri,
+    trackingConnection: () => trackingConnection(home),
     notify: (message, level) => events.emit('pipelines.notification', { message, level, at: Date.now() }),
   });
   const pollMs = options.changePollMs ?? (options.shell === 'cli' ? 0 : 1000);
@@ -179,9 +177,6 @@ export function openCore(options: CoreOptions): Core {
     loggedModels,
     mlflowModels,
     pipelines,
-    setTrackingUri: (uri) => {
-      trackingUri = uri;
-    },
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),
     dispose() {

@@ -95,6 +95,8 @@ export type PipelineStep = z.infer<typeof PipelineStep>;
 export const PipelineSpec = z.object({
   name: z.string(),
   description: z.string(),
+  /** How many runs of this pipeline may be active at once (queued runs wait their turn). */
+  concurrency: z.number().int().min(1).default(1),
   triggers: z.array(PipelineTrigger),
   /** In an order where every step comes after the steps it needs. */
   steps: z.array(PipelineStep),

@@ -160,18 +160,30 @@ export function registerPipelineCommands(program: Command, globals: () => Global
       );
       const input = parseInput('pipelines.trigger', { name, values });
       const ended = await withCore(options, async (core) => {
-        const queued = core.pipelines.trigger(input.name, input.values);
-        if (!options.json) process.stderr.write(`run ${queued.id} of ${name}\n`);
-        const stop = interruptible(() => core.dispose());
+        const started = core.pipelines.runNow(input.name, input.values);
+        if (!options.json) process.stderr.write(`run ${started.id} of ${name} (Ctrl-C cancels it)\n`);
+        // Ctrl-C in the foreground cancels the run: it ends CANCELLED, its running step stopped.
+        const stop = interruptible(() => core.pipelines.cancel(started.id));
         try {
-          await core.pipelines.execute(queued.id);
+          await started.done;
         } finally {
           stop();
         }
-        return core.pipelines.run(queued.id);
+        return core.pipelines.run(started.id);
       });
       printResult(options, ended, () => runDetail(ended));
       if (ended.run.status !== 'succeeded') process.exitCode = exitCodes.failed;
+    });
+
+  pipeline
+    .command('delete')
+    .description('delete a pipeline (its runs stay in the history)')
+    .argument('<name>', 'pipeline name')
+    .action(async (name: string) => {
+      const options = globals();
+      const input = parseInput('pipelines.delete', { name });
+      const deleted = await withCore(options, (core) => core.pipelines.delete(input.name));
+      printResult(options, deleted, () => `deleted pipeline ${deleted.name}`);
     });
 
   pipeline
@@ -205,10 +217,13 @@ export function registerPipelineCommands(program: Command, globals: () => Global
       if (!options.json)
         process.stdout.write(`watching ${core.pipelines.list().length} pipelines in ${core.home}; Ctrl-C stops\n`);
       else process.stdout.write(JSON.stringify({ event: 'watching', home: core.home }) + '\n');
+      // The executor's timers do not hold the process open (the app and `serve` have their own reasons to
+      // live); in the foreground, this one does until Ctrl-C.
+      const alive = setInterval(() => undefined, 60_000);
       await new Promise<void>((done) => {
-        const stop = interruptible(() => done());
-        void stop;
+        interruptible(() => done());
       });
+      clearInterval(alive);
       await core.dispose();
     });
 }

@@ -33,8 +33,6 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
         token: local.token,
       });
       const { url, port, token } = serving.server;
-      // `train: command` pipeline steps log through this server's MLflow API.
-      serving.core.setTrackingUri(url.replace(/\/$/, ''));
       const openUrl = `${url}?token=${token}`;
       if (options.json) process.stdout.write(JSON.stringify({ url: openUrl, port, token }) + '\n');
       else {

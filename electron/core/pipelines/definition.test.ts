@@ -1,4 +1,5 @@
 /** Definitions: a valid one gives its DAG; each kind of mistake is refused naming the line and field. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LatheError } from '../../../shared/errors.js';
 import { checkDefinition, parseDefinition } from './definition.js';
@@ -79,5 +80,12 @@ steps:
       expect(error).toBeInstanceOf(LatheError);
       expect((error as LatheError).details).toMatchObject({ file: 'x.yaml', line: 4, field: 'steps.a.type' });
     }
+  });
+
+  it('accepts the samples of docs/pipelines.md', () => {
+    const text = readFileSync(new URL('../../../docs/pipelines.md', import.meta.url), 'utf8');
+    const samples = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(samples).toHaveLength(2);
+    for (const sample of samples) expect(checkDefinition(sample).problems).toEqual([]);
   });
 });

@@ -74,6 +74,8 @@ const Definition = z
   .object({
     name: PipelineName,
     description: z.string().default(''),
+    /** Runs of this pipeline active at once (a folder burst ingests in parallel with more than 1). */
+    concurrency: z.number().int().min(1).max(16).default(1),
     triggers: z.array(Trigger).default([{ kind: 'manual' }]),
     steps: z
       .record(StepId, Step)
@@ -177,7 +179,13 @@ export function checkDefinition(text: string): DefinitionCheck {
     ok: true,
     problems: [],
     definition: {
-      spec: { name: definition.name, description: definition.description, triggers, steps },
+      spec: {
+        name: definition.name,
+        description: definition.description,
+        concurrency: definition.concurrency,
+        triggers,
+        steps,
+      },
       triggers: definition.triggers,
     },
   };

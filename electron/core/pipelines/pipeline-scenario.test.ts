@@ -76,6 +76,14 @@ describe('continuous learning scenario', () => {
       { direction: 'downstream', depth: 1 },
     );
     expect(intakeGraph.nodes.some((n) => n.kind === 'dataset_version' && n.version === 2)).toBe(true);
+    // The monitor the intake ran is what started the retraining.
+    const monitor = intakeGraph.nodes.find((n) => n.kind === 'monitor')!;
+    const caused = core.lineage.graph({ kind: 'monitor', id: monitor.id }, { direction: 'downstream', depth: 1 });
+    expect(caused.edges).toContainEqual({
+      from: { kind: 'monitor', id: monitor.id },
+      to: { kind: 'pipeline_run', id: retrain.id },
+      relation: 'triggered',
+    });
     // Exactly one intake run and two trainings: nothing ran twice.
     expect(core.pipelines.runs('intake', 100)).toHaveLength(1);
     expect(core.models.get('loans-model').versions).toHaveLength(2);

@@ -37,6 +37,11 @@ export interface ExecutorOptions {
   trainings?: number;
 }
 
+/** How often a running run's owner records that it is alive (and looks for a cancel from another process). */
+const heartbeatMs = 1000;
+/** A run whose owner has not beaten for this long is an orphan even if a process has its pid. */
+const staleAfterMs = 600_000;
+
 interface ActiveRun {
   controller: AbortController;
   done: Promise<PipelineRunSummary>;
@@ -158,8 +163,12 @@ export class PipelineService {
     spec: PipelineSpec,
     trigger: PipelineRunTrigger,
     mark?: { source: string; mark: string },
+    /** What caused the run (a monitor, an upstream run): a `triggered` lineage edge to the run. */
+    cause?: { kind: string; id: string },
   ): string | undefined {
-    const id = this.store.createRun(spec, trigger, mark);
+    const id = this.store.createRun(spec, trigger, mark, Date.now(), undefined, (runId) => {
+      if (cause) this.lineage.add(cause, { kind: 'pipeline_run', id: runId }, 'triggered');
+    });
     if (!id) return undefined;
     this.events.emit('pipelines.runChanged', runSummary(this.store.run(id)));
     if (this.started) queueMicrotask(() => this.pump());
@@ -190,20 +199,56 @@ export class PipelineService {
     if (existing) return existing.done;
     const run = this.store.run(runId);
     let claimed = false;
-    if (run.status === 'queued') claimed = this.store.claim(runId, process.pid, false);
-    else if (run.status === 'running' && this.isOrphan(run)) claimed = this.store.claim(runId, process.pid, true);
+    if (run.status === 'queued') claimed = this.store.claim(runId, process.pid);
+    else if (run.status === 'running' && this.isOrphan(run)) claimed = this.store.claim(runId, process.pid, run);
     if (!claimed) {
       if (run.status === 'queued' || run.status === 'running')
         throw new LatheError('CONFLICT', `Run ${runId} is being run by process ${run.ownerPid}`, { run: runId });
       return runSummary(run);
     }
+    return this.runClaimed(runId).done;
+  }
+
+  /**
+   * Starts a run of `name` now in this process and returns its id and end: the run is created already
+   * claimed, so an executor of another process (the app, `lathe serve`) never takes it (`lathe pipeline run`).
+   */
+  runNow(name: string, values: Record<string, unknown> = {}): { id: string; done: Promise<PipelineRunSummary> } {
+    const stored = this.store.definition(name);
+    const id = this.store.createRun(
+      stored.spec,
+      { kind: 'manual', detail: 'manual', values },
+      undefined,
+      Date.now(),
+      process.pid,
+    )!;
+    return { id, done: this.runClaimed(id).done };
+  }
+
+  private runClaimed(runId: string): ActiveRun {
     const controller = new AbortController();
+    // Every process that runs a run (an executor or `lathe pipeline run`) beats its heart and looks for a
+    // cancel asked by another process.
+    const beat = setInterval(() => {
+      try {
+        const run = this.store.run(runId);
+        if (run.status !== 'running') return;
+        // Asleep past the stale limit, another executor took the run: stop here without touching it.
+        if (!this.store.heartbeat(runId, process.pid)) controller.abort(new ShutdownSignal());
+        else if (run.cancelRequested) controller.abort();
+      } catch {
+        // The store is closing: the run is resumed by the next executor.
+      }
+    }, heartbeatMs);
+    beat.unref();
     const done = this.drive(runId, controller.signal).finally(() => {
+      clearInterval(beat);
       this.active.delete(runId);
       if (this.started && !this.disposed) queueMicrotask(() => this.pump());
     });
-    this.active.set(runId, { controller, done });
-    return done;
+    const active = { controller, done };
+    this.active.set(runId, active);
+    return active;
   }
 
   /**
@@ -245,35 +290,27 @@ export class PipelineService {
 
   private tick(): void {
     if (this.disposed) return;
-    for (const [id, active] of this.active) {
-      this.store.heartbeat(id);
-      try {
-        if (this.store.run(id).cancelRequested) active.controller.abort();
-      } catch {
-        // The run row is gone (a test dropped it): nothing to cancel.
-      }
-    }
     this.triggers?.poll();
     this.pump();
   }
 
-  /** Picks up orphans and queued runs, oldest first, one active run per pipeline. */
+  /** Picks up orphans and queued runs, oldest first, up to each pipeline's concurrency. */
   private pump(): void {
     if (!this.started || this.disposed) return;
-    const busy = new Set([...this.active.keys()].map((id) => this.store.run(id).pipeline));
-    for (const id of this.store.runIds('running')) {
-      const run = this.store.run(id);
-      if (this.active.has(id) || !this.isOrphan(run)) {
-        busy.add(run.pipeline);
-        continue;
-      }
-      busy.add(run.pipeline);
-      this.execute(id).catch(() => undefined);
+    const activeOf = new Map<string, number>();
+    const take = (pipeline: string) => activeOf.set(pipeline, (activeOf.get(pipeline) ?? 0) + 1);
+    const limitOf = (run: StoredRun) => run.spec.concurrency ?? 1;
+    const running = this.store.runIds('running').map((id) => this.store.run(id));
+    for (const run of running) if (!this.isOrphan(run)) take(run.pipeline);
+    for (const run of running) {
+      if (!this.isOrphan(run)) continue;
+      take(run.pipeline);
+      this.execute(run.id).catch(() => undefined);
     }
     for (const id of this.store.runIds('queued')) {
       const run = this.store.run(id);
-      if (busy.has(run.pipeline)) continue;
-      busy.add(run.pipeline);
+      if ((activeOf.get(run.pipeline) ?? 0) >= limitOf(run)) continue;
+      take(run.pipeline);
       this.execute(id).catch(() => undefined);
     }
   }
@@ -281,7 +318,13 @@ export class PipelineService {
   private isOrphan(run: StoredRun): boolean {
     if (this.active.has(run.id)) return false;
     // Our own pid but not in our table: an earlier core of this same process (a test, an app restart of the core).
-    return run.ownerPid === null || run.ownerPid === process.pid || !isAlive(run.ownerPid);
+    // A heart that stopped beating long ago: its pid was reused by another program after a reboot.
+    return (
+      run.ownerPid === null ||
+      run.ownerPid === process.pid ||
+      !isAlive(run.ownerPid) ||
+      (run.heartbeatAt !== null && Date.now() - run.heartbeatAt > staleAfterMs)
+    );
   }
 
   private resolveRunId(id: string): string {
@@ -524,6 +567,7 @@ export class PipelineService {
             values: { pipeline: summary.pipeline, run: summary.id, status: summary.status },
           },
           { source: 'pipeline', mark: summary.id },
+          { kind: 'pipeline_run', id: summary.id },
         );
       }
     }

@@ -131,6 +131,10 @@ export class PipelineStore {
     trigger: PipelineRunTrigger,
     mark?: { source: string; mark: string },
     now = Date.now(),
+    /** Creates it already claimed by this process (`lathe pipeline run`), so no other executor takes it. */
+    ownerPid?: number,
+    /** Other writes of the same transaction (the lineage edge from what caused the run). */
+    also?: (id: string) => void,
   ): string | undefined {
     const id = randomUUID();
     const create = this.db.transaction(() => {
@@ -144,13 +148,25 @@ export class PipelineStore {
       }
       this.db
         .prepare(
-          `INSERT INTO pipeline_runs (id, pipeline, status, trigger_json, spec_json, created_at) VALUES (?, ?, 'queued', ?, ?, ?)`,
+          `INSERT INTO pipeline_runs (id, pipeline, status, trigger_json, spec_json, created_at, started_at, owner_pid, heartbeat_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, spec.name, JSON.stringify(trigger), JSON.stringify(spec), now);
+        .run(
+          id,
+          spec.name,
+          ownerPid === undefined ? 'queued' : 'running',
+          JSON.stringify(trigger),
+          JSON.stringify(spec),
+          now,
+          ownerPid === undefined ? null : now,
+          ownerPid ?? null,
+          ownerPid === undefined ? null : now,
+        );
       const insertStep = this.db.prepare(
         `INSERT INTO pipeline_step_runs (run_id, step, position, type, status) VALUES (?, ?, ?, ?, 'pending')`,
       );
       spec.steps.forEach((step, position) => insertStep.run(id, step.id, position, step.type));
+      also?.(id);
       return id;
     });
     return create.immediate();
@@ -175,17 +191,23 @@ export class PipelineStore {
   }
 
   /**
-   * Claims a queued run for this process (or a running one whose owner is gone, as a resume). Atomic: two
-   * executors never both claim a run.
+   * Claims a queued run for this process, or (`orphanOf`) a running one whose owner is gone, as a resume:
+   * compare-and-set on the owner and heartbeat seen, so two executors never both claim a run.
    */
-  claim(id: string, pid: number, resume: boolean, now = Date.now()): boolean {
-    if (resume) {
+  claim(
+    id: string,
+    pid: number,
+    orphanOf?: { ownerPid: number | null; heartbeatAt: number | null },
+    now = Date.now(),
+  ): boolean {
+    if (orphanOf) {
       return (
         this.db
           .prepare(
-            `UPDATE pipeline_runs SET owner_pid = ?, heartbeat_at = ?, resumes = resumes + 1 WHERE id = ? AND status = 'running' AND (owner_pid IS NULL OR owner_pid != ?)`,
+            `UPDATE pipeline_runs SET owner_pid = ?, heartbeat_at = ?, resumes = resumes + 1
+             WHERE id = ? AND status = 'running' AND owner_pid IS ? AND heartbeat_at IS ?`,
           )
-          .run(pid, now, id, pid).changes > 0
+          .run(pid, now, id, orphanOf.ownerPid, orphanOf.heartbeatAt).changes > 0
       );
     }
     return (
@@ -197,9 +219,13 @@ export class PipelineStore {
     );
   }
 
-  /** Records that the owner is alive. */
-  heartbeat(id: string, now = Date.now()): void {
-    this.db.prepare('UPDATE pipeline_runs SET heartbeat_at = ? WHERE id = ?').run(now, id);
+  /** Records that the owner is alive; false when the run is no longer this owner's (another executor took it). */
+  heartbeat(id: string, pid: number, now = Date.now()): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE pipeline_runs SET heartbeat_at = ? WHERE id = ? AND owner_pid = ? AND status = 'running'`)
+        .run(now, id, pid).changes > 0
+    );
   }
 
   /** Ends a run (its steps that never started become skipped or cancelled in the same transaction). */

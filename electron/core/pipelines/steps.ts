@@ -33,8 +33,8 @@ export interface StepServices {
   lineage: LineageService;
   /** Where scratch files go (the object store's temp folder: same file system, swept by gc). */
   tempPath: (prefix: string) => string;
-  /** The MLflow tracking URI of the serving process, when one serves (for `train: command`). */
-  trackingUri: () => string | undefined;
+  /** The running `lathe serve` of this home (its `server.json`), for `train: command`; nulls when none runs. */
+  trackingConnection: () => { uri: string | null; token: string | null };
   /** Emits a notification (desktop shells show it; others log it). */
   notify: (message: string, level: 'info' | 'warn' | 'error') => void;
 }
@@ -346,13 +346,17 @@ async function trainCommand(settings: z.output<typeof TrainCommand>, context: St
       ? models.get(settings.modelName).versions.map((v) => v.id)
       : [],
   );
-  const uri = context.services.trackingUri();
-  if (!uri) context.log('no Lathe server is running: the command gets no MLFLOW_TRACKING_URI', 'warn');
+  const { uri, token } = context.services.trackingConnection();
+  if (!uri) context.log('no `lathe serve` is running for this home: the command gets no MLFLOW_TRACKING_URI', 'warn');
   const [program, ...args] = settings.command;
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(program!, args, {
       cwd: settings.cwd,
-      env: { ...process.env, ...settings.env, ...(uri ? { MLFLOW_TRACKING_URI: uri } : {}) },
+      env: {
+        ...process.env,
+        ...settings.env,
+        ...(uri && token ? { MLFLOW_TRACKING_URI: uri, MLFLOW_TRACKING_TOKEN: token } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const onAbort = () => child.kill('SIGTERM');
@@ -594,7 +598,9 @@ const monitor = handler({
         driftShare: last?.driftShare ?? null,
         estimatedAccuracy: last?.estimatedAccuracy ?? null,
       },
-      produced: [],
+      produced: [
+        { kind: 'monitor', id: monitors.show(settings.monitor).monitor.id, label: `monitor ${settings.monitor}` },
+      ],
     };
   },
 });

@@ -168,10 +168,12 @@ export class PipelineTriggers {
       for (const trigger of stored.spec.triggers) {
         if (trigger.kind !== 'alert') continue;
         const monitor = String(trigger.config.monitor);
+        let monitorId: string | undefined;
         for (const alert of alerts) {
           // Alerts raised before the pipeline existed do not start it.
           if (alert.monitor !== monitor || alert.createdAt < stored.createdAt) continue;
           if (this.service.hasMark(stored.name, 'alert', alert.runId)) continue;
+          monitorId ??= this.services.monitors.list().find((m) => m.name === monitor)?.id;
           // One run per monitor run, however many windows or kinds alerted in it.
           this.service.enqueue(
             stored.spec,
@@ -181,6 +183,7 @@ export class PipelineTriggers {
               values: { monitor, alert: alert.id, kind: alert.kind, message: alert.message, monitorRun: alert.runId },
             },
             { source: 'alert', mark: alert.runId },
+            monitorId === undefined ? undefined : { kind: 'monitor', id: monitorId },
           );
         }
       }

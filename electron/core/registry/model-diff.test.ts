@@ -7,6 +7,7 @@ import type { Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
 import { diffVersions, metricDirection, weightChange } from './model-diff.js';
 import { graphView, readOnnxGraph } from './onnx-graph.js';
+import { memoryValues } from './onnx-scan.js';
 import { diffPredictions } from './prediction-diff.js';
 import { createDataResolver } from '../models/data-source.js';
 
@@ -84,9 +85,17 @@ describe('model diff', () => {
 
   it('refuses a corrupt graph with the file named, and compares weights of unequal shapes as not comparable', () => {
     expect(() => readOnnxGraph(Buffer.from('not a model at all'), 'broken.onnx')).toThrow(/broken\.onnx is not/);
-    const a = { name: 'w', dataType: 1, dims: [2], size: 2, values: Float32Array.of(3, 4) };
-    expect(weightChange(a, { ...a, values: Float32Array.of(3, 4) })).toEqual({ l2: 0, maxAbs: 0, relative: 0 });
-    expect(weightChange(a, { ...a, values: Float32Array.of(0, 0) })).toEqual({ l2: 5, maxAbs: 4, relative: 1 });
+    const a = { name: 'w', dataType: 1, dims: [2], size: 2, values: memoryValues(Float32Array.of(3, 4)) };
+    expect(weightChange(a, { ...a, values: memoryValues(Float32Array.of(3, 4)) })).toEqual({
+      l2: 0,
+      maxAbs: 0,
+      relative: 0,
+    });
+    expect(weightChange(a, { ...a, values: memoryValues(Float32Array.of(0, 0)) })).toEqual({
+      l2: 5,
+      maxAbs: 4,
+      relative: 1,
+    });
     expect(weightChange(a, { ...a, dims: [1, 2] })).toEqual({ l2: null, maxAbs: null, relative: null });
   });
 });

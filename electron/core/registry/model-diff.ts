@@ -2,13 +2,15 @@
  * Two model versions side by side (of one model or two): settings and run params, metrics with deltas
  * judged by each metric's direction, training data, input/output schema, and for ONNX graphs the
  * operator histogram, nodes lined up by name (else by op and rank in topological order), initializer
- * shapes and, for aligned weights, how far they moved. Graph reading is one pass over each file.
+ * shapes and, for aligned weights, how far they moved. Graph reading is one pass over each file's
+ * structure; weights are then compared chunk by chunk straight from the two files, so memory stays
+ * bounded by the chunk size however large the models are.
  */
 import type { LineageLink, ModelDiff, ModelVersion, TensorSpec } from '../../../shared/contract/index.js';
 import type { ModelService } from '../models/model-service.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
-import { readOnnxGraph, type GraphInitializer, type OnnxGraph } from './onnx-graph.js';
+import { openOnnxGraph, type GraphInitializer, type OnnxGraph, type OpenOnnxGraph } from './onnx-graph.js';
 
 const higherIsBetter = /^(acc|accuracy|f1|auc|roc_auc|pr_auc|precision|recall|r2|balanced_accuracy)(_|$)/i;
 const lowerIsBetter = /(loss|rmse|mse|mae|mape|error|log_loss)$/i;
@@ -62,11 +64,16 @@ export async function diffVersions(
   let graph: ModelDiff['graph'] = null;
   let graphNote: string | null = null;
   if (a.scorable && b.scorable) {
-    const [ga, gb] = await Promise.all([
-      deps.objects.read(a.hash).then((bytes) => readOnnxGraph(bytes, `${a.model}@${a.version}`)),
-      deps.objects.read(b.hash).then((bytes) => readOnnxGraph(bytes, `${b.model}@${b.version}`)),
-    ]);
-    graph = diffGraphs(ga, gb);
+    // Hash-checked by streaming (as objects.read did in memory), then read by position.
+    await Promise.all([deps.objects.assertIntact(a.hash), deps.objects.assertIntact(b.hash)]);
+    const opened: OpenOnnxGraph[] = [];
+    try {
+      opened.push(openOnnxGraph(deps.objects.checkedPath(a.hash), `${a.model}@${a.version}`));
+      opened.push(openOnnxGraph(deps.objects.checkedPath(b.hash), `${b.model}@${b.version}`));
+      graph = diffGraphs(opened[0]!, opened[1]!);
+    } finally {
+      for (const g of opened) g.close();
+    }
   } else {
     graphNote = `${[a, b]
       .filter((v) => !v.scorable)
@@ -183,24 +190,34 @@ export function diffGraphs(a: OnnxGraph, b: OnnxGraph): NonNullable<ModelDiff['g
   };
 }
 
-/** L2 of the difference, largest absolute difference and relative change of two same-shaped float tensors. */
+/** How many numbers of each tensor are read at a time (1 MB of float32): the bound on a weights diff's memory. */
+export const weightChunkElements = 1 << 18;
+
+/**
+ * L2 of the difference, largest absolute difference and relative change of two same-shaped float tensors,
+ * read `chunkElements` numbers at a time from each.
+ */
 export function weightChange(
   a: GraphInitializer | undefined,
   b: GraphInitializer | undefined,
+  chunkElements = weightChunkElements,
 ): { l2: number | null; maxAbs: number | null; relative: number | null } {
   const none = { l2: null, maxAbs: null, relative: null };
   if (!a?.values || !b?.values || a.values.length !== b.values.length || a.dims.join() !== b.dims.join()) return none;
-  const va = a.values;
-  const vb = b.values;
   let squared = 0;
   let base = 0;
   let maxAbs = 0;
-  for (let i = 0; i < va.length; i++) {
-    const d = vb[i]! - va[i]!;
-    squared += d * d;
-    base += va[i]! * va[i]!;
-    const abs = Math.abs(d);
-    if (abs > maxAbs) maxAbs = abs;
+  for (let start = 0; start < a.values.length; start += chunkElements) {
+    const count = Math.min(chunkElements, a.values.length - start);
+    const va = a.values.slice(start, count);
+    const vb = b.values.slice(start, count);
+    for (let i = 0; i < count; i++) {
+      const d = vb[i]! - va[i]!;
+      squared += d * d;
+      base += va[i]! * va[i]!;
+      const abs = Math.abs(d);
+      if (abs > maxAbs) maxAbs = abs;
+    }
   }
   const l2 = Math.sqrt(squared);
   return { l2, maxAbs, relative: base > 0 ? l2 / Math.sqrt(base) : l2 === 0 ? 0 : null };

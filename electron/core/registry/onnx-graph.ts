@@ -1,12 +1,13 @@
 /**
  * Reads an ONNX graph's structure for diffs and the graph page: nodes (op, inputs, outputs, attributes),
  * initializers (shape, type, where their numbers are) and header facts, with onnx-proto (ONNX's own
- * protobuf schema). Initializer numbers stay views over the decoded buffer: nothing is copied.
+ * protobuf schema). Initializer numbers are not loaded: they stay in the file (see onnx-scan.ts) and are
+ * read in chunks by whoever compares them, so a graph of a multi-GB model costs only its structure.
  */
 import type onnxProto from 'onnx-proto';
 import { LatheError } from '../../../shared/errors.js';
 import type { ModelGraph } from '../../../shared/contract/index.js';
-import { decodeOnnx } from '../models/onnx-inspect.js';
+import { fileSource, memorySource, scanOnnx, type ByteSource, type WeightValues } from './onnx-scan.js';
 
 /** One node of the graph, with a key that lines it up with the same node in another version. */
 export interface GraphNode {
@@ -26,8 +27,8 @@ export interface GraphInitializer {
   dataType: number;
   dims: number[];
   size: number;
-  /** Its numbers as float64-convertible values, or null for types other than float32/float64. */
-  values: Float32Array | Float64Array | null;
+  /** Its numbers, read on demand, or null for types other than float32/float64 (or numbers stored elsewhere). */
+  values: WeightValues | null;
 }
 
 /** A whole graph. */
@@ -39,6 +40,11 @@ export interface OnnxGraph {
   initializers: GraphInitializer[];
   inputs: string[];
   outputs: string[];
+}
+
+/** A graph read from a file, holding the file open for its initializers' numbers until `close`. */
+export interface OpenOnnxGraph extends OnnxGraph {
+  close(): void;
 }
 
 function attributeText(attribute: onnxProto.onnx.IAttributeProto): string {
@@ -65,29 +71,25 @@ function attributeText(attribute: onnxProto.onnx.IAttributeProto): string {
   }
 }
 
-function tensorValues(tensor: onnxProto.onnx.ITensorProto, size: number): Float32Array | Float64Array | null {
-  const raw = tensor.rawData;
-  if (tensor.dataType === 1) {
-    if (raw && raw.length > 0) {
-      if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
-      return new Float32Array(Uint8Array.from(raw).buffer);
-    }
-    return tensor.floatData && tensor.floatData.length === size ? Float32Array.from(tensor.floatData) : null;
-  }
-  if (tensor.dataType === 11) {
-    if (raw && raw.length > 0) {
-      if (raw.byteOffset % 8 === 0) return new Float64Array(raw.buffer, raw.byteOffset, raw.length / 8);
-      return new Float64Array(Uint8Array.from(raw).buffer);
-    }
-    return tensor.doubleData && tensor.doubleData.length === size ? Float64Array.from(tensor.doubleData) : null;
-  }
-  return null;
+/** Decodes an ONNX model's graph from bytes in memory; a corrupt file is a BAD_INPUT naming `label`. */
+export function readOnnxGraph(bytes: Uint8Array, label: string): OnnxGraph {
+  return readOnnxGraphFrom(memorySource(bytes), label);
 }
 
-/** Decodes an ONNX model's graph; a corrupt file is a BAD_INPUT naming `label`. */
-export function readOnnxGraph(bytes: Uint8Array, label: string): OnnxGraph {
-  const model = decodeOnnx(bytes, label);
-  const graph = model.graph;
+/** Reads a model file's graph without loading its weights; `close` the result when done with its numbers. */
+export function openOnnxGraph(path: string, label: string): OpenOnnxGraph {
+  const source = fileSource(path);
+  try {
+    return { ...readOnnxGraphFrom(source, label), close: () => source.close() };
+  } catch (error) {
+    source.close();
+    throw error;
+  }
+}
+
+/** Decodes a model's graph from any byte source; initializer numbers are read from `source` later, on demand. */
+export function readOnnxGraphFrom(source: ByteSource, label: string): OnnxGraph {
+  const { model, graph, initializers: scanned } = scanOnnx(source, label);
   if (!graph) throw new LatheError('BAD_INPUT', `${label} is not an ONNX model: it has no graph`, { file: label });
   const nodes = graph.node ?? [];
   // A node's key is its name when unique, else its op and its rank among nodes of that op (topological order).
@@ -109,10 +111,10 @@ export function readOnnxGraph(bytes: Uint8Array, label: string): OnnxGraph {
       attributes: Object.fromEntries((node.attribute ?? []).map((a) => [a.name ?? '', attributeText(a)])),
     };
   });
-  const initializers = (graph.initializer ?? []).map((tensor): GraphInitializer => {
+  const initializers = scanned.map(({ tensor, values }): GraphInitializer => {
     const dims = (tensor.dims ?? []).map(Number);
     const size = dims.reduce((p, d) => p * d, 1);
-    return { name: tensor.name ?? '', dataType: tensor.dataType ?? 0, dims, size, values: tensorValues(tensor, size) };
+    return { name: tensor.name ?? '', dataType: tensor.dataType ?? 0, dims, size, values };
   });
   const initializerNames = new Set(initializers.map((i) => i.name));
   return {

@@ -3,7 +3,7 @@ import type { registryMethods } from '../../../shared/contract/index.js';
 import type { Core } from '../core.js';
 import type { HandlersFor } from './handlers.js';
 import { diffVersions } from '../registry/model-diff.js';
-import { graphView, readOnnxGraph } from '../registry/onnx-graph.js';
+import { graphView, openOnnxGraph } from '../registry/onnx-graph.js';
 import { diffPredictions } from '../registry/prediction-diff.js';
 import { createDataResolver } from '../models/data-source.js';
 
@@ -41,7 +41,14 @@ export function registryHandlers(core: Core): HandlersFor<keyof typeof registryM
     'registry.graph': async (input) => {
       const version = core.models.resolveScorable(input.ref);
       const ref = `${version.model}@${version.version}`;
-      return graphView(readOnnxGraph(await core.objects.read(version.hash), ref), ref);
+      await core.objects.assertIntact(version.hash);
+      // Structure only: the weights stay on disk, so a large model's graph page costs its nodes, not its size.
+      const graph = openOnnxGraph(core.objects.checkedPath(version.hash), ref);
+      try {
+        return graphView(graph, ref);
+      } finally {
+        graph.close();
+      }
     },
     'registry.rename': (input) => core.registry.rename(input.name, input.newName),
     'registry.deleteModel': (input) => core.registry.deleteModel(input.name),

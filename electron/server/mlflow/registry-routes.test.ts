@@ -332,6 +332,80 @@ describe('MLflow model APIs, as the Python client drives them', () => {
     expect(history[0]!.actor).toMatch(/\(MLflow API\)$/);
   }, 60_000);
 
+  it('list_artifacts(run_id, "model"), on a sub-folder, and load_model("models:/m-…") replay RunsArtifactRepository and ModelsArtifactRepository', async () => {
+    const run = (await post('runs/create', { experiment_id: '0', user_id: 'ana', start_time: 1_700_000_000_000 })).json
+      .run.info;
+    // log_model in MLflow 3 also writes a metadata/ copy of MLmodel and the environment files.
+    const files = (id: string): Record<string, string | Buffer> => ({
+      MLmodel: onnxMlmodel(id),
+      'model.onnx': onnxBytes,
+      'requirements.txt': 'onnx==1.17.0\n',
+      'metadata/MLmodel': onnxMlmodel(id),
+      'metadata/requirements.txt': 'onnx==1.17.0\n',
+    });
+    const logged = await logModel(run.run_id, files);
+    const expected = files(logged.model_id);
+    /** HttpArtifactRepository.list_artifacts: GET ?path=<root>/<path>; entries are names under it, with is_dir. */
+    const listing = async (root: string, path: string) => {
+      const query = new URLSearchParams({ path: path ? `${root}/${path}` : root });
+      const reply = await call('GET', `${artifacts}?${query.toString()}`);
+      expect(reply.status, reply.body.toString()).toBe(200);
+      return ((reply.json.files ?? []) as any[]).map((f) => {
+        expect(typeof f.is_dir, JSON.stringify(f)).toBe('boolean');
+        return { path: path ? `${path}/${f.path}` : f.path, isDir: f.is_dir, size: f.file_size };
+      });
+    };
+    const rootOf = (uri: string) => {
+      expect(uri).toMatch(/^mlflow-artifacts:\//);
+      return uri.replace(/^mlflow-artifacts:\/+/, '');
+    };
+
+    // list_artifacts(run_id, "model"): runs/get for the run's artifact_uri, its own "model" folder (empty here),
+    // runs/get again for the experiment, logged-models/search by name, then the model's own listing.
+    const listModel = async (path: string) => {
+      const runInfo = (await get('runs/get', { run_id: run.run_id })).json.run.info;
+      const runFiles = await listing(rootOf(runInfo.artifact_uri), path);
+      const experiment = (await get('runs/get', { run_id: run.run_id })).json.run.info.experiment_id;
+      const found = await post('logged-models/search', { experiment_ids: [experiment], filter: "name = 'model'" });
+      expect(found.status, found.body.toString()).toBe(200);
+      const match = (found.json.models as any[]).find((m) => m.info.source_run_id === run.run_id);
+      expect(match.info.model_id).toBe(logged.model_id);
+      const [, ...rest] = path.split('/');
+      const modelFiles = await listing(rootOf(match.info.artifact_uri), rest.join('/'));
+      return [...runFiles, ...modelFiles.map((f) => ({ ...f, path: `model/${f.path}` }))];
+    };
+    expect(await listModel('model')).toEqual([
+      { path: 'model/MLmodel', isDir: false, size: Buffer.byteLength(expected.MLmodel!) },
+      { path: 'model/metadata', isDir: true, size: undefined },
+      { path: 'model/model.onnx', isDir: false, size: onnxBytes.length },
+      { path: 'model/requirements.txt', isDir: false, size: Buffer.byteLength(expected['requirements.txt']!) },
+    ]);
+    expect((await listModel('model/metadata')).map((f) => f.path)).toEqual([
+      'model/metadata/MLmodel',
+      'model/metadata/requirements.txt',
+    ]);
+
+    // load_model("models:/<model_id>"): get_logged_model for artifact_location, then download_artifacts(""):
+    // list, recurse into folders, GET each file.
+    const info = (await call('GET', api(`logged-models/${logged.model_id}`))).json.model.info;
+    const root = rootOf(info.artifact_uri);
+    const downloaded: Record<string, Buffer> = {};
+    const walk = async (path: string): Promise<void> => {
+      for (const entry of await listing(root, path)) {
+        if (entry.isDir) await walk(entry.path);
+        else {
+          const file = await call('GET', `${artifacts}/${root}/${entry.path}`);
+          expect(file.status, entry.path).toBe(200);
+          downloaded[entry.path] = file.body;
+        }
+      }
+    };
+    await walk('');
+    expect(Object.keys(downloaded).sort()).toEqual(Object.keys(expected).sort());
+    for (const [path, content] of Object.entries(expected))
+      expect(downloaded[path]!.equals(Buffer.from(content))).toBe(true);
+  });
+
   it('refuses a source that is a local path or an address outside the store (CVE-2023-1177, CVE-2025-11201)', async () => {
     await post('registered-models/create', { name: 'evil' });
     for (const source of [

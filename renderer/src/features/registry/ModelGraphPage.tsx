@@ -1,19 +1,33 @@
 /**
- * One ONNX model as a layered graph (`/models/-/graph?ref=NAME@V`): laid out by elkjs in a web worker,
- * drawn as SVG with wheel zoom and drag to pan; a click shows a node's attributes, inputs, outputs and
- * weight shapes; search by node name or op jumps to the first match and highlights every match.
+ * One ONNX model as a layered graph (`/models/-/graph?ref=NAME@V`): laid out in a web worker (elkjs for
+ * small graphs, the linear-pass layout of fast-layout.ts for big ones), with the worker's progress shown
+ * while it works; drawn as SVG with wheel zoom and drag to pan, only the nodes and edges in view (so a graph
+ * of thousands of nodes pans smoothly); a click shows a node's attributes, inputs, outputs and weight
+ * shapes; search by node name or op jumps to the first match and highlights every match.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Anchor, Breadcrumbs, Code, Group, Loader, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Breadcrumbs,
+  Code,
+  Group,
+  Loader,
+  Paper,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useElementSize } from '@mantine/hooks';
 import { useLatheQuery } from '../../api/queries';
 import { Link, useSearchParams } from 'react-router';
 import type { ModelGraph } from '../../../../shared/contract/index';
 import { ClientError } from '../../api/client-error';
-import type { LayoutReply, LayoutRequest } from './graph-layout.worker';
+import type { LayoutProgress, LayoutReply, LayoutRequest } from './graph-layout.worker';
+import { modelNodeBox } from './layout-settings';
 import { PageHeader, PageLayout } from '../../components/Page';
-
-const nodeHeight = 26;
-const nodeWidth = (label: string) => Math.max(60, label.length * 7 + 16);
 
 /** The graph page. */
 export function ModelGraphPage() {
@@ -50,21 +64,30 @@ export function ModelGraphPage() {
   );
 }
 
-function useLayout(graph: ModelGraph): LayoutReply | null {
+/** The worker's answer, and while it works its latest progress message. */
+function useLayout(graph: ModelGraph): { layout: LayoutReply | null; progress: LayoutProgress | null } {
   const [layout, setLayout] = useState<LayoutReply | null>(null);
+  const [progress, setProgress] = useState<LayoutProgress | null>(null);
   useEffect(() => {
     const worker = new Worker(new URL('./graph-layout.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (event: MessageEvent<LayoutReply>) => setLayout(event.data);
+    worker.onmessage = (event: MessageEvent<LayoutReply | LayoutProgress>) => {
+      if ('progress' in event.data) setProgress(event.data);
+      else setLayout(event.data);
+    };
     worker.onerror = (event) => setLayout({ ok: false, message: event.message || 'the layout worker failed' });
     const request: LayoutRequest = {
-      nodes: graph.nodes.map((n) => ({ id: n.key, width: nodeWidth(n.opType), height: nodeHeight })),
+      nodes: graph.nodes.map((n) => ({ id: n.key, ...modelNodeBox(n.opType) })),
       edges: graph.edges.map((e, i) => ({ id: `e${i}`, from: e.from, to: e.to })),
+      progress: true,
     };
     worker.postMessage(request);
     return () => worker.terminate();
   }, [graph]);
-  return layout;
+  return { layout, progress };
 }
+
+/** Margin (in screen pixels) around the panel within which nodes are still drawn, so panning shows no gaps. */
+const drawMargin = 200;
 
 /** A node matches a search by part of its name or key, or by its whole op type. */
 function matchesQuery(node: ModelGraph['nodes'][number], text: string): boolean {
@@ -76,7 +99,8 @@ function matchesQuery(node: ModelGraph['nodes'][number], text: string): boolean 
 }
 
 function GraphView({ graph }: { graph: ModelGraph }) {
-  const layout = useLayout(graph);
+  const { layout, progress } = useLayout(graph);
+  const { ref: panelRef, width: panelWidth, height: panelHeight } = useElementSize();
   const [selected, setSelected] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [view, setView] = useState({ x: 0, y: 0, scale: 1 });
@@ -97,6 +121,34 @@ function GraphView({ graph }: { graph: ModelGraph }) {
     );
   }, [graph, query]);
   const ready = layout?.ok ? layout : null;
+  // The part of the layout in view (layout coordinates), widened by the margin.
+  const visible = {
+    left: (-view.x - 20 - drawMargin) / view.scale,
+    top: (-view.y - 20 - drawMargin) / view.scale,
+    right: (-view.x - 20 + (panelWidth || 2000) + drawMargin) / view.scale,
+    bottom: (-view.y - 20 + (panelHeight || 2000) + drawMargin) / view.scale,
+  };
+  const inView = (x0: number, y0: number, x1: number, y1: number) =>
+    x1 >= visible.left && x0 <= visible.right && y1 >= visible.top && y0 <= visible.bottom;
+  const drawnEdges = ready
+    ? ready.edges.filter((edge) => {
+        if (edge.points.length === 0) return false;
+        let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+        for (const p of edge.points) {
+          x0 = Math.min(x0, p.x);
+          y0 = Math.min(y0, p.y);
+          x1 = Math.max(x1, p.x);
+          y1 = Math.max(y1, p.y);
+        }
+        return inView(x0, y0, x1, y1);
+      })
+    : [];
+  const drawnNodes = ready
+    ? graph.nodes.filter((n) => {
+        const box = ready.nodes[n.key];
+        return box !== undefined && inView(box.x, box.y, box.x + box.width, box.y + box.height);
+      })
+    : [];
   const node = graph.nodes.find((n) => n.key === selected);
   const weights = new Map(graph.initializers.map((i) => [i.name, i]));
   return (
@@ -121,10 +173,24 @@ function GraphView({ graph }: { graph: ModelGraph }) {
           {query.trim() ? ` · ${matches.size} match${matches.size === 1 ? '' : 'es'}` : ''}
         </Text>
         {!layout && <Loader size="xs" aria-label="Laying out" />}
+        {ready && drawnNodes.length < graph.nodes.length && (
+          <Text size="xs" c="dimmed" aria-label="Nodes in view">
+            {drawnNodes.length.toLocaleString()} in view
+          </Text>
+        )}
       </Group>
+      {!layout && progress && (
+        <Stack gap={2} maw={480} aria-label="Layout progress">
+          <Text size="xs" c="dimmed">
+            Laying out {graph.nodes.length.toLocaleString()} nodes
+            {progress.engine === 'fast' ? ' (fast layered layout for big graphs)' : ''}: {progress.step}
+          </Text>
+          <Progress value={Math.round(progress.fraction * 100)} size="sm" animated />
+        </Stack>
+      )}
       {layout && !layout.ok && <Alert color="red">Layout failed: {layout.message}</Alert>}
       <Group align="flex-start" wrap="nowrap" gap="sm">
-        <Paper withBorder style={{ flex: 1, overflow: 'hidden', height: 620 }}>
+        <Paper ref={panelRef} withBorder style={{ flex: 1, overflow: 'hidden', height: 620 }}>
           {ready && (
             <svg
               role="img"
@@ -157,7 +223,7 @@ function GraphView({ graph }: { graph: ModelGraph }) {
               }}
             >
               <g transform={`translate(${view.x + 20},${view.y + 20}) scale(${view.scale})`}>
-                {ready.edges.map((edge) => (
+                {drawnEdges.map((edge) => (
                   <polyline
                     key={edge.id}
                     points={edge.points.map((p) => `${p.x},${p.y}`).join(' ')}
@@ -166,9 +232,8 @@ function GraphView({ graph }: { graph: ModelGraph }) {
                     strokeWidth={1}
                   />
                 ))}
-                {graph.nodes.map((n) => {
-                  const box = ready.nodes[n.key];
-                  if (!box) return null;
+                {drawnNodes.map((n) => {
+                  const box = ready.nodes[n.key]!;
                   const hit = matches.has(n.key);
                   return (
                     <g
