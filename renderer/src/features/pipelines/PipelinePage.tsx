@@ -48,7 +48,9 @@ function PipelineView({ pipeline }: { pipeline: PipelineDetail }) {
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') === 'definition' ? 'definition' : 'runs';
   const runs = useLatheQuery('pipelines.runs', { pipeline: pipeline.name, limit: 50 });
-  const active = runs.data?.find((run) => runIsActive(run.status)) ?? null;
+  // The run being worked on comes before one queued behind it (the newest first would be the queued one).
+  const active =
+    runs.data?.find((run) => run.status === 'running') ?? runs.data?.find((run) => runIsActive(run.status)) ?? null;
   const shown = active ?? runs.data?.[0] ?? null;
   const now = useNow(active !== null);
   const trigger = useMutation({
