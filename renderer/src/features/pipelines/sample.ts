@@ -6,7 +6,7 @@
 
 /** A small, valid pipeline definition. */
 export const sampleDefinition = `name: ingest-and-notify
-description: New customer files become dataset versions; each one is announced.
+description: A customer file becomes a dataset version, then is announced.
 triggers:
   - kind: manual
 steps:
