@@ -68,7 +68,7 @@ function withTraining(file: string): string {
 }
 
 /** Screenshots of the page as it is, at both sizes and in both themes; then back to 1440×900, light. */
-async function screenshots(page: Page, name: string, ready: Locator) {
+async function screenshots(page: Page, name: string, ...ready: Locator[]) {
   for (const [width, height] of [
     [1440, 900],
     [1280, 800],
@@ -76,7 +76,7 @@ async function screenshots(page: Page, name: string, ready: Locator) {
     await page.setViewportSize({ width, height });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await expect(ready).toBeVisible();
+      for (const shown of ready) await expect(shown).toBeVisible();
       await page.screenshot({ path: `${shots}/pipelines-${name}-${width}x${height}-${scheme}.png` });
     }
     // Nothing is cut at the right edge: the page is no wider than the window.
@@ -172,7 +172,8 @@ test('a pipeline added in the UI runs with live step status, shows its logs, and
     'href',
     /#\/lineage\?entity=pipeline_run%3A/,
   );
-  await screenshots(page, 'run', log);
+  // Drawn, not still being laid out, when it is taken.
+  await screenshots(page, 'run', log, page.getByRole('group', { name: /Steps of run/ }).locator('[data-step="load"]'));
   // The other step, chosen from the keyboard in the steps list.
   await page.getByTestId('step-item-announce').focus();
   await page.keyboard.press('Enter');
