@@ -216,11 +216,32 @@ test('a pipeline added in the UI runs with live step status, shows its logs, and
   await expect(page.getByRole('button', { name: 'Cancel run' })).toBeHidden();
   await screenshots(page, 'cancelled', history);
 
+  // Steps that read a trigger value: Run now asks for it, and the run uses what was typed.
+  await page.getByRole('tab', { name: 'Definition' }).click();
+  await editor.fill(ingestAndNotify('${{ trigger.file }}'));
+  await expect(status).toContainText('valid: 2 steps, 2 triggers');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved pipeline customers-daily.').first()).toBeVisible();
+  await page.getByRole('tab', { name: 'Runs' }).click();
+  await expect(graph.locator('[data-step]')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Run now' }).click();
+  const ask = page.getByRole('dialog', { name: 'Run customers-daily by hand' });
+  await ask.getByRole('textbox', { name: 'trigger.file' }).fill(join(samples, 'customers-v2.csv'));
+  await ask.getByRole('button', { name: 'Start the run' }).click();
+  await expect(graph.locator('[data-step="announce"]')).toHaveAttribute('data-status', 'succeeded', {
+    timeout: 90_000,
+  });
+  await expect(graph.locator('[data-step="load"]')).toHaveAttribute('data-status', 'succeeded');
+
   // The CLI sees the same history.
   const runs = await lathe.cli(['pipeline', 'runs', 'customers-daily', '--json']);
   expect(runs.code, runs.stderr).toBe(0);
   expect((JSON.parse(runs.stdout) as PipelineRunSummary[]).map((run) => run.status)).toEqual([
+    'succeeded',
     'cancelled',
     'succeeded',
   ]);
+  const shown = await lathe.cli(['data', 'versions', 'customers', '--json']);
+  expect(shown.code, shown.stderr).toBe(0);
+  expect(shown.stdout).toContain('customers-v2.csv');
 });

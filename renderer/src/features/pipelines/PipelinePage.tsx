@@ -7,7 +7,7 @@
 import { Alert, Anchor, Button, Group, Loader, Modal, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconPlayerPlay, IconTrash } from '@tabler/icons-react';
+import { IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { PipelineDetail, PipelineRunSummary } from '../../../../shared/contract/index';
@@ -17,6 +17,7 @@ import { ClientError } from '../../api/client-error';
 import { PageHeader, PageLayout } from '../../components/Page';
 import { CancelRunButton } from './CancelRunButton';
 import { DefinitionEditor } from './DefinitionEditor';
+import { RunNowButton } from './RunNowButton';
 import { PipelineGraph } from './PipelineGraph';
 import { StatusBadge } from './StatusBadge';
 import type { GraphStep } from './pipeline-graph';
@@ -42,8 +43,6 @@ export function PipelinePage() {
 }
 
 function PipelineView({ pipeline }: { pipeline: PipelineDetail }) {
-  const client = useClient();
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') === 'definition' ? 'definition' : 'runs';
@@ -53,15 +52,6 @@ function PipelineView({ pipeline }: { pipeline: PipelineDetail }) {
     runs.data?.find((run) => run.status === 'running') ?? runs.data?.find((run) => runIsActive(run.status)) ?? null;
   const shown = active ?? runs.data?.[0] ?? null;
   const now = useNow(active !== null);
-  const trigger = useMutation({
-    mutationFn: () => client['pipelines.trigger']({ name: pipeline.name }),
-    onSuccess: async (run) => {
-      await refreshAfter(queryClient, 'pipelines.runChanged');
-      notifications.show({ color: 'blue', message: `Run ${shortId(run.id)} of ${run.pipeline} is ${run.status}.` });
-    },
-    onError: (error) =>
-      notifications.show({ color: 'red', title: 'Could not start a run', message: ClientError.from(error).message }),
-  });
   const next = nextScheduledAt(pipeline.triggers, now);
 
   return (
@@ -82,13 +72,7 @@ function PipelineView({ pipeline }: { pipeline: PipelineDetail }) {
         actions={
           <>
             {active && <CancelRunButton run={active} />}
-            <Button
-              leftSection={<IconPlayerPlay size={16} />}
-              onClick={() => trigger.mutate()}
-              loading={trigger.isPending}
-            >
-              Run now
-            </Button>
+            <RunNowButton pipeline={pipeline} />
             <DeletePipelineButton name={pipeline.name} disabled={active !== null} />
           </>
         }
