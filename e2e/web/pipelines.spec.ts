@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import type { PipelineRunSummary } from '../../shared/contract/index';
+import type { DatasetVersion, PipelineRunSummary } from '../../shared/contract/index';
 
 const samples = new URL('../../resources/samples/', import.meta.url).pathname;
 const shots = 'test-results/screenshots';
@@ -243,5 +243,10 @@ test('a pipeline added in the UI runs with live step status, shows its logs, and
   ]);
   const shown = await lathe.cli(['data', 'versions', 'customers', '--json']);
   expect(shown.code, shown.stderr).toBe(0);
-  expect(shown.stdout).toContain('customers-v2.csv');
+  // The typed file became the next version of the dataset.
+  const versions = JSON.parse(shown.stdout) as DatasetVersion[];
+  expect(versions.map((version) => [version.version, version.origin?.path])).toEqual([
+    [2, join(samples, 'customers-v2.csv')],
+    [1, file],
+  ]);
 });

@@ -25,6 +25,8 @@ import { MonitorService } from './monitor/monitor-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import { LoggedModelService } from './registry/logged-model-service.js';
 import { MlflowModelStore } from './registry/mlflow-model-store.js';
+import { ValidationService } from './validation/validation-service.js';
+import { BundleService } from './bundles/bundle-service.js';
 import { PipelineService } from './pipelines/pipeline-service.js';
 import { trackingConnection } from './server-file.js';
 
@@ -78,6 +80,10 @@ export interface Core {
   readonly loggedModels: LoggedModelService;
   /** MLflow's view of the registry, for the MLflow REST shell. */
   readonly mlflowModels: MlflowModelStore;
+  /** Validation suites, reports and alias gates (issue 13). */
+  readonly validation: ValidationService;
+  /** Deployable bundles of model versions (server, Lambda, Cloud Functions). */
+  readonly bundles: BundleService;
   readonly pipelines: PipelineService;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
@@ -132,6 +138,18 @@ export function openCore(options: CoreOptions): Core {
   const drift = new DriftService(db, datasets, events, resolveData, lineage, {
     scorer: createPredictionScorer(models),
   });
+  const validation = new ValidationService(db, objects, events, models, datasets, lineage);
+  registry.guardAliases((version, alias) => validation.gates.assertAllowed(version, alias));
+  const bundles = new BundleService({
+    db,
+    objects,
+    events,
+    lineage,
+    models,
+    resolveData,
+    datasets,
+    validationOf: (versionId) => validation.latestVerdict(versionId),
+  });
   const pipelines = new PipelineService(db, events, lineage, {
     datasets,
     training,
@@ -140,6 +158,8 @@ export function openCore(options: CoreOptions): Core {
     registry,
     drift,
     monitors,
+    validation,
+    bundles,
     lineage,
     tempPath: (prefix) => objects.tempPath(prefix),
     trackingConnection: () => trackingConnection(home),
@@ -176,6 +196,8 @@ export function openCore(options: CoreOptions): Core {
     registry,
     loggedModels,
     mlflowModels,
+    validation,
+    bundles,
     pipelines,
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),

@@ -28,7 +28,7 @@ export function datasetUploadRoute(core: Core, limit = uploadLimitBytes()): Rout
           });
       },
       receive: (core, temp, filename, url) =>
-        core.datasets.add({
+        core.datasets.ingest.add({
           path: temp,
           name: uploadName(url, DatasetName),
           message: url.searchParams.get('message') ?? undefined,

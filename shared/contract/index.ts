@@ -13,6 +13,8 @@ import { lineageEvents, lineageMethods } from './lineage.js';
 import { driftEvents, driftMethods } from './drift.js';
 import { monitorEvents, monitorMethods } from './monitors.js';
 import { registryEvents, registryMethods } from './registry.js';
+import { validationEvents, validationMethods } from './validation.js';
+import { bundleEvents, bundleMethods } from './bundles.js';
 import { pipelineEvents, pipelineMethods } from './pipelines.js';
 
 export * from './experiments.js';
@@ -23,6 +25,8 @@ export * from './lineage.js';
 export * from './drift.js';
 export * from './monitors.js';
 export * from './registry.js';
+export * from './validation.js';
+export * from './bundles.js';
 export * from './pipelines.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
@@ -35,6 +39,8 @@ export const methods = {
   ...driftMethods,
   ...monitorMethods,
   ...registryMethods,
+  ...validationMethods,
+  ...bundleMethods,
   ...pipelineMethods,
 } as const;
 
@@ -48,6 +54,8 @@ export const events = {
   ...driftEvents,
   ...monitorEvents,
   ...registryEvents,
+  ...validationEvents,
+  ...bundleEvents,
   ...pipelineEvents,
 } as const;
 

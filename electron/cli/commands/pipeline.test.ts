@@ -123,7 +123,13 @@ describe('lathe pipeline', () => {
     const detail = core.pipelines.run(runId);
     expect(detail.run.status, detail.run.error ?? '').toBe('succeeded');
     expect(detail.run.resumes).toBe(1);
-    expect(detail.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(detail.steps.map((s) => s.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
     const train = detail.steps[0]!;
     expect(train.logs.some((l) => /was left running: ended KILLED, training again/.test(l.message))).toBe(true);
     expect(core.models.get('loans-model').versions).toHaveLength(1);
@@ -137,7 +143,7 @@ describe('lathe pipeline', () => {
     const db = databaseOfCore(core);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const keys = db.prepare('SELECT state, COUNT(*) AS n FROM pipeline_step_keys GROUP BY state').all();
-    expect(keys).toEqual([{ state: 'done', n: 4 }]);
+    expect(keys).toEqual([{ state: 'done', n: 5 }]);
     const lineage = core.lineage.graph({ kind: 'pipeline_run', id: runId }, { direction: 'downstream', depth: 1 });
     expect(lineage.nodes.filter((n) => n.kind === 'model_version').map((n) => n.label)).toEqual(['loans-model@1']);
   }, 300_000);

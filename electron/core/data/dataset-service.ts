@@ -81,8 +81,8 @@ export class DatasetService {
   /** Deleting datasets and versions, and listing what was made from them. */
   private readonly deletion: DatasetDeletion;
 
-  /** Adding files as versions. */
-  private readonly ingest: DatasetIngest;
+  /** Adding files as versions: the room the shells' add paths call straight into (see `add`). */
+  readonly ingest: DatasetIngest;
 
   /** A fresh file name in the temp folder beside the object store (the folder exists; the file does not). */
   tempPath(prefix: string): string {
@@ -99,7 +99,10 @@ export class DatasetService {
     );
   }
 
-  /** Adds a file as the next version of `name` (or names the existing version holding the same bytes). */
+  /**
+   * Adds a file as the next version of `name` (or names the existing version holding the same bytes). Kept for
+   * callers inside core; the CLI and the server call `ingest.add` directly, one file fewer on their way down.
+   */
   add(options: AddOptions): Promise<AddDatasetResult> {
     return this.ingest.add(options);
   }

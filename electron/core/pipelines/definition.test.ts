@@ -18,7 +18,8 @@ describe('pipeline definitions', () => {
       ['train', []],
       ['evaluate', ['train']],
       ['better', ['evaluate']],
-      ['promote', ['better', 'train']],
+      ['release', ['better', 'train']],
+      ['promote', ['better', 'release', 'train']],
     ]);
     expect(definition.spec.steps[1]!.line).toBe(21);
     expect(definition.spec.triggers.map((t) => t.detail)).toEqual(['manual', 'alert of monitor loans-watch']);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
-import { intakeYaml, trainLoopYaml, writeLoopCsv, loopCsv } from './testing/loop.js';
+import { exportStep, intakeYaml, trainLoopYaml, writeLoopCsv, loopCsv } from './testing/loop.js';
 import { waitFor, waitForRunEnd } from './testing/wait.js';
 import { writeFileSync } from 'node:fs';
 
@@ -30,7 +30,9 @@ describe('continuous learning scenario', () => {
   it('drift in new data retrains, and the better challenger is promoted', { timeout: 300_000 }, async () => {
     await core.datasets.add({ path: writeLoopCsv(folder, 'loans-v1.csv', 600, 1, false), name: 'loans' });
     await core.datasets.add({ path: writeLoopCsv(folder, 'holdout-v1.csv', 300, 2, false), name: 'holdout' });
-    core.pipelines.save(trainLoopYaml());
+    const bundles = join(folder, 'bundles');
+    mkdirSync(bundles);
+    core.pipelines.save(trainLoopYaml(exportStep(bundles)));
     const incoming = join(folder, 'incoming');
     mkdirSync(incoming);
     core.pipelines.save(intakeYaml(incoming));
@@ -63,14 +65,32 @@ describe('continuous learning scenario', () => {
     const evaluate = detail.steps.find((s) => s.step === 'evaluate')!.outputs!;
     expect(evaluate).toMatchObject({ model: 'loans-model@2', champion: 'loans-model@1', better: true });
     expect(evaluate.score as number).toBeGreaterThan((evaluate.championScore as number) + 0.1);
-    expect(detail.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(detail.steps.map((s) => [s.step, s.status])).toEqual([
+      ['train', 'succeeded'],
+      ['evaluate', 'succeeded'],
+      ['better', 'succeeded'],
+      ['release', 'succeeded'],
+      ['promote', 'succeeded'],
+      ['bundle', 'succeeded'],
+    ]);
     expect(core.models.resolve('loans-model@champion').version).toBe(2);
+    // The new champion was exported as a bundle that passes its own self-test.
+    const bundle = detail.steps.find((s) => s.step === 'bundle')!.outputs!;
+    expect(bundle).toMatchObject({ target: 'server', path: join(bundles, retrain.id) });
+    expect(core.bundles.get(bundle.bundle as string)).toMatchObject({ ref: 'loans-model@2', present: true });
+    expect((await core.bundles.selftest(bundle.bundle as string)).passed).toBe(true);
 
     // 4. The lineage: each run names what it made.
     const graph = core.lineage.graph({ kind: 'pipeline_run', id: retrain.id }, { direction: 'downstream', depth: 1 });
     expect(graph.nodes.map((n) => n.label).sort()).toEqual(
       expect.arrayContaining(['loans-model@2', expect.stringMatching(/^run /)]),
     );
+    expect(graph.nodes.filter((n) => n.kind === 'validation_report')).toHaveLength(1);
+    expect(graph.nodes.filter((n) => n.kind === 'bundle')).toHaveLength(1);
+    expect(detail.steps.find((s) => s.step === 'release')!.outputs).toMatchObject({
+      passed: true,
+      model: 'loans-model@2',
+    });
     const intakeGraph = core.lineage.graph(
       { kind: 'pipeline_run', id: intake.id },
       { direction: 'downstream', depth: 1 },

@@ -340,3 +340,41 @@ steps:
     },
   );
 });
+
+describe('the validate step', () => {
+  it('a failing suite fails the run before the promotion, keeping its report', { timeout: 120_000 }, async () => {
+    await core.datasets.add({ path: writeLoopCsv(folder, 'loans.csv', 400, 1, false), name: 'loans' });
+    await core.datasets.add({ path: writeLoopCsv(folder, 'holdout.csv', 200, 5, true), name: 'holdout' });
+    core.pipelines.save(`name: strict
+steps:
+  train:
+    type: train
+    with:
+      data: loans@1${smallTraining}
+  release:
+    type: validate
+    with:
+      model: \${{ steps.train.outputs.model }}
+      holdout: holdout@1
+      suite: |
+        name: strict
+        checks:
+          - type: metric
+            metric: accuracy
+            threshold: 0.99
+  promote:
+    type: promote
+    needs: [release]
+    with: { model: "\${{ steps.train.outputs.model }}" }
+`);
+    const ended = await core.pipelines.runNow('strict').done;
+    expect(ended.status).toBe('failed');
+    expect(ended.error).toMatch(
+      /^step release: loans-model@1 failed validation suite strict: checks\[0\] metric accuracy ≥ 0\.99 \(report /,
+    );
+    const steps = core.pipelines.run(ended.id).steps;
+    expect(steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped']);
+    expect(() => core.models.resolve('loans-model@champion')).toThrow();
+    expect(core.validation.list('loans-model@1').map((r) => r.passed)).toEqual([false]);
+  });
+});

@@ -6,8 +6,8 @@
  * attempt a crash interrupted, and runs.
  */
 import { spawn } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { PipelineStepType } from '../../../shared/contract/pipelines.js';
 import { LatheError } from '../../../shared/errors.js';
@@ -19,6 +19,8 @@ import type { RegistryService } from '../registry/registry-service.js';
 import type { TrainingService } from '../train/training-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import type { LineageService } from '../lineage/lineage-service.js';
+import type { ValidationService } from '../validation/validation-service.js';
+import type { BundleService } from '../bundles/bundle-service.js';
 import type { Produced } from './pipeline-store.js';
 
 /** The services steps use. */
@@ -30,6 +32,8 @@ export interface StepServices {
   registry: RegistryService;
   drift: DriftService;
   monitors: MonitorService;
+  validation: ValidationService;
+  bundles: BundleService;
   lineage: LineageService;
   /** Where scratch files go (the object store's temp folder: same file system, swept by gc). */
   tempPath: (prefix: string) => string;
@@ -618,13 +622,96 @@ const notify = handler({
   },
 });
 
-const notYet = (type: string, service: string) =>
-  handler({
-    settings: z.record(z.string(), z.unknown()),
-    run: async () => {
-      throw new LatheError('BAD_INPUT', `the ${type} step needs ${service}, which this build does not have yet`);
-    },
-  });
+const validate = handler({
+  settings: z
+    .object({
+      model: z.string().min(1),
+      /** The suite's YAML text (the model's default suite when neither this nor suiteFile is given). */
+      suite: z.string().min(1).optional(),
+      /** A suite file, read when the step runs (named in errors). */
+      suiteFile: z.string().min(1).optional(),
+      holdout: DataRef.optional(),
+      baseline: z.string().min(1).optional(),
+      /** Fail the step (and so the run) when the suite fails; otherwise `passed` is an output for a gate. */
+      required: z.boolean().default(true),
+    })
+    .strict()
+    .refine((s) => !(s.suite && s.suiteFile), 'give suite or suiteFile, not both'),
+  fingerprint: (settings, services) => ({
+    model: services.models.resolve(settings.model).id,
+    holdout: settings.holdout ? services.datasets.resolve(settings.holdout).versionId : null,
+    suiteFile: settings.suiteFile ? readSuite(settings.suiteFile) : null,
+  }),
+  run: async (settings, context) => {
+    throwIfAborted(context.signal);
+    const report = await context.services.validation.run({
+      ref: settings.model,
+      suite: settings.suiteFile ? readSuite(settings.suiteFile) : settings.suite,
+      suiteFile: settings.suiteFile,
+      holdout: settings.holdout,
+      baseline: settings.baseline,
+    });
+    const failed = report.checks.filter((c) => !c.passed);
+    for (const check of report.checks)
+      context.log(`${check.passed ? 'pass' : 'FAIL'} ${check.name}`, check.passed ? 'info' : 'warn');
+    const produced: Produced[] = [
+      { kind: 'validation_report', id: report.id, label: `validation ${report.suite.name} of ${report.model.ref}` },
+    ];
+    if (!report.passed && settings.required)
+      throw new LatheError(
+        'CONFLICT',
+        `${report.model.ref} failed validation suite ${report.suite.name}: ${failed.map((c) => c.name).join(', ')} (report ${report.id})`,
+        { report: report.id },
+      );
+    return { outputs: { passed: report.passed, report: report.id, model: report.model.ref }, produced };
+  },
+});
+
+function readSuite(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new LatheError('NOT_FOUND', `the suite file ${path} cannot be read: ${(error as Error).message}`, {
+      file: path,
+    });
+  }
+}
+
+const exportBundle = handler({
+  settings: z
+    .object({
+      model: z.string().min(1),
+      target: z.enum(['server', 'lambda', 'gcf']),
+      /** A new folder or .zip (use `${{ run.id }}` to make one per run); absolute, as no working folder is meant. */
+      out: z.string().min(1).refine(isAbsolute, 'out must be an absolute path'),
+      golden: z.string().min(1).optional(),
+    })
+    .strict(),
+  fingerprint: (settings, services) => ({ model: services.models.resolve(settings.model).id }),
+  recover: (checkpoint, context) => {
+    // An export the crash interrupted after it was recorded: adopt it.
+    if (typeof checkpoint.model !== 'string' || typeof checkpoint.out !== 'string') return undefined;
+    const found = context.services.bundles.list(checkpoint.model).find((b) => b.out === checkpoint.out);
+    return found ? bundleResult(found) : undefined;
+  },
+  run: async (settings, context) => {
+    throwIfAborted(context.signal);
+    context.checkpoint({ model: settings.model, out: resolve(settings.out) });
+    const made = await context.services.bundles.export(
+      { ref: settings.model, target: settings.target, out: settings.out, golden: settings.golden },
+      (progress) => context.log(`${progress.phase}: ${progress.detail}`),
+    );
+    context.log(`${made.target} bundle of ${made.ref} at ${made.out} (sha256 ${made.sha256.slice(0, 12)})`);
+    return bundleResult(made);
+  },
+});
+
+function bundleResult(made: { id: string; ref: string; target: string; out: string }): StepResult {
+  return {
+    outputs: { bundle: made.id, path: made.out, target: made.target },
+    produced: [{ kind: 'bundle', id: made.id, label: `${made.target} bundle of ${made.ref}` }],
+  };
+}
 
 /** Every step type's handler. */
 export const stepHandlers: Record<PipelineStepType, StepHandler> = {
@@ -632,10 +719,10 @@ export const stepHandlers: Record<PipelineStepType, StepHandler> = {
   'validate-data': validateData,
   train,
   evaluate,
-  validate: notYet('validate', 'core.validation'),
+  validate,
   gate,
   promote,
-  export: notYet('export', 'core.bundles'),
+  export: exportBundle,
   monitor,
   notify,
 };

@@ -167,7 +167,8 @@ export function parseLenientJson(text: string): unknown {
 export interface Endpoint {
   methods: string[];
   bodyLimit?: number;
-  run(fields: Fields): unknown;
+  /** Answers with the fields, the HTTP method and the path parameters (`{model_id}` …), in path order. */
+  run(fields: Fields, method: string, params: string[]): unknown;
 }
 
 /** An endpoint family (experiments, runs, metrics …): endpoints by path after `/api/2.0/mlflow/`. */

@@ -6,13 +6,10 @@
 import type { ModelSummary, ModelVersion } from '../../../shared/contract/index.js';
 import type { Core } from '../../core/core.js';
 import { localActor } from '../../core/registry/registry-service.js';
-import { invalid } from './mlflow-io.js';
+import { invalid, type Endpoint } from './mlflow-io.js';
 
-/** An MLflow endpoint: allowed HTTP methods and what answers (given the fields, the method and path parameters). */
-export type RegistryEndpoint = {
-  methods: string[];
-  run: (fields: Record<string, unknown>, method: string, params: string[]) => unknown;
-};
+/** An MLflow endpoint of the model APIs (the one endpoint shape of mlflow-io.ts). */
+export type RegistryEndpoint = Endpoint;
 
 /** Who registry changes made through MLflow's API are recorded under (the token is the local user's). */
 export function mlflowActor(): string {

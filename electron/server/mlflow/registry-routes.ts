@@ -1,9 +1,9 @@
 /**
- * The route that serves MLflow's model APIs on `lathe serve`: registered models, model versions, aliases,
- * MLflow 3's logged models and runs/outputs (with `{model_id}` path parameters, which the tracking
- * route's exact-name table cannot express), logged-model files through the artifact proxy, `/health` and
- * `/version` as MLflow's server answers them, and MLflow's error shape for `/api/3.0/...` routes Lathe
- * does not serve. Anything else passes to the tracking routes.
+ * What MLflow's server answers beside its JSON endpoints, on `lathe serve`: logged-model files through the
+ * artifact proxy, `/health` and `/version` as MLflow's server answers them, and MLflow's error shape for
+ * `/api/3.0/...` routes Lathe does not serve. The model APIs' JSON endpoints (registered models, model
+ * versions, aliases, logged models, runs/outputs) are endpoint families served by mlflow-routes.ts like the
+ * tracking ones. Anything else passes to the run artifact proxy.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
@@ -15,49 +15,16 @@ import { LatheError } from '../../../shared/errors.js';
 import { baseHeaders } from '../http-io.js';
 import type { RouteHandler } from '../http-server.js';
 import { artifactUploadLimit } from './artifact-proxy.js';
-import { loggedModelEndpoints } from './logged-models.js';
-import { MlflowError, readFields, sendMlflowError, sendMlflowJson } from './mlflow-io.js';
-import { modelVersionEndpoints } from './model-versions.js';
-import { registeredModelEndpoints } from './registered-models.js';
-import type { RegistryEndpoint } from './registry-json.js';
+import { MlflowError, sendMlflowError, sendMlflowJson } from './mlflow-io.js';
 
 /** The MLflow server version `/version` reports: the API level Lathe's MLflow routes follow. */
 export const mlflowServerVersion = '3.1.0';
 
-const apiPrefixes = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
 const v3Prefixes = ['/api/3.0/', '/ajax-api/3.0/'];
 const artifactRoots = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0/mlflow-artifacts/artifacts'];
-const bodyLimit = 16 * 1024 * 1024;
 
-/** Matches a path after the prefix to an endpoint name and its path parameters. */
-export function matchEndpoint(path: string): { name: string; params: string[] } | null {
-  const parts = path.split('/');
-  if (parts[0] !== 'logged-models' || parts.length < 2 || parts[1] === 'search') return { name: path, params: [] };
-  const id = parts[1]!;
-  if (!loggedModelIdPattern.test(id))
-    return parts.length === 2 ? { name: 'logged-models/{model_id}', params: [id] } : null;
-  if (parts.length === 2) return { name: 'logged-models/{model_id}', params: [id] };
-  if (parts.length === 3 && (parts[2] === 'params' || parts[2] === 'tags'))
-    return { name: `logged-models/{model_id}/${parts[2]}`, params: [id] };
-  if (parts.length === 4 && parts[2] === 'tags') {
-    let key: string;
-    try {
-      key = decodeURIComponent(parts[3]!);
-    } catch {
-      return null;
-    }
-    return { name: 'logged-models/{model_id}/tags/{tag_key}', params: [id, key] };
-  }
-  return null;
-}
-
-/** The route handler for MLflow's model APIs (see the file header). */
+/** The route for what MLflow serves beside its endpoints (see the file header). */
 export function registryRoutes(core: Core): RouteHandler {
-  const endpoints: Record<string, RegistryEndpoint> = {
-    ...registeredModelEndpoints(core),
-    ...modelVersionEndpoints(core),
-    ...loggedModelEndpoints(core),
-  };
   return async (request, response, url) => {
     if (url.pathname === '/health' || url.pathname === '/version') {
       const text = url.pathname === '/health' ? 'OK' : mlflowServerVersion;
@@ -78,28 +45,7 @@ export function registryRoutes(core: Core): RouteHandler {
       );
       return true;
     }
-    const prefix = apiPrefixes.find((p) => url.pathname.startsWith(p));
-    if (!prefix) return false;
-    const matched = matchEndpoint(url.pathname.slice(prefix.length));
-    const endpoint =
-      matched && Object.prototype.hasOwnProperty.call(endpoints, matched.name) ? endpoints[matched.name] : undefined;
-    if (!matched || !endpoint) return false;
-    try {
-      const method = request.method ?? 'GET';
-      if (!endpoint.methods.includes(method)) {
-        response.setHeader('Allow', endpoint.methods.join(', '));
-        throw new MlflowError(
-          'BAD_REQUEST',
-          405,
-          `${method} is not allowed on ${url.pathname} (use ${endpoint.methods.join(' or ')})`,
-        );
-      }
-      const fields = await readFields(request, url, bodyLimit);
-      sendMlflowJson(response, 200, (await endpoint.run(fields, method, matched.params)) ?? {});
-    } catch (error) {
-      sendMlflowError(response, error);
-    }
-    return true;
+    return false;
   };
 }
 

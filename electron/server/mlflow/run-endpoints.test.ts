@@ -118,6 +118,30 @@ describe('runs', () => {
     });
   });
 
+  it('runs/get and runs/search show the logged models a run produced (RunOutputs.model_outputs)', async () => {
+    const { runId, experimentId } = await startRun('exp-outputs');
+    const before = await get('runs/get', { run_id: runId, run_uuid: runId });
+    expect((before.json.run as any).outputs).toEqual({ model_outputs: [] });
+    // The bodies MLflow 3's client sends for log_model: CreateLoggedModel, then LogOutputs (rest_store.py).
+    const created = await post('logged-models', {
+      experiment_id: experimentId,
+      name: 'model',
+      model_type: 'sklearn',
+      source_run_id: runId,
+      params: [{ key: 'alpha', value: '0.5' }],
+      tags: [{ key: 'mlflow.user', value: 'alice' }],
+    });
+    expect(created.status, created.body).toBe(200);
+    const modelId = (created.json.model as any).info.model_id as string;
+    const logged = await post('runs/outputs', { run_id: runId, models: [{ model_id: modelId, step: 3 }] });
+    expect(logged.status, logged.body).toBe(200);
+    const got = await get('runs/get', { run_id: runId, run_uuid: runId });
+    expect((got.json.run as any).outputs).toEqual({ model_outputs: [{ model_id: modelId, step: 3 }] });
+    const found = await post('runs/search', { experiment_ids: [experimentId], max_results: 10 });
+    const listed = (found.json.runs as any[]).find((r) => r.info.run_id === runId);
+    expect(listed.outputs).toEqual({ model_outputs: [{ model_id: modelId, step: 3 }] });
+  });
+
   it('answers unknown runs with 404 RESOURCE_DOES_NOT_EXIST and unknown endpoints with 404', async () => {
     const missing = await get('runs/get', { run_id: 'f'.repeat(32) });
     expect(missing.status).toBe(404);

@@ -63,6 +63,11 @@ export function runEndpoints(core: Core): Record<string, Endpoint> {
           },
         })),
       },
+      // RunOutputs (service.proto): the logged models the run produced, as runs/outputs recorded them, so a run
+      // shows the models `log_model` logged from it.
+      outputs: {
+        model_outputs: core.loggedModels.outputsOf(run.id).map((o) => ({ model_id: o.modelId, step: o.step })),
+      },
     };
   };
 

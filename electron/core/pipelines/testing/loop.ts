@@ -43,6 +43,17 @@ export const smallTraining = `
       backend: wasm
       modelName: loans-model`;
 
+/** A step exporting the promoted version as a server bundle into `folder/<run id>`. */
+export function exportStep(folder: string): string {
+  return `  bundle:
+    type: export
+    with:
+      model: \${{ steps.promote.outputs.model }}
+      target: server
+      out: ${folder}/\${{ run.id }}
+`;
+}
+
 /** The retraining pipeline: train on the newest data, beat the champion on the holdout, promote. */
 export function trainLoopYaml(extraSteps = ''): string {
   return `name: train-loop
@@ -67,9 +78,22 @@ steps:
     type: gate
     with:
       condition: \${{ steps.evaluate.outputs.better }}
+  release:
+    type: validate
+    needs: [better]
+    with:
+      model: \${{ steps.train.outputs.model }}
+      holdout: holdout@latest
+      suite: |
+        name: release
+        checks:
+          - type: metric
+            metric: accuracy
+            threshold: 0.8
+          - type: onnx
   promote:
     type: promote
-    needs: [better]
+    needs: [better, release]
     with:
       model: \${{ steps.train.outputs.model }}
       alias: champion

@@ -5,8 +5,7 @@
  * (a file, alert, schedule tick or upstream run starts at most one run, even with several processes).
  */
 export const migration009 = {
-  // Numbered 7 on the pipelines branch until migrations 007 (validation) and 008 (bundles) are merged.
-  version: 7,
+  version: 9,
   name: 'pipelines',
   sql: `
     CREATE TABLE pipelines (
