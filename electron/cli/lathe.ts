@@ -14,6 +14,7 @@ import { registerMonitorCommands } from './commands/monitor.js';
 import { registerRegistryCommands } from './commands/registry.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerExportCommands } from './commands/export.js';
+import { registerPipelineCommands } from './commands/pipeline.js';
 
 /** Builds the program (exported for tests). */
 export function buildProgram(): Command {
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerRegistryCommands(program, globals);
   registerValidateCommand(program, globals);
   registerExportCommands(program, globals);
+  registerPipelineCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;
 }

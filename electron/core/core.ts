@@ -27,6 +27,8 @@ import { LoggedModelService } from './registry/logged-model-service.js';
 import { MlflowModelStore } from './registry/mlflow-model-store.js';
 import { ValidationService } from './validation/validation-service.js';
 import { BundleService } from './bundles/bundle-service.js';
+import { PipelineService } from './pipelines/pipeline-service.js';
+import { trackingConnection } from './server-file.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -42,6 +44,8 @@ export interface CoreOptions {
   changePollMs?: number;
   /** Sweeps what a crashed writer left before anything else runs (default true; `lathe gc` reports it itself). */
   collectOnOpen?: boolean;
+  /** Starts the pipeline executor and triggers (default: on for the app and `lathe serve`, off for the CLI). */
+  pipelines?: boolean;
 }
 
 /** The store's housekeeping: crash leftovers, integrity and reclaimable space (`lathe gc`, `lathe doctor`). */
@@ -80,6 +84,7 @@ export interface Core {
   readonly validation: ValidationService;
   /** Deployable bundles of model versions (server, Lambda, Cloud Functions). */
   readonly bundles: BundleService;
+  readonly pipelines: PipelineService;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
   batch<T>(work: () => T): T;
@@ -145,6 +150,21 @@ export function openCore(options: CoreOptions): Core {
     datasets,
     validationOf: (versionId) => validation.latestVerdict(versionId),
   });
+  const pipelines = new PipelineService(db, events, lineage, {
+    datasets,
+    training,
+    tracking,
+    models,
+    registry,
+    drift,
+    monitors,
+    validation,
+    bundles,
+    lineage,
+    tempPath: (prefix) => objects.tempPath(prefix),
+    trackingConnection: () => trackingConnection(home),
+    notify: (message, level) => events.emit('pipelines.notification', { message, level, at: Date.now() }),
+  });
   const pollMs = options.changePollMs ?? (options.shell === 'cli' ? 0 : 1000);
   const stopWatching = pollMs > 0 ? watchStoreChanges(db, events, pollMs) : () => {};
   const store: StoreMaintenance = {
@@ -178,11 +198,13 @@ export function openCore(options: CoreOptions): Core {
     mlflowModels,
     validation,
     bundles,
+    pipelines,
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),
     dispose() {
       disposed ??= (async () => {
         stopWatching();
+        await pipelines.dispose();
         tracking.dispose();
         training.dispose();
         await models.dispose();
@@ -194,5 +216,6 @@ export function openCore(options: CoreOptions): Core {
     },
   };
   databases.set(core, db);
+  if (options.pipelines ?? options.shell !== 'cli') pipelines.start();
   return core;
 }

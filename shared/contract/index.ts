@@ -15,6 +15,7 @@ import { monitorEvents, monitorMethods } from './monitors.js';
 import { registryEvents, registryMethods } from './registry.js';
 import { validationEvents, validationMethods } from './validation.js';
 import { bundleEvents, bundleMethods } from './bundles.js';
+import { pipelineEvents, pipelineMethods } from './pipelines.js';
 
 export * from './experiments.js';
 export * from './datasets.js';
@@ -26,6 +27,7 @@ export * from './monitors.js';
 export * from './registry.js';
 export * from './validation.js';
 export * from './bundles.js';
+export * from './pipelines.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
@@ -39,6 +41,7 @@ export const methods = {
   ...registryMethods,
   ...validationMethods,
   ...bundleMethods,
+  ...pipelineMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
@@ -53,6 +56,7 @@ export const events = {
   ...registryEvents,
   ...validationEvents,
   ...bundleEvents,
+  ...pipelineEvents,
 } as const;
 
 /** A method name of the contract. */

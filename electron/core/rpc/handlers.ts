@@ -12,6 +12,7 @@ import { monitorHandlers } from './monitor-handlers.js';
 import { registryHandlers } from './registry-handlers.js';
 import { validationHandlers } from './validation-handlers.js';
 import { bundleHandlers } from './bundle-handlers.js';
+import { pipelineHandlers } from './pipeline-handlers.js';
 
 /** The parsed input of a method. */
 export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -37,5 +38,6 @@ export function createHandlers(core: Core, version: string): Handlers {
     ...registryHandlers(core),
     ...validationHandlers(core),
     ...bundleHandlers(core),
+    ...pipelineHandlers(core),
   };
 }
