@@ -178,7 +178,9 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await page.getByRole('textbox', { name: 'Keep columns' }).click();
   await page.getByRole('option', { name: 'plan', exact: true }).click();
   await page.keyboard.press('Escape');
-  await page.getByRole('textbox', { name: 'Output file' }).fill(join(lathe.home, 'scores.parquet'));
+  // In the browser the user picks a format, not a path on the server; the page says where the file goes.
+  await page.getByText('Parquet', { exact: true }).click();
+  await expect(page.getByTestId('score-destination')).toContainText('churn-churned-v1-scores-churn-v1.parquet');
   await page.getByRole('button', { name: 'Score', exact: true }).click();
   await expect(page.getByTestId('score-result')).toContainText('Scored 900 rows');
   const preview = page.getByRole('table', { name: 'Output preview' });
@@ -227,12 +229,13 @@ test('train from the form with live progress, then inspect, predict and benchmar
   await page.emulateMedia({ colorScheme: 'light' });
   // The output downloads in the browser: the very Parquet bytes written.
   const scoresDownloading = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download output' }).click();
+  await page.getByRole('button', { name: 'Download Parquet' }).click();
   const scoresDownload = await scoresDownloading;
-  expect(scoresDownload.suggestedFilename()).toBe('scores.parquet');
+  expect(scoresDownload.suggestedFilename()).toBe('churn-churned-v1-scores-churn-v1.parquet');
   const savedScores = join(lathe.home, 'downloaded-scores.parquet');
   await scoresDownload.saveAs(savedScores);
-  expect(readFileSync(savedScores).equals(readFileSync(join(lathe.home, 'scores.parquet')))).toBe(true);
+  const written = join(lathe.home, 'churn-churned-v1-scores-churn-v1.parquet');
+  expect(readFileSync(savedScores).equals(readFileSync(written))).toBe(true);
 
   await page.getByRole('tab', { name: 'Benchmark' }).click();
   await page.getByRole('button', { name: 'Run benchmark' }).click();

@@ -146,6 +146,14 @@ test('validate a version from the model page: suite problems by line, progress, 
   await expect(report.getByTestId('validation-verdict')).toHaveText('Passed');
   await expect(report).toContainText('1 of 1 checks passed · suite smoke');
   await page.screenshot({ path: 'test-results/screenshots/validate-reports-1440.png' });
+
+  // A lineage node's link (`?validation=ID` on the model's page) opens that very report.
+  const listed = await lathe.cli(['--json', 'validate', 'list', 'clf@1']);
+  const smokeReport = (JSON.parse(listed.stdout) as { id: string; suite: string }[]).find((r) => r.suite === 'smoke');
+  await page.keyboard.press('Escape');
+  await page.goto(`${lathe.origin}/#/models/clf?validation=${smokeReport!.id}`);
+  await expect(page.getByRole('dialog').getByTestId('validation-verdict')).toHaveText('Passed', { timeout: 60_000 });
+  await expect(page.getByRole('dialog')).toContainText('1 of 1 checks passed · suite smoke');
 });
 
 test('a version without reports says how to make one', async ({ page, lathe }) => {
@@ -167,4 +175,20 @@ test('a version without reports says how to make one', async ({ page, lathe }) =
   await expect(dialog.getByRole('heading', { name: 'No validation reports yet' })).toBeVisible();
   await expect(dialog).toContainText('lathe validate mlp@1 --suite suite.yaml');
   await page.screenshot({ path: 'test-results/screenshots/validate-empty-1440.png' });
+
+  // Gate an alias from the dialog; the CLI sees the rule and `model alias` is refused until a report passes.
+  await dialog.getByRole('tab', { name: 'Alias gates' }).click();
+  await expect(dialog).toContainText('No alias of mlp is gated.');
+  await dialog.getByRole('textbox', { name: 'Alias' }).fill('production');
+  await dialog.getByRole('button', { name: 'Add gate' }).click();
+  const gates = dialog.getByRole('table', { name: 'alias gates' });
+  await expect(gates.getByRole('row', { name: /production mlp a passing report/ })).toBeVisible();
+  await expect(dialog.getByTestId('alias-gates')).toContainText('Alias production moves only onto a version');
+  await page.screenshot({ path: 'test-results/screenshots/validate-gates-1440.png' });
+  const refused = await lathe.cli(['model', 'alias', 'mlp@1', 'production']);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('Alias "production" of mlp requires a passing validation report');
+  await gates.getByRole('button', { name: 'Remove the gate on production' }).click();
+  await expect(dialog).toContainText('No alias of mlp is gated.');
+  expect((await lathe.cli(['model', 'alias', 'mlp@1', 'production'])).code).toBe(0);
 });

@@ -30,7 +30,7 @@ import { readColumns, writeTable, type ColumnValues } from '../data/read-table.j
 import { createDataResolver } from '../models/data-source.js';
 import { openTempCore } from '../testing/temp-core.js';
 import { exportInChild } from './testing/export-in-child.js';
-import { assertLambdaLimits, BundleService } from './bundle-service.js';
+import { assertLambdaLimits, BundleService, runSelftest } from './bundle-service.js';
 import { expectSameOutputs, postJson, startServerBundle } from './testing/bundle-server.js';
 
 let core: Core;
@@ -305,6 +305,18 @@ describe('selftest', () => {
     expect(result.passed).toBe(true);
     expect(core.bundles.get(server.id).selftest).toMatchObject({ passed: true });
   }, 60_000);
+
+  it('runs in a worker thread as under Electron (no runAsNode there), and still catches a tampered model', async () => {
+    expect((await runSelftest(server.out, 'worker')).passed).toBe(true);
+    const model = join(scratch, 'tampered-in-worker');
+    cpSync(server.out, model, { recursive: true });
+    const bytes = readFileSync(join(model, 'model.onnx'));
+    bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff;
+    writeFileSync(join(model, 'model.onnx'), bytes);
+    const caught = await runSelftest(model, 'worker');
+    expect(caught.passed).toBe(false);
+    expect(caught.checks.find((check) => check.name === 'file model.onnx')).toMatchObject({ passed: false });
+  }, 120_000);
 });
 
 describe('export', () => {

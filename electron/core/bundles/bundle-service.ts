@@ -5,7 +5,6 @@
  * and runs a bundle's self-test on request. Output is written to a temporary sibling and renamed into
  * place, so a failed export leaves nothing behind.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
   existsSync,
@@ -33,6 +32,7 @@ import type {
 } from '../../../shared/contract/index.js';
 import { LatheError } from '../../../shared/errors.js';
 import { latheVersion } from '../app-root.js';
+import { runIsolated } from '../compute/isolated-probe.js';
 import type { EventBus } from '../events.js';
 import type { LineageService } from '../lineage/lineage-service.js';
 import type { DataResolver } from '../models/data-source.js';
@@ -130,7 +130,13 @@ export class BundleService {
     deps.lineage.registerKind(bundleKind, {
       describe: (id) => {
         const row = this.row(id, false);
-        return row ? { label: `${row.target} bundle of ${row.ref} (${basename(row.out_path)})` } : undefined;
+        // The model's name: the lineage page links the bundle to its model's page.
+        return row
+          ? {
+              label: `${row.target} bundle of ${row.ref} (${basename(row.out_path)})`,
+              name: row.ref.slice(0, row.ref.lastIndexOf('@')),
+            }
+          : undefined;
       },
     });
   }
@@ -306,7 +312,7 @@ export class BundleService {
   }
 
   /**
-   * Runs the bundle's own `node selftest.js --json` (a zip is unpacked to a temporary folder first) and
+   * Runs the bundle's own selftest.js (a zip is unpacked to a temporary folder first) and
    * records the result on the export.
    */
   async selftest(id: string): Promise<BundleSelftest> {
@@ -390,8 +396,11 @@ function toExport(row: ExportRow): BundleExport {
   };
 }
 
-/** Runs `node selftest.js --json` in a bundle folder, or in a zip unpacked to a temporary folder. */
-export async function runSelftest(path: string): Promise<BundleSelftest> {
+/**
+ * Runs a bundle's `selftest.js` in its folder, or in a zip unpacked to a temporary folder. `where` is
+ * chosen by the shell (see runIsolated); tests pass 'worker' to check the Electron path here.
+ */
+export async function runSelftest(path: string, where?: 'child' | 'worker'): Promise<BundleSelftest> {
   const started = performance.now();
   let folder = path;
   let scratch: string | null = null;
@@ -408,33 +417,19 @@ export async function runSelftest(path: string): Promise<BundleSelftest> {
     folder = scratch;
   }
   try {
-    const answer = await new Promise<{ passed: boolean; checks: BundleSelftest['checks'] }>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['selftest.js', '--json'],
-        {
-          cwd: folder,
-          timeout: selftestTimeoutMs,
-          encoding: 'utf8',
-          maxBuffer: 1 << 22,
-          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        },
-        (error, stdout, stderr) => {
-          const last = stdout.trim().split('\n').at(-1) ?? '';
-          try {
-            resolve(JSON.parse(last) as { passed: boolean; checks: BundleSelftest['checks'] });
-          } catch {
-            reject(
-              new LatheError(
-                'INTERNAL',
-                `selftest.js in ${path} gave no result (${error?.killed ? 'timed out' : `exit ${error?.code ?? 0}`}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
-                { file: path },
-              ),
-            );
-          }
-        },
-      );
-    });
+    // The bundle's own selftest.js, away from Lathe's thread: a child `node` where there is one, a worker
+    // thread under Electron (the packaged app turns the runAsNode fuse off, so its binary is no `node`).
+    const body = `const { createRequire } = await import('node:module');
+const load = createRequire(args[0] + '/selftest.js');
+return await load('./selftest.js').selftest(args[0]);`;
+    const answer = await runIsolated<{ passed: boolean; checks: BundleSelftest['checks'] }>(
+      body,
+      [folder],
+      selftestTimeoutMs,
+      where,
+    );
+    if ('failed' in answer)
+      throw new LatheError('INTERNAL', `selftest.js in ${path} gave no result: ${answer.failed}`, { file: path });
     return { ...answer, at: Date.now(), seconds: (performance.now() - started) / 1000 };
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });

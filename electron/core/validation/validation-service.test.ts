@@ -92,6 +92,10 @@ describe('validation suites on a model version', () => {
       .map(({ kind, relation }) => `${relation}:${kind}`)
       .sort();
     expect(edges).toEqual(['holdout:dataset_version', 'validated:model_version']);
+    // The lineage page links the report to its model's page by the model's name.
+    expect(core.lineage.describe({ kind: 'validation_report', id: report.id })).toMatchObject({
+      name: model.split('@')[0],
+    });
     expect(core.validation.latestVerdict(report.model.versionId)).toMatchObject({
       reportId: report.id,
       suite: 'gate',

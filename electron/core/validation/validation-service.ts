@@ -88,7 +88,11 @@ export class ValidationService {
           { summary_json: string } | undefined;
         if (!row) return undefined;
         const summary = JSON.parse(row.summary_json) as ValidationReportSummary;
-        return { label: `validation ${summary.model.ref} ${summary.passed ? 'passed' : 'failed'} (${summary.suite})` };
+        return {
+          label: `validation ${summary.model.ref} ${summary.passed ? 'passed' : 'failed'} (${summary.suite})`,
+          // The model's name: the lineage page links the report to its model's page.
+          name: summary.model.ref.slice(0, summary.model.ref.lastIndexOf('@')),
+        };
       },
     });
   }

@@ -116,11 +116,15 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
   // A bundle exported or self-tested: the version's export list and that export.
   'bundles.changed': ['bundles.list', 'bundles.get', 'lineage.graph'],
   'bundles.progress': [],
-  // Pipelines: a definition saved or deleted; a run or step changed state (live DAG and history).
+  // A pipeline definition saved or deleted: the list and its page.
   'pipelines.changed': ['pipelines.list', 'pipelines.get'],
+  // A run created, started or ended: its row in the list and history, its page, and the lineage it wrote.
   'pipelines.runChanged': ['pipelines.list', 'pipelines.get', 'pipelines.runs', 'pipelines.run', 'lineage.graph'],
-  'pipelines.stepChanged': ['pipelines.run'],
+  // A step changed state: the DAG's colours, the run's step counts in the list and history, the run page.
+  'pipelines.stepChanged': ['pipelines.list', 'pipelines.get', 'pipelines.runs', 'pipelines.run'],
+  // A notify step's message: shown as it arrives (features/pipelines), nothing to refresh.
   'pipelines.notification': [],
+  // A step logged a line: the run page's log (refreshed at most once a second, as every method is).
   'pipelines.log': ['pipelines.run'],
 };
 

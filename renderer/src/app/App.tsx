@@ -6,6 +6,7 @@ import { sections } from './sections';
 import { StatusBar } from './StatusBar';
 import { MonitorAlertNotifier } from '../features/drift/MonitorsPage';
 import { MlflowGuidePage } from '../features/docs/DocPage';
+import { PipelineNotifier } from '../features/pipelines/PipelineNotifier';
 
 /** The app shell: sidebar of working sections, the page, and a status bar. */
 export function App() {
@@ -79,6 +80,7 @@ export function App() {
       <AppShell.Footer px="md">
         <StatusBar />
         <MonitorAlertNotifier />
+        <PipelineNotifier />
       </AppShell.Footer>
     </AppShell>
   );

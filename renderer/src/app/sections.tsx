@@ -10,6 +10,8 @@ import { IconChartHistogram, IconHeartRateMonitor } from '@tabler/icons-react';
 import { MonitorsPage } from '../features/drift/MonitorsPage';
 import { IconHierarchy } from '@tabler/icons-react';
 import { LineagePage } from '../features/lineage/LineagePage';
+import { IconTimeline } from '@tabler/icons-react';
+import { PipelinesPage } from '../features/pipelines/PipelinesPage';
 
 /** One entry of the sidebar, with the page it opens. */
 export interface Section {
@@ -29,4 +31,5 @@ export const sections: Section[] = [
   { path: '/drift', label: 'Drift', icon: IconChartHistogram, shortcut: 'r', page: DriftPage },
   { path: '/monitors', label: 'Monitors', icon: IconHeartRateMonitor, shortcut: 'o', page: MonitorsPage },
   { path: '/lineage', label: 'Lineage', icon: IconHierarchy, shortcut: 'l', page: LineagePage },
+  { path: '/pipelines', label: 'Pipelines', icon: IconTimeline, shortcut: 'p', page: PipelinesPage },
 ];

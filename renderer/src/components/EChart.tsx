@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { useComputedColorScheme } from '@mantine/core';
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, ParallelChart } from 'echarts/charts';
+import { BarChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
@@ -15,11 +15,13 @@ import {
   ToolboxComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { lonePointSeries } from './chart-shape';
 
 echarts.use([
   BarChart,
   LineChart,
   ParallelChart,
+  ScatterChart,
   DataZoomComponent,
   GridComponent,
   LegendComponent,
@@ -55,5 +57,15 @@ export function EChart({ option, height = 260, label }: { option: ChartOption; h
     chart.current?.setOption({ backgroundColor: 'transparent', ...option }, { notMerge: true });
   }, [option, scheme]);
 
-  return <div ref={box} role="img" aria-label={label} style={{ width: '100%', height }} />;
+  // Named on the box so the layout sweep can fail on a line chart that is only an orphan dot.
+  const lone = lonePointSeries(option as { series?: unknown });
+  return (
+    <div
+      ref={box}
+      role="img"
+      aria-label={label}
+      data-lone-points={lone.length ? lone.join(', ') : undefined}
+      style={{ width: '100%', height }}
+    />
+  );
 }

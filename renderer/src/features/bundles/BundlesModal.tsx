@@ -21,6 +21,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
 import type { BundleExport, BundleProgress, BundleTarget, ModelVersion } from '../../../../shared/contract/index';
 import { formatNumber } from '../../../../shared/format';
 import { useClient } from '../../api/hooks';
@@ -51,20 +52,44 @@ const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 /** The button on a version's page, and the modal it opens. */
 export function BundlesButton({ version }: { version: ModelVersion }) {
   const [opened, setOpened] = useState(false);
+  // `?bundle=ID` (a lineage node's link) opens that export when it is one of this version's.
+  const [search, setSearch] = useSearchParams();
+  const linked = search.get('bundle');
+  const exports = useLatheQuery('bundles.list', { ref: `${version.model}@${version.version}` }, { enabled: !!linked });
+  const linkedHere = linked !== null && (exports.data ?? []).some((exported) => exported.id === linked);
+  const close = () => {
+    setOpened(false);
+    if (linkedHere)
+      setSearch(
+        (current) => {
+          current.delete('bundle');
+          return current;
+        },
+        { replace: true },
+      );
+  };
   return (
     <>
       <Button variant="default" onClick={() => setOpened(true)} style={{ flex: 'none' }}>
         Export bundle
       </Button>
-      {opened && <BundlesModal version={version} onClose={() => setOpened(false)} />}
+      {(opened || linkedHere) && <BundlesModal version={version} onClose={close} linked={linkedHere ? linked : null} />}
     </>
   );
 }
 
-function BundlesModal({ version, onClose }: { version: ModelVersion; onClose: () => void }) {
+function BundlesModal({
+  version,
+  onClose,
+  linked,
+}: {
+  version: ModelVersion;
+  onClose: () => void;
+  linked: string | null;
+}) {
   const ref = `${version.model}@${version.version}`;
   const exports = useLatheQuery('bundles.list', { ref });
-  const [shown, setShown] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(linked);
   const current = exports.data?.find((e) => e.id === shown) ?? null;
   return (
     <Modal opened onClose={onClose} title={`Bundles of ${ref}`} size="xl">
@@ -119,7 +144,7 @@ function BundlesModal({ version, onClose }: { version: ModelVersion; onClose: ()
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Text size="sm">{megabytes(row.zippedBytes ?? row.unzippedBytes)}</Text>
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 96 }}>
                       <SelftestBadge result={row.selftest} />
                     </Table.Td>
                   </Table.Tr>
@@ -141,7 +166,12 @@ function SelftestBadge({ result }: { result: BundleExport['selftest'] }) {
         not run
       </Text>
     );
-  return <Badge color={result.passed ? 'green' : 'red'}>{result.passed ? 'passed' : 'failed'}</Badge>;
+  // The badge keeps its whole word: Mantine's label would otherwise cut it to fit a narrow column.
+  return (
+    <Badge color={result.passed ? 'green' : 'red'} style={{ overflow: 'visible' }}>
+      {result.passed ? 'passed' : 'failed'}
+    </Badge>
+  );
 }
 
 function ExportForm({ version, onExported }: { version: ModelVersion; onExported: (e: BundleExport) => void }) {

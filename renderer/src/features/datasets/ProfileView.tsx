@@ -1,5 +1,5 @@
 /** A version's profile: one card per column with its statistics and a chart, type overrides, and sample rows. */
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import {
   Badge,
   Button,
@@ -148,7 +148,7 @@ function ColumnCard({
           >
             <Select
               size="xs"
-              w={170}
+              w={190}
               aria-label={`Type of ${column.name} in ${reference}`}
               data={types.map((t) => ({
                 value: t,
@@ -196,9 +196,15 @@ function ColumnCard({
         </Table>
         {column.quantiles && (
           <Text size="xs" c="dimmed" className="mono" title="Quantiles 1, 5, 25, 50, 75, 95, 99 %">
-            {column.quantiles
-              .map((q, i) => `p${Math.round(quantileLevels[i]! * 100)} ${formatNumber(q, 2)}`)
-              .join(' · ')}
+            {/* Each quantile keeps its value on its own line; lines break only between quantiles. */}
+            {column.quantiles.map((q, i) => (
+              <Fragment key={i}>
+                {i > 0 && ' · '}
+                <span style={{ whiteSpace: 'nowrap' }}>
+                  p{Math.round(quantileLevels[i]! * 100)} {formatNumber(q, 2)}
+                </span>
+              </Fragment>
+            ))}
           </Text>
         )}
       </Stack>

@@ -18,7 +18,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { IconArrowLeft, IconDownload } from '@tabler/icons-react';
+import { IconDownload } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import type { ColumnDrift, DriftReport } from '../../../../shared/contract/index';
@@ -28,6 +28,9 @@ import { useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { EChart } from '../../components/EChart';
+import { BreakableText } from '../../components/BreakableText';
+import { PageHeader, PageLayout } from '../../components/Page';
+import { looksLikeFreeText, orderDriftColumns } from './column-order';
 
 const verdictColors: Record<ColumnDrift['verdict'], string> = {
   drift: 'red',
@@ -106,53 +109,70 @@ function ColumnsTable({
 }) {
   return (
     <Table highlightOnHover aria-label="Drift by column" stickyHeader>
-      <Table.Thead>
+      <Table.Thead style={{ whiteSpace: 'nowrap' }}>
         <Table.Tr>
           <Table.Th>Column</Table.Th>
-          <Table.Th>Kind</Table.Th>
-          <Table.Th>Test</Table.Th>
-          <Table.Th>Statistic</Table.Th>
-          <Table.Th>p-value</Table.Th>
-          <Table.Th>Threshold</Table.Th>
           <Table.Th>Verdict</Table.Th>
+          <Table.Th>Test</Table.Th>
+          <Table.Th ta="right">Statistic</Table.Th>
+          <Table.Th ta="right">p-value</Table.Th>
+          <Table.Th>Threshold</Table.Th>
+          <Table.Th>Kind</Table.Th>
           <Table.Th>Note</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {columns.map((column) => (
-          <Table.Tr
-            key={column.column}
-            onClick={() => onSelect(column.column)}
-            bg={selected === column.column ? 'var(--mantine-color-blue-light)' : undefined}
-            style={{ cursor: 'pointer' }}
-            aria-selected={selected === column.column}
-          >
-            <Table.Td>
-              <Text fw={500} size="sm">
-                {column.column}
-              </Text>
-            </Table.Td>
-            <Table.Td>{column.kind ?? '—'}</Table.Td>
-            <Table.Td>{column.test ?? '—'}</Table.Td>
-            <Table.Td>{formatStatistic(column.statistic)}</Table.Td>
-            <Table.Td>{formatStatistic(column.pvalue)}</Table.Td>
-            <Table.Td>
-              {column.threshold === null
-                ? '—'
-                : `${column.thresholdKind === 'pvalue' ? 'p <' : '≥'} ${column.threshold}`}
-            </Table.Td>
-            <Table.Td>
-              <Badge color={verdictColors[column.verdict]} variant="light">
-                {verdictLabels[column.verdict]}
-              </Badge>
-            </Table.Td>
-            <Table.Td>
-              <Text size="xs" c="dimmed">
-                {column.note}
-              </Text>
-            </Table.Td>
-          </Table.Tr>
-        ))}
+        {columns.map((column) => {
+          const freeText = looksLikeFreeText(column);
+          const note = freeText
+            ? 'Mostly distinct values (free text or an id): a chi-square on them says little.'
+            : column.note;
+          return (
+            <Table.Tr
+              key={column.column}
+              onClick={() => onSelect(column.column)}
+              bg={selected === column.column ? 'var(--mantine-color-blue-light)' : undefined}
+              style={{ cursor: 'pointer' }}
+              aria-selected={selected === column.column}
+            >
+              <Table.Td>
+                <Group gap={6} wrap="nowrap">
+                  <Text fw={500} size="sm">
+                    <BreakableText text={column.column} />
+                  </Text>
+                  {freeText && (
+                    <Badge color="gray" variant="outline" size="xs">
+                      free text
+                    </Badge>
+                  )}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <Badge color={freeText ? 'gray' : verdictColors[column.verdict]} variant="light">
+                  {verdictLabels[column.verdict]}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{column.test ?? '—'}</Table.Td>
+              <Table.Td ta="right" className="mono" style={{ whiteSpace: 'nowrap' }}>
+                {formatStatistic(column.statistic)}
+              </Table.Td>
+              <Table.Td ta="right" className="mono" style={{ whiteSpace: 'nowrap' }}>
+                {formatStatistic(column.pvalue)}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {column.threshold === null
+                  ? '—'
+                  : `${column.thresholdKind === 'pvalue' ? 'p <' : '≥'} ${column.threshold}`}
+              </Table.Td>
+              <Table.Td>{column.kind ?? '—'}</Table.Td>
+              <Table.Td maw={420}>
+                <Text size="xs" c="dimmed" lineClamp={2} title={note ?? undefined}>
+                  {note}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          );
+        })}
       </Table.Tbody>
     </Table>
   );
@@ -166,49 +186,52 @@ function ReportView() {
   if (report.isPending) return <Loader />;
   if (report.isError) return <Alert color="red">{ClientError.from(report.error).message}</Alert>;
   const data = report.data;
-  const columns = [...data.columns, ...data.predictions];
-  const shown = columns.find((column) => column.column === selected) ?? columns.find((column) => column.distribution);
+  const columns = orderDriftColumns([...data.columns, ...data.predictions]);
+  const shown =
+    columns.find((column) => column.column === selected) ??
+    columns.find((column) => column.distribution && !looksLikeFreeText(column)) ??
+    columns.find((column) => column.distribution);
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Group>
-          <Button component={Link} to="/drift" variant="subtle" leftSection={<IconArrowLeft size={16} />}>
-            Reports
-          </Button>
-          <Title order={2}>
-            {data.current.label} vs {data.reference.label}
-          </Title>
-        </Group>
-        <Group>
-          <Button
-            variant="default"
-            leftSection={<IconDownload size={16} />}
-            onClick={() =>
-              download(`drift-${data.id.slice(0, 8)}.json`, JSON.stringify(data, null, 2), 'application/json')
-            }
-          >
-            JSON
-          </Button>
-          <Button
-            variant="default"
-            leftSection={<IconDownload size={16} />}
-            onClick={() =>
-              void client['drift.html']({ id: data.id }).then((file) => download(file.fileName, file.html, 'text/html'))
-            }
-          >
-            HTML report
-          </Button>
-        </Group>
-      </Group>
+    <PageLayout>
+      <PageHeader
+        back={{ to: '/drift', label: 'Reports' }}
+        title={`${data.current.label} vs ${data.reference.label}`}
+        description={`Made ${new Date(data.createdAt).toLocaleString()} in ${data.seconds.toFixed(2)} s`}
+        actions={
+          <>
+            <Button
+              variant="default"
+              leftSection={<IconDownload size={16} />}
+              onClick={() =>
+                download(`drift-${data.id.slice(0, 8)}.json`, JSON.stringify(data, null, 2), 'application/json')
+              }
+            >
+              JSON
+            </Button>
+            <Button
+              variant="default"
+              leftSection={<IconDownload size={16} />}
+              onClick={() =>
+                void client['drift.html']({ id: data.id }).then((file) =>
+                  download(file.fileName, file.html, 'text/html'),
+                )
+              }
+            >
+              HTML report
+            </Button>
+          </>
+        }
+      />
       <Paper withBorder p="md" data-testid="drift-summary">
-        <Group>
+        <Group wrap="nowrap" align="center">
           <Badge size="lg" color={data.datasetDrift ? 'red' : 'green'}>
             {data.datasetDrift ? 'Dataset drift' : 'No dataset drift'}
           </Badge>
           <Text>
             {data.columnsDrifted} of {data.columnsTested} tested columns drift ({(data.driftShare * 100).toFixed(1)}%;
-            threshold {(data.driftShareThreshold * 100).toFixed(0)}%). Reference {data.reference.rows.toLocaleString()}{' '}
-            rows, current {data.current.rows.toLocaleString()} rows{data.model ? `, model ${data.model.ref}` : ''}.
+            dataset drift from {(data.driftShareThreshold * 100).toFixed(0)}%). Reference{' '}
+            {data.reference.rows.toLocaleString()} rows, current {data.current.rows.toLocaleString()} rows
+            {data.model ? `, model ${data.model.ref}` : ''}.
           </Text>
         </Group>
       </Paper>
@@ -222,7 +245,7 @@ function ReportView() {
         </Paper>
       )}
       <ColumnsTable columns={columns} selected={shown?.column ?? null} onSelect={setSelected} />
-    </Stack>
+    </PageLayout>
   );
 }
 
@@ -301,8 +324,11 @@ function NewReportForm() {
 function ReportList() {
   const list = useLatheQuery('drift.list', {});
   return (
-    <Stack>
-      <Title order={2}>Drift</Title>
+    <PageLayout>
+      <PageHeader
+        title="Drift"
+        description="Whether a current set of rows still looks like the reference a model was trained on, column by column."
+      />
       <NewReportForm />
       {list.isPending && <Loader />}
       {list.isError && <Alert color="red">{ClientError.from(list.error).message}</Alert>}
@@ -346,7 +372,7 @@ function ReportList() {
           </Table.Tbody>
         </Table>
       )}
-    </Stack>
+    </PageLayout>
   );
 }
 

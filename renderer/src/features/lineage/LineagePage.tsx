@@ -35,6 +35,7 @@ import {
   nodeKey,
   referenceOf,
   shownLabel,
+  fitToPanel,
   styleOfKind,
 } from './lineage-layout';
 import { PageHeader, PageLayout } from '../../components/Page';
@@ -181,20 +182,15 @@ function useLayout(graph: LineageGraph): LayoutReply | null {
 function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: LineageEntity) => void }) {
   const layout = useLayout(graph);
   const ready = layout?.ok ? layout : null;
-  // Pan and zoom are relative to a view that fits the whole graph in the panel (never enlarged past 1:1).
+  // Pan and zoom are relative to a view that fits the whole graph in the panel; a small graph is enlarged to
+  // fill the width and a short one gets a short panel, so the drawing is never small inside a big empty box.
   const [view, setView] = useState({ x: 0, y: 0, scale: 1 });
-  const { ref: panelRef, width: panelWidth, height: panelHeight } = useElementSize();
+  const { ref: panelRef, width: panelWidth } = useElementSize();
   const margin = 24;
-  const fit = ready
-    ? Math.min(
-        1,
-        (panelWidth - 2 * margin) / Math.max(1, ready.width),
-        (panelHeight - 2 * margin) / Math.max(1, ready.height),
-      )
-    : 1;
-  const scale = Math.max(0.05, fit) * view.scale;
+  const fit = ready ? fitToPanel(ready, panelWidth, 560, margin) : { scale: 1, height: 560 };
+  const scale = fit.scale * view.scale;
   const left = ready ? Math.max(margin, (panelWidth - ready.width * scale) / 2) : margin;
-  const top = ready ? Math.max(margin, (panelHeight - ready.height * scale) / 2) : margin;
+  const top = ready ? Math.max(margin, (fit.height - ready.height * scale) / 2) : margin;
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const rootKey = nodeKey(graph.root);
   const relations = useMemo(() => new Map(drawnEdges(graph).map((edge) => [edge.id, edge.relation])), [graph]);
@@ -202,7 +198,12 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
   const route = routeOfEntity(root);
   return (
     <Group align="flex-start" wrap="nowrap" gap="sm">
-      <Paper ref={panelRef} withBorder style={{ flex: 1, overflow: 'hidden', height: 560, position: 'relative' }}>
+      <Paper
+        ref={panelRef}
+        withBorder
+        style={{ flex: 1, overflow: 'hidden', height: fit.height, position: 'relative' }}
+        data-testid="lineage-panel"
+      >
         {!layout && <Loader size="xs" m="sm" aria-label="Laying out" />}
         {layout && !layout.ok && <Alert color="red">Layout failed: {layout.message}</Alert>}
         {ready && (

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LineageEntity, LineageGraph } from '../../../../shared/contract/index';
-import { aliasLine, boxOf, kindsOf, layoutRequestOf, referenceOf, shownLabel, styleOfKind } from './lineage-layout';
+import {
+  aliasLine,
+  boxOf,
+  fitToPanel,
+  kindsOf,
+  layoutRequestOf,
+  maxEnlargement,
+  referenceOf,
+  shownLabel,
+  styleOfKind,
+} from './lineage-layout';
 
 function entity(kind: string, id: string, extra: Partial<LineageEntity> = {}): LineageEntity {
   return {
@@ -73,5 +83,28 @@ describe('the lineage layout mapping', () => {
     expect(kindsOf(graph)).toEqual(['model_version', 'run', 'dataset_version']);
     expect(styleOfKind('dataset_version')).toEqual({ color: 'blue', name: 'Dataset version' });
     expect(styleOfKind('bundle_version')).toEqual({ color: 'gray', name: 'bundle version' });
+  });
+});
+
+describe('fitToPanel', () => {
+  it('enlarges a small graph to fill the width, and shrinks the panel to the graph', () => {
+    const fit = fitToPanel({ width: 400, height: 60 }, 848, 560, 24);
+    expect(fit.scale).toBe(maxEnlargement);
+    expect(fit.height).toBe(240);
+    const wide = fitToPanel({ width: 800, height: 60 }, 848, 560, 24);
+    expect(wide.scale * 800).toBeCloseTo(800);
+    expect(wide.height).toBe(240);
+  });
+
+  it('shrinks a big graph to fit the tallest panel', () => {
+    const fit = fitToPanel({ width: 600, height: 2000 }, 848, 560, 24);
+    expect(fit.scale).toBeCloseTo((560 - 48) / 2000);
+    expect(fit.height).toBe(560);
+  });
+
+  it('gives a mid-sized graph a panel of its own height', () => {
+    const fit = fitToPanel({ width: 800, height: 300 }, 848, 560, 24);
+    expect(fit.scale).toBe(1);
+    expect(fit.height).toBe(348);
   });
 });

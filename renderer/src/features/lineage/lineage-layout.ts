@@ -97,3 +97,30 @@ export function layoutRequestOf(graph: LineageGraph): LayoutRequest {
 export function kindsOf(graph: LineageGraph): string[] {
   return [...new Set(graph.nodes.map((node) => node.kind))];
 }
+
+/** How much a graph may be enlarged to fill its panel: small graphs grow, but labels never turn poster-sized. */
+export const maxEnlargement = 1.6;
+
+/**
+ * The scale that fits a laid-out graph in a panel `panelWidth` wide and at most `maxHeight` tall (margins
+ * around it), enlarging a small graph up to `maxEnlargement`, and the panel height that fits the graph, so a
+ * short wide chain gets a short panel instead of a small drawing in a big empty box.
+ */
+export function fitToPanel(
+  graph: { width: number; height: number },
+  panelWidth: number,
+  maxHeight: number,
+  margin: number,
+  minHeight = 240,
+): { scale: number; height: number } {
+  const scale = Math.max(
+    0.05,
+    Math.min(
+      maxEnlargement,
+      (panelWidth - 2 * margin) / Math.max(1, graph.width),
+      (maxHeight - 2 * margin) / Math.max(1, graph.height),
+    ),
+  );
+  const height = Math.round(Math.min(maxHeight, Math.max(minHeight, graph.height * scale + 2 * margin)));
+  return { scale, height };
+}

@@ -4,7 +4,7 @@
  * the hyperparameters and split sizes, and permutation importance as signed bars. A version trained before
  * the test split's predictions were kept says so instead of drawing an empty chart.
  */
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { Alert, Group, Paper, Select, SimpleGrid, Slider, Stack, Table, Text } from '@mantine/core';
 import type { ModelVersion } from '../../../../shared/contract/index';
 import { useLatheQuery } from '../../api/queries';
@@ -108,7 +108,14 @@ function Hyperparameters({ params }: { params: Record<string, string> }) {
   const rows = hyperparameterKeys.filter((k) => k in params);
   const split = ['rows_train', 'rows_validation', 'rows_test'].map((k) => params[k]);
   return (
-    <Table withRowBorders={false} verticalSpacing={1} aria-label="Hyperparameters">
+    <Table
+      withRowBorders={false}
+      verticalSpacing={1}
+      aria-label="Hyperparameters"
+      w="auto"
+      miw={260}
+      style={{ alignSelf: 'flex-start' }}
+    >
       <Table.Tbody>
         {rows.map((k) => (
           <Table.Tr key={k}>
@@ -193,11 +200,11 @@ function curveOption(
           ]
         : []),
       {
+        // A marker of where the slider's threshold sits on the curve, not a one-point line.
         name: 'threshold',
-        type: 'line',
+        type: 'scatter',
         data: [[current.x, current.y]],
         symbolSize: 10,
-        showSymbol: true,
         silent: true,
       },
     ],
@@ -282,8 +289,21 @@ function ThresholdView({ data }: { data: TestPredictions }) {
               mt="lg"
             />
             <Text size="xs" ff="monospace">
-              accuracy {percent(at.accuracy)} · precision {percent(at.precision)} · recall{' '}
-              {percent(at.truePositiveRate)}
+              {/* Each rate stays on one line with its name; the line breaks between them. */}
+              {(
+                [
+                  ['accuracy', at.accuracy],
+                  ['precision', at.precision],
+                  ['recall', at.truePositiveRate],
+                ] as const
+              ).map(([name, value], position) => (
+                <Fragment key={name}>
+                  {position > 0 && ' · '}
+                  <span style={{ whiteSpace: 'nowrap' }}>
+                    {name} {percent(value)}
+                  </span>
+                </Fragment>
+              ))}
             </Text>
           </Stack>
           <BinaryConfusion

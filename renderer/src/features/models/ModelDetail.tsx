@@ -165,7 +165,15 @@ function Overview({ version }: { version: ModelVersion }) {
               Imported models carry no metrics; run a benchmark or score a dataset.
             </Text>
           ) : (
-            <Table withRowBorders={false} verticalSpacing={2} aria-label="Metrics">
+            // Sized to its content, so each value sits right beside its name rather than half a panel away.
+            <Table
+              withRowBorders={false}
+              verticalSpacing={2}
+              aria-label="Metrics"
+              w="auto"
+              miw={260}
+              style={{ alignSelf: 'flex-start' }}
+            >
               <Table.Tbody>
                 {metrics.map(([k, v]) => (
                   <Table.Tr key={k}>

@@ -1,7 +1,9 @@
 /**
  * Scores a whole dataset version with a model version into a CSV or Parquet file, with live progress,
  * and shows what came out: metrics when the data has the label, the first rows, and a download of the
- * file in the browser (the web shell cannot open the path it was written to).
+ * file in the browser. In the web shell the user picks only the format: a path on the server is nothing a
+ * browser user can type or open, so the file goes to Lathe's home under a name made from the model and the
+ * data, and comes to them as a download. The desktop shell offers that same path, editable.
  */
 import { useState } from 'react';
 import {
@@ -12,6 +14,7 @@ import {
   MultiSelect,
   Progress,
   ScrollArea,
+  SegmentedControl,
   Stack,
   Table,
   Text,
@@ -24,6 +27,9 @@ import { formatNumber } from '../../../../shared/format';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
 import { choiceRef, DatasetVersionPicker, type DatasetChoice } from './DatasetVersionPicker';
+import { useLatheQuery } from '../../api/queries';
+import { BreakableText } from '../../components/BreakableText';
+import { defaultScoresPath } from './scores-path';
 
 /** Saves base64 bytes as a file through a temporary link. */
 function saveBase64(base64: string, fileName: string): void {
@@ -43,7 +49,13 @@ export function ScorePanel({ version }: { version: ModelVersion }) {
   const [dataset, setDataset] = useState<DatasetChoice | null>(null);
   const [datasetVersion, setDatasetVersion] = useState<DatasetVersion | null>(null);
   const data = choiceRef(dataset) ?? '';
-  const [out, setOut] = useState('');
+  const info = useLatheQuery('app.info', {}, { staleTime: Infinity });
+  const web = info.data?.shell !== 'electron';
+  const [format, setFormat] = useState<'csv' | 'parquet'>('csv');
+  const [typedOut, setTypedOut] = useState<string | null>(null);
+  const suggested = info.data && data ? defaultScoresPath(info.data.home, ref, data, format) : '';
+  // The web shell always writes the suggested path; the desktop shell writes what was typed, if anything.
+  const out = web ? suggested : (typedOut ?? suggested);
   const [keep, setKeep] = useState<string[]>([]);
   const [progress, setProgress] = useState<{ rows: number; totalRows: number | null } | null>(null);
   const columnNames = datasetVersion?.columns.map((c) => c.name) ?? [];
@@ -85,21 +97,45 @@ export function ScorePanel({ version }: { version: ModelVersion }) {
         maw={640}
       />
       <Group align="flex-end">
-        <TextInput
-          label="Output file"
-          description="Path ending in .csv or .parquet, on the machine Lathe runs on"
-          placeholder="/home/me/scores.parquet"
-          value={out}
-          onChange={(e) => setOut(e.currentTarget.value)}
-          w={420}
-        />
+        {web ? (
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              Output
+            </Text>
+            <SegmentedControl
+              aria-label="Output format"
+              value={format}
+              onChange={(value) => setFormat(value as 'csv' | 'parquet')}
+              data={[
+                { value: 'csv', label: 'CSV' },
+                { value: 'parquet', label: 'Parquet' },
+              ]}
+            />
+          </Stack>
+        ) : (
+          <TextInput
+            label="Output file"
+            description="Path ending in .csv or .parquet"
+            placeholder="/home/me/scores.parquet"
+            value={out}
+            onChange={(e) => setTypedOut(e.currentTarget.value)}
+            w={420}
+          />
+        )}
         <Button onClick={() => score.mutate()} loading={score.isPending} disabled={!data || !out.trim()}>
           Score
         </Button>
-        {!data && (
+        {!data ? (
           <Text size="sm" c="dimmed">
             Choose a dataset version to score
           </Text>
+        ) : (
+          web && (
+            <Text size="sm" c="dimmed" data-testid="score-destination">
+              Saved in Lathe&apos;s home as <span className="mono">{out.split(/[\\/]/).pop()}</span>; download it here
+              once scored.
+            </Text>
+          )
         )}
       </Group>
       {score.isPending && progress && (
@@ -117,7 +153,8 @@ export function ScorePanel({ version }: { version: ModelVersion }) {
         <Stack gap="xs">
           <Group justify="space-between" wrap="nowrap">
             <Text size="sm" data-testid="score-result">
-              Scored {result.rows.toLocaleString()} rows in {result.seconds.toFixed(2)} s → {result.out}
+              Scored {result.rows.toLocaleString()} rows in {result.seconds.toFixed(2)} s →{' '}
+              <BreakableText text={web ? (result.out.split(/[\\/]/).pop() ?? result.out) : result.out} />
             </Text>
             <Button
               variant="default"
@@ -125,7 +162,7 @@ export function ScorePanel({ version }: { version: ModelVersion }) {
               loading={download.isPending}
               style={{ flex: 'none' }}
             >
-              Download output
+              Download {web ? (result.out.endsWith('.parquet') ? 'Parquet' : 'CSV') : 'output'}
             </Button>
           </Group>
           {result.evaluation ? (

@@ -25,6 +25,7 @@ import {
 import { useLatheQuery } from '../../api/queries';
 import { Link, useSearchParams } from 'react-router';
 import type { ModelDiff } from '../../../../shared/contract/index';
+import { BreakableText } from '../../components/BreakableText';
 import { ClientError } from '../../api/client-error';
 import { PageHeader, PageLayout } from '../../components/Page';
 
@@ -212,7 +213,7 @@ function DiffView({ diff }: { diff: ModelDiff }) {
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Section title="Metrics" empty={diff.metrics.length === 0}>
-          <Table verticalSpacing={2} fz="sm" aria-label="Metric changes">
+          <Table verticalSpacing={2} fz="sm" aria-label="Metric changes" style={{ whiteSpace: 'nowrap' }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Metric</Table.Th>
@@ -266,8 +267,12 @@ function DiffView({ diff }: { diff: ModelDiff }) {
               {diff.settings.map((s) => (
                 <Table.Tr key={s.key} c={s.same ? 'dimmed' : undefined}>
                   <Table.Td>{s.key}</Table.Td>
-                  <Table.Td ff="monospace">{s.a ?? '–'}</Table.Td>
-                  <Table.Td ff="monospace">{s.b ?? '–'}</Table.Td>
+                  <Table.Td ff="monospace">
+                    <BreakableText text={s.a ?? '–'} />
+                  </Table.Td>
+                  <Table.Td ff="monospace">
+                    <BreakableText text={s.b ?? '–'} />
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -26,6 +26,7 @@ import type { RunDetail } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { ChartControls } from './ChartControls';
 import { EChart, type ChartOption } from '../../components/EChart';
+import { axisNumber } from '../../components/chart-shape';
 import { metricText } from './format';
 import { MetricChart, palette, type ChartSettings } from './MetricChart';
 import { axisScale } from './axis-scale';
@@ -267,7 +268,11 @@ function ParallelCoordinates({ runs, params, metrics }: { runs: RunDetail[]; par
                 axisLabel: { formatter: (v: number) => String(Number(v.toPrecision(2))) },
               }
             : d.numeric && values.length
-              ? { min: Number((low - pad).toPrecision(6)), max: Number((high + pad).toPrecision(6)) }
+              ? {
+                  min: Number((low - pad).toPrecision(6)),
+                  max: Number((high + pad).toPrecision(6)),
+                  axisLabel: { formatter: axisNumber },
+                }
               : {}),
           nameTextStyle: { fontWeight: d.kind === 'metric' ? 'bold' : 'normal' },
         };
@@ -352,7 +357,7 @@ function GroupBands({ runIds, groupBy, metric }: { runIds: string[]; groupBy: st
       tooltip: { trigger: 'axis' },
       grid: { left: 56, right: 16, top: 36, bottom: 40 },
       xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, scale: true },
-      yAxis: { type: 'value', scale: true },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: axisNumber } },
       dataZoom: [{ type: 'inside' }],
       series,
     };

@@ -9,6 +9,7 @@ import type { MetricPoint } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { latheQuery } from '../../api/queries';
 import { EChart, type ChartOption } from '../../components/EChart';
+import { axisNumber } from '../../components/chart-shape';
 import { smooth } from './format';
 
 /** How the x axis is drawn. */
@@ -84,7 +85,7 @@ export function MetricChart({
           axisLabel: { interval: 0, overflow: 'truncate', width: 120 },
         },
         // Bars start at zero (a cut axis would make 0.977 against 1 look like nothing).
-        yAxis: { type: settings.logScale ? 'log' : 'value' },
+        yAxis: { type: settings.logScale ? 'log' : 'value', axisLabel: { formatter: axisNumber } },
         series: [
           {
             type: 'bar',
@@ -138,7 +139,7 @@ export function MetricChart({
         nameGap: 24,
         scale: true,
       },
-      yAxis: { type: settings.logScale ? 'log' : 'value', scale: true },
+      yAxis: { type: settings.logScale ? 'log' : 'value', scale: true, axisLabel: { formatter: axisNumber } },
       dataZoom: [
         { type: 'inside', filterMode: 'none' },
         { type: 'slider', height: 16, bottom: 6, filterMode: 'none' },

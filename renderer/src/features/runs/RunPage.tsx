@@ -30,6 +30,7 @@ import { useLatheQuery } from '../../api/queries';
 import type { ChartSettings } from './MetricChart';
 import { RunCharts } from './RunCharts';
 import { PageHeader, PageLayout } from '../../components/Page';
+import { BreakableText } from '../../components/BreakableText';
 import { routeOfValue, type KnownEntities } from '../../app/entity-routes';
 
 /** The page of one run. */
@@ -129,7 +130,7 @@ export function RunPage() {
             <KeyValues title="Params" rows={Object.entries(r.params)} empty="No params logged." linkOf={linkOf} />
             <KeyValues
               title="Metrics (latest)"
-              rows={metrics.map((m) => [m.key, `${metricText(m)}  · step ${m.step}`])}
+              rows={metrics.map((m) => [m.key, metricText(m), `step ${m.step}`])}
               empty="No metrics logged."
               mono
             />
@@ -192,7 +193,8 @@ function KeyValues({
   linkOf,
 }: {
   title: string;
-  rows: [string, string][];
+  /** Key, value and an optional dimmed detail (a metric's step) kept on the value's line. */
+  rows: [string, string, string?][];
   empty: string;
   mono?: boolean;
   /** The page a value names (a dataset or model version), shown as a link to it. */
@@ -210,14 +212,19 @@ function KeyValues({
       ) : (
         <Table fz="sm" verticalSpacing={4} aria-label={title}>
           <Table.Tbody>
-            {rows.map(([key, value]) => (
+            {rows.map(([key, value, detail]) => (
               <Table.Tr key={key}>
-                <Table.Td c="dimmed" style={{ wordBreak: 'break-all', width: '45%' }}>
-                  {key}
+                <Table.Td c="dimmed">
+                  <BreakableText text={key} />
                 </Table.Td>
-                <Table.Td className={mono ? 'mono' : undefined} style={{ wordBreak: 'break-all' }}>
-                  <ValueCell route={linkOf?.(key, value) ?? null} value={value} />
+                <Table.Td className={mono ? 'mono' : undefined} style={{ whiteSpace: mono ? 'nowrap' : undefined }}>
+                  {mono ? value : <ValueCell route={linkOf?.(key, value) ?? null} value={value} />}
                 </Table.Td>
+                {detail !== undefined && (
+                  <Table.Td c="dimmed" fz="xs" style={{ whiteSpace: 'nowrap' }}>
+                    {detail}
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -229,10 +236,10 @@ function KeyValues({
 
 /** A value, or a link to the page it names. */
 function ValueCell({ route, value }: { route: string | null; value: string }) {
-  if (!route) return <>{value}</>;
+  if (!route) return <BreakableText text={value} />;
   return (
     <Anchor component={Link} to={route} size="sm">
-      {value}
+      <BreakableText text={value} />
     </Anchor>
   );
 }

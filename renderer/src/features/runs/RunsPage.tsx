@@ -196,6 +196,7 @@ export function RunsPage() {
             size="sm"
             fw={500}
             truncate="end"
+            title={row.original.name}
           >
             {row.original.name}
           </Anchor>
@@ -241,7 +242,8 @@ export function RunsPage() {
         accessorFn: (run) =>
           kind === 'metrics' ? run.metrics[key]?.value : kind === 'params' ? run.params[key] : run.tags[key],
         header: key,
-        size: 130,
+        // Wide enough for most keys whole; a very long one is cut with its full name on hover (title).
+        size: Math.min(260, Math.max(110, key.length * 8 + 28)),
         cell: ({ row }) => {
           const text =
             kind === 'metrics'
@@ -403,6 +405,8 @@ export function RunsPage() {
           maxDropdownHeight={300}
           w={360}
           styles={{ pillsList: { maxHeight: 60, overflowY: 'auto' } }}
+          // A long key's pill is cut; the column it adds shows it whole (with a title) in the table's header.
+          wrapperProps={{ 'data-truncated': true }}
         />
       </Group>
 
@@ -469,7 +473,13 @@ export function RunsPage() {
                             aria-label={`Sort by ${header.column.id}`}
                             style={{ display: 'flex', alignItems: 'center', gap: 4, maxWidth: '100%' }}
                           >
-                            <Text span size="sm" fw={600} truncate="end">
+                            <Text
+                              span
+                              size="sm"
+                              fw={600}
+                              truncate="end"
+                              title={headerTitle(header.column.id, header.column.columnDef.header)}
+                            >
                               {flexRender(header.column.columnDef.header, header.getContext())}
                             </Text>
                             {sorted === 'asc' && <IconSortAscending size={14} />}
@@ -477,7 +487,12 @@ export function RunsPage() {
                           </UnstyledButton>
                         </Tooltip>
                       ) : (
-                        <Text size="sm" fw={600} truncate="end">
+                        <Text
+                          size="sm"
+                          fw={600}
+                          truncate="end"
+                          title={headerTitle(header.column.id, header.column.columnDef.header)}
+                        >
                           {flexRender(header.column.columnDef.header, header.getContext())}
                         </Text>
                       )}
@@ -546,4 +561,9 @@ export function RunsPage() {
       </Modal>
     </PageLayout>
   );
+}
+
+/** A header's full name on hover, for the params and metrics columns whose keys may be cut. */
+function headerTitle(id: string, header: unknown): string | undefined {
+  return typeof header === 'string' ? id : undefined;
 }

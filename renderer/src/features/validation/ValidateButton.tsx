@@ -4,12 +4,28 @@
  * version's past reports, any of which opens in full. The model page adds it with one line.
  */
 import { useState } from 'react';
-import { Badge, Button, Group, Loader, Modal, Progress, Select, Stack, Table, Tabs, Text } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  Progress,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useMutation } from '@tanstack/react-query';
-import type { ModelVersion } from '../../../../shared/contract/index';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
+import type { AliasGate, ModelVersion } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
-import { useLatheQuery } from '../../api/queries';
+import { methodKey, useLatheQuery } from '../../api/queries';
+import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { choiceRef, DatasetVersionPicker, type DatasetChoice } from '../models/DatasetVersionPicker';
 import { ModalActions } from '../models/ModalActions';
@@ -19,17 +35,47 @@ import { ValidationReportView } from './ValidationReportView';
 /** The button and its modal. */
 export function ValidateButton({ version }: { version: ModelVersion }) {
   const [opened, setOpened] = useState(false);
+  // `?validation=ID` (a lineage node's link) opens that report when it is one of this version's.
+  const [search, setSearch] = useSearchParams();
+  const linked = search.get('validation');
+  const reports = useLatheQuery(
+    'validation.list',
+    { ref: `${version.model}@${version.version}` },
+    { enabled: !!linked },
+  );
+  const linkedHere = linked !== null && (reports.data ?? []).some((report) => report.id === linked);
+  const close = () => {
+    setOpened(false);
+    if (linkedHere)
+      setSearch(
+        (current) => {
+          current.delete('validation');
+          return current;
+        },
+        { replace: true },
+      );
+  };
   return (
     <>
       <Button variant="default" onClick={() => setOpened(true)} style={{ flex: 'none' }} disabled={!version.scorable}>
         Validate
       </Button>
-      {opened && <ValidateModal version={version} onClose={() => setOpened(false)} />}
+      {(opened || linkedHere) && (
+        <ValidateModal version={version} onClose={close} linked={linkedHere ? linked : null} />
+      )}
     </>
   );
 }
 
-function ValidateModal({ version, onClose }: { version: ModelVersion; onClose: () => void }) {
+function ValidateModal({
+  version,
+  onClose,
+  linked,
+}: {
+  version: ModelVersion;
+  onClose: () => void;
+  linked: string | null;
+}) {
   const ref = `${version.model}@${version.version}`;
   const reports = useLatheQuery('validation.list', { ref });
   const gates = useLatheQuery('validation.gates', {});
@@ -40,8 +86,8 @@ function ValidateModal({ version, onClose }: { version: ModelVersion; onClose: (
       (gate.model === null &&
         !gates.data!.some((other) => other.model === version.model && other.alias === gate.alias)),
   );
-  const [tab, setTab] = useState<string | null>('run');
-  const [shown, setShown] = useState<string | null>(null);
+  const [tab, setTab] = useState<string | null>(linked ? 'reports' : 'run');
+  const [shown, setShown] = useState<string | null>(linked);
   return (
     <Modal opened onClose={onClose} title={`Validate ${ref}`} size="80rem" centered>
       {gated.length > 0 && (
@@ -58,6 +104,7 @@ function ValidateModal({ version, onClose }: { version: ModelVersion; onClose: (
         <Tabs.List mb="sm">
           <Tabs.Tab value="run">Run a suite</Tabs.Tab>
           <Tabs.Tab value="reports">Reports{reports.data ? ` (${reports.data.length})` : ''}</Tabs.Tab>
+          <Tabs.Tab value="gates">Alias gates</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="run">
           <RunForm
@@ -68,6 +115,9 @@ function ValidateModal({ version, onClose }: { version: ModelVersion; onClose: (
               setTab('reports');
             }}
           />
+        </Tabs.Panel>
+        <Tabs.Panel value="gates">
+          <Gates model={version.model} gated={gated} />
         </Tabs.Panel>
         <Tabs.Panel value="reports">
           <Reports refName={ref} shown={shown} onShow={setShown} onRun={() => setTab('run')} />
@@ -249,6 +299,109 @@ function Reports({
         </Table.Tbody>
       </Table>
       {report.data ? <ValidationReportView report={report.data} /> : <Loader size="sm" />}
+    </Stack>
+  );
+}
+
+/** The gates that apply to this model, and a form to add or remove one (as `lathe validate gate` does). */
+function Gates({ model, gated }: { model: string; gated: AliasGate[] }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const [alias, setAlias] = useState('');
+  const [suite, setSuite] = useState('');
+  const [scope, setScope] = useState<string>('model');
+  const refresh = () => queryClient.invalidateQueries({ queryKey: methodKey('validation.gates') });
+  const add = useMutation({
+    mutationFn: () =>
+      client['validation.setGate']({
+        alias: alias.trim(),
+        ...(scope === 'model' ? { model } : {}),
+        ...(suite.trim() ? { suite: suite.trim() } : {}),
+      }),
+    onSuccess: () => {
+      setAlias('');
+      setSuite('');
+      return refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (gate: AliasGate) =>
+      client['validation.removeGate']({ alias: gate.alias, ...(gate.model ? { model: gate.model } : {}) }),
+    onSuccess: refresh,
+  });
+  return (
+    <Stack gap="sm">
+      <Text size="sm" c="dimmed">
+        A gated alias moves onto a version only when that version's latest validation report (of the named suite)
+        passed; the app, the CLI and MLflow's set-alias are refused otherwise.
+      </Text>
+      {gated.length === 0 ? (
+        <Text size="sm">No alias of {model} is gated.</Text>
+      ) : (
+        <Table verticalSpacing={4} fz="sm" aria-label="alias gates" maw={720}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Alias</Table.Th>
+              <Table.Th>Applies to</Table.Th>
+              <Table.Th>Needs</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {gated.map((gate) => (
+              <Table.Tr key={`${gate.model ?? ''}/${gate.alias}`}>
+                <Table.Td>{gate.alias}</Table.Td>
+                <Table.Td>{gate.model ?? 'every model'}</Table.Td>
+                <Table.Td>a passing report{gate.suite ? ` of suite ${gate.suite}` : ''}</Table.Td>
+                <Table.Td>
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    color="red"
+                    onClick={() => remove.mutate(gate)}
+                    aria-label={`Remove the gate on ${gate.alias}`}
+                  >
+                    Remove
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Group align="flex-end" gap="xs">
+        <TextInput
+          label="Alias"
+          placeholder="production"
+          value={alias}
+          onChange={(e) => setAlias(e.currentTarget.value)}
+        />
+        <TextInput
+          label="Suite (optional)"
+          placeholder="any suite"
+          value={suite}
+          onChange={(e) => setSuite(e.currentTarget.value)}
+        />
+        <Select
+          label="Applies to"
+          data={[
+            { value: 'model', label: model },
+            { value: 'every', label: 'every model' },
+          ]}
+          value={scope}
+          onChange={(value) => setScope(value ?? 'model')}
+          allowDeselect={false}
+          w={180}
+        />
+        <Button onClick={() => add.mutate()} loading={add.isPending} disabled={alias.trim() === ''}>
+          Add gate
+        </Button>
+      </Group>
+      {(add.error ?? remove.error) != null && (
+        <Alert color="red" title="Gate not changed">
+          {ClientError.from(add.error ?? remove.error).message}
+        </Alert>
+      )}
     </Stack>
   );
 }
