@@ -114,4 +114,10 @@ export default tseslint.config(
     files: ['renderer/vite.config.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // The runtime shipped inside deployable bundles: plain CommonJS run by `node`, no build step.
+    files: ['resources/bundle-runtime/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -1,9 +1,44 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { writeCsv } from '../../electron/core/drift/testing/drift-tables';
-import { firstMonday, scenarioRows } from '../../electron/core/monitor/testing/scenario';
+import { firstMonday, regressionRows, scenarioRows } from '../../electron/core/monitor/testing/scenario';
+
+/**
+ * Looks at a monitor page at 1440×900 and 1280×800, light and dark: no sideways scroll, every chart title whole on
+ * one line (not cut by its ellipsis), and a screenshot of each kept for a person to look at.
+ */
+async function inEveryLayout(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [
+    [1440, 900],
+    [1280, 800],
+  ] as const) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.mouse.move(width / 2, height - 4);
+      await expect(page.getByTestId('page-header')).toBeVisible();
+      await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', scheme);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} at ${width}×${height} ${scheme} scrolls sideways`).toBeLessThanOrEqual(0);
+      const titles = await page.getByTestId('chart-title').evaluateAll((elements) =>
+        elements.map((element) => ({
+          text: element.textContent,
+          cut: element.scrollWidth > element.clientWidth,
+          lines: Math.round(element.getBoundingClientRect().height / parseFloat(getComputedStyle(element).lineHeight)),
+        })),
+      );
+      expect(titles.length).toBeGreaterThanOrEqual(3);
+      for (const title of titles)
+        expect(title, `${name} at ${width}×${height}`).toMatchObject({ cut: false, lines: 1 });
+      await page.screenshot({ path: `test-results/screenshots/${name}-${width}-${scheme}.png`, fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
 
 test('monitor page: weekly windows, drift share, CBPE band beside realised accuracy, alerts', async ({
   page,
@@ -102,7 +137,113 @@ test('monitor page: weekly windows, drift share, CBPE band beside realised accur
   await expect(alerts).toContainText('week of 2024-02-19: 2 of 2 features drift (x1, x2)');
   await expect(alerts).toContainText('accuracy');
   await expect(alerts).not.toContainText('week of 2024-01-01');
+  // Realised F1 and ROC AUC beside accuracy, charted and in the windows table with one row per week.
+  await expect(page.getByRole('img', { name: 'F1 and ROC AUC per window' })).toBeVisible();
+  const windows = page.getByRole('table', { name: 'Windows' });
+  for (const header of ['Est. accuracy', 'Accuracy', 'F1', 'ROC AUC'])
+    await expect(windows.getByRole('columnheader', { name: header, exact: true })).toBeVisible();
+  await expect(windows.getByRole('row')).toHaveCount(9);
+  const first = windows.getByRole('row').nth(1).getByRole('cell');
+  await expect(first.nth(0)).toHaveText('week of 2024-01-01');
+  await expect(first.nth(6)).toHaveText(/^0\.(8|9)\d\d$/);
   await page.screenshot({ path: 'test-results/screenshots/monitor.png', fullPage: true });
+  await inEveryLayout(page, 'monitor');
+});
+
+test('a regression monitor: MAE, RMSE and R² per window', async ({ page, lathe }) => {
+  test.setTimeout(240_000);
+  const folder = mkdtempSync(join(tmpdir(), 'lathe-e2e-monitor-regression-'));
+  const header = ['x1', 'x2', 'y'];
+  for (const [name, seed, rows] of [
+    ['rtrain', 3, 800],
+    ['rreference', 4, 400],
+  ] as const)
+    expect(
+      (
+        await lathe.cli([
+          'data',
+          'add',
+          writeCsv(folder, `${name}.csv`, header, regressionRows(rows, seed, false)),
+          '--name',
+          name,
+        ])
+      ).code,
+    ).toBe(0);
+  const trained = await lathe.cli([
+    '--json',
+    'train',
+    '--data',
+    'rtrain@1',
+    '--target',
+    'y',
+    '--task',
+    'regression',
+    '--features',
+    'x1,x2',
+    '--hidden',
+    '8',
+    '--epochs',
+    '30',
+    '--batch-size',
+    '32',
+    '--lr',
+    '0.01',
+    '--backend',
+    'wasm',
+  ]);
+  expect(trained.code).toBe(0);
+  const model = JSON.parse(trained.stdout) as { model: string; version: number };
+  const stream = join(folder, 'rweeks');
+  mkdirSync(stream);
+  for (let week = 0; week < 4; week++)
+    writeCsv(
+      stream,
+      `week-${week + 1}.csv`,
+      ['day', ...header],
+      regressionRows(300, 300 + week, week >= 2, new Date(firstMonday + week * 7 * 86_400_000)),
+    );
+  const created = await lathe.cli([
+    'monitor',
+    'create',
+    'prices',
+    '--model',
+    `${model.model}@${model.version}`,
+    '--reference',
+    'rreference@1',
+    '--folder',
+    stream,
+    '--window',
+    'weekly',
+    '--time-column',
+    'day',
+  ]);
+  expect(created.code).toBe(0);
+  const ran = await lathe.cli(['monitor', 'run', 'prices']);
+  expect(ran.stdout).toContain('R²');
+
+  await page.goto(`${lathe.url}#/monitors/prices`);
+  await expect(page.getByRole('heading', { name: 'prices' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('img', { name: 'MAE and RMSE per window' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'R² per window' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Estimated and realised accuracy per window' })).toHaveCount(0);
+  const windows = page.getByRole('table', { name: 'Windows' });
+  for (const header of ['MAE', 'RMSE', 'R²'])
+    await expect(windows.getByRole('columnheader', { name: header, exact: true })).toBeVisible();
+  await expect(windows.getByRole('row')).toHaveCount(5);
+  await expect(windows.getByRole('row').nth(1).getByRole('cell').nth(3)).toHaveText(/^0\.\d{3}$/);
+  await inEveryLayout(page, 'monitor-regression');
+
+  // The form knows a regressor has no accuracy: no accuracy alert field, a line saying what the windows show instead.
+  await page.getByRole('link', { name: 'Monitors', exact: true }).first().click();
+  await page.getByRole('button', { name: 'New monitor' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New monitor' });
+  await expect(dialog.getByLabel('Alert below accuracy (optional)')).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Model', exact: true }).click();
+  await page.getByRole('option', { name: model.model }).click();
+  await dialog.getByRole('textbox', { name: 'Model version' }).click();
+  await page.getByRole('option', { name: `v${model.version}` }).click();
+  await expect(dialog.getByText(/A regression model: each window shows MAE, RMSE and R²/)).toBeVisible();
+  await expect(dialog.getByLabel('Alert below accuracy (optional)')).toHaveCount(0);
 });
 
 test('new monitor form: errors shown beside their fields, then a monitor created from the page', async ({

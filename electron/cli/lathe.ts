@@ -12,6 +12,8 @@ import { registerStoreCommands } from './commands/store.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerRegistryCommands } from './commands/registry.js';
+import { registerValidateCommand } from './commands/validate.js';
+import { registerExportCommands } from './commands/export.js';
 
 /** Builds the program (exported for tests). */
 export function buildProgram(): Command {
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerDriftCommand(program, globals);
   registerMonitorCommands(program, globals);
   registerRegistryCommands(program, globals);
+  registerValidateCommand(program, globals);
+  registerExportCommands(program, globals);
   for (const command of program.commands) applyOverrides(command);
   return program;
 }

@@ -25,6 +25,8 @@ import { MonitorService } from './monitor/monitor-service.js';
 import { RegistryService } from './registry/registry-service.js';
 import { LoggedModelService } from './registry/logged-model-service.js';
 import { MlflowModelStore } from './registry/mlflow-model-store.js';
+import { ValidationService } from './validation/validation-service.js';
+import { BundleService } from './bundles/bundle-service.js';
 
 /** Which shell hosts the core (shown in the UI). */
 export type ShellKind = 'electron' | 'web' | 'cli';
@@ -74,6 +76,10 @@ export interface Core {
   readonly loggedModels: LoggedModelService;
   /** MLflow's view of the registry, for the MLflow REST shell. */
   readonly mlflowModels: MlflowModelStore;
+  /** Validation suites, reports and alias gates (issue 13). */
+  readonly validation: ValidationService;
+  /** Deployable bundles of model versions (server, Lambda, Cloud Functions). */
+  readonly bundles: BundleService;
   schemaVersion(): number;
   /** Runs `work` (service calls) in one store transaction: bulk seeding writes once instead of per call. */
   batch<T>(work: () => T): T;
@@ -127,6 +133,18 @@ export function openCore(options: CoreOptions): Core {
   const drift = new DriftService(db, datasets, events, resolveData, lineage, {
     scorer: createPredictionScorer(models),
   });
+  const validation = new ValidationService(db, objects, events, models, datasets, lineage);
+  registry.guardAliases((version, alias) => validation.gates.assertAllowed(version, alias));
+  const bundles = new BundleService({
+    db,
+    objects,
+    events,
+    lineage,
+    models,
+    resolveData,
+    datasets,
+    validationOf: (versionId) => validation.latestVerdict(versionId),
+  });
   const pollMs = options.changePollMs ?? (options.shell === 'cli' ? 0 : 1000);
   const stopWatching = pollMs > 0 ? watchStoreChanges(db, events, pollMs) : () => {};
   const store: StoreMaintenance = {
@@ -158,6 +176,8 @@ export function openCore(options: CoreOptions): Core {
     registry,
     loggedModels,
     mlflowModels,
+    validation,
+    bundles,
     schemaVersion: () => schemaVersion(db),
     batch: (work) => db.transaction(work)(),
     dispose() {

@@ -13,6 +13,8 @@ import { lineageEvents, lineageMethods } from './lineage.js';
 import { driftEvents, driftMethods } from './drift.js';
 import { monitorEvents, monitorMethods } from './monitors.js';
 import { registryEvents, registryMethods } from './registry.js';
+import { validationEvents, validationMethods } from './validation.js';
+import { bundleEvents, bundleMethods } from './bundles.js';
 
 export * from './experiments.js';
 export * from './datasets.js';
@@ -22,6 +24,8 @@ export * from './lineage.js';
 export * from './drift.js';
 export * from './monitors.js';
 export * from './registry.js';
+export * from './validation.js';
+export * from './bundles.js';
 
 /** Every method: input schema and output schema. Inputs are strict so a typo is an error, not a no-op. */
 export const methods = {
@@ -33,6 +37,8 @@ export const methods = {
   ...driftMethods,
   ...monitorMethods,
   ...registryMethods,
+  ...validationMethods,
+  ...bundleMethods,
 } as const;
 
 /** Every event the core emits, with its payload. */
@@ -45,6 +51,8 @@ export const events = {
   ...driftEvents,
   ...monitorEvents,
   ...registryEvents,
+  ...validationEvents,
+  ...bundleEvents,
 } as const;
 
 /** A method name of the contract. */

@@ -63,6 +63,16 @@ export const MonitorWindow = z.object({
   upper: z.number().nullable(),
   /** Null until labels arrive. */
   realisedAccuracy: z.number().nullable(),
+  /** Features not tested in this window and why (free text, all missing, …); absent in runs stored before it. */
+  skippedColumns: z.array(z.object({ column: z.string(), reason: z.string() })).optional(),
+  /** Classifiers with labels: F1 (binary: second class positive; else macro) and ROC AUC (binary; else macro one-vs-rest). */
+  f1: z.number().nullable().optional(),
+  /** Null when the window's labels hold one class only. */
+  rocAuc: z.number().nullable().optional(),
+  /** Regressors with labels: mean absolute error, root mean squared error, R² (null when labels are constant). */
+  mae: z.number().nullable().optional(),
+  rmse: z.number().nullable().optional(),
+  r2: z.number().nullable().optional(),
   alerts: z.array(z.enum(['drift', 'performance'])),
 });
 export type MonitorWindow = z.infer<typeof MonitorWindow>;
@@ -73,6 +83,8 @@ export const MonitorRun = z.object({
   monitor: z.string(),
   createdAt: z.number().int(),
   batches: z.array(z.string()),
+  /** The model's task (absent in runs stored before it: classification). */
+  task: z.enum(['classification', 'regression']).optional(),
   referenceAccuracy: z.number().nullable(),
   windows: z.array(MonitorWindow),
   seconds: z.number(),

@@ -26,20 +26,34 @@ function number(flag: string, text: string | undefined): number | undefined {
   return value;
 }
 
-const percent = (value: number | null) => (value === null ? '-' : value.toFixed(3));
+const percent = (value: number | null | undefined) => (value === null || value === undefined ? '-' : value.toFixed(3));
 
-/** The windows of a run as a table. */
+/** The windows of a run as a table: accuracy, F1 and ROC AUC for a classifier, MAE, RMSE and R² for a regressor. */
 export function runTable(run: MonitorRun): string {
+  const regression = run.task === 'regression';
   return table(
-    ['WINDOW', 'ROWS', 'DRIFT SHARE', 'DRIFTED', 'EST. ACCURACY', 'BAND', 'REALISED', 'ALERTS'],
+    [
+      'WINDOW',
+      'ROWS',
+      'DRIFT SHARE',
+      'DRIFTED',
+      ...(regression ? ['MAE', 'RMSE', 'R²'] : ['EST. ACCURACY', 'BAND', 'REALISED', 'F1', 'ROC AUC']),
+      'ALERTS',
+    ],
     run.windows.map((window) => [
       window.label,
       String(window.rows),
       window.driftShare.toFixed(2),
       window.driftedColumns.join(',') || '-',
-      percent(window.estimatedAccuracy),
-      window.lower === null ? '-' : `${window.lower.toFixed(3)}–${window.upper!.toFixed(3)}`,
-      percent(window.realisedAccuracy),
+      ...(regression
+        ? [percent(window.mae), percent(window.rmse), percent(window.r2)]
+        : [
+            percent(window.estimatedAccuracy),
+            window.lower === null ? '-' : `${window.lower.toFixed(3)}–${window.upper!.toFixed(3)}`,
+            percent(window.realisedAccuracy),
+            percent(window.f1),
+            percent(window.rocAuc),
+          ]),
       window.alerts.join(',') || '-',
     ]),
   );

@@ -151,3 +151,35 @@ describe('histogram counts and ordering', () => {
     expect(sorted).toEqual(['d', 'b', 'a', 'c']);
   });
 });
+
+describe('free text and a reference sorted once', () => {
+  it('a text column of nearly all distinct values is not chi-square tested, with the reason; a chosen test still runs', () => {
+    const notes = Array.from({ length: 200 }, (_, index) => `note ${index}`);
+    const current = Array.from({ length: 100 }, (_, index) => `other note ${index}`);
+    const input = {
+      column: 'notes',
+      referenceType: 'categorical',
+      currentType: 'categorical',
+      reference: notes,
+      current,
+    };
+    const result = columnDrift(input, 200);
+    expect(result).toMatchObject({ verdict: 'not_tested', test: null, statistic: null });
+    expect(result.note).toBe(
+      'free text: 200 of 200 reference values are distinct, so it is not tested as categories (choose a test to force one)',
+    );
+    expect(columnDrift({ ...input, test: 'chisquare' }, 200)).toMatchObject({ test: 'chisquare', verdict: 'drift' });
+    // Repeating categories stay categorical, and so does a tiny all-distinct sample.
+    const colours = Array.from({ length: 200 }, (_, index) => `colour ${index % 30}`);
+    expect(columnDrift({ ...input, reference: colours, current: colours }, 200).test).toBe('chisquare');
+    expect(columnDrift({ ...input, reference: ['a', 'b', 'c'], current: ['a', 'b', 'd'] }, 3).test).toBe('chisquare');
+  });
+
+  it('a presorted reference gives the same result as sorting it here', () => {
+    const reference = spread(500);
+    const current = spread(300, 0.4);
+    const input = { column: 'x', referenceType: 'float', currentType: 'float', reference, current };
+    const sorted = Float64Array.from(reference).sort();
+    expect(columnDrift({ ...input, referenceSorted: sorted }, 500)).toEqual(columnDrift(input, 500));
+  });
+});

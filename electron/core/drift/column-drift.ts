@@ -24,6 +24,8 @@ export interface ColumnDriftInput {
   referenceType: string;
   currentType: string;
   reference: DriftValues;
+  /** The reference's finite values already sorted (a monitor tests many windows against one reference). */
+  referenceSorted?: Float64Array;
   current: DriftValues;
   test?: DriftTest;
   threshold?: number;
@@ -38,6 +40,10 @@ const numericTypes = new Set(['integer', 'float', 'boolean']);
 /** Evidently's reference size up to which p-value tests are the default. */
 export const smallReferenceRows = 1000;
 const SEVERITY_CAP = 1000;
+/** A text column with at least this many present reference values, ... */
+export const freeTextMinimumValues = 50;
+/** ... and at least this share of them distinct, is free text (ids, notes): not tested as categorical. */
+export const freeTextDistinctShare = 0.9;
 const CATEGORY_BARS = 20;
 
 /** The default threshold of a test: 0.05 for p-values, 0.1 for distances. */
@@ -282,7 +288,7 @@ export function columnDrift(input: ColumnDriftInput, referenceRows: number): Col
   let referenceCounts: Map<string, number>;
   let currentCounts: Map<string, number>;
   if (isNumeric(input.reference) && isNumeric(input.current)) {
-    referenceSorted = sortedFinite(input.reference);
+    referenceSorted = input.referenceSorted ?? sortedFinite(input.reference);
     currentSorted = sortedFinite(input.current);
     const distinct = distinctUpTo(referenceSorted, currentSorted, 5);
     kind = distinct <= 2 ? 'binary' : distinct <= 5 ? 'categorical' : 'numeric';
@@ -293,6 +299,18 @@ export function columnDrift(input: ColumnDriftInput, referenceRows: number): Col
     currentCounts = counts(finiteStrings(input.current as (string | null)[]));
     const distinct = new Set([...referenceCounts.keys(), ...currentCounts.keys()]).size;
     kind = distinct <= 2 ? 'binary' : 'categorical';
+    // Nearly every value distinct (notes, ids): a chi-square over thousands of one-row categories says nothing.
+    if (
+      input.test === undefined &&
+      referencePresent >= freeTextMinimumValues &&
+      referenceCounts.size >= freeTextDistinctShare * referencePresent
+    )
+      return untested(
+        input,
+        'not_tested',
+        `free text: ${referenceCounts.size} of ${referencePresent} reference values are distinct, so it is not tested as categories (choose a test to force one)`,
+        missing,
+      );
   }
   const test = input.test ?? defaultTest(kind, referenceRows);
   const threshold = input.threshold ?? defaultThreshold(test);

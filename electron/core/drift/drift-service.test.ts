@@ -107,4 +107,16 @@ describe('drift reports', () => {
     expect(x).toMatchObject({ verdict: 'type_mismatch', statistic: null });
     expect(report.columnsTested).toBe(3);
   });
+
+  it('skips a free-text column with its reason and counts only the tested columns', { timeout: 120_000 }, async () => {
+    const rows = (count: number, shift: number) =>
+      shiftedRows(count, shift).map(([, x], index) => [x!, `customer wrote note number ${shift}-${index}`]);
+    const reference = writeCsv(folder, 'reference.csv', ['x', 'notes'], rows(400, 0));
+    const current = writeCsv(folder, 'current.csv', ['x', 'notes'], rows(300, 2));
+    const report = await core.drift.run({ reference, current });
+    const notes = report.columns.find((column) => column.column === 'notes')!;
+    expect(notes).toMatchObject({ verdict: 'not_tested', test: null, statistic: null });
+    expect(notes.note).toMatch(/^free text: 400 of 400 reference values are distinct/);
+    expect(report).toMatchObject({ columnsTested: 1, columnsDrifted: 1, driftShare: 1, datasetDrift: true });
+  });
 });

@@ -4,6 +4,9 @@
  */
 import type { TensorSpec } from '../../../shared/contract/index.js';
 import type { ScoringMetrics } from './worker/scoring-metrics.js';
+import type { SliceMetrics } from './worker/sliced-metrics.js';
+
+export type { ScoringMetrics, SliceMetrics };
 
 /** Rows per ONNX Runtime call in `lathe predict` (the compute bench's bare loop uses the same). */
 export const defaultPredictBatchRows = 65_536;
@@ -29,6 +32,8 @@ export interface PredictRequest {
   keep?: string[];
   /** The label column and the model's task: metrics are computed on the way through when the table has it. */
   label?: { column: string; task: 'classification' | 'regression' } | null;
+  /** Categorical columns whose values each get their own metrics (validation suites' slice checks); needs `label`. */
+  sliceBy?: string[];
 }
 
 /** Worker → host, while the job runs: the table's size once known, then rows scored so far. */
@@ -41,6 +46,8 @@ export interface PredictDone {
   scoreSeconds: number;
   /** Metrics against the label column, when the table had it (see worker/scoring-metrics.ts). */
   evaluation: ScoringMetrics | null;
+  /** Per-slice metrics for each `sliceBy` column (worker/sliced-metrics.ts), when the table had the label. */
+  slices?: { column: string; slices: SliceMetrics[]; truncated: boolean }[];
 }
 
 /** The column name of element `index` of a vector output: named by class when the vector has one value per class. */

@@ -173,6 +173,8 @@ export class ModelScoring {
       keep?: string[];
       /** The label column for metrics; the model's target by default (used when the table has it). */
       label?: string;
+      /** Categorical columns to compute metrics per value of (see PredictRequest.sliceBy). */
+      sliceBy?: string[];
     },
     onProgress?: (rows: number, totalRows: number | null) => void,
   ): Promise<{
@@ -188,6 +190,8 @@ export class ModelScoring {
     preview: { columns: string[]; rows: (string | number | boolean | null)[][] };
     /** Metrics against the label column, when the table had it. */
     evaluation: { label: string; labeledRows: number; metrics: Record<string, number> } | null;
+    /** Per-slice metrics of each `sliceBy` column. */
+    slices?: NonNullable<PredictDone['slices']>;
   }> {
     const version = this.catalog.resolveScorable(input.ref);
     const data = await this.resolveData(input.data);
@@ -211,6 +215,7 @@ export class ModelScoring {
       classes: version.classes,
       keep: input.keep,
       label: labelFor(version, input.label),
+      sliceBy: input.sliceBy,
     };
     let totalRows: number | null = null;
     // Start-up (worker, table description, session) plus the first batch: reported apart so a steady rate can be told.
@@ -237,6 +242,7 @@ export class ModelScoring {
       warmup,
       provider: providers[0]!,
       evaluation: done.evaluation && request.label ? { label: request.label.column, ...done.evaluation } : null,
+      ...(done.slices ? { slices: done.slices } : {}),
     };
   }
 

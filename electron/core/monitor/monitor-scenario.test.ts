@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MonitorAlert } from '../../../shared/contract/index.js';
 import type { Core } from '../core.js';
 import { openTempCore } from '../testing/temp-core.js';
-import { firstMonday, prepareScenario } from './testing/scenario.js';
+import { firstMonday, prepareRegressionScenario, prepareScenario } from './testing/scenario.js';
 
 let core: Core;
 let cleanup: () => void;
@@ -72,9 +72,27 @@ describe('monitor scenario', () => {
       run.windows.slice(4).map((window) => window.label),
     );
     expect(alerts.some((alert) => alert.kind === 'performance')).toBe(true);
+    // Realised F1 and ROC AUC beside accuracy: high on the calm weeks, lower on the drifted ones.
+    for (const window of run.windows.slice(0, 4)) {
+      expect(window.f1!).toBeGreaterThan(0.8);
+      expect(window.rocAuc!).toBeGreaterThan(0.9);
+    }
+    expect(Math.max(...run.windows.slice(4).map((window) => window.rocAuc!))).toBeLessThan(
+      Math.min(...run.windows.slice(0, 4).map((window) => window.rocAuc!)),
+    );
+    expect(run.task).toBe('classification');
     const shown = core.monitors.show('weekly');
     expect(shown.alerts).toHaveLength(alerts.length);
     expect(shown.monitor.lastRun?.id).toBe(run.id);
+    // A second run reuses the scored reference and its CBPE fit: only the 8 batches are scored again, same figures.
+    const predict = vi.spyOn(core.models, 'predict');
+    const again = await core.monitors.run('weekly');
+    expect(predict).toHaveBeenCalledTimes(8);
+    predict.mockRestore();
+    expect(again.windows.map(({ alerts: _alerts, ...window }) => window)).toEqual(
+      run.windows.map(({ alerts: _alerts, ...window }) => window),
+    );
+    expect(core.monitors.alerts().filter((alert) => alert.runId === again.id)).toHaveLength(alerts.length / 2);
 
     // A stream of dataset versions, one window per batch: week 1 then week 8 added as versions of "weeks".
     await core.datasets.add({ path: join(stream, 'week-1.csv'), name: 'weeks' });
@@ -105,5 +123,36 @@ describe('monitor scenario', () => {
     expect(
       core.lineage.neighbours({ kind: 'drift_report', id: report.id }).filter((edge) => edge.relation === 'model'),
     ).toHaveLength(1);
+  });
+
+  it('a regressor: MAE, RMSE and R² per window, worse on the drifted weeks', { timeout: 300_000 }, async () => {
+    const { model, stream } = await prepareRegressionScenario(core, folder);
+    core.monitors.create({
+      name: 'regression',
+      model,
+      reference: 'rreference@1',
+      stream: { kind: 'folder', path: stream },
+      window: 'weekly',
+      timeColumn: 'day',
+    });
+    const run = await core.monitors.run('regression');
+    expect(run.task).toBe('regression');
+    // Only x1 moves in the drifted weeks.
+    expect(run.windows.map((window) => window.driftedColumns.includes('x1'))).toEqual([false, false, true, true]);
+    for (const window of run.windows) {
+      expect(window.estimatedAccuracy).toBeNull();
+      expect(window.realisedAccuracy).toBeNull();
+      expect(window.rmse!).toBeGreaterThanOrEqual(window.mae!);
+    }
+    const calm = run.windows.slice(0, 2);
+    const drifted = run.windows.slice(2);
+    expect(Math.max(...calm.map((window) => window.mae!))).toBeLessThan(0.6);
+    expect(Math.min(...calm.map((window) => window.r2!))).toBeGreaterThan(0.9);
+    expect(Math.min(...drifted.map((window) => window.mae!))).toBeGreaterThan(
+      2 * Math.max(...calm.map((window) => window.mae!)),
+    );
+    expect(Math.max(...drifted.map((window) => window.r2!))).toBeLessThan(
+      Math.min(...calm.map((window) => window.r2!)),
+    );
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Monitors (`core.monitors`): a model version, a reference and a stream of current batches. A run scores
- * the reference and every batch with the model (batch scoring in the predict worker), fits CBPE on the
- * reference, cuts the stream into windows, and per window tests the drift of the model's features,
- * estimates accuracy without labels, measures it when labels are there, and raises alerts. Runs and
- * alerts are stored in one transaction; each alert is also an event (the desktop shell notifies).
+ * the reference (once per model and reference version: kept with its CBPE fit and sorted features) and every
+ * batch with the model (batch scoring in the predict worker), cuts the stream into windows, and has the monitor
+ * worker test per window the drift of the model's features, estimate accuracy without labels (classifiers) and
+ * compute the realised metrics when labels are there (accuracy, F1, ROC AUC; MAE, RMSE, R²). Alerts are decided
+ * here. Runs and alerts are stored in one transaction; each alert is also an event (the desktop shell notifies).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -23,12 +24,13 @@ import type { Db } from '../store/database.js';
 import type { DatasetService } from '../data/dataset-service.js';
 import type { ModelService } from '../models/model-service.js';
 import { describeTable, readColumns, rememberReadOptions, type ColumnValues } from '../data/read-table.js';
-import { columnDrift } from '../drift/column-drift.js';
 import { recordMonitorLineage } from '../drift/drift-lineage.js';
 import type { LineageService } from '../lineage/lineage-service.js';
-import { estimateAccuracy, fitCbpe, type CbpeModel, type Probabilities } from './cbpe.js';
+import type { CbpeModel, Probabilities } from './cbpe.js';
 import { assignWindows } from './windows.js';
 import { vectorColumnName } from '../infer/predict-protocol.js';
+import { runWorkerToEnd } from '../workers/run-worker.js';
+import type { MonitorOutputs, MonitorWorkerReply, MonitorWorkerRequest } from './monitor-protocol.js';
 
 const numericTypes = new Set(['integer', 'float', 'boolean']);
 const tableFile = /\.(csv|tsv|parquet|jsonl)$/i;
@@ -40,22 +42,39 @@ interface MonitorRow {
   config_json: string;
 }
 
-/** One scored table: feature values, optional time and label cells, and the model's probabilities. */
+/**
+ * One scored table: feature values, optional time cells, the model's probabilities (classifier) or predicted
+ * values (regressor), and the labels as class indices (-1 unknown) or numbers (NaN unknown).
+ */
 interface ScoredTable {
   rows: number;
   features: Map<string, ColumnValues>;
   times: (string | null)[] | null;
   labels: Int32Array | null;
   probabilities: Probabilities | null;
+  predictions: Float64Array | null;
+  values: Float64Array | null;
 }
 
-function subset(values: ColumnValues, rows: Int32Array): ColumnValues {
-  if (values instanceof Float64Array) {
-    const out = new Float64Array(rows.length);
-    for (let index = 0; index < rows.length; index++) out[index] = values[rows[index]!]!;
-    return out;
-  }
-  return Array.from(rows, (row) => values[row]!);
+/** What a run keeps of its reference for the next runs on the same model and reference versions. */
+interface ReferenceEntry {
+  scored: ScoredTable;
+  /** Undefined until the first run fitted it (null: the reference has no labels). */
+  cbpe?: CbpeModel | null;
+  sorted: Record<string, Float64Array>;
+}
+
+/** References kept at once (a few monitors on a desktop; each holds its feature columns). */
+const REFERENCES_KEPT = 4;
+
+function concatenateNumbers(parts: (Float64Array | null)[], rows: number[]): Float64Array {
+  const out = new Float64Array(rows.reduce((sum, count) => sum + count, 0)).fill(Number.NaN);
+  let at = 0;
+  parts.forEach((part, index) => {
+    if (part) out.set(part, at);
+    at += rows[index]!;
+  });
+  return out;
 }
 
 function concatenate(parts: ColumnValues[]): ColumnValues {
@@ -75,6 +94,9 @@ function concatenate(parts: ColumnValues[]): ColumnValues {
 
 /** The monitors service. */
 export class MonitorService {
+  /** Scored references with their CBPE fit and sorted features, by model version and reference version. */
+  private readonly references = new Map<string, ReferenceEntry>();
+
   constructor(
     private readonly db: Db,
     private readonly datasets: DatasetService,
@@ -268,13 +290,23 @@ export class MonitorService {
       throw new LatheError('BAD_INPUT', `${dataRef} has no time column "${timeColumn}"`, { data: dataRef });
     const readTypes: Record<string, 'float' | 'text'> = {};
     for (const feature of wanted) readTypes[feature] = numericTypes.has(types[feature]!) ? 'float' : 'text';
-    if (hasLabel) readTypes[labelColumn] = 'text';
+    const regression = version.task !== 'classification';
+    if (hasLabel) readTypes[labelColumn] = regression ? 'float' : 'text';
     if (hasTime) readTypes[timeColumn] = 'text';
     const columns = await readColumns(path, Object.keys(readTypes), { format, types: readTypes });
     const rows = columns.get(wanted[0]!)!.length;
     let probabilities: Probabilities | null = null;
     let labels: Int32Array | null = null;
-    if (version.task === 'classification' && version.classes) {
+    let predictions: Float64Array | null = null;
+    let values: Float64Array | null = null;
+    if (regression) {
+      const out = join(scratch, `${randomUUID()}.parquet`);
+      await this.models.predict({ ref: `${version.model}@${version.version}`, data: dataRef, out });
+      // The predicted value is the first output column.
+      const first = (await describeTable(out)).columns[0]!.name;
+      predictions = (await readColumns(out, [first], { types: { [first]: 'float' } })).get(first) as Float64Array;
+      if (hasLabel) values = columns.get(labelColumn) as Float64Array;
+    } else if (version.classes) {
       const out = join(scratch, `${randomUUID()}.parquet`);
       await this.models.predict({ ref: `${version.model}@${version.version}`, data: dataRef, out });
       const classes = version.classes.length;
@@ -300,6 +332,8 @@ export class MonitorService {
       times: hasTime ? (columns.get(timeColumn) as (string | null)[]) : null,
       labels,
       probabilities,
+      predictions,
+      values,
     };
   }
 
@@ -315,19 +349,21 @@ export class MonitorService {
     if (batches.length === 0)
       throw new LatheError('BAD_INPUT', `Monitor "${name}" has no batches in its stream yet`, { name });
     const scratch = mkdtempSync(join(tmpdir(), 'lathe-monitor-'));
-    let reference: ScoredTable;
+    const key = `${version.id}:${referenceVersion.versionId}:${labelColumn}`;
+    let kept = this.references.get(key);
     const scored: ScoredTable[] = [];
     try {
-      reference = await this.scoreTable(config.reference, version, labelColumn, null, scratch);
+      if (!kept) {
+        kept = { scored: await this.scoreTable(config.reference, version, labelColumn, null, scratch), sorted: {} };
+        this.references.set(key, kept);
+        if (this.references.size > REFERENCES_KEPT) this.references.delete(this.references.keys().next().value!);
+      }
       for (const batch of batches)
         scored.push(await this.scoreTable(batch.ref, version, labelColumn, config.timeColumn ?? null, scratch));
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-    let cbpe: CbpeModel | null = null;
-    if (reference.probabilities && reference.labels && reference.labels.some((label) => label >= 0))
-      cbpe = fitCbpe(reference.probabilities, reference.labels);
-
+    const reference = kept.scored;
     const total = scored.reduce((sum, table) => sum + table.rows, 0);
     const batchOfRow = new Int32Array(total);
     let at = 0;
@@ -335,48 +371,70 @@ export class MonitorService {
       batchOfRow.fill(index, at, at + table.rows);
       at += table.rows;
     });
-    const features = new Map(
-      version.features.map((feature) => [feature, concatenate(scored.map((table) => table.features.get(feature)!))]),
-    );
     const times = config.timeColumn ? scored.flatMap((table) => table.times!) : null;
-    const probabilities: Probabilities | null = cbpe
-      ? {
-          classes: reference.probabilities!.classes,
-          values: Float64Array.from(scored.flatMap((table) => Array.from(table.probabilities!.values))),
-        }
-      : null;
-    const labels = Int32Array.from(
-      scored.flatMap((table) => (table.labels ? Array.from(table.labels) : new Array<number>(table.rows).fill(-1))),
-    );
+    const rowCounts = scored.map((table) => table.rows);
+    let outputs: MonitorOutputs | null = null;
+    if (reference.probabilities) {
+      const classes = reference.probabilities.classes;
+      outputs = {
+        task: 'classification',
+        probabilities: {
+          classes,
+          values: concatenateNumbers(
+            scored.map((table) => table.probabilities!.values),
+            rowCounts.map((rows) => rows * classes),
+          ),
+        },
+        labels: Int32Array.from(
+          scored.flatMap((table) => (table.labels ? Array.from(table.labels) : new Array<number>(table.rows).fill(-1))),
+        ),
+        ...(kept.cbpe !== undefined
+          ? { cbpe: kept.cbpe }
+          : reference.labels
+            ? { reference: { probabilities: reference.probabilities, labels: reference.labels } }
+            : { cbpe: null }),
+      };
+    } else if (reference.predictions) {
+      outputs = {
+        task: 'regression',
+        predictions: concatenateNumbers(
+          scored.map((table) => table.predictions),
+          rowCounts,
+        ),
+        labels: concatenateNumbers(
+          scored.map((table) => table.values),
+          rowCounts,
+        ),
+      };
+    }
+    const request: MonitorWorkerRequest = {
+      referenceRows: reference.rows,
+      features: version.features.map((feature) => ({
+        name: feature,
+        reference: reference.features.get(feature)!,
+        referenceSorted: kept.sorted[feature],
+        current: concatenate(scored.map((table) => table.features.get(feature)!)),
+      })),
+      windows: assignWindows(
+        config.window,
+        total,
+        batchOfRow,
+        batches.map((batch) => batch.name),
+        times,
+      ),
+      outputs,
+    };
+    const computed = await runWorkerToEnd<MonitorWorkerRequest, MonitorWorkerReply>('monitor', request);
+    if (outputs?.task === 'classification') kept.cbpe = computed.cbpe;
+    kept.sorted = computed.referenceSorted;
+    const cbpe = computed.cbpe;
     const windows: MonitorWindow[] = [];
     const alerts: Omit<MonitorAlert, 'id' | 'monitor' | 'runId' | 'createdAt'>[] = [];
-    for (const window of assignWindows(
-      config.window,
-      total,
-      batchOfRow,
-      batches.map((batch) => batch.name),
-      times,
-    )) {
-      const drifted: string[] = [];
-      let tested = 0;
-      for (const feature of version.features) {
-        const referenceValues = reference.features.get(feature)!;
-        const current = subset(features.get(feature)!, window.rows);
-        const result = columnDrift(
-          {
-            column: feature,
-            referenceType: referenceValues instanceof Float64Array ? 'float' : 'categorical',
-            currentType: current instanceof Float64Array ? 'float' : 'categorical',
-            reference: referenceValues,
-            current,
-          },
-          reference.rows,
-        );
-        if (result.verdict === 'drift' || result.verdict === 'no_drift') tested++;
-        if (result.verdict === 'drift') drifted.push(feature);
-      }
+    for (const window of computed.windows) {
+      const drifted = window.driftedColumns;
+      const tested = window.columnsTested;
       const driftShare = tested ? drifted.length / tested : 0;
-      const estimate = cbpe && probabilities ? estimateAccuracy(cbpe, probabilities, window.rows, labels) : null;
+      const estimate = window.estimate;
       const kinds: MonitorWindow['alerts'] = [];
       if (tested > 0 && driftShare >= config.driftShare) {
         kinds.push('drift');
@@ -388,27 +446,34 @@ export class MonitorService {
           threshold: config.driftShare,
         });
       }
-      const accuracy = estimate ? (estimate.realised ?? estimate.estimated) : null;
+      const realised = window.classification?.accuracy ?? null;
+      const accuracy = realised ?? estimate?.estimated ?? null;
       if (config.minAccuracy !== undefined && accuracy !== null && accuracy < config.minAccuracy) {
         kinds.push('performance');
         alerts.push({
           window: window.label,
           kind: 'performance',
-          message: `${window.label}: ${estimate!.realised !== null ? 'realised' : 'estimated'} accuracy ${accuracy.toFixed(3)} is below ${config.minAccuracy}`,
+          message: `${window.label}: ${realised !== null ? 'realised' : 'estimated'} accuracy ${accuracy.toFixed(3)} is below ${config.minAccuracy}`,
           value: accuracy,
           threshold: config.minAccuracy,
         });
       }
       windows.push({
         label: window.label,
-        rows: window.rows.length,
+        rows: window.rows,
         columnsTested: tested,
         driftedColumns: drifted,
+        skippedColumns: window.skipped,
         driftShare,
         estimatedAccuracy: estimate?.estimated ?? null,
         lower: estimate?.lower ?? null,
         upper: estimate?.upper ?? null,
-        realisedAccuracy: estimate?.realised ?? null,
+        realisedAccuracy: realised,
+        f1: window.classification?.f1 ?? null,
+        rocAuc: window.classification?.rocAuc ?? null,
+        mae: window.regression?.mae ?? null,
+        rmse: window.regression?.rmse ?? null,
+        r2: window.regression?.r2 ?? null,
         alerts: kinds,
       });
     }
@@ -417,6 +482,7 @@ export class MonitorService {
       monitor: name,
       createdAt: Date.now(),
       batches: batches.map((batch) => batch.name),
+      task: version.task === 'classification' ? 'classification' : 'regression',
       referenceAccuracy: cbpe?.referenceAccuracy ?? null,
       windows,
       seconds: (performance.now() - started) / 1000,

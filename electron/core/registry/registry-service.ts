@@ -38,6 +38,14 @@ export class RegistryService {
     private readonly lineage: LineageService,
   ) {}
 
+  /** Checks run before an alias moves (validation's alias gates); each throws to refuse the move. */
+  private readonly aliasGuards: ((version: ModelVersion, alias: string) => void)[] = [];
+
+  /** Adds a check that may refuse moving an alias onto a version (core/validation's gates). */
+  guardAliases(guard: (version: ModelVersion, alias: string) => void): void {
+    this.aliasGuards.push(guard);
+  }
+
   /** Creates a registered model with no version yet (MLflow's create); ALREADY_EXISTS when the name is taken. */
   create(name: string, options: { description?: string; tags?: Record<string, string> } = {}): ModelSummary {
     const now = Date.now();
@@ -133,6 +141,7 @@ export class RegistryService {
     const previous = this.db.transaction(() => {
       const current = this.aliasTarget(modelId, alias);
       if (current === version.version) return current;
+      for (const guard of this.aliasGuards) guard(version, alias);
       const now = Date.now();
       this.db
         .prepare(

@@ -10,6 +10,8 @@ import { lineageHandlers } from './lineage-handlers.js';
 import { driftHandlers } from './drift-handlers.js';
 import { monitorHandlers } from './monitor-handlers.js';
 import { registryHandlers } from './registry-handlers.js';
+import { validationHandlers } from './validation-handlers.js';
+import { bundleHandlers } from './bundle-handlers.js';
 
 /** The parsed input of a method. */
 export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -33,5 +35,7 @@ export function createHandlers(core: Core, version: string): Handlers {
     ...driftHandlers(core),
     ...monitorHandlers(core),
     ...registryHandlers(core),
+    ...validationHandlers(core),
+    ...bundleHandlers(core),
   };
 }

@@ -6,7 +6,7 @@
 import type { ErrorShape } from '../../../shared/errors.js';
 
 /** The worker entry points under electron/workers/ that run one job each. */
-export type JobWorkerName = 'dataset-ingest' | 'train' | 'predict' | 'drift';
+export type JobWorkerName = 'dataset-ingest' | 'train' | 'predict' | 'drift' | 'monitor';
 
 /** Host → worker. */
 export type JobRequest<Request> = { kind: 'start'; request: Request } | { kind: 'cancel' };

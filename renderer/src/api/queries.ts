@@ -110,6 +110,12 @@ export const invalidations: { readonly [E in EventName]: readonly MethodName[] |
   // A monitor created or run: its list row (last run, alert count) and its page.
   'monitors.changed': ['monitors.list', 'monitors.show', 'monitors.alerts', 'lineage.graph'],
   'monitors.alert': ['monitors.list', 'monitors.show', 'monitors.alerts'],
+  // A validation report stored: the version's report list (a report never changes once stored).
+  'validation.changed': ['validation.list', 'lineage.graph'],
+  'validation.progress': [],
+  // A bundle exported or self-tested: the version's export list and that export.
+  'bundles.changed': ['bundles.list', 'bundles.get', 'lineage.graph'],
+  'bundles.progress': [],
 };
 
 /** The methods whose queries `event` makes stale; `everything` when the whole cache is. */

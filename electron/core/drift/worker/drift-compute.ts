@@ -23,8 +23,11 @@ export async function computeDrift(
   request: DriftWorkerRequest,
 ): Promise<{ columns: ColumnDrift[]; extra: ColumnDrift[] }> {
   const names = request.columns.map((column) => column.name);
-  const reference = await readSide(request.reference, names);
-  const current = await readSide(request.current, names);
+  // Both sides at once: DuckDB reads each on its own threads while this one copies the other's chunks.
+  const [reference, current] = await Promise.all([
+    readSide(request.reference, names),
+    readSide(request.current, names),
+  ]);
   const columns = request.columns.map((plan) =>
     columnDrift(
       {

@@ -9,6 +9,7 @@ import { buildFeeds, planFeeds } from '../scoring.js';
 import { RemoteSession } from './score-session.js';
 import { batchColumns, OutputSink, passThroughColumns } from './output-sink.js';
 import { MetricsAccumulator } from './scoring-metrics.js';
+import { SlicedMetrics } from './sliced-metrics.js';
 import type { PredictDone, PredictRequest } from '../predict-protocol.js';
 
 /** Runs one batch prediction. */
@@ -56,17 +57,31 @@ export async function runBatchPredict(
         },
       );
     if (request.label && kinds.has(request.label.column)) labelColumn = request.label.column;
+    const unknownSlices = (request.sliceBy ?? []).filter((name) => !kinds.has(name));
+    if (unknownSlices.length > 0)
+      throw new LatheError(
+        'BAD_INPUT',
+        `Cannot slice by ${unknownSlices.join(', ')}: not a column of ${request.dataLabel ?? request.dataPath}`,
+        {
+          file: request.dataPath,
+          column: unknownSlices[0],
+        },
+      );
   } catch (error) {
     void opening.then((session) => session.release()).catch(() => undefined);
     throw error;
   }
   const needed = plan.mode === 'tensor' ? plan.columns : plan.bindings.map((b) => b.column);
   // Kept and label columns are extra projected columns, read as whole vectors with the features.
-  const projected = [...new Set([...needed, ...keep, ...(labelColumn ? [labelColumn] : [])])];
+  const sliceBy = labelColumn ? (request.sliceBy ?? []) : [];
+  const projected = [...new Set([...needed, ...keep, ...sliceBy, ...(labelColumn ? [labelColumn] : [])])];
   const metrics =
     labelColumn && request.label
       ? new MetricsAccumulator({ task: request.label.task, classes: request.classes ?? null })
       : null;
+  const sliced = sliceBy.map(
+    (column) => new SlicedMetrics(column, { task: request.label!.task, classes: request.classes ?? null }),
+  );
   hooks.onStart?.(totalRows);
   const session = await opening;
   // Outputs go into DuckDB as whole buffers (CSV written batch by batch in the background, Parquet at the end).
@@ -87,11 +102,13 @@ export async function runBatchPredict(
       // Copied now: the scan refills its buffers for the next batch while this one is scored.
       const kept = passThroughColumns(batch.columns, keep, n);
       const truth = labelColumn ? copyOf(batch.columns.get(labelColumn)!, n) : null;
+      const sliceValues = sliced.map((slice) => copyOf(batch.columns.get(slice.column)!, n));
       await pending;
       const t0 = performance.now();
       pending = session.run(feeds).then(async (results) => {
         scoreSeconds += (performance.now() - t0) / 1000;
         if (metrics && truth) metrics.add(truth, results, n);
+        if (truth) sliced.forEach((slice, index) => slice.add(sliceValues[index]!, truth, results, n));
         await sink.write([...kept, ...batchColumns(results, session.outputNames, n, request.classes)], n);
         rows += n;
         hooks.onProgress?.(rows);
@@ -109,7 +126,13 @@ export async function runBatchPredict(
   } finally {
     await session.release();
   }
-  return { rows, columns: sink.names, scoreSeconds, evaluation: metrics?.result() ?? null };
+  return {
+    rows,
+    columns: sink.names,
+    scoreSeconds,
+    evaluation: metrics?.result() ?? null,
+    ...(sliced.length ? { slices: sliced.map((slice) => ({ column: slice.column, ...slice.result() })) } : {}),
+  };
 }
 
 function copyOf(values: Float64Array | (string | null)[], rows: number): Float64Array | (string | null)[] {

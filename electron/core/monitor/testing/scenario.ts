@@ -58,3 +58,52 @@ export async function prepareScenario(core: Core, folder: string): Promise<{ mod
   }
   return { model: `${trained.model}@${trained.version}`, stream };
 }
+
+/** Rows of x1, x2, y for a regressor (y = 2·x1 − x2 + noise); drifted rows move x1 up and bend y (y gains x1²). */
+export function regressionRows(count: number, seed: number, drifted: boolean, firstDay?: Date): (string | number)[][] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, (_, index) => {
+    const x1 = drifted ? 1.5 + 0.5 * gaussian(random) : gaussian(random);
+    const x2 = gaussian(random);
+    const y = 2 * x1 - x2 + (drifted ? x1 * x1 : 0) + 0.2 * gaussian(random);
+    const row: (string | number)[] = [x1.toFixed(5), x2.toFixed(5), y.toFixed(5)];
+    if (firstDay) row.unshift(new Date(firstDay.getTime() + (index % 7) * 86_400_000).toISOString().slice(0, 10));
+    return row;
+  });
+}
+
+/** Adds `rtrain@1` and `rreference@1`, trains a small regressor, writes 4 weekly files (weeks 3–4 drifted) to `folder`/rweeks. */
+export async function prepareRegressionScenario(
+  core: Core,
+  folder: string,
+): Promise<{ model: string; stream: string }> {
+  await core.datasets.add({
+    path: writeCsv(folder, 'rtrain.csv', ['x1', 'x2', 'y'], regressionRows(800, 3, false)),
+    name: 'rtrain',
+  });
+  await core.datasets.add({
+    path: writeCsv(folder, 'rreference.csv', ['x1', 'x2', 'y'], regressionRows(400, 4, false)),
+    name: 'rreference',
+  });
+  const trained = await core.training.train({
+    data: 'rtrain@1',
+    target: 'y',
+    task: 'regression',
+    features: ['x1', 'x2'],
+    hidden: [8],
+    epochs: 30,
+    batchSize: 32,
+    learningRate: 0.01,
+    backend: 'wasm',
+  });
+  const stream = join(folder, 'rweeks');
+  mkdirSync(stream);
+  for (let week = 0; week < 4; week++)
+    writeCsv(
+      stream,
+      `week-${week + 1}.csv`,
+      ['day', 'x1', 'x2', 'y'],
+      regressionRows(300, 300 + week, week >= 2, new Date(firstMonday + week * 7 * 86_400_000)),
+    );
+  return { model: `${trained.model}@${trained.version}`, stream };
+}

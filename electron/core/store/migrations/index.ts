@@ -5,6 +5,8 @@ import { migration003 } from './003-datasets.js';
 import { migration004 } from './004-models.js';
 import { migration005 } from './005-registry.js';
 import { migration006 } from './006-drift.js';
+import { migration007 } from './007-validation.js';
+import { migration008 } from './008-bundles.js';
 
 /** One schema step: applied once, inside the transaction that applies all pending steps. */
 export interface Migration {
@@ -21,6 +23,8 @@ export const migrations: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
+  migration008,
 ];
 
 /** The schema version this build of Lathe writes. */

@@ -166,12 +166,17 @@ export function MonitorCreateModal({ opened, onClose }: { opened: boolean; onClo
       return next;
     });
   };
-  const submit = () => {
-    const found = validateDraft(draft);
-    setErrors(found);
-    if (Object.keys(found).length === 0) create.mutate(draftToConfig(draft));
-  };
   const versions = [...(model.data?.versions ?? [])].sort((a, b) => b.version - a.version);
+  // A regressor has no accuracy: its windows show MAE, RMSE and R², and only drift raises alerts.
+  const chosen = versions.find((version) => String(version.version) === draft.modelVersion);
+  const regressor = chosen !== undefined && chosen.task !== 'classification';
+  const submit = () => {
+    // An accuracy threshold typed before a regressor was chosen is hidden, so it is not sent either.
+    const sent = regressor ? { ...draft, minAccuracy: '' } : draft;
+    const found = validateDraft(sent);
+    setErrors(found);
+    if (Object.keys(found).length === 0) create.mutate(draftToConfig(sent));
+  };
   return (
     <Modal opened={opened} onClose={onClose} title="New monitor" size="lg">
       <form
@@ -288,17 +293,23 @@ export function MonitorCreateModal({ opened, onClose }: { opened: boolean; onClo
               />
             )}
           </SimpleGrid>
-          <NumberInput
-            label="Alert below accuracy (optional)"
-            description="A window whose estimated or realised accuracy falls below this raises a performance alert"
-            min={0}
-            max={1}
-            step={0.05}
-            decimalScale={3}
-            value={draft.minAccuracy}
-            onChange={(value) => change({ minAccuracy: value })}
-            error={errors.minAccuracy}
-          />
+          {regressor ? (
+            <Text size="sm" c="dimmed">
+              A regression model: each window shows MAE, RMSE and R² where labels are known; alerts come from drift.
+            </Text>
+          ) : (
+            <NumberInput
+              label="Alert below accuracy (optional)"
+              description="A window whose estimated or realised accuracy falls below this raises a performance alert"
+              min={0}
+              max={1}
+              step={0.05}
+              decimalScale={3}
+              value={draft.minAccuracy}
+              onChange={(value) => change({ minAccuracy: value })}
+              error={errors.minAccuracy}
+            />
+          )}
           {errors.form && (
             <Alert color="red" role="alert">
               {errors.form}

@@ -1,12 +1,13 @@
 /**
  * Monitors: the list (/monitors) and one monitor (/monitors/NAME): run it now, drift share per window,
- * accuracy estimated without labels (CBPE) with its band beside the realised accuracy, and its alerts.
+ * accuracy estimated without labels (CBPE) with its band beside the realised accuracy, realised F1 and ROC AUC
+ * (classifiers) or MAE, RMSE and R² (regressors), the windows as a table, and the monitor's alerts.
  * Also {@link MonitorAlertNotifier}, which shows each run's new alerts in the app wherever the user is.
  */
-import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Alert, Badge, Button, Loader, Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconPlayerPlay, IconPlus } from '@tabler/icons-react';
+import { IconPlayerPlay, IconPlus } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { Link, Route, Routes, useParams } from 'react-router';
 import type { EventPayload, MonitorRun } from '../../../../shared/contract/index';
@@ -14,6 +15,7 @@ import { useClient } from '../../api/hooks';
 import { useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
+import { PageHeader, PageLayout } from '../../components/Page';
 import { EChart } from '../../components/EChart';
 import { MonitorCreateModal } from './MonitorCreateModal';
 import { summarizeAlerts } from '../../../../shared/monitor-alerts';
@@ -38,13 +40,16 @@ export function MonitorAlertNotifier() {
   return null;
 }
 
+/** Window labels on a category axis: "week of " dropped (the tooltip keeps the whole label), so more of them fit. */
+const windowAxisLabel = { fontSize: 10, formatter: (label: string) => label.replace(/^week of /, '') };
+
 function DriftChart({ run }: { run: MonitorRun }) {
   const option = useMemo(
     () => ({
       animation: false,
       grid: { left: 48, right: 12, top: 30, bottom: 50 },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: run.windows.map((window) => window.label), axisLabel: { fontSize: 10 } },
+      xAxis: { type: 'category', data: run.windows.map((window) => window.label), axisLabel: windowAxisLabel },
       yAxis: { type: 'value', min: 0, max: 1, name: 'drift share' },
       series: [
         {
@@ -77,7 +82,7 @@ function AccuracyChart({ run }: { run: MonitorRun }) {
         trigger: 'axis',
         valueFormatter: (value: number) => (typeof value === 'number' ? value.toFixed(3) : '—'),
       },
-      xAxis: { type: 'category', data: run.windows.map((window) => window.label), axisLabel: { fontSize: 10 } },
+      xAxis: { type: 'category', data: run.windows.map((window) => window.label), axisLabel: windowAxisLabel },
       yAxis: { type: 'value', min: 0, max: 1, name: 'accuracy', nameTextStyle: { align: 'left' } },
       series: [
         // The band: its lower edge (invisible) with its width stacked on top, shaded.
@@ -123,6 +128,186 @@ function AccuracyChart({ run }: { run: MonitorRun }) {
   return <EChart option={option} height={260} label="Estimated and realised accuracy per window" />;
 }
 
+/** Lines of per-window metrics (null where a window has none), on a 0–1 axis unless `free`. */
+function MetricChart({
+  run,
+  series,
+  axis,
+  label,
+  free = false,
+}: {
+  run: MonitorRun;
+  series: { name: string; values: (number | null | undefined)[]; color: string }[];
+  axis: string;
+  label: string;
+  free?: boolean;
+}) {
+  const option = useMemo(
+    () => ({
+      animation: false,
+      grid: { left: 48, right: 12, top: 40, bottom: 50 },
+      legend: { top: 0, right: 0, data: series.map((line) => line.name) },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (value: number) => (typeof value === 'number' ? value.toFixed(3) : '—'),
+      },
+      xAxis: { type: 'category', data: run.windows.map((window) => window.label), axisLabel: windowAxisLabel },
+      yAxis: { type: 'value', ...(free ? {} : { min: 0, max: 1 }), name: axis, nameTextStyle: { align: 'left' } },
+      series: series.map((line) => ({
+        name: line.name,
+        type: 'line',
+        data: line.values.map((value) => value ?? null),
+        itemStyle: { color: line.color },
+      })),
+    }),
+    [run, series, axis, free],
+  );
+  return <EChart option={option} height={260} label={label} />;
+}
+
+/** One chart in a frame with a one-line title (never wrapping: cut with an ellipsis) and a dimmed line under it. */
+function ChartPanel({
+  title,
+  detail,
+  wide = false,
+  children,
+}: {
+  title: string;
+  detail?: string;
+  /** Spans the whole row (the third chart of two columns, rather than half a row beside a hole). */
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Paper withBorder p="md" style={{ minWidth: 0, gridColumn: wide ? '1 / -1' : undefined }}>
+      <Text fw={500} truncate="end" title={title} data-testid="chart-title">
+        {title}
+      </Text>
+      {detail && (
+        <Text size="xs" c="dimmed" truncate="end" title={detail}>
+          {detail}
+        </Text>
+      )}
+      {children}
+    </Paper>
+  );
+}
+
+const figure = (value: number | null | undefined) => (value === null || value === undefined ? '—' : value.toFixed(3));
+
+/** Every window of a run as rows: the figures the charts draw, exact, plus the features each window skipped. */
+function WindowsTable({ run }: { run: MonitorRun }) {
+  const regression = run.task === 'regression';
+  const metrics = regression
+    ? (['mae', 'rmse', 'r2'] as const)
+    : (['estimatedAccuracy', 'realisedAccuracy', 'f1', 'rocAuc'] as const);
+  const names: Record<string, string> = {
+    mae: 'MAE',
+    rmse: 'RMSE',
+    r2: 'R²',
+    estimatedAccuracy: 'Est. accuracy',
+    realisedAccuracy: 'Accuracy',
+    f1: 'F1',
+    rocAuc: 'ROC AUC',
+  };
+  return (
+    <Table.ScrollContainer minWidth={720}>
+      <Table aria-label="Windows" striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Window</Table.Th>
+            <Table.Th ta="right">Rows</Table.Th>
+            <Table.Th ta="right">Drift share</Table.Th>
+            {metrics.map((metric) => (
+              <Table.Th key={metric} ta="right">
+                {names[metric]}
+              </Table.Th>
+            ))}
+            <Table.Th>Not tested</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {run.windows.map((window) => (
+            <Table.Tr key={window.label}>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{window.label}</Table.Td>
+              <Table.Td ta="right">{window.rows}</Table.Td>
+              <Table.Td ta="right" c={window.alerts.includes('drift') ? 'red' : undefined}>
+                {window.driftShare.toFixed(2)}
+              </Table.Td>
+              {metrics.map((metric) => (
+                <Table.Td key={metric} ta="right">
+                  {figure(window[metric])}
+                </Table.Td>
+              ))}
+              <Table.Td>
+                {(window.skippedColumns ?? []).map((skipped) => `${skipped.column}: ${skipped.reason}`).join('; ') ||
+                  '—'}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** The charts of a run: drift share always; CBPE and F1/ROC AUC for a classifier, errors and R² for a regressor. */
+function RunCharts({ run }: { run: MonitorRun }) {
+  const regression = run.task === 'regression';
+  return (
+    <SimpleGrid cols={{ base: 1, lg: 2 }}>
+      <ChartPanel title="Drift share per window" detail="share of the model's features that drift; red: alert">
+        <DriftChart run={run} />
+      </ChartPanel>
+      {regression ? (
+        <>
+          <ChartPanel title="Error per window" detail="mean absolute and root mean squared error, realised">
+            <MetricChart
+              run={run}
+              free
+              axis="error"
+              label="MAE and RMSE per window"
+              series={[
+                { name: 'MAE', values: run.windows.map((window) => window.mae), color: '#4c6ef5' },
+                { name: 'RMSE', values: run.windows.map((window) => window.rmse), color: '#fd7e14' },
+              ]}
+            />
+          </ChartPanel>
+          <ChartPanel title="R² per window" detail="coefficient of determination, realised" wide>
+            <MetricChart
+              run={run}
+              free
+              axis="R²"
+              label="R² per window"
+              series={[{ name: 'R²', values: run.windows.map((window) => window.r2), color: '#12b886' }]}
+            />
+          </ChartPanel>
+        </>
+      ) : (
+        <>
+          <ChartPanel
+            title="Accuracy per window"
+            detail={`estimated without labels (CBPE, ±3σ band) and realised${run.referenceAccuracy !== null ? `; reference ${run.referenceAccuracy.toFixed(3)}` : ''}`}
+          >
+            <AccuracyChart run={run} />
+          </ChartPanel>
+          <ChartPanel title="F1 and ROC AUC per window" detail="realised, where labels are known" wide>
+            <MetricChart
+              run={run}
+              axis="score"
+              label="F1 and ROC AUC per window"
+              series={[
+                { name: 'F1', values: run.windows.map((window) => window.f1), color: '#7950f2' },
+                { name: 'ROC AUC', values: run.windows.map((window) => window.rocAuc), color: '#12b886' },
+              ]}
+            />
+          </ChartPanel>
+        </>
+      )}
+    </SimpleGrid>
+  );
+}
+
 function MonitorView() {
   const { name } = useParams();
   const client = useClient();
@@ -135,44 +320,33 @@ function MonitorView() {
   if (shown.isError) return <Alert color="red">{ClientError.from(shown.error).message}</Alert>;
   const { monitor, alerts } = shown.data;
   const last = monitor.lastRun;
+  const description = `Model ${monitor.config.model}, reference ${monitor.config.reference}, ${
+    monitor.config.stream.kind === 'dataset'
+      ? `new versions of ${monitor.config.stream.dataset}`
+      : `files in ${monitor.config.stream.path}`
+  }, ${typeof monitor.config.window === 'string' ? monitor.config.window : `every ${monitor.config.window.rows} rows`} windows${
+    monitor.config.timeColumn ? ` by the time column “${monitor.config.timeColumn}”` : ''
+  }.`;
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Group>
-          <Button component={Link} to="/monitors" variant="subtle" leftSection={<IconArrowLeft size={16} />}>
-            Monitors
+    <PageLayout>
+      <PageHeader
+        title={monitor.name}
+        back={{ to: '/monitors', label: 'Monitors' }}
+        description={description}
+        actions={
+          <Button leftSection={<IconPlayerPlay size={16} />} onClick={() => run.mutate()} loading={run.isPending}>
+            Run now
           </Button>
-          <Title order={2}>{monitor.name}</Title>
-        </Group>
-        <Button leftSection={<IconPlayerPlay size={16} />} onClick={() => run.mutate()} loading={run.isPending}>
-          Run now
-        </Button>
-      </Group>
-      <Text c="dimmed">
-        Model {monitor.config.model}, reference {monitor.config.reference},{' '}
-        {monitor.config.stream.kind === 'dataset'
-          ? `new versions of ${monitor.config.stream.dataset}`
-          : `files in ${monitor.config.stream.path}`}
-        ,{' '}
-        {typeof monitor.config.window === 'string' ? monitor.config.window : `every ${monitor.config.window.rows} rows`}{' '}
-        windows{monitor.config.timeColumn ? ` by the time column “${monitor.config.timeColumn}”` : ''}.
-      </Text>
+        }
+      />
       {run.isError && <Alert color="red">{ClientError.from(run.error).message}</Alert>}
       {!last && <Text>Not run yet.</Text>}
       {last && (
-        <SimpleGrid cols={{ base: 1, lg: 2 }}>
-          <Paper withBorder p="md">
-            <Text fw={500}>Drift share per window</Text>
-            <DriftChart run={last} />
-          </Paper>
-          <Paper withBorder p="md">
-            <Text fw={500}>
-              Accuracy: estimated without labels (CBPE, ±3σ band) and realised
-              {last.referenceAccuracy !== null ? ` — reference ${last.referenceAccuracy.toFixed(3)}` : ''}
-            </Text>
-            <AccuracyChart run={last} />
-          </Paper>
-        </SimpleGrid>
+        <>
+          <RunCharts run={last} />
+          <Title order={4}>Windows</Title>
+          <WindowsTable run={last} />
+        </>
       )}
       <Title order={4}>Alerts</Title>
       {alerts.length === 0 ? (
@@ -203,7 +377,7 @@ function MonitorView() {
           </Table.Tbody>
         </Table>
       )}
-    </Stack>
+    </PageLayout>
   );
 }
 
@@ -213,13 +387,16 @@ function MonitorList() {
   if (list.isPending) return <Loader />;
   if (list.isError) return <Alert color="red">{ClientError.from(list.error).message}</Alert>;
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={2}>Monitors</Title>
-        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-          New monitor
-        </Button>
-      </Group>
+    <PageLayout>
+      <PageHeader
+        title="Monitors"
+        description="A model version watched over new batches: drift, performance with and without labels, alerts."
+        actions={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            New monitor
+          </Button>
+        }
+      />
       <MonitorCreateModal opened={creating} onClose={() => setCreating(false)} />
       {list.data.length === 0 ? (
         <EmptyState title="No monitors yet">
@@ -256,7 +433,7 @@ function MonitorList() {
           </Table.Tbody>
         </Table>
       )}
-    </Stack>
+    </PageLayout>
   );
 }
 

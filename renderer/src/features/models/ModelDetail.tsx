@@ -34,6 +34,8 @@ import { RegistryPanel } from '../registry/RegistryPanel';
 import { MlflowVersionInfo } from '../registry/MlflowVersionInfo';
 import { Evaluation } from './Evaluation';
 import { ScorePanel } from './ScorePanel';
+import { ValidateButton } from '../validation/ValidateButton';
+import { BundlesButton } from '../bundles/BundlesModal';
 
 const headlineMetrics = ['accuracy', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
@@ -120,7 +122,11 @@ function VersionPanel({ version }: { version: ModelVersion }) {
             parameters · {version.size.toLocaleString()} bytes · sha256 {version.hash.slice(0, 12)}…
           </Text>
         </div>
-        <ExportButton version={version} />
+        <Group gap="xs" wrap="nowrap">
+          <ValidateButton version={version} />
+          <BundlesButton version={version} />
+          <ExportButton version={version} />
+        </Group>
       </Group>
       <MlflowVersionInfo version={version} />
       <Tabs defaultValue="overview" keepMounted={false}>

@@ -1,0 +1,254 @@
+/**
+ * A model version's Validate action (issue 13): a modal to run a suite (the task's default or edited YAML,
+ * checked as it is typed; a holdout dataset version; a baseline version or alias) with its progress, and the
+ * version's past reports, any of which opens in full. The model page adds it with one line.
+ */
+import { useState } from 'react';
+import { Badge, Button, Group, Loader, Modal, Progress, Select, Stack, Table, Tabs, Text } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useMutation } from '@tanstack/react-query';
+import type { ModelVersion } from '../../../../shared/contract/index';
+import { useClient } from '../../api/hooks';
+import { useLatheQuery } from '../../api/queries';
+import { EmptyState } from '../../components/EmptyState';
+import { choiceRef, DatasetVersionPicker, type DatasetChoice } from '../models/DatasetVersionPicker';
+import { ModalActions } from '../models/ModalActions';
+import { SuiteEditor } from './SuiteEditor';
+import { ValidationReportView } from './ValidationReportView';
+
+/** The button and its modal. */
+export function ValidateButton({ version }: { version: ModelVersion }) {
+  const [opened, setOpened] = useState(false);
+  return (
+    <>
+      <Button variant="default" onClick={() => setOpened(true)} style={{ flex: 'none' }} disabled={!version.scorable}>
+        Validate
+      </Button>
+      {opened && <ValidateModal version={version} onClose={() => setOpened(false)} />}
+    </>
+  );
+}
+
+function ValidateModal({ version, onClose }: { version: ModelVersion; onClose: () => void }) {
+  const ref = `${version.model}@${version.version}`;
+  const reports = useLatheQuery('validation.list', { ref });
+  const gates = useLatheQuery('validation.gates', {});
+  // A model's own rule replaces the global one for the same alias.
+  const gated = (gates.data ?? []).filter(
+    (gate) =>
+      gate.model === version.model ||
+      (gate.model === null &&
+        !gates.data!.some((other) => other.model === version.model && other.alias === gate.alias)),
+  );
+  const [tab, setTab] = useState<string | null>('run');
+  const [shown, setShown] = useState<string | null>(null);
+  return (
+    <Modal opened onClose={onClose} title={`Validate ${ref}`} size="80rem" centered>
+      {gated.length > 0 && (
+        <Text size="sm" mb="xs" data-testid="alias-gates">
+          {gated.map((gate) => (
+            <span key={gate.alias}>
+              Alias <b>{gate.alias}</b> moves only onto a version with a passing report
+              {gate.suite ? ` of suite ${gate.suite}` : ''}.{' '}
+            </span>
+          ))}
+        </Text>
+      )}
+      <Tabs value={tab} onChange={setTab} keepMounted>
+        <Tabs.List mb="sm">
+          <Tabs.Tab value="run">Run a suite</Tabs.Tab>
+          <Tabs.Tab value="reports">Reports{reports.data ? ` (${reports.data.length})` : ''}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="run">
+          <RunForm
+            version={version}
+            onClose={onClose}
+            onDone={(id) => {
+              setShown(id);
+              setTab('reports');
+            }}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="reports">
+          <Reports refName={ref} shown={shown} onShow={setShown} onRun={() => setTab('run')} />
+        </Tabs.Panel>
+      </Tabs>
+    </Modal>
+  );
+}
+
+function RunForm({
+  version,
+  onClose,
+  onDone,
+}: {
+  version: ModelVersion;
+  onClose: () => void;
+  onDone: (id: string) => void;
+}) {
+  const client = useClient();
+  const ref = `${version.model}@${version.version}`;
+  const defaults = useLatheQuery('validation.defaultSuite', { ref });
+  const model = useLatheQuery('models.get', { name: version.model });
+  const [suite, setSuite] = useState<string | null>(null);
+  const [holdout, setHoldout] = useState<DatasetChoice | null>(null);
+  const [baseline, setBaseline] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ step: string; done: number; total: number } | null>(null);
+  const text = suite ?? defaults.data?.yaml ?? '';
+  const holdoutRef = choiceRef(holdout) ?? undefined;
+  const [debounced] = useDebouncedValue(text, 300);
+  const check = useLatheQuery(
+    'validation.checkSuite',
+    { ref, suite: debounced, holdout: holdoutRef, baseline: baseline ?? undefined },
+    { enabled: debounced !== '' },
+  );
+  const problems = check.data?.problems ?? [];
+  const run = useMutation({
+    mutationFn: () => {
+      setProgress(null);
+      const off = client.on('validation.progress', (event) => {
+        if (event.ref === ref) setProgress(event);
+      });
+      return client['validation.run']({
+        ref,
+        suite: text,
+        ...(holdoutRef ? { holdout: holdoutRef } : {}),
+        ...(baseline ? { baseline } : {}),
+      }).finally(off);
+    },
+    onSuccess: (report) => onDone(report.id),
+  });
+  const others = (model.data?.versions ?? []).filter((other) => other.version !== version.version);
+  const aliases = Object.entries(model.data?.model.aliases ?? {});
+  const baselineChoices = [
+    ...aliases.map(([alias, target]) => ({ value: alias, label: `@${alias} (version ${target})` })),
+    ...others.map((other) => ({ value: String(other.version), label: `version ${other.version}` })),
+  ];
+  if (defaults.isLoading) return <Loader size="sm" />;
+  return (
+    <Stack gap="sm">
+      <SuiteEditor value={text} onChange={setSuite} problems={problems} checking={check.isFetching} />
+      <Group gap="xs">
+        <Button variant="subtle" size="compact-xs" onClick={() => setSuite(null)} disabled={suite === null}>
+          Reset to the default suite
+        </Button>
+        <Text size="xs" c="dimmed">
+          From a shell: lathe validate {ref} --suite suite.yaml --holdout NAME@V
+        </Text>
+      </Group>
+      <DatasetVersionPicker value={holdout} onChange={setHoldout} label="Holdout dataset (or holdout: in the suite)" />
+      {holdout && (
+        <Button variant="subtle" size="compact-xs" onClick={() => setHoldout(null)} style={{ alignSelf: 'flex-start' }}>
+          Clear the holdout
+        </Button>
+      )}
+      <Select
+        label="Baseline for regression checks (or baseline: in the suite)"
+        placeholder={baselineChoices.length ? 'None' : 'This model has no other version or alias'}
+        data={baselineChoices}
+        value={baseline}
+        onChange={setBaseline}
+        clearable
+        disabled={baselineChoices.length === 0}
+      />
+      {run.isPending && (
+        <Stack gap={4} data-testid="validation-progress">
+          <Progress value={progress ? (progress.done / Math.max(1, progress.total)) * 100 : 5} animated />
+          <Text size="xs" c="dimmed">
+            {progress ? `${progress.done}/${progress.total} · ${progress.step}` : 'Starting…'}
+          </Text>
+        </Stack>
+      )}
+      <ModalActions
+        error={run.error}
+        errorTitle="Validation refused"
+        onClose={onClose}
+        submitLabel="Run validation"
+        onSubmit={() => run.mutate()}
+        loading={run.isPending}
+        disabledReason={problems.length > 0 ? 'Fix the suite first' : null}
+      />
+    </Stack>
+  );
+}
+
+function Reports({
+  refName,
+  shown,
+  onShow,
+  onRun,
+}: {
+  refName: string;
+  shown: string | null;
+  onShow: (id: string) => void;
+  onRun: () => void;
+}) {
+  const reports = useLatheQuery('validation.list', { ref: refName });
+  const chosen = shown ?? reports.data?.[0]?.id ?? null;
+  const report = useLatheQuery('validation.get', { id: chosen ?? '' }, { enabled: chosen !== null });
+  if (reports.isLoading) return <Loader size="sm" />;
+  if (!reports.data?.length)
+    return (
+      <EmptyState
+        title="No validation reports yet"
+        actions={
+          <Button variant="light" onClick={onRun}>
+            Run a suite
+          </Button>
+        }
+      >
+        Run a suite on {refName} to check its metrics on a holdout, its slices, regressions against a baseline, latency,
+        schema, drift and ONNX validity. From a shell: lathe validate {refName} --suite suite.yaml
+      </EmptyState>
+    );
+  return (
+    <Stack gap="md">
+      <Table highlightOnHover verticalSpacing={4} fz="sm" aria-label="validation reports">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>When</Table.Th>
+            <Table.Th>Suite</Table.Th>
+            <Table.Th>Holdout</Table.Th>
+            <Table.Th>Baseline</Table.Th>
+            <Table.Th ta="right">Checks</Table.Th>
+            <Table.Th>Verdict</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {reports.data.map((summary) => (
+            <Table.Tr
+              key={summary.id}
+              tabIndex={0}
+              aria-selected={summary.id === chosen}
+              onClick={() => onShow(summary.id)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' || event.key === ' ') {
+                  event.preventDefault();
+                  onShow(summary.id);
+                }
+              }}
+              style={{
+                cursor: 'pointer',
+                background: summary.id === chosen ? 'var(--mantine-color-blue-light)' : undefined,
+              }}
+            >
+              <Table.Td>{new Date(summary.createdAt).toLocaleString()}</Table.Td>
+              <Table.Td>{summary.suite}</Table.Td>
+              <Table.Td>{summary.holdout?.label ?? '—'}</Table.Td>
+              <Table.Td>{summary.baseline?.ref ?? '—'}</Table.Td>
+              <Table.Td ta="right">
+                {summary.checksPassed}/{summary.checksTotal}
+              </Table.Td>
+              <Table.Td>
+                <Badge color={summary.passed ? 'green' : 'red'} variant="light">
+                  {summary.passed ? 'passed' : 'failed'}
+                </Badge>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {report.data ? <ValidationReportView report={report.data} /> : <Loader size="sm" />}
+    </Stack>
+  );
+}

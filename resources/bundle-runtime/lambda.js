@@ -1,0 +1,31 @@
+'use strict';
+/**
+ * The AWS Lambda entry of a Lathe bundle (handler `lambda.handler`, Node.js runtime) behind API Gateway:
+ * a proxy event in (REST API payload 1.0: `httpMethod`, `path`; HTTP API payload 2.0:
+ * `requestContext.http.method`, `rawPath`; a base64 body either way), a JSON answer out. The model is
+ * loaded once per execution environment, on the first event, and reused while the environment lives.
+ */
+const { loadBundle, route } = require('./model-runtime.js');
+
+let loading;
+
+/** The method, path and body of an API Gateway proxy event of either payload version. */
+function requestOf(event) {
+  const http = event && event.requestContext && event.requestContext.http;
+  const method = http ? http.method : event.httpMethod;
+  const path = http ? event.rawPath : event.path;
+  let body = event.body === undefined || event.body === null ? '' : event.body;
+  if (event.isBase64Encoded) body = Buffer.from(body, 'base64').toString('utf8');
+  return { method: String(method || 'GET').toUpperCase(), path: path || '/', body };
+}
+
+/** Lambda's handler. */
+async function handler(event) {
+  loading = loading || loadBundle(__dirname);
+  const bundle = await loading;
+  const request = requestOf(event || {});
+  const answer = await route(bundle, request.method, request.path, request.body);
+  return { statusCode: answer.status, headers: answer.headers, body: answer.body, isBase64Encoded: false };
+}
+
+module.exports = { handler, requestOf };
