@@ -7,6 +7,7 @@ import { migration005 } from './005-registry.js';
 import { migration006 } from './006-drift.js';
 import { migration007 } from './007-validation.js';
 import { migration008 } from './008-bundles.js';
+import { migration010 } from './010-model-metrics.js';
 
 /** One schema step: applied once, inside the transaction that applies all pending steps. */
 export interface Migration {
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration010,
 ];
 
 /** The schema version this build of Lathe writes. */
