@@ -89,3 +89,22 @@ describe('metrics of logged models', () => {
     expect(history.json.metrics ?? []).toEqual([]);
   });
 });
+
+describe('logged models a run used', () => {
+  it('stores LogInputs.models and answers them in runs/get inputs.model_inputs', async () => {
+    const { experimentId, runId } = await startRun('model-inputs');
+    const modelId = await createLoggedModel(experimentId, runId);
+    // RestStore.log_inputs(run_id, datasets=None, models=[LoggedModelInput(model_id)]): empty datasets are omitted.
+    const logged = await post('runs/log-inputs', { run_id: runId, models: [{ model_id: modelId }] });
+    expect(logged.status, JSON.stringify(logged.json)).toBe(200);
+    expect((await post('runs/log-inputs', { run_id: runId, models: [{ model_id: modelId }] })).status).toBe(200);
+    const run = await get('runs/get', { run_id: runId });
+    expect((run.json.run as any).inputs.model_inputs).toEqual([{ model_id: modelId }]);
+    const unknown = await post('runs/log-inputs', {
+      run_id: runId,
+      models: [{ model_id: 'm-00000000000000000000000000000000' }],
+    });
+    expect(unknown.status).toBe(404);
+    expect((await post('runs/log-inputs', { run_id: runId, models: [{}] })).status).toBe(400);
+  });
+});
