@@ -63,8 +63,8 @@ function statusOf(value: unknown): LoggedModelStatus {
 }
 
 /**
- * The logged-models endpoints. Paths with `{model_id}` are matched by the route (registry-routes.ts),
- * which passes the id (and a tag key) as `params`.
+ * The logged-models endpoints. Paths with `{model_id}` are matched by the MLflow table (`matchEndpoint` in
+ * mlflow-routes.ts), which passes the id (and a tag key) as `params`.
  */
 export function loggedModelEndpoints(core: Core): Record<string, RegistryEndpoint> {
   const models = core.loggedModels;

@@ -2,8 +2,9 @@
  * MLflow's tracking REST API on the `lathe serve` port, so `MLFLOW_TRACKING_URI=http://127.0.0.1:<port>`
  * with `MLFLOW_TRACKING_TOKEN=<token>` makes existing Python scripts log into Lathe. Field names and
  * semantics follow mlflow/protos/service.proto; both `/api/2.0/mlflow/` and `/ajax-api/2.0/mlflow/`
- * answer. This file only joins the endpoint families (one file each, beside it), reads a request's fields
- * and writes its answer for all of them, and mounts the artifact routes: adding a family is one line in
+ * answer. This file only joins the endpoint families (one file each, beside it) into the table the HTTP
+ * server looks requests up in (it says how a request's fields are read and its answer written, for all of
+ * them; the server calls the endpoint), and mounts the artifact routes: adding a family is one line in
  * `families`.
  */
 import type { Core } from '../../core/core.js';
