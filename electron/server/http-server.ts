@@ -32,7 +32,10 @@ export interface TableEndpoint {
  */
 export interface EndpointTable {
   prefixes: string[];
-  /** The endpoint for the path after the prefix, its path parameters and fields; throws for none, a wrong method, a bad body. */
+  /**
+   * The endpoint for the path after the prefix, its path parameters and fields; throws (in the API's own
+   * error shape) for no endpoint, a wrong method or a bad body.
+   */
   prepare(
     request: IncomingMessage,
     response: ServerResponse,
