@@ -18,6 +18,36 @@ export const rpcBodyLimit = 16 * 1024 * 1024;
 /** Extra routes a feature mounts on the server (the MLflow API, uploads). Return false to pass. */
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
+/** One endpoint of a table, found and given its request's fields by the table, called by the server. */
+export interface TableEndpoint {
+  /** Answers with the fields, the HTTP method and the path parameters, in path order. */
+  run(fields: Record<string, unknown>, method: string, params: string[]): unknown;
+}
+
+/**
+ * A table of JSON endpoints under URL prefixes (the MLflow API). The table finds the endpoint and reads the
+ * request's fields in its API's way, then returns; the server calls the endpoint itself and hands the result
+ * or the error back to the table to write. The endpoint's family thus runs straight under this file, not
+ * under a router that wraps every call.
+ */
+export interface EndpointTable {
+  prefixes: string[];
+  /**
+   * The endpoint for the path after the prefix, its path parameters and fields; throws (in the API's own
+   * error shape) for no endpoint, a wrong method or a bad body.
+   */
+  prepare(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    path: string,
+  ): Promise<{ endpoint: TableEndpoint; fields: Record<string, unknown>; params: string[] }>;
+  /** Writes a result (status 200). */
+  answer(response: ServerResponse, result: unknown): void;
+  /** Writes an error in the API's own shape. */
+  fail(response: ServerResponse, error: unknown): void;
+}
+
 /** What the server needs. */
 export interface HttpServerOptions {
   dispatch: Dispatch;
@@ -26,6 +56,8 @@ export interface HttpServerOptions {
   token: string;
   port: number;
   routes?: RouteHandler[];
+  /** Endpoint tables, looked up before the routes. */
+  tables?: EndpointTable[];
 }
 
 /** A running server. */
@@ -86,6 +118,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         Location: url.pathname + url.search,
       });
       response.end();
+      return;
+    }
+    for (const table of options.tables ?? []) {
+      const prefix = table.prefixes.find((candidate) => url.pathname.startsWith(candidate));
+      if (prefix === undefined) continue;
+      try {
+        const { endpoint, fields, params } = await table.prepare(
+          request,
+          response,
+          url,
+          url.pathname.slice(prefix.length),
+        );
+        table.answer(response, await endpoint.run(fields, request.method ?? 'GET', params));
+      } catch (error) {
+        table.fail(response, error);
+      }
       return;
     }
     for (const route of options.routes ?? []) {

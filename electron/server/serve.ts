@@ -1,6 +1,8 @@
 /**
  * `lathe serve`: opens the core over a home, starts the HTTP server, records how to reach it in
- * `<home>/server.json` (mode 0600, removed on clean exit) and shuts down cleanly on SIGINT/SIGTERM.
+ * `<home>/server.json` (mode 0600, removed on clean exit), tells the user where, and shuts down cleanly on
+ * SIGINT/SIGTERM. The CLI only declares the options (electron/cli/commands/serve.ts) and registers
+ * `serveAction` as the command's action as is, so the command's file is not a layer every request sits under.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { createDispatch } from '../core/rpc/dispatch.js';
 import { createHandlers } from '../core/rpc/handlers.js';
 import { appRoot, latheVersion } from '../core/app-root.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
-import { featureRoutes } from './routes.js';
+import { featureRoutes, featureTables } from './routes.js';
 
 /** Options of `lathe serve`. */
 export interface ServeOptions {
@@ -47,6 +49,7 @@ export async function startServing(options: ServeOptions & { portExplicit?: bool
     rendererDir: options.rendererDir ?? defaultRendererDir(),
     token,
     routes: featureRoutes(core),
+    tables: featureTables(core),
   };
   let server: RunningServer;
   try {
@@ -78,5 +81,50 @@ export async function startServing(options: ServeOptions & { portExplicit?: bool
       await core.dispose();
       rmSync(serverFile, { force: true });
     },
+  };
+}
+
+/** What `lathe serve` reads from the global options when it runs (the CLI resolves the home). */
+export interface ServeGlobals {
+  home: string;
+  json: boolean;
+}
+
+/**
+ * The action of `lathe serve`: starts serving on the given (or default) port, prints the URL (one JSON line
+ * with `--json`), and resolves once SIGINT or SIGTERM has stopped the server and closed the core.
+ */
+export function serveAction(globals: () => ServeGlobals): (local: { port?: number; token?: string }) => Promise<void> {
+  return async (local) => {
+    const options = globals();
+    const serving = await startServing({
+      home: options.home,
+      port: local.port ?? defaultPort,
+      portExplicit: local.port !== undefined,
+      token: local.token,
+    });
+    const { url, port, token } = serving.server;
+    const openUrl = `${url}?token=${token}`;
+    if (options.json) process.stdout.write(JSON.stringify({ url: openUrl, port, token }) + '\n');
+    else {
+      process.stdout.write(`Lathe is serving ${serving.core.home}\n`);
+      process.stdout.write(`Open ${openUrl}\n`);
+      process.stdout.write(
+        `MLflow clients: MLFLOW_TRACKING_URI=${url.replace(/\/$/, '')} MLFLOW_TRACKING_TOKEN=${token}\n`,
+      );
+      process.stdout.write('Press Ctrl-C to stop.\n');
+    }
+    await new Promise<void>((resolve) => {
+      const shutdown = () => {
+        process.off('SIGINT', shutdown);
+        process.off('SIGTERM', shutdown);
+        serving.stop().then(resolve, (error: unknown) => {
+          process.stderr.write(`lathe: shutdown failed: ${(error as Error).message}\n`);
+          resolve();
+        });
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    });
   };
 }

@@ -36,6 +36,19 @@ export interface LoggedModel {
   tags: Record<string, string>;
   /** Registry versions made from it. */
   registrations: { name: string; version: number }[];
+  /** Metric points logged with this model's id (MLflow 3 `model_id` on a Metric), by key, step and time. */
+  metrics: LoggedModelMetric[];
+}
+
+/** One metric point of a logged model: which run logged it, and on which dataset (migration 010). */
+export interface LoggedModelMetric {
+  key: string;
+  value: number;
+  step: number;
+  timestamp: number;
+  runId: string;
+  datasetName: string | null;
+  datasetDigest: string | null;
 }
 
 /** A file or folder under a logged model's artifact root. */
@@ -329,7 +342,17 @@ export class LoggedModelService {
          WHERE json_extract(v.mlflow_json, '$.model_id') = ? ORDER BY m.name, v.version`,
       )
       .all(row.id);
+    const metrics = this.db
+      .prepare<[string], Omit<LoggedModelMetric, 'value'> & { value: number | null }>(
+        `SELECT m.key, m.value, m.step, m.timestamp, r.id AS runId, m.dataset_name AS datasetName,
+           m.dataset_digest AS datasetDigest
+         FROM logged_model_metrics m JOIN runs r ON r.key = m.run_key
+         WHERE m.model_id = ? ORDER BY m.key, m.step, m.timestamp, m.rowid`,
+      )
+      .all(row.id)
+      .map((m) => ({ ...m, value: m.value ?? Number.NaN })); // NaN is stored as NULL, as in metrics
     return {
+      metrics,
       id: row.id,
       experimentId: row.experiment_id,
       name: row.name,

@@ -44,6 +44,8 @@ export class MetricStore {
   private readonly upsertSeries;
   private readonly selectTile;
   private readonly upsertTile;
+  private readonly insertModelMetric;
+  private readonly selectLoggedModel;
 
   constructor(
     private readonly db: Db,
@@ -54,6 +56,11 @@ export class MetricStore {
     this.insertMetrics = db.prepare(
       `INSERT INTO metrics (run_key, key, step, timestamp, value) VALUES ${Array(metricRowsPerInsert).fill('(?, ?, ?, ?, ?)').join(', ')}`,
     );
+    this.insertModelMetric = db.prepare(
+      `INSERT INTO logged_model_metrics (model_id, run_key, key, step, timestamp, value, dataset_name, dataset_digest)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectLoggedModel = db.prepare<[string], { id: string }>('SELECT id FROM logged_models WHERE id = ?');
     this.selectSeries = db.prepare<[number, string], SeriesRow>(
       'SELECT count, latest_step, latest_timestamp, latest_value, latest_nan FROM metric_series WHERE run_key = ? AND key = ?',
     );
@@ -110,6 +117,7 @@ export class MetricStore {
       insert.run(runKey, p.key, p.step, p.timestamp, Number.isNaN(p.value) ? null : p.value);
       if (p.key !== single) single = undefined;
     }
+    this.writeModelLinks(runKey, points);
     // Most batches carry one key (a training loop's loss); others are grouped by key, keeping arrival order.
     if (single !== undefined) {
       this.updateSeries(runKey, single, points as MetricInput[]);
@@ -122,6 +130,29 @@ export class MetricStore {
       else byKey.set(p.key, [p]);
     }
     for (const [key, list] of byKey) this.updateSeries(runKey, key, list);
+  }
+
+  /**
+   * MLflow 3: a point that names a logged model is also that model's metric (logged-models/get answers it in
+   * `data.metrics`), with the dataset it was computed on. Same transaction as the point; an unknown model id
+   * is NOT_FOUND and undoes the whole request. Points without a model (nearly all) cost one property read.
+   */
+  private writeModelLinks(runKey: number, points: readonly MetricInput[]): void {
+    for (const p of points) {
+      if (p.modelId === undefined) continue;
+      if (!this.selectLoggedModel.get(p.modelId))
+        throw new LatheError('NOT_FOUND', `No logged model with id ${p.modelId}`, { field: 'model_id', id: p.modelId });
+      this.insertModelMetric.run(
+        p.modelId,
+        runKey,
+        p.key,
+        p.step,
+        p.timestamp,
+        Number.isNaN(p.value) ? null : p.value,
+        p.datasetName ?? null,
+        p.datasetDigest ?? null,
+      );
+    }
   }
 
   /** Keeps the latest point, the count and the MinMax tiles (every level) of one series up to date, in one pass. */

@@ -255,8 +255,11 @@ export class RunStore {
   }
 
   /** Records datasets a run used (MLflow's log-inputs); the same name and digest are recorded once. */
-  logInputs(runId: string, datasets: readonly DatasetInput[]): void {
+  logInputs(runId: string, datasets: readonly DatasetInput[], modelIds: readonly string[] = []): void {
     const row = this.activeRow(runId);
+    const modelExists = this.db.prepare<[string], { id: string }>('SELECT id FROM logged_models WHERE id = ?');
+    // MLflow 3: the logged models the run used (LogInputs.models); once each, like MLflow's unique key.
+    const insertModel = this.db.prepare('INSERT OR IGNORE INTO run_model_inputs (run_key, model_id) VALUES (?, ?)');
     const insert = this.db.prepare(
       `INSERT INTO run_inputs (run_key, name, digest, source_type, source, schema, profile, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_key, name, digest) DO UPDATE SET tags = excluded.tags`,
@@ -273,8 +276,25 @@ export class RunStore {
           d.profile ?? null,
           JSON.stringify(d.tags ?? []),
         );
+      for (const [index, modelId] of modelIds.entries()) {
+        if (!modelExists.get(modelId))
+          throw new LatheError('NOT_FOUND', `No logged model with id ${modelId}`, {
+            field: `models[${index}].model_id`,
+            id: modelId,
+          });
+        insertModel.run(row.key, modelId);
+      }
     })();
     this.changed(row, 'updated');
+  }
+
+  /** The logged models a run used (MLflow 3 `inputs.model_inputs`), in the order first logged. */
+  modelInputs(runId: string): string[] {
+    const row = this.row(runId);
+    return this.db
+      .prepare<[number], { model_id: string }>('SELECT model_id FROM run_model_inputs WHERE run_key = ? ORDER BY rowid')
+      .all(row.key)
+      .map((m) => m.model_id);
   }
 
   /** Datasets a run used. */

@@ -10,6 +10,10 @@ export interface MetricInput {
   value: number;
   step: number;
   timestamp: number;
+  /** MLflow 3: the logged model the point measures, and the dataset it was computed on (all optional). */
+  modelId?: string;
+  datasetName?: string;
+  datasetDigest?: string;
 }
 
 /** A dataset a run used (MLflow's log-inputs). */

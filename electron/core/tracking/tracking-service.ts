@@ -141,8 +141,13 @@ export class TrackingService {
   }
 
   /** Records datasets a run used (MLflow's log-inputs); the same name and digest are recorded once. */
-  logInputs(runId: string, datasets: readonly DatasetInput[]): void {
-    this.runs.logInputs(runId, datasets);
+  logInputs(runId: string, datasets: readonly DatasetInput[], modelIds: readonly string[] = []): void {
+    this.runs.logInputs(runId, datasets, modelIds);
+  }
+
+  /** Logged models a run used (MLflow 3 LogInputs.models). */
+  modelInputs(runId: string): string[] {
+    return this.runs.modelInputs(runId);
   }
 
   /** Datasets a run used. */

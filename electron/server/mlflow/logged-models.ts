@@ -6,7 +6,7 @@
  */
 import type { Core } from '../../core/core.js';
 import type { LoggedModel, LoggedModelStatus } from '../../core/registry/logged-model-service.js';
-import { int64Field, invalid, keyValues, listField, stringField } from './mlflow-io.js';
+import { doubleJson, int64Field, invalid, keyValues, listField, stringField } from './mlflow-io.js';
 import type { RegistryEndpoint } from './registry-json.js';
 
 /** The LoggedModel message. */
@@ -27,7 +27,20 @@ export function loggedModelJson(model: LoggedModel): Record<string, unknown> {
       tags: pairs(model.tags),
       registrations: model.registrations.map((r) => ({ name: r.name, version: String(r.version) })),
     },
-    data: { params: pairs(model.params), metrics: [] },
+    data: {
+      params: pairs(model.params),
+      // The Metric message, as MLflow answers a logged model's metrics (service.proto).
+      metrics: model.metrics.map((m) => ({
+        key: m.key,
+        value: doubleJson(m.value),
+        timestamp: m.timestamp,
+        step: m.step,
+        run_id: m.runId,
+        model_id: model.id,
+        ...(m.datasetName !== null ? { dataset_name: m.datasetName } : {}),
+        ...(m.datasetDigest !== null ? { dataset_digest: m.datasetDigest } : {}),
+      })),
+    },
   };
 }
 
@@ -50,8 +63,8 @@ function statusOf(value: unknown): LoggedModelStatus {
 }
 
 /**
- * The logged-models endpoints. Paths with `{model_id}` are matched by the route (registry-routes.ts),
- * which passes the id (and a tag key) as `params`.
+ * The logged-models endpoints. Paths with `{model_id}` are matched by the MLflow table (`matchEndpoint` in
+ * mlflow-routes.ts), which passes the id (and a tag key) as `params`.
  */
 export function loggedModelEndpoints(core: Core): Record<string, RegistryEndpoint> {
   const models = core.loggedModels;

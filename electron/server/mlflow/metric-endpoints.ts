@@ -34,7 +34,10 @@ export function metricEndpoints(core: Core): Record<string, Endpoint> {
       m.key !== '' &&
       typeof m.value === 'number' &&
       typeof m.timestamp === 'number' &&
-      (typeof m.step === 'number' || m.step === undefined)
+      (typeof m.step === 'number' || m.step === undefined) &&
+      m.model_id === undefined &&
+      m.dataset_name === undefined &&
+      m.dataset_digest === undefined
     ) {
       return { key: m.key, value: m.value, timestamp: m.timestamp, step: (m.step as number | undefined) ?? 0 };
     }
@@ -43,7 +46,19 @@ export function metricEndpoints(core: Core): Record<string, Endpoint> {
     const value = doubleValue(m.value, `${where}value`);
     const timestamp = int64Field(m, 'timestamp') ?? defaults.timestamp ?? Date.now();
     const step = int64Field(m, 'step') ?? 0;
-    return { key, value, timestamp, step };
+    // MLflow 3's Metric names the logged model it measures and the dataset (service.proto, Metric fields 6-9).
+    const modelId = stringField(m, 'model_id') || undefined;
+    const datasetName = stringField(m, 'dataset_name') || undefined;
+    const datasetDigest = stringField(m, 'dataset_digest') || undefined;
+    return {
+      key,
+      value,
+      timestamp,
+      step,
+      ...(modelId ? { modelId } : {}),
+      ...(datasetName ? { datasetName } : {}),
+      ...(datasetDigest ? { datasetDigest } : {}),
+    };
   };
 
   return {

@@ -2,14 +2,14 @@
  * MLflow's tracking REST API on the `lathe serve` port, so `MLFLOW_TRACKING_URI=http://127.0.0.1:<port>`
  * with `MLFLOW_TRACKING_TOKEN=<token>` makes existing Python scripts log into Lathe. Field names and
  * semantics follow mlflow/protos/service.proto; both `/api/2.0/mlflow/` and `/ajax-api/2.0/mlflow/`
- * answer. This file only joins the endpoint families (one file each, beside it), reads a request's fields
- * and writes its answer for all of them, and mounts the artifact routes: adding a family is one line in
+ * answer. This file only joins the endpoint families (one file each, beside it) into the table the HTTP
+ * server looks requests up in (it says how a request's fields are read and its answer written, for all of
+ * them; the server calls the endpoint), and mounts the artifact routes: adding a family is one line in
  * `families`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../core/core.js';
 import { loggedModelIdPattern } from '../../core/registry/logged-model-service.js';
-import type { RouteHandler } from '../http-server.js';
+import type { EndpointTable, RouteHandler } from '../http-server.js';
 import { artifactProxyRoute } from './artifact-proxy.js';
 import { artifactEndpoints } from './artifact-endpoints.js';
 import { experimentEndpoints } from './experiment-endpoints.js';
@@ -81,45 +81,37 @@ export function matchEndpoint(path: string): { name: string; params: string[] } 
 }
 
 /**
- * The MLflow routes: one route for every endpoint of the API (tracking and models alike, so a request reads
- * its fields and answers in one place), then what is not an endpoint (`/health`, `/version`, `/api/3.0`,
- * logged-model files: registry-routes.ts) and the run artifact proxy.
+ * The MLflow endpoint table: both prefixes, every endpoint of the API (tracking and models alike, so a
+ * request's fields are read and its answer written in one place). The HTTP server calls the endpoint itself
+ * (http-server.ts, `EndpointTable`), so this file builds the table and is not a layer under every request.
  */
-export function mlflowRoutes(core: Core): RouteHandler[] {
+export function mlflowTable(core: Core): EndpointTable {
   const endpoints = mlflowEndpoints(core);
-  const api: RouteHandler = async (request, response, url) => {
-    const prefix = prefixes.find((p) => url.pathname.startsWith(p));
-    if (!prefix) return false;
-    const matched = matchEndpoint(url.pathname.slice(prefix.length));
-    await handle(matched && endpoints.get(matched.name), matched?.params ?? [], request, response, url);
-    return true;
+  return {
+    prefixes,
+    async prepare(request, response, url, path) {
+      const matched = matchEndpoint(path);
+      const endpoint = matched && endpoints.get(matched.name);
+      if (!endpoint)
+        throw new MlflowError('ENDPOINT_NOT_FOUND', 404, `No MLflow endpoint ${request.method} ${url.pathname}`);
+      const method = request.method ?? 'GET';
+      if (!endpoint.methods.includes(method)) {
+        response.setHeader('Allow', endpoint.methods.join(', '));
+        throw new MlflowError(
+          'BAD_REQUEST',
+          405,
+          `${method} is not allowed on ${url.pathname} (use ${endpoint.methods.join(' or ')})`,
+        );
+      }
+      const fields = await readFields(request, url, endpoint.bodyLimit ?? mlflowBodyLimit);
+      return { endpoint, fields, params: matched.params };
+    },
+    answer: (response, result) => sendMlflowJson(response, 200, result ?? {}),
+    fail: sendMlflowError,
   };
-  return [api, registryRoutes(core), artifactProxyRoute(core)];
 }
 
-async function handle(
-  endpoint: Endpoint | null | undefined,
-  params: string[],
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-): Promise<void> {
-  try {
-    if (!endpoint)
-      throw new MlflowError('ENDPOINT_NOT_FOUND', 404, `No MLflow endpoint ${request.method} ${url.pathname}`);
-    const method = request.method ?? 'GET';
-    if (!endpoint.methods.includes(method)) {
-      response.setHeader('Allow', endpoint.methods.join(', '));
-      throw new MlflowError(
-        'BAD_REQUEST',
-        405,
-        `${method} is not allowed on ${url.pathname} (use ${endpoint.methods.join(' or ')})`,
-      );
-    }
-    const fields = await readFields(request, url, endpoint.bodyLimit ?? mlflowBodyLimit);
-    const result = await endpoint.run(fields, method, params);
-    sendMlflowJson(response, 200, result ?? {});
-  } catch (error) {
-    sendMlflowError(response, error);
-  }
+/** What MLflow serves beside its endpoints (`/health`, `/version`, `/api/3.0`, logged-model files: registry-routes.ts) and the run artifact proxy. */
+export function mlflowRoutes(core: Core): RouteHandler[] {
+  return [registryRoutes(core), artifactProxyRoute(core)];
 }

@@ -37,6 +37,7 @@ export function runEndpoints(core: Core): Record<string, Endpoint> {
   });
   const runJson = (run: RunDetail) => {
     const inputs = tracking.inputs(run.id);
+    const modelInputs = tracking.modelInputs(run.id);
     return {
       info: runInfoJson(run),
       data: {
@@ -62,6 +63,8 @@ export function runEndpoints(core: Core): Record<string, Endpoint> {
             ...(d.profile ? { profile: d.profile } : {}),
           },
         })),
+        // RunInputs.model_inputs (MLflow 3): the logged models the run used; omitted when none, as protobuf JSON does.
+        ...(modelInputs.length ? { model_inputs: modelInputs.map((modelId) => ({ model_id: modelId })) } : {}),
       },
       // RunOutputs (service.proto): the logged models the run produced, as runs/outputs recorded them, so a run
       // shows the models `log_model` logged from it.
@@ -163,7 +166,12 @@ export function runEndpoints(core: Core): Record<string, Endpoint> {
             tags: keyValues(listField(entry as Fields, 'tags'), `datasets[${i}].tags`),
           };
         });
-        tracking.logInputs(id, datasets);
+        // MLflow 3: LogInputs.models is a list of ModelInput {model_id} (service.proto).
+        const models = listField(f, 'models').map((entry, i) => {
+          if (typeof entry !== 'object' || entry === null) invalid(`models[${i}] must be an object`);
+          return stringField(entry as Fields, 'model_id', true);
+        });
+        tracking.logInputs(id, datasets, models);
         return {};
       },
     },

@@ -8,6 +8,7 @@ import { migration006 } from './006-drift.js';
 import { migration007 } from './007-validation.js';
 import { migration008 } from './008-bundles.js';
 import { migration009 } from './009-pipelines.js';
+import { migration010 } from './010-model-metrics.js';
 
 /** One schema step: applied once, inside the transaction that applies all pending steps. */
 export interface Migration {
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 /** The schema version this build of Lathe writes. */
