@@ -21,11 +21,11 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
 import type { BundleExport, BundleProgress, BundleTarget, ModelVersion } from '../../../../shared/contract/index';
 import { formatNumber } from '../../../../shared/format';
 import { useClient } from '../../api/hooks';
 import { useLatheQuery } from '../../api/queries';
+import { useLinkedModal } from '../../app/linked-modal';
 import { ClientError } from '../../api/client-error';
 
 /** What each target makes, in one line. */
@@ -51,29 +51,22 @@ const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 /** The button on a version's page, and the modal it opens. */
 export function BundlesButton({ version }: { version: ModelVersion }) {
-  const [opened, setOpened] = useState(false);
   // `?bundle=ID` (a lineage node's link) opens that export when it is one of this version's.
-  const [search, setSearch] = useSearchParams();
-  const linked = search.get('bundle');
-  const exports = useLatheQuery('bundles.list', { ref: `${version.model}@${version.version}` }, { enabled: !!linked });
-  const linkedHere = linked !== null && (exports.data ?? []).some((exported) => exported.id === linked);
-  const close = () => {
-    setOpened(false);
-    if (linkedHere)
-      setSearch(
-        (current) => {
-          current.delete('bundle');
-          return current;
-        },
-        { replace: true },
-      );
-  };
+  const modal = useLinkedModal('bundle');
+  const exports = useLatheQuery(
+    'bundles.list',
+    { ref: `${version.model}@${version.version}` },
+    { enabled: modal.requested !== null },
+  );
+  const linked = (exports.data ?? []).some((exported) => exported.id === modal.requested) ? modal.requested : null;
   return (
     <>
-      <Button variant="default" onClick={() => setOpened(true)} style={{ flex: 'none' }}>
+      <Button variant="default" onClick={modal.open} style={{ flex: 'none' }}>
         Export bundle
       </Button>
-      {(opened || linkedHere) && <BundlesModal version={version} onClose={close} linked={linkedHere ? linked : null} />}
+      {(modal.opened || linked !== null) && (
+        <BundlesModal version={version} onClose={() => modal.close(linked !== null)} linked={linked} />
+      )}
     </>
   );
 }

@@ -21,10 +21,10 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
 import type { AliasGate, ModelVersion } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { methodKey, useLatheQuery } from '../../api/queries';
+import { useLinkedModal } from '../../app/linked-modal';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { choiceRef, DatasetVersionPicker, type DatasetChoice } from '../models/DatasetVersionPicker';
@@ -34,34 +34,21 @@ import { ValidationReportView } from './ValidationReportView';
 
 /** The button and its modal. */
 export function ValidateButton({ version }: { version: ModelVersion }) {
-  const [opened, setOpened] = useState(false);
   // `?validation=ID` (a lineage node's link) opens that report when it is one of this version's.
-  const [search, setSearch] = useSearchParams();
-  const linked = search.get('validation');
+  const modal = useLinkedModal('validation');
   const reports = useLatheQuery(
     'validation.list',
     { ref: `${version.model}@${version.version}` },
-    { enabled: !!linked },
+    { enabled: modal.requested !== null },
   );
-  const linkedHere = linked !== null && (reports.data ?? []).some((report) => report.id === linked);
-  const close = () => {
-    setOpened(false);
-    if (linkedHere)
-      setSearch(
-        (current) => {
-          current.delete('validation');
-          return current;
-        },
-        { replace: true },
-      );
-  };
+  const linked = (reports.data ?? []).some((report) => report.id === modal.requested) ? modal.requested : null;
   return (
     <>
-      <Button variant="default" onClick={() => setOpened(true)} style={{ flex: 'none' }} disabled={!version.scorable}>
+      <Button variant="default" onClick={modal.open} style={{ flex: 'none' }} disabled={!version.scorable}>
         Validate
       </Button>
-      {(opened || linkedHere) && (
-        <ValidateModal version={version} onClose={close} linked={linkedHere ? linked : null} />
+      {(modal.opened || linked !== null) && (
+        <ValidateModal version={version} onClose={() => modal.close(linked !== null)} linked={linked} />
       )}
     </>
   );
