@@ -10,6 +10,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { PipelineStepType } from '../../../shared/contract/pipelines.js';
+import { TrainOptions } from '../../../shared/contract/models.js';
 import { LatheError } from '../../../shared/errors.js';
 import type { DatasetService } from '../data/dataset-service.js';
 import type { DriftService } from '../drift/drift-service.js';
@@ -229,24 +230,8 @@ const validateData = handler({
   },
 });
 
-const TrainTemplate = z
-  .object({
-    data: DataRef,
-    target: z.string().min(1),
-    modelName: z.string().min(1).optional(),
-    experiment: z.string().min(1).optional(),
-    task: z.enum(['auto', 'classification', 'regression']).optional(),
-    features: z.array(z.string().min(1)).optional(),
-    hidden: z.array(z.number().int().min(1)).optional(),
-    epochs: z.number().int().min(1).optional(),
-    batchSize: z.number().int().min(1).optional(),
-    learningRate: z.number().positive().optional(),
-    seed: z.number().int().min(0).optional(),
-    patience: z.number().int().min(1).optional(),
-    validationShare: z.number().optional(),
-    backend: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
-  })
-  .strict();
+// A template training takes exactly what `lathe train` and the Train form take (their limits and defaults).
+const TrainTemplate = TrainOptions;
 
 const TrainCommand = z
   .object({
@@ -260,7 +245,15 @@ const TrainCommand = z
   .strict();
 
 const train = handler({
-  settings: z.union([TrainTemplate, TrainCommand]) as unknown as z.ZodType<Record<string, unknown>>,
+  // Not a z.union: its failure says only "Invalid input"; the step's kind is plain from `command`, so the
+  // issues are those of the schema it meant (a field, a limit), as the definition's author needs them.
+  settings: z.record(z.string(), z.unknown()).transform((value, context) => {
+    const parsed = ('command' in value ? TrainCommand : TrainTemplate).safeParse(value);
+    if (parsed.success) return parsed.data as Record<string, unknown>;
+    for (const issue of parsed.error.issues)
+      context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  }),
   fingerprint: (settings, services) =>
     'data' in settings && typeof settings.data === 'string'
       ? { data: services.datasets.resolve(settings.data).versionId }
