@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../core.js';
 import { createDispatch } from '../rpc/dispatch.js';
@@ -201,6 +202,64 @@ steps:
       expect(core.models.list()).toEqual([]);
       const runs = core.tracking.searchRuns({ experimentIds: ['0'] }).runs;
       expect(runs.map((r) => r.status)).toEqual(['KILLED']);
+    },
+  );
+
+  it(
+    'a training command interrupted after it registered a version: the resumed run takes that version, registering none again',
+    { timeout: 180_000 },
+    async () => {
+      // The command registers a version through the CLI (as a script registers through MLflow), then hangs
+      // until the core closing under it stops it: the crash window between registering and exiting.
+      const cli = fileURLToPath(new URL('../../cli/run.ts', import.meta.url));
+      const onnx = fileURLToPath(new URL('../../../resources/fixtures/pytorch-mlp/model.onnx', import.meta.url));
+      const script = join(folder, 'register-then-hang.mjs');
+      writeFileSync(
+        script,
+        `import { spawnSync } from 'node:child_process';
+const made = spawnSync(process.execPath, ['--import', 'tsx', ${JSON.stringify(cli)}, '--home', ${JSON.stringify(home)},
+  'model', 'import', ${JSON.stringify(onnx)}, '--name', 'cmd-model'], { stdio: 'inherit' });
+if (made.status !== 0) process.exit(4);
+console.log('registered');
+setTimeout(() => process.exit(1), 60_000);
+`,
+      );
+      core.pipelines.save(`name: cmd
+steps:
+  train:
+    type: train
+    with:
+      command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(script)}]
+      modelName: cmd-model
+`);
+      const run = core.pipelines.trigger('cmd');
+      void core.pipelines.execute(run.id);
+      await waitFor(
+        core,
+        () => core.pipelines.run(run.id).steps[0]!.logs.find((l) => l.message === 'registered'),
+        120_000,
+        'the command to register its version',
+      );
+      await core.dispose();
+      core = openCore({ home, shell: 'cli' });
+      core.pipelines.start({ pollMs: 100 });
+      const ended = await waitFor(
+        core,
+        () => {
+          const current = core.pipelines.run(run.id).run;
+          return current.status === 'running' ? undefined : current;
+        },
+        60_000,
+        'the resumed run to end',
+      );
+      expect(ended.status, ended.error ?? '').toBe('succeeded');
+      expect(ended.resumes).toBe(1);
+      expect(core.models.get('cmd-model').versions).toHaveLength(1);
+      const step = core.pipelines.run(run.id).steps[0]!;
+      expect(step.logs.some((l) => l.message === 'the interrupted command had registered cmd-model@1: taking it')).toBe(
+        true,
+      );
+      expect(step.outputs).toMatchObject({ model: 'cmd-model@1' });
     },
   );
 

@@ -259,6 +259,16 @@ const train = handler({
       ? { data: services.datasets.resolve(settings.data).versionId }
       : { command: true },
   recover: (checkpoint, context) => {
+    // A command the crash interrupted: a version it registered is whole (MLflow registers after logging the
+    // model), so it is taken rather than trained and registered a second time.
+    if (typeof checkpoint.commandModel === 'string' && Array.isArray(checkpoint.versionsBefore)) {
+      const version = newVersionOf(checkpoint.commandModel, new Set(checkpoint.versionsBefore as string[]), context);
+      if (version) {
+        context.log(`the interrupted command had registered ${version.model}@${version.version}: taking it`);
+        return trainResult(version.model, version.version, version.id, version.runId ?? '', {}, 'recovered');
+      }
+      return undefined;
+    }
     // A training the crash interrupted: adopt its model version if it finished, else close its run.
     const runId = typeof checkpoint.trackingRun === 'string' ? checkpoint.trackingRun : undefined;
     if (!runId) return undefined;
@@ -343,6 +353,8 @@ async function trainCommand(settings: z.output<typeof TrainCommand>, context: St
       ? models.get(settings.modelName).versions.map((v) => v.id)
       : [],
   );
+  // Before anything can register: after a crash, recovery compares with this list (see `recover`).
+  context.checkpoint({ commandModel: settings.modelName, versionsBefore: [...before] });
   const { uri, token } = context.services.trackingConnection();
   if (!uri) context.log('no `lathe serve` is running for this home: the command gets no MLFLOW_TRACKING_URI', 'warn');
   const [program, ...args] = settings.command;
@@ -371,15 +383,24 @@ async function trainCommand(settings: z.output<typeof TrainCommand>, context: St
   });
   throwIfAborted(context.signal);
   if (code !== 0) throw new LatheError('INTERNAL', `the training command exited with code ${code}`, { exitCode: code });
-  const created = models.get(settings.modelName).versions.filter((v) => !before.has(v.id));
-  if (created.length === 0)
+  const version = newVersionOf(settings.modelName, before, context);
+  if (!version)
     throw new LatheError('NOT_FOUND', `the training command registered no new version of ${settings.modelName}`);
-  const version = created.sort((a, b) => b.version - a.version)[0]!;
   const run = version.runId ?? '';
   const metrics = run
     ? Object.fromEntries(Object.entries(tracking.getRunDetail(run).metrics).map(([k, m]) => [k, m.value ?? NaN]))
     : {};
   return trainResult(version.model, version.version, version.id, run, metrics, 'command');
+}
+
+/** The newest version of `model` not in `before` (what a training command registered), if any. */
+function newVersionOf(model: string, before: ReadonlySet<string>, context: StepContext) {
+  const { models } = context.services;
+  if (!models.list().some((m) => m.name === model)) return undefined;
+  return models
+    .get(model)
+    .versions.filter((v) => !before.has(v.id))
+    .sort((a, b) => b.version - a.version)[0];
 }
 
 const lowerIsBetter = /rmse|mae|mse|loss|error/i;
