@@ -73,6 +73,36 @@ steps:
     expect(cron[0]).toMatchObject({ line: 4, field: 'triggers.0.schedule' });
   });
 
+  it("checks a step's own settings on their line, leaving those that wait for a reference to run time", () => {
+    const settings = problems(
+      [
+        'name: x',
+        'steps:',
+        '  ingest: { type: ingest, with: { file: "${{ trigger.file }}", dataset: d } }',
+        '  fit:',
+        '    type: train',
+        '    with:',
+        '      data: ${{ steps.ingest.outputs.dataset }}',
+        '      target: label',
+        '      epochs: 20000',
+        '  tell:',
+        '    type: notify',
+        '    with: { mesage: hi }',
+        '',
+      ].join('\n'),
+    );
+    expect(settings.map((p) => `${p.line} ${p.field}: ${p.message}`).sort()).toEqual([
+      '12 steps.tell.with.mesage: Unrecognized key: "mesage"',
+      '12 steps.tell.with.message: Invalid input: expected string, received undefined',
+      '9 steps.fit.with.epochs: Too big: expected number to be <=10000',
+    ]);
+    // With the limit respected, the misspelt key is named too.
+    const misspelt = problems(
+      'name: x\nsteps:\n  fit:\n    type: train\n    with:\n      data: d@1\n      target: label\n      epoch: 3\n',
+    );
+    expect(misspelt).toEqual([expect.objectContaining({ line: 8, field: 'steps.fit.with.epoch' })]);
+  });
+
   it('throws a BAD_INPUT LatheError with the file, line and field in its details', () => {
     try {
       parseDefinition('name: x\nsteps:\n  a:\n    type: deploy\n', 'x.yaml');

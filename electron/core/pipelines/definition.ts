@@ -18,6 +18,7 @@ import {
 import { LatheError } from '../../../shared/errors.js';
 import { stepOutputNames } from './step-outputs.js';
 import { findReferences, type Reference } from './references.js';
+import { stepHandlers } from './steps.js';
 
 const StepId = z
   .string()
@@ -143,6 +144,7 @@ export function checkDefinition(text: string): DefinitionCheck {
       else if (found.reference.kind === 'step') set.add(found.reference.step);
     }
     needs.set(id, set);
+    problems.push(...checkSettings(id, step.type, step.with, spotOf));
   }
   const cycle = findCycle(ids, needs);
   if (cycle)
@@ -189,6 +191,33 @@ export function checkDefinition(text: string): DefinitionCheck {
       triggers: definition.triggers,
     },
   };
+}
+
+/**
+ * The settings of a step that wait for no reference, checked now against the step type's own schema, so a
+ * misspelt key or a value out of range is marked on its line when the definition is saved rather than when a
+ * run reaches the step. A key holding a reference is left to run time (its value is not known yet).
+ */
+function checkSettings(
+  id: string,
+  type: PipelineStepType,
+  settings: Record<string, unknown>,
+  spotOf: (path: readonly (string | number)[]) => { line: number; column: number },
+): PipelineProblem[] {
+  const referenced = new Set(findReferences(settings).map((found) => String(found.path[0])));
+  const known = Object.fromEntries(Object.entries(settings).filter(([key]) => !referenced.has(key)));
+  const parsed = stepHandlers[type].settings.safeParse(known);
+  if (parsed.success) return [];
+  const problems: PipelineProblem[] = [];
+  for (const issue of parsed.error.issues) {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
+    const path = [...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)), ...keys];
+    // Whatever a referenced key could have settled (its absence, a choice between forms) is not judged now.
+    if (path.length === 0 ? referenced.size > 0 : referenced.has(String(path[0]))) continue;
+    const field = ['steps', id, 'with', ...path];
+    problems.push({ ...spotOf(field), field: field.join('.'), message: issue.message });
+  }
+  return problems;
 }
 
 /** Checks YAML text and throws a BAD_INPUT naming the file, line and field of the first problem. */

@@ -139,12 +139,6 @@ steps:
     with:
       data: loans@1
       target: no_such_column
-  limits:
-    type: train
-    with:
-      data: loans@1
-      target: label
-      epochs: 20000
   after:
     type: notify
     needs: [broken]
@@ -162,11 +156,6 @@ steps:
     expect(byId.broken!.logs.some((l) => l.message === 'out of memory, pretend')).toBe(true);
     expect(byId.fit).toMatchObject({ status: 'failed' });
     expect(byId.fit!.error).toMatch(/Target column "no_such_column" is not in loans@1/);
-    // A setting over the training's own limit is named by step, field and line (not zod's raw issue list).
-    expect(byId.limits).toMatchObject({ status: 'failed' });
-    expect(byId.limits!.error).toMatch(
-      /^steps\.limits\.with\.epochs \(line \d+\): Too big: expected number to be <=10000$/,
-    );
     expect(byId.after).toMatchObject({ status: 'skipped' });
     expect(core.models.list()).toEqual([]);
   });

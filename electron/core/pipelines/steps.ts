@@ -250,8 +250,11 @@ const train = handler({
   settings: z.record(z.string(), z.unknown()).transform((value, context) => {
     const parsed = ('command' in value ? TrainCommand : TrainTemplate).safeParse(value);
     if (parsed.success) return parsed.data as Record<string, unknown>;
-    for (const issue of parsed.error.issues)
-      context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    for (const issue of parsed.error.issues) {
+      // A custom issue carries no `keys`: an unknown key goes into the path, so its line can be found.
+      const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;
+      context.addIssue({ code: 'custom', message: issue.message, path });
+    }
     return z.NEVER;
   }),
   fingerprint: (settings, services) =>
