@@ -149,8 +149,11 @@ export class ObjectStore {
         done(null, chunk);
       },
     });
+    // Opened here, not by the write stream: a stream opens its file later, so a source failing at once could
+    // leave a file created after the cleanup below had run.
+    const fd = openSync(temp, 'wx', 0o600);
     try {
-      await pipeline(source, tap, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+      await pipeline(source, tap, createWriteStream('', { fd }));
     } catch (error) {
       rmSync(temp, { force: true });
       throw error;
