@@ -36,6 +36,7 @@ import {
   referenceOf,
   shownLabel,
   fitToPanel,
+  offsetAlong,
   styleOfKind,
 } from './lineage-layout';
 import { PageHeader, PageLayout } from '../../components/Page';
@@ -189,10 +190,16 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
   const margin = 24;
   const fit = ready ? fitToPanel(ready, panelWidth, 560, margin) : { scale: 1, height: 560 };
   const scale = fit.scale * view.scale;
-  const left = ready ? Math.max(margin, (panelWidth - ready.width * scale) / 2) : margin;
-  const top = ready ? Math.max(margin, (fit.height - ready.height * scale) / 2) : margin;
-  const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const rootKey = nodeKey(graph.root);
+  // A graph too big to fit legibly starts on the focused node; the user pans to the rest.
+  const focus = ready?.nodes[rootKey];
+  const left = ready
+    ? offsetAlong(panelWidth, ready.width, scale, focus ? focus.x + focus.width / 2 : ready.width / 2, margin)
+    : margin;
+  const top = ready
+    ? offsetAlong(fit.height, ready.height, scale, focus ? focus.y + focus.height / 2 : ready.height / 2, margin)
+    : margin;
+  const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const relations = useMemo(() => new Map(drawnEdges(graph).map((edge) => [edge.id, edge.relation])), [graph]);
   const root = graph.root;
   const route = routeOfEntity(root);

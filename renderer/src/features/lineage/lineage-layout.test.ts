@@ -7,6 +7,8 @@ import {
   kindsOf,
   layoutRequestOf,
   maxEnlargement,
+  minLegible,
+  offsetAlong,
   referenceOf,
   shownLabel,
   styleOfKind,
@@ -82,6 +84,9 @@ describe('the lineage layout mapping', () => {
   it('lists the kinds present for the legend, with a colour for each and a fallback for new kinds', () => {
     expect(kindsOf(graph)).toEqual(['model_version', 'run', 'dataset_version']);
     expect(styleOfKind('dataset_version')).toEqual({ color: 'blue', name: 'Dataset version' });
+    // The kinds validation, bundles and pipelines added have their own colour and a capitalised name.
+    expect(styleOfKind('pipeline_run')).toEqual({ color: 'indigo', name: 'Pipeline run' });
+    expect(styleOfKind('validation_report').name).toBe('Validation report');
     expect(styleOfKind('bundle_version')).toEqual({ color: 'gray', name: 'bundle version' });
   });
 });
@@ -96,10 +101,21 @@ describe('fitToPanel', () => {
     expect(wide.height).toBe(240);
   });
 
-  it('shrinks a big graph to fit the tallest panel', () => {
-    const fit = fitToPanel({ width: 600, height: 2000 }, 848, 560, 24);
-    expect(fit.scale).toBeCloseTo((560 - 48) / 2000);
+  it('shrinks a big graph to fit the tallest panel, but never below a legible size', () => {
+    const fit = fitToPanel({ width: 600, height: 650 }, 848, 560, 24);
+    expect(fit.scale).toBeCloseTo((560 - 48) / 650);
     expect(fit.height).toBe(560);
+    const long = fitToPanel({ width: 3000, height: 120 }, 848, 560, 24);
+    expect(long.scale).toBe(minLegible);
+  });
+
+  it('starts a graph wider than its panel on the focused node, with no empty band at either end', () => {
+    expect(offsetAlong(848, 400, 1, 200, 24)).toBe(224);
+    // The focus in the middle of a long chain is centred.
+    expect(offsetAlong(800, 3000, 1, 1500, 24)).toBe(400 - 1500);
+    // Near an end, the drawing stops at the margin rather than leaving a blank.
+    expect(offsetAlong(800, 3000, 1, 100, 24)).toBe(24);
+    expect(offsetAlong(800, 3000, 1, 2950, 24)).toBe(800 - 24 - 3000);
   });
 
   it('gives a mid-sized graph a panel of its own height', () => {

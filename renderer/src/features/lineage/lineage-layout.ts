@@ -20,6 +20,9 @@ const kindStyles: Record<string, KindStyle> = {
   file: { color: 'gray', name: 'File' },
   drift_report: { color: 'orange', name: 'Drift report' },
   monitor: { color: 'red', name: 'Monitor' },
+  validation_report: { color: 'lime', name: 'Validation report' },
+  bundle: { color: 'cyan', name: 'Bundle' },
+  pipeline_run: { color: 'indigo', name: 'Pipeline run' },
 };
 
 /** The colour and legend name of a kind; an unknown kind gets gray and its own name, spaced. */
@@ -101,10 +104,14 @@ export function kindsOf(graph: LineageGraph): string[] {
 /** How much a graph may be enlarged to fill its panel: small graphs grow, but labels never turn poster-sized. */
 export const maxEnlargement = 1.6;
 
+/** How far a graph is shrunk at most to fit: below this its labels cannot be read, so it is panned instead. */
+export const minLegible = 0.7;
+
 /**
  * The scale that fits a laid-out graph in a panel `panelWidth` wide and at most `maxHeight` tall (margins
- * around it), enlarging a small graph up to `maxEnlargement`, and the panel height that fits the graph, so a
- * short wide chain gets a short panel instead of a small drawing in a big empty box.
+ * around it), enlarging a small graph up to `maxEnlargement` and shrinking a big one no further than
+ * `minLegible`, and the panel height that fits the graph, so a short wide chain gets a short panel instead
+ * of a small drawing in a big empty box.
  */
 export function fitToPanel(
   graph: { width: number; height: number },
@@ -114,7 +121,7 @@ export function fitToPanel(
   minHeight = 240,
 ): { scale: number; height: number } {
   const scale = Math.max(
-    0.05,
+    minLegible,
     Math.min(
       maxEnlargement,
       (panelWidth - 2 * margin) / Math.max(1, graph.width),
@@ -123,4 +130,15 @@ export function fitToPanel(
   );
   const height = Math.round(Math.min(maxHeight, Math.max(minHeight, graph.height * scale + 2 * margin)));
   return { scale, height };
+}
+
+/**
+ * Where the drawing starts along one axis: centred when it fits the panel; otherwise placed so the focused
+ * node (at `focus`, in layout units) is in the middle, without leaving an empty band at either end.
+ */
+export function offsetAlong(panel: number, size: number, scale: number, focus: number, margin: number): number {
+  const drawn = size * scale;
+  if (drawn + 2 * margin <= panel) return Math.max(margin, (panel - drawn) / 2);
+  const centred = panel / 2 - focus * scale;
+  return Math.min(margin, Math.max(panel - margin - drawn, centred));
 }
