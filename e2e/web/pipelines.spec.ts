@@ -37,7 +37,7 @@ function ingestAndNotify(file: string, output = 'dataset'): string {
   ].join('\n');
 }
 
-/** The same with a training step between, long enough (many epochs, no early stop) to be cancelled. */
+/** The same with a training step between, long enough (many epochs, one row a step) to be cancelled. */
 function withTraining(file: string): string {
   return [
     'name: customers-daily',
@@ -57,6 +57,9 @@ function withTraining(file: string): string {
     '      target: churned',
     '      modelName: churn',
     '      hidden: [4]',
+    // One row a step: ≥1,000 epochs × ~280 steps before early stopping can end it, minutes on any machine
+    // (with the default batch it finished in seconds on a quiet one, before the test could cancel it).
+    '      batchSize: 1',
     '      epochs: 10000',
     '      patience: 1000',
     '  announce:',

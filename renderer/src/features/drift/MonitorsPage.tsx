@@ -162,6 +162,13 @@ function MetricChart({
     }),
     [run, series, axis, free],
   );
+  // A chart of nothing (no window has its labels yet) would be an empty frame; say what fills it instead.
+  if (!series.some((line) => line.values.some((value) => value !== null && value !== undefined)))
+    return (
+      <Text size="sm" c="dimmed" py="md" data-testid="metric-chart-empty">
+        No window has labels yet: these figures appear for windows whose rows carry the model&apos;s label column.
+      </Text>
+    );
   return <EChart option={option} height={260} label={label} />;
 }
 
