@@ -9,12 +9,12 @@
 import { CronExpressionParser } from 'cron-parser';
 import { watch, type FSWatcher } from 'chokidar';
 import { existsSync, statSync } from 'node:fs';
-import { basename, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { PipelineSpec } from '../../../shared/contract/pipelines.js';
 import type { EventBus } from '../events.js';
 import type { TriggerConfig } from './definition.js';
 import type { PipelineService } from './pipeline-service.js';
-import { fileValues, type StepServices } from './steps.js';
+import type { StepServices } from './step-handler.js';
 
 interface Watched {
   key: string;
@@ -233,4 +233,10 @@ export function globMatcher(glob: string): (name: string) => boolean {
   const regex = new RegExp(`^${pattern}$`);
   // Dot files (editors' temp files, `.partial`) never match, as in shells.
   return (name) => !name.startsWith('.') && regex.test(name);
+}
+
+/** The file name a person knows a trigger file by. */
+export function fileValues(path: string): Record<string, string> {
+  const name = basename(path);
+  return { file: path, name, stem: name.replace(/\.[^.]*$/, ''), folder: join(path, '..') };
 }
