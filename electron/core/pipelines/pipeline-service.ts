@@ -6,7 +6,6 @@
  * never done twice for the same input. The executor (started by the app, `lathe serve` and `lathe
  * pipeline watch`) claims queued runs, resumes those whose owner process died, and listens to triggers.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type {
@@ -16,7 +15,6 @@ import type {
   PipelineRunSummary,
   PipelineRunTrigger,
   PipelineSpec,
-  PipelineStepRun,
   PipelineSummary,
 } from '../../../shared/contract/pipelines.js';
 import { LatheError, toErrorShape } from '../../../shared/errors.js';
@@ -25,8 +23,9 @@ import type { LineageService } from '../lineage/lineage-service.js';
 import type { Db } from '../store/database.js';
 import { checkDefinition, parseDefinition, type TriggerConfig } from './definition.js';
 import { PipelineStore, runSummary, type StoredRun } from './pipeline-store.js';
-import { resolveReferences } from './references.js';
-import { stepHandlers, type StepContext, type StepServices } from './steps.js';
+import type { StepServices } from './steps.js';
+import { ShutdownSignal, StepRunner } from './step-runner.js';
+import { TrainingSlots } from './training-slots.js';
 import { PipelineTriggers } from './triggers.js';
 
 /** How the executor behaves (tests shorten the timers). */
@@ -51,9 +50,8 @@ interface ActiveRun {
 export class PipelineService {
   private readonly store: PipelineStore;
   private readonly active = new Map<string, ActiveRun>();
-  private readonly trainingQueue: (() => void)[] = [];
-  private trainingsRunning = 0;
-  private trainingLimit = 1;
+  private readonly trainings = new TrainingSlots();
+  private readonly steps: StepRunner;
   private started = false;
   private timer: NodeJS.Timeout | undefined;
   private triggers: PipelineTriggers | undefined;
@@ -66,6 +64,7 @@ export class PipelineService {
     private readonly services: StepServices,
   ) {
     this.store = new PipelineStore(db);
+    this.steps = new StepRunner(this.store, events, lineage, services, () => this.trainings.acquire());
     lineage.registerKind('pipeline_run', {
       prefix: 'pipeline-run',
       resolve: (id) => this.store.run(id).id,
@@ -258,7 +257,7 @@ export class PipelineService {
   start(options: ExecutorOptions = {}): void {
     if (this.started || this.disposed) return;
     this.started = true;
-    this.trainingLimit = options.trainings ?? 1;
+    this.trainings.limit = options.trainings ?? 1;
     this.triggers = new PipelineTriggers(this, this.events, this.services);
     this.triggers.refresh();
     this.pump();
@@ -383,7 +382,7 @@ export class PipelineService {
               level: 'info',
               message: `skipped: "${blocked}" did not open the way`,
             });
-            this.emitStep(runId, spec.name, step.id);
+            this.steps.emitStep(runId, spec.name, step.id);
             changed = true;
           }
         }
@@ -395,7 +394,7 @@ export class PipelineService {
           return waiting && step.needs.every((need) => ['succeeded', 'reused'].includes(steps.get(need)!.status));
         });
         if (ready.length === 0) break;
-        await Promise.all(ready.map((step) => this.runStep(run, step.id, outputs, signal)));
+        await Promise.all(ready.map((step) => this.steps.run(run, step.id, outputs, signal)));
       }
       const final = this.store.steps(runId);
       if (signal.aborted) {
@@ -409,133 +408,6 @@ export class PipelineService {
       if (signal.aborted && signal.reason instanceof ShutdownSignal) return runSummary(this.store.run(runId));
       return this.finish(runId, 'failed', toErrorShape(error).message);
     }
-  }
-
-  private async runStep(
-    run: StoredRun,
-    stepId: string,
-    outputs: Record<string, Record<string, unknown> | undefined>,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const spec = run.spec;
-    const step = spec.steps.find((s) => s.id === stepId)!;
-    const handler = stepHandlers[step.type];
-    const previous = this.store.steps(run.id).find((s) => s.step === stepId)!;
-    const retries = step.retries;
-    const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => {
-      const line = { at: Date.now(), level, message };
-      this.store.log(run.id, stepId, line);
-      this.events.emit('pipelines.log', { runId: run.id, pipeline: spec.name, step: stepId, line });
-    };
-    let settings: Record<string, unknown>;
-    let key: string;
-    try {
-      const resolved = resolveReferences(step.with, {
-        steps: outputs,
-        trigger: run.trigger.values,
-        pipeline: spec.name,
-        runId: run.id,
-      }) as Record<string, unknown>;
-      const parsed = handler.settings.safeParse(resolved);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new LatheError(
-          'BAD_INPUT',
-          `steps.${stepId}.with${issue.path.length ? `.${issue.path.join('.')}` : ''} (line ${step.line}): ${issue.message}`,
-        );
-      }
-      settings = parsed.data;
-      const fingerprint = handler.fingerprint?.(settings, this.services, run.id) ?? null;
-      key = createHash('sha256')
-        .update(JSON.stringify([spec.name, stepId, step.type, canonical(settings), canonical(fingerprint)]))
-        .digest('hex');
-      this.store.updateStep(run.id, stepId, { status: 'running', inputs: settings, key, started: true, error: null });
-    } catch (error) {
-      const message = toErrorShape(error).message;
-      this.store.updateStep(run.id, stepId, { status: 'failed', error: message, started: true, ended: true });
-      log(message, 'error');
-      this.emitStep(run.id, spec.name, stepId);
-      return;
-    }
-    this.emitStep(run.id, spec.name, stepId);
-
-    const ledger = this.store.ledger(key);
-    const context: StepContext = {
-      services: this.services,
-      runId: run.id,
-      step: stepId,
-      signal,
-      log,
-      checkpoint: (value) => this.store.checkpoint(key, value),
-      trainingSlot: () => this.trainingSlot(),
-    };
-    if (ledger?.state === 'done') {
-      log(`already done for the same inputs by run ${ledger.runId} (${ledger.step}): its outputs are reused`);
-      this.complete(run, stepId, key, ledger.outputs ?? {}, ledger.produced, 'reused');
-      return;
-    }
-    if (ledger?.state === 'started' && handler.recover) {
-      const recovered = handler.recover(ledger.checkpoint ?? {}, context);
-      if (recovered) {
-        this.complete(run, stepId, key, recovered.outputs, recovered.produced, 'succeeded');
-        return;
-      }
-    }
-    for (let attempt = previous.attempt + 1; ; attempt++) {
-      if (signal.aborted) return;
-      this.store.ledgerStart(key, run.id, stepId);
-      this.store.updateStep(run.id, stepId, { status: 'running', attempt });
-      this.emitStep(run.id, spec.name, stepId);
-      try {
-        const result = await handler.run(settings, context);
-        if (signal.aborted && !(signal.reason instanceof ShutdownSignal)) {
-          // It finished as the cancel arrived: what it made is recorded, the run still ends cancelled.
-          this.complete(run, stepId, key, result.outputs, result.produced, 'succeeded');
-          return;
-        }
-        this.complete(run, stepId, key, result.outputs, result.produced, 'succeeded');
-        return;
-      } catch (error) {
-        if (signal.aborted) {
-          if (!(signal.reason instanceof ShutdownSignal)) {
-            this.store.ledgerForget(key);
-            this.store.updateStep(run.id, stepId, { status: 'cancelled', error: 'cancelled', ended: true });
-            this.emitStep(run.id, spec.name, stepId);
-          }
-          return;
-        }
-        const message = toErrorShape(error).message;
-        // Nothing of a failed attempt committed (each service's write is atomic): the key is free again.
-        this.store.ledgerForget(key);
-        const attemptsLeft = previous.attempt + 1 + retries - attempt;
-        if (attemptsLeft <= 0) {
-          log(`failed: ${message}`, 'error');
-          this.store.updateStep(run.id, stepId, { status: 'failed', error: message, ended: true });
-          this.emitStep(run.id, spec.name, stepId);
-          return;
-        }
-        const wait = step.backoffMs * 2 ** (attempt - previous.attempt - 1);
-        log(`attempt ${attempt} failed: ${message}; retrying in ${wait} ms (${attemptsLeft} left)`, 'warn');
-        this.store.updateStep(run.id, stepId, { status: 'retrying', error: message });
-        this.emitStep(run.id, spec.name, stepId);
-        await sleep(wait, signal);
-      }
-    }
-  }
-
-  private complete(
-    run: StoredRun,
-    stepId: string,
-    key: string,
-    outputs: Record<string, unknown>,
-    produced: { kind: string; id: string; label: string }[],
-    status: 'succeeded' | 'reused',
-  ): void {
-    this.store.completeStep(run.id, stepId, key, outputs, produced, status, () => {
-      for (const entity of produced)
-        this.lineage.add({ kind: 'pipeline_run', id: run.id }, { kind: entity.kind, id: entity.id }, `step:${stepId}`);
-    });
-    this.emitStep(run.id, run.spec.name, stepId);
   }
 
   private finish(
@@ -581,38 +453,6 @@ export class PipelineService {
   private emitRun(runId: string): void {
     this.events.emit('pipelines.runChanged', runSummary(this.store.run(runId)));
   }
-
-  private emitStep(runId: string, pipeline: string, step: string): void {
-    const row: PipelineStepRun | undefined = this.store.steps(runId).find((s) => s.step === step);
-    if (!row) return;
-    this.events.emit('pipelines.stepChanged', {
-      runId,
-      pipeline,
-      step,
-      status: row.status,
-      attempt: row.attempt,
-      error: row.error,
-    });
-  }
-
-  private async trainingSlot(): Promise<() => void> {
-    if (this.trainingsRunning >= this.trainingLimit) await new Promise<void>((go) => this.trainingQueue.push(go));
-    this.trainingsRunning++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.trainingsRunning--;
-      this.trainingQueue.shift()?.();
-    };
-  }
-}
-
-/** The reason a step is stopped when the core closes (the run is resumed later, not cancelled). */
-class ShutdownSignal extends Error {
-  constructor() {
-    super('the core is closing');
-  }
 }
 
 function isAlive(pid: number | null): boolean {
@@ -623,31 +463,6 @@ function isAlive(pid: number | null): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    if (signal.aborted) return done();
-    const timer = setTimeout(finish, ms);
-    function finish() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      done();
-    }
-    signal.addEventListener('abort', finish);
-  });
-}
-
-/** JSON with sorted keys, so the same inputs always give the same key. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
-  return value;
 }
 
 /** A folder trigger must name an existing folder (relative paths are relative to the definition file). */
