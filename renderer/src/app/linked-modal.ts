@@ -1,24 +1,34 @@
 /**
  * A modal opened by a link: the lineage page links entities that have no page of their own (validation
  * reports, bundles) to their model's page with `?KIND=ID`, and the button owning that kind of entity opens
- * its modal on it. One hook so every such button reads and clears the parameter the same way.
+ * its modal on it when the id is one of its version's. One hook so every such button reads, checks and
+ * clears the parameter the same way.
  */
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { useLatheQuery } from '../api/queries';
 
-/** A linked modal's state: the id in the address (`?param=ID`), whether the button opened it, open and close. */
-export function useLinkedModal(param: string) {
+/** The list methods whose items a link can name (each item has an `id`). */
+type LinkableList = 'validation.list' | 'bundles.list';
+
+/**
+ * A linked modal's state for the version `ref`: the id it should show (`?param=ID` naming one of the
+ * version's items, looked up in `list` only when the address names one), whether it is open, open and close.
+ */
+export function useLinkedModal(param: string, list: LinkableList, ref: string) {
   const [opened, setOpened] = useState(false);
   const [search, setSearch] = useSearchParams();
+  const requested = search.get(param);
+  const items = useLatheQuery(list, { ref }, { enabled: requested !== null });
+  const linked = (items.data ?? []).some((item: { id: string }) => item.id === requested) ? requested : null;
   return {
-    /** The id in the address; the caller decides whether it is one of its own (then the modal shows it). */
-    requested: search.get(param),
-    opened,
+    linked,
+    opened: opened || linked !== null,
     open: () => setOpened(true),
-    /** Closes the modal; `wasLinked` also takes the id out of the address, so the modal stays closed. */
-    close: (wasLinked: boolean) => {
+    /** Closes the modal; a linked id also leaves the address, so the modal stays closed. */
+    close: () => {
       setOpened(false);
-      if (wasLinked)
+      if (linked !== null)
         setSearch(
           (current) => {
             current.delete(param);

@@ -52,21 +52,13 @@ const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 /** The button on a version's page, and the modal it opens. */
 export function BundlesButton({ version }: { version: ModelVersion }) {
   // `?bundle=ID` (a lineage node's link) opens that export when it is one of this version's.
-  const modal = useLinkedModal('bundle');
-  const exports = useLatheQuery(
-    'bundles.list',
-    { ref: `${version.model}@${version.version}` },
-    { enabled: modal.requested !== null },
-  );
-  const linked = (exports.data ?? []).some((exported) => exported.id === modal.requested) ? modal.requested : null;
+  const modal = useLinkedModal('bundle', 'bundles.list', `${version.model}@${version.version}`);
   return (
     <>
       <Button variant="default" onClick={modal.open} style={{ flex: 'none' }}>
         Export bundle
       </Button>
-      {(modal.opened || linked !== null) && (
-        <BundlesModal version={version} onClose={() => modal.close(linked !== null)} linked={linked} />
-      )}
+      {modal.opened && <BundlesModal version={version} onClose={modal.close} linked={modal.linked} />}
     </>
   );
 }

@@ -40,6 +40,7 @@ import {
   styleOfKind,
 } from './lineage-layout';
 import { PageHeader, PageLayout } from '../../components/Page';
+import { ArrowMarker } from '../../components/ArrowMarker';
 
 type Direction = 'upstream' | 'downstream' | 'both';
 const directions: { value: Direction; label: string }[] = [
@@ -240,17 +241,7 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
             onMouseLeave={() => (drag.current = null)}
           >
             <defs>
-              <marker
-                id="lineage-arrow"
-                viewBox="0 0 10 10"
-                refX="10"
-                refY="5"
-                markerWidth="7"
-                markerHeight="7"
-                orient="auto"
-              >
-                <path d="M0,0 L10,5 L0,10 z" fill="var(--mantine-color-dimmed)" />
-              </marker>
+              <ArrowMarker id="lineage-arrow" />
             </defs>
             <g transform={`translate(${view.x + left},${view.y + top}) scale(${scale})`}>
               {ready.edges.map((edge) => (

@@ -10,6 +10,7 @@ import { useElementSize } from '@mantine/hooks';
 import type { LayoutReply } from '../registry/graph-layout.worker';
 import './pipelines.css';
 import { layoutKeyOf, styleOfStatus, type GraphStep } from './pipeline-graph';
+import { ArrowMarker } from '../../components/ArrowMarker';
 
 /** Lays out `steps` in the layout worker; answers null until the reply for these steps arrives. */
 function useStepLayout(steps: readonly GraphStep[]): LayoutReply | null {
@@ -65,17 +66,7 @@ export function PipelineGraph({
       {ready && (
         <svg role="group" aria-label={label} width="100%" height="100%">
           <defs>
-            <marker
-              id="pipeline-arrow"
-              viewBox="0 0 10 10"
-              refX="10"
-              refY="5"
-              markerWidth="7"
-              markerHeight="7"
-              orient="auto"
-            >
-              <path d="M0,0 L10,5 L0,10 z" fill="var(--mantine-color-dimmed)" />
-            </marker>
+            <ArrowMarker id="pipeline-arrow" />
           </defs>
           <g transform={`translate(${left},${top}) scale(${scale})`}>
             {ready.edges.map((edge) => (

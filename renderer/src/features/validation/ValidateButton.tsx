@@ -35,21 +35,13 @@ import { ValidationReportView } from './ValidationReportView';
 /** The button and its modal. */
 export function ValidateButton({ version }: { version: ModelVersion }) {
   // `?validation=ID` (a lineage node's link) opens that report when it is one of this version's.
-  const modal = useLinkedModal('validation');
-  const reports = useLatheQuery(
-    'validation.list',
-    { ref: `${version.model}@${version.version}` },
-    { enabled: modal.requested !== null },
-  );
-  const linked = (reports.data ?? []).some((report) => report.id === modal.requested) ? modal.requested : null;
+  const modal = useLinkedModal('validation', 'validation.list', `${version.model}@${version.version}`);
   return (
     <>
       <Button variant="default" onClick={modal.open} style={{ flex: 'none' }} disabled={!version.scorable}>
         Validate
       </Button>
-      {(modal.opened || linked !== null) && (
-        <ValidateModal version={version} onClose={() => modal.close(linked !== null)} linked={linked} />
-      )}
+      {modal.opened && <ValidateModal version={version} onClose={modal.close} linked={modal.linked} />}
     </>
   );
 }
