@@ -79,13 +79,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-/** Runs the benchmark. `budgetMs` bounds each throughput measurement (a slow model still finishes). */
-export async function benchSession(
+/** Latency percentiles at batch 1 (after a warm-up), within about twice `budgetMs`. */
+export async function measureLatency(
   session: ort.InferenceSession,
   inputs: TensorSpec[],
   featureSpecs: FeatureSpec[] | null,
-  options: { provider?: string; latencyRuns?: number; budgetMs?: number } = {},
-): Promise<BenchResult> {
+  options: { latencyRuns?: number; budgetMs?: number } = {},
+): Promise<{ p50: number; p95: number; p99: number }> {
   const latencyRuns = options.latencyRuns ?? 500;
   const budgetMs = options.budgetMs ?? 1500;
   const one = syntheticFeeds(inputs, 1, featureSpecs);
@@ -98,6 +98,18 @@ export async function benchSession(
     latencies.push(performance.now() - t0);
   }
   latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+}
+
+/** Runs the benchmark. `budgetMs` bounds each throughput measurement (a slow model still finishes). */
+export async function benchSession(
+  session: ort.InferenceSession,
+  inputs: TensorSpec[],
+  featureSpecs: FeatureSpec[] | null,
+  options: { provider?: string; latencyRuns?: number; budgetMs?: number } = {},
+): Promise<BenchResult> {
+  const budgetMs = options.budgetMs ?? 1500;
+  const latencyMs = await measureLatency(session, inputs, featureSpecs, options);
   const throughput = async (batch: number): Promise<number> => {
     const feeds = syntheticFeeds(inputs, batch, featureSpecs, batch);
     await session.run(feeds);
@@ -113,7 +125,7 @@ export async function benchSession(
   };
   return {
     provider: options.provider ?? 'cpu',
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    latencyMs,
     throughputRowsPerSecond: {
       batch1: await throughput(1),
       batch64: await throughput(64),
