@@ -1,9 +1,12 @@
 /**
  * `npm run bench -- bundle [--json]`: the server bundle's figures, each beside a baseline from the same run.
  *   server_ratio   rows/s of the exported server bundle (a `node server.js` child, POST /predict over
- *                  loopback, one keep-alive client, batches of 1,000 JSON rows `{"rows": [...]}`) over a bare
- *                  onnxruntime-node loop (session.run on ready tensors) over the same rows, same model file,
- *                  in this process (goal ≥ 0.8). Also given for JSON columns (`server_ratio_columns`).
+ *                  loopback, keep-alive clients, batches of 1,000 rows) over a bare onnxruntime-node loop
+ *                  (session.run on ready tensors) over the same rows, same model file, in this process
+ *                  (goal ≥ 0.8). Each side is measured with 1 and with 2 requests (runs) in flight and keeps
+ *                  its better rate, so the baseline gets whatever concurrency gives the server. server_ratio
+ *                  is for an Apache Arrow IPC body (float64 and utf8 columns, as pyarrow sends a pandas
+ *                  frame); server_ratio_json_rows / _json_columns are the same for JSON bodies.
  *   cold_start_ms  from spawning `node server.js` to the first /predict answer (median of 5; goal ≤ 1,000).
  * The model: Lathe-trained on a synthetic table (two numeric columns, a noise column and a categorical
  * one), MLP 64-64, so the graph has Lathe's preprocessing (imputation, scaling, one-hot) as every Lathe
@@ -12,9 +15,11 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Float64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import * as ort from 'onnxruntime-node';
 import { openCore } from '../electron/core/core.js';
 import { writeTable } from '../electron/core/data/read-table.js';
@@ -25,13 +30,51 @@ const BATCH = 1000;
 const BATCHES = 50;
 const ROUNDS = 5;
 const fields = ['x1', 'x2', 'noise', 'color'];
+/** Requests (or bare runs) in flight at once: each side keeps the better. */
+const IN_FLIGHT = [1, 2];
+type BodyFormat = 'arrow' | 'json_rows' | 'json_columns';
+/** What the bench uses of a bundle's model-runtime.js (plain CommonJS, loaded from the exported folder). */
+interface BundleRuntime {
+  loadBundle(dir: string): Promise<{
+    predict(body: unknown): Promise<unknown>;
+    predictArrow(body: Buffer, answerAs: 'arrow' | 'json'): Promise<unknown>;
+    release(): Promise<void>;
+  }>;
+}
+const formats: BodyFormat[] = ['arrow', 'json_rows', 'json_columns'];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Starts the server bundle; resolves with its URL and the ms from spawn to listening. */
-function start(folder: string): Promise<{ url: string; stop: () => Promise<void>; spawnedAt: number }> {
+/**
+ * The HTTP floor: a Node http server that reads each body whole, as server.js does, and answers `?bytes=N`
+ * bytes without looking at it. Posting the same bodies to it and asking for the real answers' sizes gives
+ * what HTTP alone costs per batch on this machine.
+ */
+const echoServer = `'use strict';
+const http = require('node:http');
+const answers = new Map();
+const server = http.createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    Buffer.concat(chunks);
+    const bytes = Number(new URL(request.url, 'http://x').searchParams.get('bytes') || 0);
+    if (!answers.has(bytes)) answers.set(bytes, Buffer.alloc(bytes, 32));
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes });
+    response.end(answers.get(bytes));
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write('echo listening on http://127.0.0.1:' + server.address().port + '\\n'));
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+/** Starts `node SCRIPT` in the folder (the server bundle); resolves with its URL and the ms from spawn to listening. */
+function start(
+  folder: string,
+  script = 'server.js',
+): Promise<{ url: string; stop: () => Promise<void>; spawnedAt: number }> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['server.js'], {
+  const child = spawn(process.execPath, [script], {
     cwd: folder,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -52,7 +95,7 @@ function start(folder: string): Promise<{ url: string; stop: () => Promise<void>
           },
         });
     });
-    void exited.then(() => reject(new Error(`server.js exited: ${output}`)));
+    void exited.then(() => reject(new Error(`${script} exited: ${output}`)));
   });
 }
 
@@ -81,25 +124,45 @@ export async function run(): Promise<Record<string, unknown>> {
     const bundle = join(folder, 'server');
     await core.bundles.export({ ref, target: 'server', out: bundle, golden: data });
 
-    // The same rows for both sides: JSON bodies (columns and rows) for the server, tensors for the bare loop.
+    // The same rows for both sides: JSON bodies (rows, columns) and Arrow streams for the server, tensors for
+    // the bare loop.
     const cell = (name: string, i: number) => {
       const value = table.get(name)![i];
       return typeof value === 'number' && Number.isNaN(value) ? null : (value ?? null);
     };
-    const columnBodies: string[] = [];
-    const rowBodies: string[] = [];
+    const bodies: Record<BodyFormat, Buffer[]> = { arrow: [], json_rows: [], json_columns: [] };
     const feeds: Record<string, ort.Tensor>[] = [];
     for (let b = 0; b < BATCHES; b++) {
       const indices = Array.from({ length: BATCH }, (_, k) => b * BATCH + k);
-      columnBodies.push(
-        JSON.stringify({ columns: Object.fromEntries(fields.map((f) => [f, indices.map((i) => cell(f, i))])) }),
+      const column = (f: string) => indices.map((i) => cell(f, i));
+      bodies.json_columns.push(
+        Buffer.from(JSON.stringify({ columns: Object.fromEntries(fields.map((f) => [f, column(f)])) })),
       );
-      rowBodies.push(
-        JSON.stringify({ rows: indices.map((i) => Object.fromEntries(fields.map((f) => [f, cell(f, i)]))) }),
+      bodies.json_rows.push(
+        Buffer.from(
+          JSON.stringify({ rows: indices.map((i) => Object.fromEntries(fields.map((f) => [f, cell(f, i)]))) }),
+        ),
+      );
+      bodies.arrow.push(
+        Buffer.from(
+          tableToIPC(
+            new Table(
+              Object.fromEntries(
+                fields.map((f) => [
+                  f,
+                  f === 'color'
+                    ? vectorFromArray(column(f) as (string | null)[], new Utf8())
+                    : vectorFromArray(column(f) as (number | null)[], new Float64()),
+                ]),
+              ),
+            ),
+            'stream',
+          ),
+        ),
       );
       const feed: Record<string, ort.Tensor> = {};
       for (const f of fields) {
-        const values = indices.map((i) => cell(f, i));
+        const values = column(f);
         feed[f] =
           f === 'color'
             ? new ort.Tensor(
@@ -119,56 +182,132 @@ export async function run(): Promise<Record<string, unknown>> {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
     });
-    const bare = async () => {
+    /** Runs every batch, `inFlight` at a time; rows/s. */
+    const bare = async (inFlight: number) => {
       const started = performance.now();
-      for (const feed of feeds) await session.run(feed);
+      let next = 0;
+      const lane = async () => {
+        while (next < feeds.length) await session.run(feeds[next++]!);
+      };
+      await Promise.all(Array.from({ length: inFlight }, lane));
       return rows / ((performance.now() - started) / 1000);
     };
-    const server = await start(bundle);
-    // One keep-alive connection through node:http (lighter than fetch, whose cost would count against the server).
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const post = (body: string) =>
-      new Promise<void>((resolve, reject) => {
-        const bytes = Buffer.from(body);
+    const running = await start(bundle);
+    writeFileSync(join(folder, 'echo-server.js'), echoServer);
+    const echo = await start(folder, 'echo-server.js');
+    // Keep-alive connections through node:http (lighter than fetch, whose cost would count against the server).
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    const contentType: Record<BodyFormat, string> = {
+      arrow: 'application/vnd.apache.arrow.stream',
+      json_rows: 'application/json',
+      json_columns: 'application/json',
+    };
+    /** POSTs one body; resolves with the answer's size. */
+    const post = (url: string, body: Buffer, format: BodyFormat) =>
+      new Promise<number>((resolve, reject) => {
         const sent = request(
-          `${server.url}/predict`,
-          {
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'application/json', 'content-length': bytes.length },
-          },
+          url,
+          { method: 'POST', agent, headers: { 'content-type': contentType[format], 'content-length': body.length } },
           (response) => {
-            response.on('data', () => {});
+            let size = 0;
+            response.on('data', (chunk: Buffer) => (size += chunk.length));
             response.on('end', () =>
-              response.statusCode === 200 ? resolve() : reject(new Error(`POST /predict: ${response.statusCode}`)),
+              response.statusCode === 200 ? resolve(size) : reject(new Error(`POST ${url}: ${response.statusCode}`)),
             );
           },
         );
         sent.on('error', reject);
-        sent.end(bytes);
+        sent.end(body);
       });
-    const served = async (bodies: string[]) => {
+    const answerBytes = {} as Record<BodyFormat, number>;
+    for (const format of formats)
+      answerBytes[format] = await post(`${running.url}/predict`, bodies[format][0]!, format);
+    /** Posts every batch to the server (or the echo floor), `connections` requests in flight; rows/s. */
+    const served = async (format: BodyFormat, connections: number, count = BATCHES, floor = false) => {
+      const url = floor ? `${echo.url}/predict?bytes=${answerBytes[format]}` : `${running.url}/predict`;
       const started = performance.now();
-      for (const body of bodies) await post(body);
+      let next = 0;
+      const lane = async () => {
+        while (next < count) await post(url, bodies[format][next++]!, format);
+      };
+      await Promise.all(Array.from({ length: connections }, lane));
+      return (count * BATCH) / ((performance.now() - started) / 1000);
+    };
+    // The server's own work without HTTP: the bundle's model-runtime.js in this process, body in, answer out.
+    const runtime = createRequire(join(bundle, 'model-runtime.js'))('./model-runtime.js') as BundleRuntime;
+    const inProcessBundle = await runtime.loadBundle(bundle);
+    const handled = async (format: BodyFormat) => {
+      const started = performance.now();
+      for (const body of bodies[format]) {
+        if (format === 'arrow') await inProcessBundle.predictArrow(body, 'arrow');
+        else JSON.stringify(await inProcessBundle.predict(JSON.parse(body.toString('utf8'))));
+      }
       return rows / ((performance.now() - started) / 1000);
     };
-    // Warm both sides (session start-up, JIT) before timing.
-    await bare();
-    await served(columnBodies.slice(0, 10));
-    const bareRates: number[] = [];
-    const columnRates: number[] = [];
-    const rowRates: number[] = [];
+    // Warm every side (session start-up, JIT) before timing.
+    await bare(1);
+    for (const format of formats) {
+      await served(format, 2, 10);
+      await served(format, 2, 10, true);
+      await handled(format);
+    }
+    const rates: Record<string, number[]> = {};
+    const record = (key: string, rate: number) => (rates[key] ??= []).push(rate);
     for (let round = 0; round < ROUNDS; round++) {
-      bareRates.push(await bare());
-      columnRates.push(await served(columnBodies));
-      rowRates.push(await served(rowBodies));
+      for (const inFlight of IN_FLIGHT) record(`bare/${inFlight}`, await bare(inFlight));
+      for (const format of formats) {
+        for (const connections of IN_FLIGHT) record(`${format}/${connections}`, await served(format, connections));
+        record(`${format}/in-process`, await handled(format));
+        record(`${format}/http-floor`, await served(format, 1, BATCHES, true));
+      }
       say(
-        `round ${round + 1}: bare ${Math.round(bareRates.at(-1)!).toLocaleString()} rows/s, server (columns) ${Math.round(columnRates.at(-1)!).toLocaleString()}, server (rows) ${Math.round(rowRates.at(-1)!).toLocaleString()}`,
+        `round ${round + 1}: ` +
+          Object.entries(rates)
+            .map(([key, values]) => `${key} ${Math.round(values.at(-1)! / 1000)}k`)
+            .join(', ') +
+          ' rows/s',
       );
     }
     agent.destroy();
-    await server.stop();
+    await running.stop();
+    await echo.stop();
+    await inProcessBundle.release();
     await session.release();
+    /** The better of 1 and 2 in flight (medians over the rounds), and which it was. */
+    const best = (side: string) =>
+      IN_FLIGHT.map((n) => ({ rate: median(rates[`${side}/${n}`]!), inFlight: n })).sort((x, y) => y.rate - x.rate)[0]!;
+    const bareBest = best('bare');
+    const server = Object.fromEntries(formats.map((format) => [format, best(format)])) as Record<
+      BodyFormat,
+      { rate: number; inFlight: number }
+    >;
+    /**
+     * Where a batch's time goes, in ms per 1,000-row batch (one request at a time): scoring alone (the bare
+     * loop), the server's work in process (body → checked columns → scoring → answer), HTTP alone (the echo
+     * floor with the same bytes). onnxruntime-node scores on the calling thread, so the server's thread cannot
+     * read the next request while it scores: the ceiling is scoring / (in-process work + HTTP floor).
+     */
+    const msPerBatch = (rate: number) => (BATCH / rate) * 1000;
+    const stages = Object.fromEntries(
+      formats.map((format) => {
+        const scoring = msPerBatch(median(rates['bare/1']!));
+        const inProcess = msPerBatch(median(rates[`${format}/in-process`]!));
+        const http = msPerBatch(median(rates[`${format}/http-floor`]!));
+        const measured = msPerBatch(median(rates[`${format}/1`]!));
+        return [
+          format,
+          {
+            request_bytes: bodies[format][0]!.length,
+            answer_bytes: answerBytes[format],
+            scoring_ms: scoring,
+            handling_ms: inProcess - scoring,
+            http_floor_ms: http,
+            served_ms: measured,
+            ceiling_ratio: scoring / (inProcess + http),
+          },
+        ];
+      }),
+    ) as unknown as Record<BodyFormat, Record<string, number>>;
 
     const coldStarts: number[] = [];
     const listening: number[] = [];
@@ -186,11 +325,23 @@ export async function run(): Promise<Record<string, unknown>> {
     }
 
     const result = {
-      server_ratio: median(rowRates) / median(bareRates),
-      server_ratio_columns: median(columnRates) / median(bareRates),
-      server_rows_per_second: median(rowRates),
-      server_columns_rows_per_second: median(columnRates),
-      bare_rows_per_second: median(bareRates),
+      server_ratio: server.arrow.rate / bareBest.rate,
+      server_ratio_json_rows: server.json_rows.rate / bareBest.rate,
+      server_ratio_json_columns: server.json_columns.rate / bareBest.rate,
+      /** Per format, ms per 1,000-row batch: scoring, the rest of the server's work, HTTP; and the ceiling they set. */
+      stages,
+      server_rows_per_second: server.arrow.rate,
+      server_json_rows_per_second: server.json_rows.rate,
+      server_json_columns_rows_per_second: server.json_columns.rate,
+      bare_rows_per_second: bareBest.rate,
+      in_flight: {
+        bare: bareBest.inFlight,
+        arrow: server.arrow.inFlight,
+        json_rows: server.json_rows.inFlight,
+        json_columns: server.json_columns.inFlight,
+      },
+      /** Every median (rows/s), by side and requests in flight. */
+      rates: Object.fromEntries(Object.entries(rates).map(([key, values]) => [key, Math.round(median(values))])),
       cold_start_ms: median(coldStarts),
       listening_ms: median(listening),
       batch: BATCH,
@@ -198,19 +349,31 @@ export async function run(): Promise<Record<string, unknown>> {
       /** The machine's 1-minute load average when the run ended: the figures are only as steady as this allows. */
       load_average: loadavg()[0]!,
     };
+    const rate = (value: number) => `${Math.round(value).toLocaleString()} rows/s`.padEnd(18);
     say('');
-    say(`load average ${result.load_average.toFixed(1)} on ${availableParallelism()} cores`);
+    say(`load average ${result.load_average.toFixed(1)} on ${availableParallelism()} cores; best of 1 or 2 in flight`);
+    say(`bare onnxruntime-node loop     ${rate(bareBest.rate)} (baseline, ${bareBest.inFlight} in flight)`);
     say(
-      `bare onnxruntime-node loop      ${Math.round(result.bare_rows_per_second).toLocaleString()} rows/s (baseline)`,
+      `server bundle, Arrow body     ${rate(server.arrow.rate)} server_ratio ${result.server_ratio.toFixed(2)} (goal ≥ 0.8; ${server.arrow.inFlight} in flight)`,
     );
     say(
-      `server bundle, JSON rows       ${Math.round(result.server_rows_per_second).toLocaleString()} rows/s  server_ratio ${result.server_ratio.toFixed(2)} (goal ≥ 0.8)`,
+      `server bundle, JSON rows      ${rate(server.json_rows.rate)} server_ratio_json_rows ${result.server_ratio_json_rows.toFixed(2)} (${server.json_rows.inFlight} in flight)`,
     );
     say(
-      `server bundle, JSON columns    ${Math.round(result.server_columns_rows_per_second).toLocaleString()} rows/s  server_ratio_columns ${result.server_ratio_columns.toFixed(2)}`,
+      `server bundle, JSON columns   ${rate(server.json_columns.rate)} server_ratio_json_columns ${result.server_ratio_json_columns.toFixed(2)} (${server.json_columns.inFlight} in flight)`,
     );
+    say('');
+    say('per 1,000-row batch, one request at a time (ms):   scoring  + handling  + HTTP floor  = ceiling   served');
+    for (const format of formats) {
+      const stage = stages[format];
+      const ms = (value: number) => value.toFixed(3).padStart(8);
+      say(
+        `  ${format.padEnd(13)} ${String(stage.request_bytes).padStart(6)} B in, ${String(stage.answer_bytes).padStart(6)} B out ${ms(stage.scoring_ms!)}   ${ms(stage.handling_ms!)}   ${ms(stage.http_floor_ms!)}    ratio ≤ ${stage.ceiling_ratio!.toFixed(2)}  ${ms(stage.served_ms!)}`,
+      );
+    }
+    say('');
     say(
-      `cold_start_ms                  ${Math.round(result.cold_start_ms)} (spawn → first /predict answer; goal ≤ 1,000; listening after ${Math.round(result.listening_ms)} ms)`,
+      `cold_start_ms                 ${Math.round(result.cold_start_ms)} (spawn → first /predict answer; goal ≤ 1,000; listening after ${Math.round(result.listening_ms)} ms)`,
     );
     return result;
   } finally {

@@ -2,8 +2,9 @@
 /**
  * The AWS Lambda entry of a Lathe bundle (handler `lambda.handler`, Node.js runtime) behind API Gateway:
  * a proxy event in (REST API payload 1.0: `httpMethod`, `path`; HTTP API payload 2.0:
- * `requestContext.http.method`, `rawPath`; a base64 body either way), a JSON answer out. The model is
- * loaded once per execution environment, on the first event, and reused while the environment lives.
+ * `requestContext.http.method`, `rawPath`; a base64 body either way), a JSON answer out (an Arrow
+ * answer, for an Arrow body, goes back base64 with `isBase64Encoded`). The model is loaded once per
+ * execution environment, on the first event, and reused while the environment lives.
  */
 const { loadBundle, route } = require('./model-runtime.js');
 
@@ -15,8 +16,9 @@ function requestOf(event) {
   const method = http ? http.method : event.httpMethod;
   const path = http ? event.rawPath : event.path;
   let body = event.body === undefined || event.body === null ? '' : event.body;
-  if (event.isBase64Encoded) body = Buffer.from(body, 'base64').toString('utf8');
-  return { method: String(method || 'GET').toUpperCase(), path: path || '/', body };
+  // Bytes stay bytes: an Arrow body is binary, and a JSON one is decoded by the router.
+  if (event.isBase64Encoded) body = Buffer.from(body, 'base64');
+  return { method: String(method || 'GET').toUpperCase(), path: path || '/', body, headers: event.headers || {} };
 }
 
 /** Lambda's handler. */
@@ -24,8 +26,14 @@ async function handler(event) {
   loading = loading || loadBundle(__dirname);
   const bundle = await loading;
   const request = requestOf(event || {});
-  const answer = await route(bundle, request.method, request.path, request.body);
-  return { statusCode: answer.status, headers: answer.headers, body: answer.body, isBase64Encoded: false };
+  const answer = await route(bundle, request.method, request.path, request.body, request.headers);
+  const binary = typeof answer.body !== 'string';
+  return {
+    statusCode: answer.status,
+    headers: answer.headers,
+    body: binary ? Buffer.from(answer.body).toString('base64') : answer.body,
+    isBase64Encoded: binary,
+  };
 }
 
 module.exports = { handler, requestOf };

@@ -8,19 +8,8 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-
-/** Rows one request may carry. */
-const maxRows = 100000;
-
-/** A request that does not fit the schema: `status` 400 (or 413), the field at fault named. */
-class RequestError extends Error {
-  constructor(message, field, status) {
-    super(message);
-    this.name = 'RequestError';
-    this.field = field === undefined ? null : field;
-    this.status = status || 400;
-  }
-}
+const { RequestError, maxRows } = require('./request-error.js');
+const { arrowMediaType, readArrowRequest, writeArrowAnswer } = require('./arrow-body.js');
 
 /** Reads the manifest of the bundle in `dir`. */
 function readManifest(dir) {
@@ -121,8 +110,10 @@ function parseRequest(schema, body) {
   return { shape, count, columns: typed };
 }
 
-/** The typed array ONNX Runtime wants for an input of `type`, from float64 values. */
+/** The typed array ONNX Runtime wants for an input of `type`, from numeric values (an Arrow column may already be it). */
 function numericTensorData(type, values) {
+  if ((type === 'float32' && values instanceof Float32Array) || (type === 'float64' && values instanceof Float64Array))
+    return values;
   switch (type) {
     case 'float64':
       return Float64Array.from(values);
@@ -137,8 +128,11 @@ function numericTensorData(type, values) {
   }
 }
 
-/** Builds the session feeds, as Lathe's own scoring does (infer/scoring.ts): one column per named input, or one 2-D tensor. */
-function buildFeeds(ort, schema, parsed) {
+/**
+ * Builds the session feeds, as Lathe's own scoring does (infer/scoring.ts): one column per named input, or
+ * one 2-D tensor, as plain `{ type, data, dims }`.
+ */
+function buildFeeds(schema, parsed) {
   const count = parsed.count;
   if (schema.mode === 'tensor') {
     const width = schema.fields.length;
@@ -147,19 +141,22 @@ function buildFeeds(ort, schema, parsed) {
       const values = parsed.columns.get(field.name);
       for (let i = 0; i < count; i++) data[i * width + j] = values[i];
     });
-    return { [schema.tensorInput]: new ort.Tensor(schema.elementType, data, [count, width]) };
+    return { [schema.tensorInput]: { type: schema.elementType, data, dims: [count, width] } };
   }
   const feeds = {};
   for (const field of schema.fields) {
     const values = parsed.columns.get(field.name);
     const dims = field.rank === 1 ? [count] : [count, 1];
     const data = field.onnxType === 'string' ? values : numericTensorData(field.onnxType, values);
-    feeds[field.input] = new ort.Tensor(field.onnxType, data, dims);
+    feeds[field.input] = { type: field.onnxType, data, dims };
   }
   return feeds;
 }
 
-/** Output columns as `lathe predict` names them: `<output>`, or per class (`probability_<class>`) / per index. */
+/**
+ * Output columns as `lathe predict` names them: `<output>`, or per class (`probability_<class>`) / per
+ * index. Values stay as the tensor gives them (a typed array, or strings) until an answer is written.
+ */
 function outputColumns(results, outputNames, count, classes) {
   const columns = [];
   for (const name of outputNames) {
@@ -168,26 +165,28 @@ function outputColumns(results, outputNames, count, classes) {
     const width = tensor.dims.length <= 1 ? 1 : tensor.dims.slice(1).reduce((p, d) => p * d, 1);
     const data = tensor.data;
     const isString = tensor.type === 'string';
-    const read = (k) => (isString ? String(data[k]) : Number(data[k]));
     if (width === 1) {
-      const values = new Array(count);
-      for (let i = 0; i < count; i++) values[i] = read(i);
-      columns.push({ name, values });
-    } else {
-      for (let j = 0; j < width; j++) {
-        const values = new Array(count);
-        for (let i = 0; i < count; i++) values[i] = read(i * width + j);
-        let column = `${name}_${j}`;
-        if (classes && classes.length === width)
-          column = `${name === 'probabilities' ? 'probability' : name}_${classes[j]}`;
-        columns.push({ name: column, values });
-      }
+      columns.push({ name, values: isString ? Array.from(data, String) : data.subarray(0, count) });
+      continue;
+    }
+    for (let j = 0; j < width; j++) {
+      const values = isString ? new Array(count) : new data.constructor(count);
+      for (let i = 0; i < count; i++) values[i] = isString ? String(data[i * width + j]) : data[i * width + j];
+      let column = `${name}_${j}`;
+      if (classes && classes.length === width)
+        column = `${name === 'probabilities' ? 'probability' : name}_${classes[j]}`;
+      columns.push({ name: column, values });
     }
   }
   return columns;
 }
 
-/** A loaded bundle: its manifest and an open session; `predict` takes a parsed JSON body. */
+/** A column's values as JSON numbers or strings (a bigint or bool tensor becomes numbers). */
+function jsonValues(values) {
+  return Array.isArray(values) ? values : Array.from(values, Number);
+}
+
+/** A loaded bundle: its manifest and the model's session; `predict` takes a parsed JSON body, `predictArrow` an Arrow stream. */
 async function loadBundle(dir, options) {
   const ort = require('onnxruntime-node');
   const manifest = readManifest(dir);
@@ -199,27 +198,53 @@ async function loadBundle(dir, options) {
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   if (options && options.intraOpThreads) sessionOptions.intraOpNumThreads = options.intraOpThreads;
-  const session = await ort.InferenceSession.create(path.join(dir, 'model.onnx'), sessionOptions);
+  const inProcess = await ort.InferenceSession.create(path.join(dir, 'model.onnx'), sessionOptions);
+  const session = {
+    outputNames: inProcess.outputNames,
+    run(feeds) {
+      const tensors = {};
+      for (const [name, tensor] of Object.entries(feeds))
+        tensors[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+      return inProcess.run(tensors);
+    },
+    release: () => inProcess.release(),
+  };
   const schema = manifest.schema.input;
   const classes = manifest.model.classes;
-  /** Scores a request body; the answer keeps the request's shape (rows in, rows out; columns in, columns out). */
+  /** Scores a checked request (parseRequest or readArrowRequest): the output columns. */
+  async function score(parsed) {
+    const results = await session.run(buildFeeds(schema, parsed));
+    return outputColumns(results, session.outputNames, parsed.count, classes);
+  }
+  const head = (rows) => ({ model: manifest.model.name, version: manifest.model.version, rows });
+  /** Scores a JSON body; the answer keeps its shape (rows in, rows out; columns in, columns out). */
   async function predict(body) {
     const parsed = parseRequest(schema, body);
-    const results = await session.run(buildFeeds(ort, schema, parsed));
-    const columns = outputColumns(results, session.outputNames, parsed.count, classes);
-    const head = { model: manifest.model.name, version: manifest.model.version, rows: parsed.count };
+    const columns = await score(parsed);
     if (parsed.shape === 'columns') {
       const out = {};
-      for (const column of columns) out[column.name] = column.values;
-      return { ...head, columns: out };
+      for (const column of columns) out[column.name] = jsonValues(column.values);
+      return { ...head(parsed.count), columns: out };
     }
+    const values = columns.map((column) => jsonValues(column.values));
     const predictions = new Array(parsed.count);
     for (let i = 0; i < parsed.count; i++) {
       const row = {};
-      for (const column of columns) row[column.name] = column.values[i];
+      for (let c = 0; c < columns.length; c++) row[columns[c].name] = values[c][i];
       predictions[i] = row;
     }
-    return { ...head, predictions };
+    return { ...head(parsed.count), predictions };
+  }
+  /** Scores an Arrow IPC body; the answer is the output columns, as JSON columns or as an Arrow stream. */
+  async function predictArrow(bytes, answerAs) {
+    const parsed = readArrowRequest(schema, bytes);
+    const columns = await score(parsed);
+    if (answerAs === 'json') {
+      const out = {};
+      for (const column of columns) out[column.name] = jsonValues(column.values);
+      return { rows: parsed.count, json: { ...head(parsed.count), columns: out } };
+    }
+    return { rows: parsed.count, arrow: writeArrowAnswer(columns) };
   }
   /** What GET /metadata answers: the model, its schema, metrics, lineage and validation. */
   function metadata() {
@@ -233,7 +258,7 @@ async function loadBundle(dir, options) {
       runtime: { node: process.version, onnxruntime: ort.env.versions ? ort.env.versions.common : null },
     };
   }
-  return { manifest, session, predict, metadata, release: () => session.release() };
+  return { manifest, session, predict, predictArrow, metadata, release: () => session.release() };
 }
 
 /** A JSON answer. */
@@ -241,12 +266,26 @@ function json(status, value) {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
+/** A header's value from a plain object of headers, whatever the case of its name (API Gateway keeps the client's). */
+function headerOf(headers, name) {
+  if (!headers) return '';
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return String(headers[key] || '');
+  return '';
+}
+
+/** True when a Content-Type or Accept value names the Arrow stream (or file) format. */
+function namesArrow(value) {
+  return /application\/vnd\.apache\.arrow\.(stream|file)/i.test(value);
+}
+
 /**
  * Routes one request the same way for every target: POST /predict, GET /health, GET /metadata.
- * `bodyText` is the raw body (or an already parsed object, as the functions framework hands it).
- * Paths are matched on their last segment, so a stage prefix (API Gateway's `/prod/predict`) works.
+ * `body` is the raw body (a string or bytes) or an already parsed object (as the functions framework
+ * hands JSON over); `headers` gives Content-Type (JSON, or an Arrow IPC stream) and Accept (an Arrow
+ * body is answered as an Arrow stream unless Accept asks for JSON only). Paths are matched on their
+ * last segment, so a stage prefix (API Gateway's `/prod/predict`) works.
  */
-async function route(bundle, method, rawPath, bodyText) {
+async function route(bundle, method, rawPath, body, headers) {
   const segment =
     '/' +
     String(rawPath || '/')
@@ -259,15 +298,31 @@ async function route(bundle, method, rawPath, bodyText) {
     if (segment === '/metadata' && method === 'GET') return json(200, bundle.metadata());
     if (segment === '/predict') {
       if (method !== 'POST') return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use POST /predict' } });
-      let body = bodyText;
-      if (typeof bodyText === 'string' || Buffer.isBuffer(bodyText)) {
+      if (namesArrow(headerOf(headers, 'content-type'))) {
+        if (!(body instanceof Uint8Array))
+          throw new RequestError(
+            `an Arrow body must arrive as bytes, not text (API Gateway: add ${arrowMediaType} to the binary media types)`,
+            null,
+          );
+        const accept = headerOf(headers, 'accept');
+        const answerAs = /application\/json/i.test(accept) && !namesArrow(accept) ? 'json' : 'arrow';
+        const result = await bundle.predictArrow(body, answerAs);
+        if (result.json) return { ...json(200, result.json), rows: result.rows };
+        return { status: 200, headers: { 'content-type': arrowMediaType }, body: result.arrow, rows: result.rows };
+      }
+      let parsed = body;
+      if (typeof body === 'string' || body instanceof Uint8Array) {
         try {
-          body = JSON.parse(String(bodyText));
+          parsed = JSON.parse(
+            typeof body === 'string'
+              ? body
+              : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+          );
         } catch (error) {
           throw new RequestError(`the body is not JSON: ${error.message}`, null);
         }
       }
-      const result = await bundle.predict(body);
+      const result = await bundle.predict(parsed);
       return { ...json(200, result), rows: result.rows };
     }
     return json(404, { error: { code: 'NOT_FOUND', message: `no route ${method} ${segment}` } });

@@ -2,8 +2,9 @@
 /**
  * `node selftest.js [--json]`: proves a Lathe bundle is the one that was exported and still answers as it
  * did. Checks manifest.json against manifest.sha256, every file listed in the manifest against its
- * SHA-256 (and that none is missing), then scores golden.json's rows through model-runtime.js and
- * compares each output with the one Lathe's own `predict` gave (labels equal, numbers within 1e-6).
+ * SHA-256 (and that none is missing), then scores golden.json's rows through model-runtime.js, as a JSON
+ * body and as an Arrow stream, and compares each output with the one Lathe's own `predict` gave (labels
+ * equal, numbers within 1e-6).
  * Exit code 0 when everything holds, 1 otherwise; --json prints one JSON document.
  */
 const { createHash } = require('node:crypto');
@@ -15,6 +16,24 @@ const tolerance = 1e-6;
 
 function sha256(file) {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** Compares answered rows with the expected ones: labels equal, numbers within the tolerance. */
+function compare(expectedRows, answeredRows) {
+  let worst = 0;
+  const mismatches = [];
+  expectedRows.forEach((expected, i) => {
+    const got = answeredRows[i] || {};
+    for (const [name, want] of Object.entries(expected)) {
+      const have = got[name];
+      if (typeof want === 'number' && typeof have === 'number') {
+        const delta = Math.abs(have - want) / Math.max(1, Math.abs(want));
+        worst = Math.max(worst, delta);
+        if (!(delta <= tolerance)) mismatches.push(`row ${i} ${name}: ${have} ≠ ${want}`);
+      } else if (have !== want) mismatches.push(`row ${i} ${name}: ${JSON.stringify(have)} ≠ ${JSON.stringify(want)}`);
+    }
+  });
+  return { worst, mismatches };
 }
 
 async function selftest(dir) {
@@ -52,28 +71,25 @@ async function selftest(dir) {
     return { passed: false, checks };
   }
   try {
-    const answer = await bundle.predict({ rows: golden.rows });
-    let worst = 0;
-    const mismatches = [];
-    golden.expected.forEach((expected, i) => {
-      const got = answer.predictions[i];
-      for (const [name, want] of Object.entries(expected)) {
-        const have = got[name];
-        if (typeof want === 'number' && typeof have === 'number') {
-          const delta = Math.abs(have - want) / Math.max(1, Math.abs(want));
-          worst = Math.max(worst, delta);
-          if (!(delta <= tolerance)) mismatches.push(`row ${i} ${name}: ${have} ≠ ${want}`);
-        } else if (have !== want)
-          mismatches.push(`row ${i} ${name}: ${JSON.stringify(have)} ≠ ${JSON.stringify(want)}`);
-      }
-    });
-    check(
-      'golden outputs',
-      mismatches.length === 0,
-      mismatches.length === 0
-        ? `${golden.rows.length} rows agree with Lathe's predict (largest difference ${worst.toExponential(2)})`
-        : `${mismatches.length} differ: ${mismatches.slice(0, 5).join('; ')}`,
+    // The same rows as JSON and as an Arrow stream: both request formats must give Lathe's answers.
+    const arrowBody = require('./arrow-body.js');
+    const viaJson = (await bundle.predict({ rows: golden.rows })).predictions;
+    const viaArrow = arrowBody.readArrowAnswer(
+      (await bundle.predictArrow(arrowBody.writeArrowRequest(manifest.schema.input, golden.rows), 'arrow')).arrow,
     );
+    for (const [name, answer] of [
+      ['golden outputs', viaJson],
+      ['golden outputs (Arrow body)', viaArrow],
+    ]) {
+      const { worst, mismatches } = compare(golden.expected, answer);
+      check(
+        name,
+        mismatches.length === 0,
+        mismatches.length === 0
+          ? `${golden.rows.length} rows agree with Lathe's predict (largest difference ${worst.toExponential(2)})`
+          : `${mismatches.length} differ: ${mismatches.slice(0, 5).join('; ')}`,
+      );
+    }
   } finally {
     await bundle.release();
   }

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The dedicated-server entry of a Lathe bundle: `node server.js` serves the model over HTTP with Node's
- * own http module (no framework to install). POST /predict, GET /health, GET /metadata come from
+ * own http module (no framework to install). POST /predict (JSON, or an Arrow IPC stream), GET /health, GET /metadata come from
  * model-runtime.js (shared with the serverless entries); GET /metrics is Prometheus text (requests,
  * a latency histogram, errors). SIGTERM/SIGINT stop accepting, finish what is in flight, then exit 0.
  * Settings: PORT (default 8080; 0 picks a free one), HOST (default 0.0.0.0), MAX_BODY_BYTES (32 MiB).
@@ -127,7 +127,7 @@ async function main() {
           }),
         };
       } else {
-        answer = await route(bundle, request.method, pathname, body);
+        answer = await route(bundle, request.method, pathname, body, request.headers);
         rows = answer.rows || 0;
       }
       metrics.ended();

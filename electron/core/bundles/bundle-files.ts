@@ -40,6 +40,8 @@ function runtimeFolder(): string {
 export function runtimeFiles(target: BundleTarget): BundleFile[] {
   const names = [
     'model-runtime.js',
+    'request-error.js',
+    'arrow-body.js',
     'selftest.js',
     { server: 'server.js', lambda: 'lambda.js', gcf: 'gcf.js' }[target],
   ];
@@ -71,7 +73,8 @@ function walk(root: string, folder: string, keep: (path: string) => boolean, out
 /**
  * onnxruntime-node and onnxruntime-common as installed with Lathe, cut to what runs on Linux x64 with
  * CommonJS: package.json, licences, the compiled JavaScript, and bin/napi-v6/linux/x64 (no other
- * platform's binaries, no sources, maps or typings), so the bundle runs offline from its folder.
+ * platform's binaries, no sources, maps or typings), so the bundle runs offline from its folder; and
+ * Apache Arrow's one-file build under vendor/ (outside node_modules, so GCF's npm install leaves it be).
  */
 export function vendoredRuntime(): { files: BundleFile[]; onnxruntime: string } {
   const files: BundleFile[] = [];
@@ -103,6 +106,15 @@ export function vendoredRuntime(): { files: BundleFile[]; onnxruntime: string } 
     (path) => path === 'package.json' || licence(path) || /^dist\/cjs\/.+\.(js|json)$/.test(path),
     files,
     'node_modules/onnxruntime-common',
+  );
+  // Apache Arrow's single-file build (its dependencies inlined) and its licence, for Arrow request bodies.
+  const arrow = packageFolder('apache-arrow');
+  walk(
+    arrow,
+    arrow,
+    (path) => path === 'Arrow.es2015.min.js' || path === 'LICENSE.txt' || path === 'NOTICE.txt',
+    files,
+    'vendor/apache-arrow',
   );
   const version = (JSON.parse(readFileSync(join(node, 'package.json'), 'utf8')) as { version: string }).version;
   return { files, onnxruntime: version };
@@ -187,6 +199,23 @@ export function readme(manifest: Omit<BundleManifest, 'files'>): string {
     schema.output.map((o) => `\`${o.name}\``).join(', ') + '.',
     'A field that is missing, unknown or of the wrong type is a 400 whose `error.field` names it.',
     '',
+    'It also takes an Apache Arrow IPC stream (`Content-Type: application/vnd.apache.arrow.stream`): one column',
+    'per field (numbers as any int, float or bool type; strings as utf8 or a dictionary of utf8, as a pandas',
+    'categorical gives; nulls for missing values; one or more record batches), answered as an Arrow stream of',
+    'the same output columns (JSON columns instead with `Accept: application/json`). No number is printed or',
+    'parsed, which on a small model costs more than the scoring. From pandas:',
+    '',
+    '    import pyarrow as pa, requests',
+    '    table = pa.Table.from_pandas(frame[[' +
+      schema.input.fields.map((f) => `"${f.name}"`).join(', ') +
+      ']], preserve_index=False)',
+    '    sink = pa.BufferOutputStream()',
+    '    with pa.ipc.new_stream(sink, table.schema) as writer:',
+    '        writer.write_table(table)',
+    '    answer = requests.post(url + "/predict", data=sink.getvalue().to_pybytes(),',
+    '                           headers={"content-type": "application/vnd.apache.arrow.stream"})',
+    '    scores = pa.ipc.open_stream(answer.content).read_pandas()',
+    '',
     'Fields: ' + schema.input.fields.map((f) => `\`${f.name}\` (${f.type})`).join(', ') + '.',
     '',
   ];
@@ -209,7 +238,9 @@ export function readme(manifest: Omit<BundleManifest, 'files'>): string {
       `Upload the zip as an AWS Lambda function on the \`nodejs${nodeMajor}.x\` runtime, x86_64, handler`,
       '`lambda.handler`, behind an API Gateway proxy integration (REST API payload 1.0 or HTTP API 2.0).',
       'Give it at least 512 MB of memory. Routes as above: `POST /predict`, `GET /health`, `GET /metadata`',
-      '(a stage prefix such as `/prod/predict` is fine).',
+      '(a stage prefix such as `/prod/predict` is fine). For Arrow bodies on a REST API, add',
+      '`application/vnd.apache.arrow.stream` to its binary media types so the body arrives base64 (an HTTP API',
+      'does this by itself); the Arrow answer goes back base64 with `isBase64Encoded`.',
       '',
     );
   if (target === 'gcf')

@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { RecordBatchReader } from 'apache-arrow';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleExport, ValidationVerdict } from '../../../shared/contract/index.js';
@@ -31,7 +32,14 @@ import { createDataResolver } from '../models/data-source.js';
 import { openTempCore } from '../testing/temp-core.js';
 import { exportInChild } from './testing/export-in-child.js';
 import { assertLambdaLimits, BundleService, runSelftest } from './bundle-service.js';
-import { expectSameOutputs, postJson, startServerBundle } from './testing/bundle-server.js';
+import {
+  arrowBody,
+  arrowRows,
+  expectSameOutputs,
+  postArrow,
+  postJson,
+  startServerBundle,
+} from './testing/bundle-server.js';
 
 let core: Core;
 let cleanup: () => Promise<void>;
@@ -44,6 +52,11 @@ let expected: Record<string, number | string | null>[];
 let server: BundleExport;
 
 const fields = ['age', 'income', 'plan'];
+const arrowFields = [
+  { name: 'age', type: 'number' as const },
+  { name: 'income', type: 'number' as const },
+  { name: 'plan', type: 'string' as const },
+];
 
 function unzipTo(zipPath: string, folder: string): void {
   for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zipPath)))) {
@@ -123,6 +136,69 @@ describe('server bundle', () => {
     }
   });
 
+  it('answers an Apache Arrow IPC stream like lathe predict, and as JSON columns when Accept asks for JSON', async () => {
+    const running = await startServerBundle(server.out);
+    try {
+      // pyarrow's defaults for a pandas frame (float64, utf8), one batch; then float32 and a categorical
+      // (dictionary) column, sent as three record batches.
+      const plain = await postArrow(`${running.url}/predict`, arrowBody(rows, arrowFields));
+      expect(plain.status).toBe(200);
+      expect(plain.type).toBe('application/vnd.apache.arrow.stream');
+      expectSameOutputs(arrowRows(plain.bytes), expected);
+      const threeBatches = arrowBody(rows, arrowFields, 'dictionary-float32', 3);
+      expect(
+        RecordBatchReader.from(threeBatches)
+          .readAll()
+          .map((batch) => batch.numRows),
+      ).toEqual([67, 67, 66]);
+      const categorical = await postArrow(`${running.url}/predict`, threeBatches);
+      expect(categorical.status).toBe(200);
+      expectSameOutputs(arrowRows(categorical.bytes), expected);
+      const asJson = await postArrow(`${running.url}/predict`, arrowBody(rows, arrowFields), 'application/json');
+      expect(asJson.type).toBe('application/json');
+      const answered = (JSON.parse(asJson.bytes.toString('utf8')) as { columns: Record<string, unknown[]> }).columns;
+      expectSameOutputs(
+        rows.map((_, i) => Object.fromEntries(Object.keys(answered).map((name) => [name, answered[name]![i]]))),
+        expected,
+      );
+    } finally {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  });
+
+  it('refuses a bad Arrow body with a 400 naming the field', async () => {
+    const running = await startServerBundle(server.out);
+    const refusal = async (body: Uint8Array) => {
+      const answer = await postArrow(`${running.url}/predict`, body);
+      expect(answer.status).toBe(400);
+      return (JSON.parse(answer.bytes.toString('utf8')) as { error: { field: string | null; message: string } }).error;
+    };
+    try {
+      const noIncome = arrowFields.filter((f) => f.name !== 'income');
+      expect(await refusal(arrowBody(rows, noIncome))).toMatchObject({
+        field: 'income',
+        message: 'missing field "income"',
+      });
+      const textAge = arrowBody(
+        rows.map((row) => ({ ...row, age: String(row.age) })),
+        arrowFields.map((f) => (f.name === 'age' ? { name: 'age', type: 'string' as const } : f)),
+      );
+      const mistyped = await refusal(textAge);
+      expect(mistyped.field).toBe('age');
+      expect(mistyped.message).toMatch(/field "age": expected a numeric column .*got Utf8/);
+      const extra = arrowBody(
+        rows.map((row) => ({ ...row, agee: 1 })),
+        [...arrowFields, { name: 'agee', type: 'number' as const }],
+      );
+      expect(await refusal(extra)).toMatchObject({ field: 'agee' });
+      expect((await refusal(Buffer.from('{"rows": []}'))).message).toMatch(/not an Arrow IPC stream/);
+    } finally {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  });
+
   it('refuses bad input with a 400 naming the field, and counts requests, errors and latency in /metrics', async () => {
     const running = await startServerBundle(server.out);
     try {
@@ -193,6 +269,42 @@ describe('server bundle', () => {
   });
 });
 
+describe("Arrow bodies (the bundle's arrow-body.js)", () => {
+  interface ArrowBodyModule {
+    readArrowRequest: (
+      schema: unknown,
+      bytes: Uint8Array,
+    ) => { count: number; columns: Map<string, Iterable<number | string>> };
+    writeArrowAnswer: (columns: { name: string; values: unknown }[]) => Buffer;
+  }
+  const load = () => createRequire(import.meta.url)(join(server.out, 'arrow-body.js')) as ArrowBodyModule;
+
+  it('reads non-ASCII text, nulls and several batches, and writes non-ASCII labels', () => {
+    const { readArrowRequest, writeArrowAnswer } = load();
+    const sent = [
+      { age: 1, income: null, plan: 'café' },
+      { age: null, income: 2.5, plan: null },
+      { age: 3, income: 4, plan: 'pro' },
+    ];
+    for (const variant of ['utf8-float64', 'dictionary-float32'] as const) {
+      const read = readArrowRequest(server.manifest.schema.input, arrowBody(sent, arrowFields, variant, 2));
+      expect(read.count).toBe(3);
+      expect([...read.columns.get('plan')!]).toEqual(['café', '', 'pro']);
+      expect([...read.columns.get('age')!]).toEqual([1, NaN, 3]);
+      expect([...read.columns.get('income')!]).toEqual([NaN, 2.5, 4]);
+    }
+    const answer = writeArrowAnswer([
+      { name: 'label', values: ['ja', 'nein', 'überhaupt'] },
+      { name: 'probability_ja', values: Float32Array.of(0.25, 0.5, 1) },
+    ]);
+    expect(arrowRows(answer)).toEqual([
+      { label: 'ja', probability_ja: 0.25 },
+      { label: 'nein', probability_ja: 0.5 },
+      { label: 'überhaupt', probability_ja: 1 },
+    ]);
+  });
+});
+
 describe('lambda bundle', () => {
   it('is a zip within Lambda limits whose handler answers API Gateway events (v1 and v2) like lathe predict', async () => {
     const exported = await core.bundles.export({ ref, target: 'lambda', out: join(scratch, 'lambda.zip') });
@@ -205,7 +317,9 @@ describe('lambda bundle', () => {
     expect(readdirSync(join(folder, 'node_modules/onnxruntime-node/bin/napi-v6'))).toEqual(['linux']);
     expect(readdirSync(join(folder, 'node_modules/onnxruntime-node/bin/napi-v6/linux'))).toEqual(['x64']);
     const { handler } = createRequire(import.meta.url)(join(folder, 'lambda.js')) as {
-      handler: (event: unknown) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }>;
+      handler: (
+        event: unknown,
+      ) => Promise<{ statusCode: number; body: string; headers: Record<string, string>; isBase64Encoded: boolean }>;
     };
     const v1 = await handler({
       resource: '/predict',
@@ -235,6 +349,27 @@ describe('lambda bundle', () => {
     const bad = await handler({ httpMethod: 'POST', path: '/predict', body: '{"rows":[{"age":1}]}' });
     expect(bad.statusCode).toBe(400);
     expect(JSON.parse(bad.body).error.field).toBe('income');
+    // An Arrow body arrives base64 (API Gateway with the Arrow type among its binary media types); the Arrow
+    // answer goes back the same way.
+    const arrow = await handler({
+      version: '2.0',
+      rawPath: '/predict',
+      headers: { 'Content-Type': 'application/vnd.apache.arrow.stream' },
+      requestContext: { http: { method: 'POST', path: '/predict' } },
+      body: arrowBody(rows, arrowFields).toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(arrow).toMatchObject({ statusCode: 200, isBase64Encoded: true });
+    expect(arrow.headers['content-type']).toBe('application/vnd.apache.arrow.stream');
+    expectSameOutputs(arrowRows(Buffer.from(arrow.body, 'base64')), expected);
+    const mangled = await handler({
+      httpMethod: 'POST',
+      path: '/predict',
+      headers: { 'content-type': 'application/vnd.apache.arrow.stream' },
+      body: arrowBody(rows, arrowFields).toString('latin1'),
+    });
+    expect(mangled.statusCode).toBe(400);
+    expect(JSON.parse(mangled.body).error.message).toMatch(/binary media types/);
     const health = await handler({ version: '2.0', rawPath: '/health', requestContext: { http: { method: 'GET' } } });
     expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
   }, 120_000);
@@ -270,6 +405,10 @@ describe('gcf bundle', () => {
       const bad = await postJson(`${url}/predict`, { rows: [{ age: 1, income: 2, plan: ['x'] }] });
       expect(bad.status).toBe(400);
       expect(bad.json.error).toMatchObject({ field: 'plan' });
+      const arrow = await postArrow(`${url}/predict`, arrowBody(rows, arrowFields, 'dictionary-float32', 2));
+      expect(arrow.status).toBe(200);
+      expect(arrow.type).toMatch(/^application\/vnd\.apache\.arrow\.stream/);
+      expectSameOutputs(arrowRows(arrow.bytes), expected);
     } finally {
       await new Promise((resolve) => gcf.close(resolve));
     }

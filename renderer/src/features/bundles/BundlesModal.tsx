@@ -33,7 +33,7 @@ const targets: { value: BundleTarget; label: string; line: string }[] = [
   {
     value: 'server',
     label: 'Dedicated server',
-    line: 'A Node HTTP server (POST /predict, /health, /metadata, Prometheus /metrics) with a Dockerfile on node:20-slim.',
+    line: 'A Node HTTP server (POST /predict with JSON or Apache Arrow bodies, /health, /metadata, Prometheus /metrics) with a Dockerfile on node:20-slim.',
   },
   {
     value: 'lambda',
