@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,11 +68,22 @@ server.listen(0, '127.0.0.1', () => process.stdout.write('echo listening on http
 process.on('SIGTERM', () => process.exit(0));
 `;
 
+/** CPU time (ms, all threads) a process has used so far, from /proc; null where there is no /proc. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** Starts `node SCRIPT` in the folder (the server bundle); resolves with its URL and the ms from spawn to listening. */
 function start(
   folder: string,
   script = 'server.js',
-): Promise<{ url: string; stop: () => Promise<void>; spawnedAt: number }> {
+): Promise<{ url: string; stop: () => Promise<void>; spawnedAt: number; pid: number }> {
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [script], {
     cwd: folder,
@@ -89,6 +100,7 @@ function start(
         resolve({
           url: match[1]!,
           spawnedAt,
+          pid: child.pid!,
           stop: async () => {
             child.kill('SIGTERM');
             await exited;
@@ -268,6 +280,29 @@ export async function run(): Promise<Record<string, unknown>> {
           ' rows/s',
       );
     }
+    /**
+     * CPU per batch (all threads), on 2 requests in flight over 200 batches: the server process, this client,
+     * and the bare loop. On a machine this size the client shares the cores, so no server can pass
+     * cores / (server + client CPU per batch), however its work is spread.
+     */
+    const cpu: Record<string, number | null> = {};
+    const CPU_BATCHES = 200;
+    {
+      const before = process.cpuUsage();
+      for (let k = 0; k < CPU_BATCHES / BATCHES; k++) await bare(1);
+      const used = process.cpuUsage(before);
+      cpu.bare_ms = (used.user + used.system) / 1000 / CPU_BATCHES;
+    }
+    for (const format of formats) {
+      const serverBefore = cpuMsOf(running.pid);
+      const clientBefore = process.cpuUsage();
+      for (let k = 0; k < CPU_BATCHES / BATCHES; k++) await served(format, 2);
+      const serverAfter = cpuMsOf(running.pid);
+      const client = process.cpuUsage(clientBefore);
+      cpu[`${format}_server_ms`] =
+        serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / CPU_BATCHES;
+      cpu[`${format}_client_ms`] = (client.user + client.system) / 1000 / CPU_BATCHES;
+    }
     agent.destroy();
     await running.stop();
     await echo.stop();
@@ -330,6 +365,8 @@ export async function run(): Promise<Record<string, unknown>> {
       server_ratio_json_columns: server.json_columns.rate / bareBest.rate,
       /** Per format, ms per 1,000-row batch: scoring, the rest of the server's work, HTTP; and the ceiling they set. */
       stages,
+      /** CPU ms per 1,000-row batch: the bare loop, and per format the server process and this client. */
+      cpu,
       server_rows_per_second: server.arrow.rate,
       server_json_rows_per_second: server.json_rows.rate,
       server_json_columns_rows_per_second: server.json_columns.rate,
@@ -369,6 +406,17 @@ export async function run(): Promise<Record<string, unknown>> {
       const ms = (value: number) => value.toFixed(3).padStart(8);
       say(
         `  ${format.padEnd(13)} ${String(stage.request_bytes).padStart(6)} B in, ${String(stage.answer_bytes).padStart(6)} B out ${ms(stage.scoring_ms!)}   ${ms(stage.handling_ms!)}   ${ms(stage.http_floor_ms!)}    ratio ≤ ${stage.ceiling_ratio!.toFixed(2)}  ${ms(stage.served_ms!)}`,
+      );
+    }
+    say('');
+    say(`CPU per 1,000-row batch, all threads (ms): bare loop ${cpu.bare_ms!.toFixed(3)}`);
+    for (const format of formats) {
+      const server = cpu[`${format}_server_ms`];
+      const client = cpu[`${format}_client_ms`]!;
+      if (server === null || server === undefined) continue;
+      const ceiling = ((availableParallelism() / (server + client)) * BATCH * 1000) / bareBest.rate;
+      say(
+        `  ${format.padEnd(13)} server ${server.toFixed(3)} + client ${client.toFixed(3)} → on ${availableParallelism()} cores ratio ≤ ${ceiling.toFixed(2)}`,
       );
     }
     say('');
