@@ -62,6 +62,7 @@ test('export a server bundle and a Lambda zip from the version page, read the ma
   const selftest = manifest.getByTestId('bundle-selftest');
   await expect(selftest).toContainText('Self-test passed', { timeout: 120_000 });
   await expect(selftest).toContainText(/golden outputs: 16 rows agree with Lathe's predict/);
+  await expect(selftest).toContainText(/golden outputs \(Arrow body\): 16 rows agree with Lathe's predict/);
   await expect(selftest).toContainText(/file hashes: \d+ of \d+ files match/);
   await manifest.getByRole('tab', { name: 'Schema' }).click();
   const fields = manifest.getByRole('table', { name: 'Request fields' });
