@@ -3,9 +3,10 @@ import type { PredictDone, PredictProgress, PredictRequest } from '../core/infer
 import { runBatchPredict } from '../core/infer/worker/batch-predict.js';
 import { serveJob } from '../core/workers/worker/serve-job.js';
 
-serveJob<PredictRequest, PredictDone, PredictProgress>((request, { progress }) =>
+serveJob<PredictRequest, PredictDone, PredictProgress>((request, { progress, checkCancel }) =>
   runBatchPredict(request, {
     onStart: (totalRows) => progress({ type: 'started', totalRows }),
     onProgress: (rows) => progress({ type: 'progress', rows }),
+    checkCancel,
   }),
 );

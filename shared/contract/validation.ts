@@ -118,6 +118,11 @@ const GateInput = z
 /** Methods of validation. */
 export const validationMethods = {
   'validation.run': { input: ValidateOptions, output: ValidationReport },
+  /** Stops the running validations of a version; they store nothing. */
+  'validation.cancel': {
+    input: z.object({ ref: ModelRef }).strict(),
+    output: z.object({ cancelled: z.number().int() }),
+  },
   'validation.list': { input: z.object({ ref: ModelRef }).strict(), output: z.array(ValidationReportSummary) },
   'validation.get': { input: z.object({ id: z.string().min(1) }).strict(), output: ValidationReport },
   'validation.html': {

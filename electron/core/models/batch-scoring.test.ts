@@ -2,7 +2,7 @@
  * `core.models.predict` on a Lathe-trained model: class-named output columns, input columns passed through
  * and metrics against the label column, all through the predict worker.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,34 @@ describe('batch scoring', () => {
     expect(download.fileName).toBe('scores.csv');
     expect(Buffer.from(download.base64, 'base64').toString('utf8').split('\n')[0]).toBe(result.columns.join(','));
     expect(() => core.models.downloadScores(file)).toThrow(/not an output this Lathe wrote/);
+  });
+
+  it('stops between batches when its signal aborts, leaving no output behind', async () => {
+    const file = await table(3000, 'classification');
+    const trained = await core.training.train({
+      data: file,
+      target: 'target',
+      epochs: 1,
+      hidden: [8],
+      backend: 'wasm',
+    });
+    const out = join(scratch, 'cancelled.parquet');
+    const controller = new AbortController();
+    let progressed = 0;
+    await expect(
+      core.models.predict(
+        { ref: trained.model, data: file, out, batchRows: 100 },
+        (rows) => {
+          progressed = rows;
+          controller.abort();
+        },
+        controller.signal,
+      ),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { cancelled: true } });
+    // Stopped in the worker after a batch or a few (the abort travels while the next ones are read), not at the end.
+    expect(progressed).toBeGreaterThan(0);
+    expect(progressed).toBeLessThan(3000);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('reports RMSE and MAE for a regressor, and no metrics when the data lacks the label', async () => {

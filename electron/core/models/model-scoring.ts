@@ -177,6 +177,8 @@ export class ModelScoring {
       sliceBy?: string[];
     },
     onProgress?: (rows: number, totalRows: number | null) => void,
+    /** Aborting it stops the scoring (the worker ends; a partial output is removed) with a cancelled error. */
+    signal?: AbortSignal,
   ): Promise<{
     rows: number;
     out: string;
@@ -222,6 +224,8 @@ export class ModelScoring {
     let warmup: { rows: number; seconds: number } | null = null;
     const ref = `${version.model}@${version.version}`;
     const done = await runWorkerToEnd<PredictRequest, PredictDone, PredictProgress>('predict', request, {
+      signal,
+      what: `scoring ${input.data} with ${ref}`,
       onProgress: (message) => {
         if (message.type === 'started') totalRows = message.totalRows;
         else {

@@ -47,7 +47,11 @@ export const evaluate = handler({
       throwIfAborted(context.signal);
       const out = `${context.services.tempPath('evaluate')}.csv`;
       try {
-        const result = await models.predict({ ref, data: settings.data, out, label: settings.label });
+        const result = await models.predict(
+          { ref, data: settings.data, out, label: settings.label },
+          undefined,
+          context.signal,
+        );
         const value = result.evaluation?.metrics[settings.metric];
         if (value === undefined)
           throw new LatheError(

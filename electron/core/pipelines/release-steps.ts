@@ -30,13 +30,17 @@ export const validate = handler({
   }),
   run: async (settings, context) => {
     throwIfAborted(context.signal);
-    const report = await context.services.validation.run({
-      ref: settings.model,
-      suite: settings.suiteFile ? readSuite(settings.suiteFile) : settings.suite,
-      suiteFile: settings.suiteFile,
-      holdout: settings.holdout,
-      baseline: settings.baseline,
-    });
+    const report = await context.services.validation.run(
+      {
+        ref: settings.model,
+        suite: settings.suiteFile ? readSuite(settings.suiteFile) : settings.suite,
+        suiteFile: settings.suiteFile,
+        holdout: settings.holdout,
+        baseline: settings.baseline,
+      },
+      undefined,
+      context.signal,
+    );
     const failed = report.checks.filter((c) => !c.passed);
     for (const check of report.checks)
       context.log(`${check.passed ? 'pass' : 'FAIL'} ${check.name}`, check.passed ? 'info' : 'warn');

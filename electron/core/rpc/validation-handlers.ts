@@ -7,6 +7,7 @@ import type { HandlersFor } from './handlers.js';
 export function validationHandlers(core: Core): HandlersFor<keyof typeof validationMethods> {
   return {
     'validation.run': (input) => core.validation.run(input),
+    'validation.cancel': (input) => core.validation.cancel(input.ref),
     'validation.list': (input) => core.validation.list(input.ref),
     'validation.get': (input) => core.validation.get(input.id),
     'validation.html': (input) => core.validation.html(input.id),

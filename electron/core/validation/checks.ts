@@ -33,6 +33,8 @@ export interface Measurements {
 export interface CheckServices {
   models: ModelService;
   objects: ObjectStore;
+  /** Aborted when the validation is cancelled: the drift worker stops with it. */
+  signal?: AbortSignal;
 }
 
 const latencyBudgetMs = 250;
@@ -241,12 +243,16 @@ export async function measureCheck(
         rows: dataset.rows,
         types: Object.fromEntries(dataset.columns.map((column) => [column.name, column.type])),
       });
-      const reply = await runWorkerToEnd<DriftWorkerRequest, DriftWorkerReply>('drift', {
-        reference: table(reference.dataset),
-        current: table(current),
-        referenceRows: reference.dataset.rows,
-        columns: columns.map((name) => ({ name, threshold: check.threshold })),
-      });
+      const reply = await runWorkerToEnd<DriftWorkerRequest, DriftWorkerReply>(
+        'drift',
+        {
+          reference: table(reference.dataset),
+          current: table(current),
+          referenceRows: reference.dataset.rows,
+          columns: columns.map((name) => ({ name, threshold: check.threshold })),
+        },
+        { signal: services.signal, what: 'the drift test of the validation' },
+      );
       const tested = reply.columns.filter((column) => column.verdict === 'drift' || column.verdict === 'no_drift');
       const drifted = tested.filter((column) => column.verdict === 'drift');
       const share = tested.length ? drifted.length / tested.length : 0;

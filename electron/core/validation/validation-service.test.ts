@@ -229,6 +229,47 @@ describe('validation suites on a model version', () => {
     expect(core.objects.usage().objects).toBe(objectsBefore);
   });
 
+  it(
+    "stops on cancel, from the app (cancel by ref) or the caller (a pipeline's signal), storing nothing",
+    { timeout: 120_000 },
+    async () => {
+      const before = reportCount();
+      const objectsBefore = core.objects.usage().objects;
+      const checks = suite('  - type: metric', '    metric: accuracy', '    threshold: 0.5', '  - type: drift');
+      expect(core.validation.cancel(model)).toEqual({ cancelled: 0 });
+      // The app's Cancel: as soon as scoring the holdout starts.
+      let cancelledRuns = -1;
+      const off = core.events.onDidEmit((name, payload) => {
+        const step = name === 'validation.progress' ? (payload as { step: string }).step : '';
+        if (step.startsWith('scoring') && cancelledRuns < 0) cancelledRuns = core.validation.cancel(model).cancelled;
+      });
+      try {
+        await expect(core.validation.run({ ref: model, suite: checks })).rejects.toMatchObject({
+          code: 'CONFLICT',
+          details: { cancelled: true },
+          message: expect.stringMatching(/was cancelled/),
+        });
+      } finally {
+        off();
+      }
+      expect(cancelledRuns).toBe(1);
+      // A caller's signal (a pipeline run being cancelled), during the drift test's worker.
+      const controller = new AbortController();
+      await expect(
+        core.validation.run(
+          { ref: model, suite: checks },
+          (step) => {
+            if (step.includes('drift')) setTimeout(() => controller.abort(), 5);
+          },
+          controller.signal,
+        ),
+      ).rejects.toMatchObject({ details: { cancelled: true } });
+      expect(reportCount()).toBe(before);
+      expect(core.objects.usage().objects).toBe(objectsBefore);
+      expect(core.validation.cancel(model)).toEqual({ cancelled: 0 });
+    },
+  );
+
   it('gates an alias on a passing report, per model or globally', { timeout: 120_000 }, async () => {
     core.validation.gates.set({ alias: 'production' });
     const failing = await core.validation.run({

@@ -28,6 +28,7 @@ import type { ModelService } from '../models/model-service.js';
 import type { DatasetService } from '../data/dataset-service.js';
 import type { ResolvedDataset } from '../data/dataset-service.js';
 import { unreferencedObjects } from '../objects/object-references.js';
+import { cancelledError } from '../workers/run-worker.js';
 import {
   defaultSuiteYaml,
   fieldName,
@@ -71,6 +72,8 @@ const needsTarget = new Set<SuiteCheck['type']>(['metric', 'slice', 'regression'
 export class ValidationService {
   /** Alias gates (which aliases need a passing report). */
   readonly gates: AliasGates;
+  /** Validations running now, by version ref, so `cancel` can stop them. */
+  private readonly running = new Map<string, Set<AbortController>>();
 
   constructor(
     private readonly db: Db,
@@ -254,11 +257,46 @@ export class ValidationService {
   async run(
     raw: ValidateOptions,
     onProgress?: (step: string, done: number, total: number) => void,
+    signal?: AbortSignal,
   ): Promise<ValidationReport> {
     const options = ValidateOptions.parse(raw);
-    const started = performance.now();
     const version = this.models.resolveScorable(options.ref);
     const ref = `${version.model}@${version.version}`;
+    // One controller per run: `cancel(ref)` aborts it, and so does the caller's signal (a pipeline's run).
+    const controller = new AbortController();
+    const forward = () => controller.abort();
+    signal?.addEventListener('abort', forward, { once: true });
+    if (signal?.aborted) controller.abort();
+    const runs = this.running.get(ref) ?? new Set<AbortController>();
+    this.running.set(ref, runs.add(controller));
+    try {
+      return await this.runChecked(options, version, ref, controller.signal, onProgress);
+    } finally {
+      signal?.removeEventListener('abort', forward);
+      runs.delete(controller);
+      if (runs.size === 0) this.running.delete(ref);
+    }
+  }
+
+  /**
+   * Cancels the validations of a version that are running: each stops at its next step (a scoring or drift
+   * worker is stopped) and stores nothing. Returns how many there were.
+   */
+  cancel(ref: string): { cancelled: number } {
+    const version = this.models.resolve(ref);
+    const runs = this.running.get(`${version.model}@${version.version}`);
+    for (const controller of runs ?? []) controller.abort();
+    return { cancelled: runs?.size ?? 0 };
+  }
+
+  private async runChecked(
+    options: ValidateOptions,
+    version: ModelVersion,
+    ref: string,
+    signal: AbortSignal,
+    onProgress?: (step: string, done: number, total: number) => void,
+  ): Promise<ValidationReport> {
+    const started = performance.now();
     // Errors in the default suite name it as such (it is what `lathe validate suite M@V` prints).
     const file = options.suiteFile ?? (options.suite === undefined ? 'default-suite.yaml' : 'suite.yaml');
     const yaml = options.suite ?? this.defaultSuite(ref).yaml;
@@ -272,6 +310,8 @@ export class ValidationService {
     const total = checks.length + (plan.holdout ? 1 + baselineVersions.length : 0);
     let done = 0;
     const progress = (step: string) => {
+      // Every step starts here: a cancelled validation stops before it.
+      if (signal.aborted) throw cancelledError(`the validation of ${ref}`);
       onProgress?.(step, done, total);
       this.events.emit('validation.progress', { ref, step, done, total });
     };
@@ -281,12 +321,16 @@ export class ValidationService {
       if (plan.holdout) {
         const holdoutLabel = `${plan.holdout.name}@${plan.holdout.version}`;
         progress(`scoring ${holdoutLabel} with ${ref}`);
-        const scored = await this.models.predict({
-          ref,
-          data: holdoutLabel,
-          out: join(folder, 'candidate.parquet'),
-          ...(plan.sliceColumns.length ? { sliceBy: plan.sliceColumns } : {}),
-        });
+        const scored = await this.models.predict(
+          {
+            ref,
+            data: holdoutLabel,
+            out: join(folder, 'candidate.parquet'),
+            ...(plan.sliceColumns.length ? { sliceBy: plan.sliceColumns } : {}),
+          },
+          undefined,
+          signal,
+        );
         measurements.metrics = scored.evaluation;
         for (const slice of scored.slices ?? []) measurements.slices.set(slice.column, slice);
         done++;
@@ -294,12 +338,16 @@ export class ValidationService {
           const baselineRef = `${baseline.model}@${baseline.version}`;
           progress(`scoring ${holdoutLabel} with the baseline ${baselineRef}`);
           // The candidate's target names the label: a baseline trained under another target is still compared on it.
-          const result = await this.models.predict({
-            ref: baselineRef,
-            data: holdoutLabel,
-            out: join(folder, `baseline-${baseline.id}.parquet`),
-            label: version.target ?? undefined,
-          });
+          const result = await this.models.predict(
+            {
+              ref: baselineRef,
+              data: holdoutLabel,
+              out: join(folder, `baseline-${baseline.id}.parquet`),
+              label: version.target ?? undefined,
+            },
+            undefined,
+            signal,
+          );
           measurements.baselineMetrics.set(baseline.id, result.evaluation);
           done++;
         }
@@ -308,7 +356,7 @@ export class ValidationService {
       for (const [index, check] of checks.entries()) {
         progress(`checks[${index}] ${check.type}`);
         results.push(
-          await measureCheck(index, check, plan, measurements, { models: this.models, objects: this.objects }),
+          await measureCheck(index, check, plan, measurements, { models: this.models, objects: this.objects, signal }),
         );
         done++;
       }

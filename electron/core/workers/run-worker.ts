@@ -3,7 +3,7 @@
  * reply or its error (rebuilt from the LatheError shape) as a promise. Ingest, train and predict all go
  * through here, so a worker that dies, hangs after cancel or throws is handled once.
  */
-import { errorFromShape, type ErrorShape } from '../../../shared/errors.js';
+import { errorFromShape, LatheError, type ErrorShape } from '../../../shared/errors.js';
 import { cleanOrtMessage } from '../infer/ort-message.js';
 import type { JobMessage, JobRequest, JobWorkerName } from './job-protocol.js';
 import { startWorker } from './worker-host.js';
@@ -80,13 +80,34 @@ export function runWorker<Request, Reply, Progress = never>(
   };
 }
 
-/** Runs a job that is never cancelled and returns its reply. */
+/** The error of work stopped on request: CONFLICT (what was asked did not happen), `details.cancelled`. */
+export function cancelledError(what: string): LatheError {
+  return new LatheError('CONFLICT', `${what} was cancelled`, { cancelled: true });
+}
+
+/**
+ * Runs a job to its end and returns its reply. With `signal`, aborting it cancels the job (the worker stops
+ * at its next step, or is terminated after the grace period) and the promise rejects with
+ * {@link cancelledError}.
+ */
 export async function runWorkerToEnd<Request, Reply, Progress = never>(
   name: JobWorkerName,
   request: Request,
-  options: RunWorkerOptions<Progress> = {},
+  options: RunWorkerOptions<Progress> & { signal?: AbortSignal; what?: string } = {},
 ): Promise<Reply> {
-  const reply = await runWorker<Request, Reply, Progress>(name, request, options).result;
-  if (reply === 'cancelled') throw new Error(`The ${name} worker stopped without answering`);
-  return reply;
+  const what = options.what ?? `the ${name} job`;
+  if (options.signal?.aborted) throw cancelledError(what);
+  const job = runWorker<Request, Reply, Progress>(name, request, options);
+  const abort = () => job.cancel();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const reply = await job.result;
+    if (reply === 'cancelled') {
+      if (options.signal?.aborted) throw cancelledError(what);
+      throw new Error(`The ${name} worker stopped without answering`);
+    }
+    return reply;
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+  }
 }

@@ -15,7 +15,12 @@ import type { PredictDone, PredictRequest } from '../predict-protocol.js';
 /** Runs one batch prediction. */
 export async function runBatchPredict(
   request: PredictRequest,
-  hooks: { onStart?: (totalRows: number) => void; onProgress?: (rows: number) => void } = {},
+  hooks: {
+    onStart?: (totalRows: number) => void;
+    onProgress?: (rows: number) => void;
+    /** Awaited before each batch; throws once the job was cancelled. */
+    checkCancel?: () => Promise<void>;
+  } = {},
 ): Promise<PredictDone> {
   if (!/\.(csv|parquet)$/i.test(request.out))
     throw new LatheError('BAD_INPUT', `--out must end in .csv or .parquet: ${request.out}`, { file: request.out });
@@ -96,6 +101,8 @@ export async function runBatchPredict(
       format: request.format,
       reuseBuffers: true,
     })) {
+      // A cancelled job stops here, between batches; the sink then removes what was written.
+      await hooks.checkCancel?.();
       const n = batch.columns.values().next().value?.length ?? 0;
       if (n === 0) continue;
       const feeds = buildFeeds(plan, batch.columns, n);

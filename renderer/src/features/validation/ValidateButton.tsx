@@ -132,9 +132,16 @@ function RunForm({
     { enabled: debounced !== '' },
   );
   const problems = check.data?.problems ?? [];
+  // Set by Cancel: the run then ends in a "cancelled" error, which is shown as what it is, not as a refusal.
+  const [cancelled, setCancelled] = useState(false);
+  const cancel = useMutation({
+    mutationFn: () => client['validation.cancel']({ ref }),
+    onMutate: () => setCancelled(true),
+  });
   const run = useMutation({
     mutationFn: () => {
       setProgress(null);
+      setCancelled(false);
       const off = client.on('validation.progress', (event) => {
         if (event.ref === ref) setProgress(event);
       });
@@ -183,13 +190,34 @@ function RunForm({
       {run.isPending && (
         <Stack gap={4} data-testid="validation-progress">
           <Progress value={progress ? (progress.done / Math.max(1, progress.total)) * 100 : 5} animated />
-          <Text size="xs" c="dimmed">
-            {progress ? `${progress.done}/${progress.total} · ${progress.step}` : 'Starting…'}
-          </Text>
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="xs" c="dimmed">
+              {cancelled
+                ? 'Cancelling…'
+                : progress
+                  ? `${progress.done}/${progress.total} · ${progress.step}`
+                  : 'Starting…'}
+            </Text>
+            <Button
+              size="compact-xs"
+              variant="light"
+              color="red"
+              onClick={() => cancel.mutate()}
+              disabled={cancelled}
+              data-testid="validation-cancel"
+            >
+              Cancel
+            </Button>
+          </Group>
         </Stack>
       )}
+      {cancelled && run.isError && (
+        <Text size="sm" c="dimmed" data-testid="validation-cancelled">
+          Validation cancelled: no report was stored.
+        </Text>
+      )}
       <ModalActions
-        error={run.error}
+        error={cancelled ? null : run.error}
         errorTitle="Validation refused"
         onClose={onClose}
         submitLabel="Run validation"
