@@ -44,6 +44,11 @@ export const train = handler({
     // A command the crash interrupted: a version it registered is whole (MLflow registers after logging the
     // model), so it is taken rather than trained and registered a second time.
     if (typeof checkpoint.commandModel === 'string' && Array.isArray(checkpoint.versionsBefore)) {
+      // Its program died with Lathe: a run it left open will never end by itself.
+      for (const run of context.services.tracking.runningRunsTagged(commandRunTags(context))) {
+        context.services.tracking.endRun(run, 'KILLED');
+        context.log(`the interrupted command left run ${run} running: ended KILLED`, 'warn');
+      }
       const version = newVersionOf(checkpoint.commandModel, new Set(checkpoint.versionsBefore as string[]), context);
       if (version) {
         context.log(`the interrupted command had registered ${version.model}@${version.version}: taking it`);
@@ -139,14 +144,18 @@ async function trainCommand(settings: z.output<typeof TrainCommand>, context: St
   context.checkpoint({ commandModel: settings.modelName, versionsBefore: [...before] });
   const { uri, token } = context.services.trackingConnection();
   if (!uri) context.log('no `lathe serve` is running for this home: the command gets no MLFLOW_TRACKING_URI', 'warn');
+  const tags = commandRunTags(context);
   const [program, ...args] = settings.command;
-  const code = await new Promise<number | null>((resolve, reject) => {
+  const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     const child = spawn(program!, args, {
       cwd: settings.cwd,
       env: {
         ...process.env,
         ...settings.env,
         ...(uri && token ? { MLFLOW_TRACKING_URI: uri, MLFLOW_TRACKING_TOKEN: token } : {}),
+        // MLflow's client tags every run it starts with these (its SystemEnvironmentContext), so the runs this
+        // command leaves RUNNING when it is killed or fails can be found and ended.
+        MLFLOW_RUN_CONTEXT: runContext(settings.env?.MLFLOW_RUN_CONTEXT ?? process.env.MLFLOW_RUN_CONTEXT, tags),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -158,11 +167,22 @@ async function trainCommand(settings: z.output<typeof TrainCommand>, context: St
     child.stdout.on('data', forward('info'));
     child.stderr.on('data', forward('warn'));
     child.on('error', (error) => reject(new LatheError('BAD_INPUT', `${program} could not start: ${error.message}`)));
-    child.on('close', (exitCode) => {
+    child.on('close', (exitCode, signal) => {
       context.signal.removeEventListener('abort', onAbort);
-      resolve(exitCode);
+      resolve({ code: exitCode, signal });
     });
   });
+  const code = ended.code;
+  // A run the command left open did not finish: cancelled or killed → KILLED, a failing exit → FAILED, and a
+  // clean exit that forgot to end its run → FINISHED (what MLflow's client does at exit).
+  const leftStatus = context.signal.aborted || ended.signal ? 'KILLED' : code === 0 ? 'FINISHED' : 'FAILED';
+  for (const run of context.services.tracking.runningRunsTagged(tags)) {
+    context.services.tracking.endRun(run, leftStatus);
+    context.log(
+      `the command left run ${run} running: ended ${leftStatus}`,
+      leftStatus === 'FINISHED' ? 'info' : 'warn',
+    );
+  }
   throwIfAborted(context.signal);
   if (code !== 0) throw new LatheError('INTERNAL', `the training command exited with code ${code}`, { exitCode: code });
   const version = newVersionOf(settings.modelName, before, context);
@@ -173,6 +193,23 @@ async function trainCommand(settings: z.output<typeof TrainCommand>, context: St
     ? Object.fromEntries(Object.entries(tracking.getRunDetail(run).metrics).map(([k, m]) => [k, m.value ?? NaN]))
     : {};
   return trainResult(version.model, version.version, version.id, run, metrics, 'command');
+}
+
+/** The tags MLflow puts on the runs a `train: command` step's program starts. */
+function commandRunTags(context: StepContext): Record<string, string> {
+  return { 'lathe.pipeline_run': context.runId, 'lathe.pipeline_step': context.step };
+}
+
+/** MLFLOW_RUN_CONTEXT (a JSON object of tags) with the step's tags added to whatever the user set. */
+function runContext(existing: string | undefined, tags: Record<string, string>): string {
+  let base: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = existing ? JSON.parse(existing) : {};
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) base = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: MLflow itself would fail on it; the step's tags replace it.
+  }
+  return JSON.stringify({ ...base, ...tags });
 }
 
 /** The newest version of `model` not in `before` (what a training command registered), if any. */

@@ -185,6 +185,19 @@ export class RunStore {
     return this.updateRun(runId, { status, endTime: Date.now() });
   }
 
+  /** Ids of the runs still RUNNING that carry every one of these tags (what a program started under them). */
+  runningRunsTagged(tags: Record<string, string>): string[] {
+    const entries = Object.entries(tags);
+    if (entries.length === 0) return [];
+    const clauses = entries.map(
+      () => 'EXISTS (SELECT 1 FROM run_tags t WHERE t.run_key = runs.key AND t.key = ? AND t.value = ?)',
+    );
+    const rows = this.db
+      .prepare(`SELECT id FROM runs WHERE status = 'RUNNING' AND ${clauses.join(' AND ')} ORDER BY start_time`)
+      .all(...entries.flat()) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
   /** Marks runs deleted (MLflow's soft delete; restorable). */
   deleteRun(runId: string): Run {
     const row = this.row(runId);

@@ -65,6 +65,11 @@ export class TrackingService {
     return this.runs.endRun(runId, status);
   }
 
+  /** Ids of the runs still RUNNING that carry every one of these tags. */
+  runningRunsTagged(tags: Record<string, string>): string[] {
+    return this.runs.runningRunsTagged(tags);
+  }
+
   /** Marks runs deleted (MLflow's soft delete; restorable). */
   deleteRun(runId: string): Run {
     return this.runs.deleteRun(runId);
