@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { RequestError, maxRows } = require('./request-error.js');
 const { arrowMediaType, readArrowRequest, writeArrowAnswer } = require('./arrow-body.js');
+const { answerText } = require('./json-answer.js');
 
 /** Reads the manifest of the bundle in `dir`. */
 function readManifest(dir) {
@@ -235,15 +236,17 @@ async function loadBundle(dir, options) {
     }
     return { ...head(parsed.count), predictions };
   }
-  /** Scores an Arrow IPC body; the answer is the output columns, as JSON columns or as an Arrow stream. */
+  /** Scores a JSON body into the answer's text: what `JSON.stringify(await predict(body))` gives, written faster. */
+  async function predictJson(body) {
+    const parsed = parseRequest(schema, body);
+    const columns = await score(parsed);
+    return { rows: parsed.count, text: answerText(head(parsed.count), columns, parsed.shape) };
+  }
+  /** Scores an Arrow IPC body; the answer is the output columns, as JSON columns (text) or as an Arrow stream. */
   async function predictArrow(bytes, answerAs) {
     const parsed = readArrowRequest(schema, bytes);
     const columns = await score(parsed);
-    if (answerAs === 'json') {
-      const out = {};
-      for (const column of columns) out[column.name] = jsonValues(column.values);
-      return { rows: parsed.count, json: { ...head(parsed.count), columns: out } };
-    }
+    if (answerAs === 'json') return { rows: parsed.count, text: answerText(head(parsed.count), columns, 'columns') };
     return { rows: parsed.count, arrow: writeArrowAnswer(columns) };
   }
   /** What GET /metadata answers: the model, its schema, metrics, lineage and validation. */
@@ -258,12 +261,17 @@ async function loadBundle(dir, options) {
       runtime: { node: process.version, onnxruntime: ort.env.versions ? ort.env.versions.common : null },
     };
   }
-  return { manifest, session, predict, predictArrow, metadata, release: () => session.release() };
+  return { manifest, session, predict, predictJson, predictArrow, metadata, release: () => session.release() };
+}
+
+/** A JSON answer from its text. */
+function jsonText(status, text) {
+  return { status, headers: { 'content-type': 'application/json' }, body: text };
 }
 
 /** A JSON answer. */
 function json(status, value) {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
+  return jsonText(status, JSON.stringify(value));
 }
 
 /** A header's value from a plain object of headers, whatever the case of its name (API Gateway keeps the client's). */
@@ -307,7 +315,7 @@ async function route(bundle, method, rawPath, body, headers) {
         const accept = headerOf(headers, 'accept');
         const answerAs = /application\/json/i.test(accept) && !namesArrow(accept) ? 'json' : 'arrow';
         const result = await bundle.predictArrow(body, answerAs);
-        if (result.json) return { ...json(200, result.json), rows: result.rows };
+        if (result.text !== undefined) return { ...jsonText(200, result.text), rows: result.rows };
         return { status: 200, headers: { 'content-type': arrowMediaType }, body: result.arrow, rows: result.rows };
       }
       let parsed = body;
@@ -322,8 +330,8 @@ async function route(bundle, method, rawPath, body, headers) {
           throw new RequestError(`the body is not JSON: ${error.message}`, null);
         }
       }
-      const result = await bundle.predict(parsed);
-      return { ...json(200, result), rows: result.rows };
+      const result = await bundle.predictJson(parsed);
+      return { ...jsonText(200, result.text), rows: result.rows };
     }
     return json(404, { error: { code: 'NOT_FOUND', message: `no route ${method} ${segment}` } });
   } catch (error) {

@@ -41,6 +41,7 @@ export function runtimeFiles(target: BundleTarget): BundleFile[] {
   const names = [
     'model-runtime.js',
     'request-error.js',
+    'json-answer.js',
     'arrow-body.js',
     'selftest.js',
     { server: 'server.js', lambda: 'lambda.js', gcf: 'gcf.js' }[target],

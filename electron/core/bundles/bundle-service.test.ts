@@ -305,6 +305,33 @@ describe("Arrow bodies (the bundle's arrow-body.js)", () => {
   });
 });
 
+describe("JSON answers (the bundle's json-answer.js)", () => {
+  it('writes the bytes JSON.stringify would, for rows and columns, whatever the outputs hold', () => {
+    const { answerText } = createRequire(import.meta.url)(join(server.out, 'json-answer.js')) as {
+      answerText: (head: object, columns: { name: string; values: unknown }[], shape: string) => string;
+    };
+    const columns = [
+      { name: 'label', values: ['a "quoted" \\ one', 'ü\n', 'a "quoted" \\ one'] },
+      { name: 'probability', values: Float32Array.of(0.1, NaN, Infinity) },
+      { name: 'value', values: Float64Array.of(1e-7, -0, 123456789.123) },
+      { name: 'index', values: BigInt64Array.of(1n, -2n, 3n) },
+      { name: 'flag', values: Uint8Array.of(1, 0, 1) },
+    ];
+    const head = { model: 'm "x"', version: 2, rows: 3 };
+    const plain = (values: unknown) =>
+      Array.isArray(values) ? values : Array.from(values as ArrayLike<number>, Number);
+    expect(answerText(head, columns, 'columns')).toBe(
+      JSON.stringify({ ...head, columns: Object.fromEntries(columns.map((c) => [c.name, plain(c.values)])) }),
+    );
+    expect(answerText(head, columns, 'rows')).toBe(
+      JSON.stringify({
+        ...head,
+        predictions: [0, 1, 2].map((i) => Object.fromEntries(columns.map((c) => [c.name, plain(c.values)[i]]))),
+      }),
+    );
+  });
+});
+
 describe('lambda bundle', () => {
   it('is a zip within Lambda limits whose handler answers API Gateway events (v1 and v2) like lathe predict', async () => {
     const exported = await core.bundles.export({ ref, target: 'lambda', out: join(scratch, 'lambda.zip') });
