@@ -38,6 +38,7 @@ import {
   fitToPanel,
   offsetAlong,
   styleOfKind,
+  relationLabel,
 } from './lineage-layout';
 import { PageHeader, PageLayout } from '../../components/Page';
 import { ArrowMarker } from '../../components/ArrowMarker';
@@ -254,7 +255,7 @@ function LineageView({ graph, onFocus }: { graph: LineageGraph; onFocus: (node: 
                   strokeWidth={1.2}
                   markerEnd="url(#lineage-arrow)"
                 >
-                  <title>{relations.get(edge.id)?.replaceAll('_', ' ')}</title>
+                  <title>{relationLabel(relations.get(edge.id) ?? '')}</title>
                 </polyline>
               ))}
               {graph.nodes.map((node) => {

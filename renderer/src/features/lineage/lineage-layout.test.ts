@@ -10,6 +10,7 @@ import {
   minLegible,
   offsetAlong,
   referenceOf,
+  relationLabel,
   shownLabel,
   styleOfKind,
 } from './lineage-layout';
@@ -122,5 +123,13 @@ describe('fitToPanel', () => {
     const fit = fitToPanel({ width: 800, height: 300 }, 848, 560, 24);
     expect(fit.scale).toBe(1);
     expect(fit.height).toBe(348);
+  });
+});
+
+describe('relationLabel', () => {
+  it('says relations as words, a pipeline step by its name', () => {
+    expect(relationLabel('trained_on')).toBe('trained on');
+    expect(relationLabel('step:fit')).toBe('step fit');
+    expect(relationLabel('validated')).toBe('validated');
   });
 });

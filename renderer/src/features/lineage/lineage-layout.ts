@@ -73,6 +73,11 @@ export function boxOf(entity: LineageEntity): { width: number; height: number } 
   return { width: Math.max(120, longest * characterWidth + 24), height: aliasLine(entity) ? 58 : 42 };
 }
 
+/** An edge's relation as a reader says it: `trained_on` → "trained on", a pipeline's `step:fit` → "step fit". */
+export function relationLabel(relation: string): string {
+  return relation.startsWith('step:') ? `step ${relation.slice(5)}` : relation.replaceAll('_', ' ');
+}
+
 /** The edges drawn: those between two nodes of the graph, each with its layout id and relation. */
 export function drawnEdges(graph: LineageGraph): { id: string; from: string; to: string; relation: string }[] {
   const keys = new Set(graph.nodes.map(nodeKey));
