@@ -466,6 +466,22 @@ describe('selftest', () => {
     expect(caughtManifest.stdout).toMatch(/FAIL {2}manifest\.json: sha256 [0-9a-f]{64}, manifest\.sha256 says/);
   }, 120_000);
 
+  it("passes inside the server's Docker image: COPY . . (after any .dockerignore) takes every file it checks", () => {
+    const image = join(scratch, 'image');
+    cpSync(server.out, image, { recursive: true });
+    const ignored = existsSync(join(image, '.dockerignore'))
+      ? readFileSync(join(image, '.dockerignore'), 'utf8')
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line && !line.startsWith('#'))
+      : [];
+    for (const path of ignored) rmSync(join(image, path), { recursive: true, force: true });
+    expect(readFileSync(join(server.out, 'Dockerfile'), 'utf8')).toMatch(/^RUN node selftest\.js$/m);
+    const result = selftest(image);
+    expect(result.stdout).toMatch(/selftest passed/);
+    expect(result.code).toBe(0);
+  });
+
   it('runs from the app and is recorded on the export', async () => {
     const result = await core.bundles.selftest(server.id);
     expect(result.passed).toBe(true);

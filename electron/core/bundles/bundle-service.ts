@@ -199,8 +199,8 @@ export class BundleService {
       ...runtimeFiles(request.target),
       ...vendored.files,
     ];
-    if (request.target === 'server')
-      files.push(text('Dockerfile', dockerfile()), text('.dockerignore', 'Dockerfile\n'));
+    // No .dockerignore: the image's `RUN node selftest.js` checks every file the manifest lists, Dockerfile included.
+    if (request.target === 'server') files.push(text('Dockerfile', dockerfile()));
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const manifest: BundleManifest = {
       ...head,
