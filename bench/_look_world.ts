@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { openCore } from '../electron/core/core.js';
+import { writeCsv } from '../electron/core/drift/testing/drift-tables.js';
+import { regionHeader, regionRows } from '../electron/core/validation/testing/validation-data.js';
+const folder = '/tmp/look';
+rmSync(join(folder, 'home'), { recursive: true, force: true });
+const core = openCore({ home: join(folder, 'home'), shell: 'cli' });
+await core.datasets.add({ path: writeCsv(folder, 'train.csv', regionHeader, regionRows(5000, 1)), name: 'train' });
+await core.datasets.add({ path: writeCsv(folder, 'holdout.csv', regionHeader, regionRows(1_500_000, 2)), name: 'holdout' });
+const trained = await core.training.train({ data: 'train@1', target: 'label', epochs: 5, hidden: [64, 64], backend: 'wasm', modelName: 'clf' });
+console.log(trained.model, trained.version);
+await core.dispose();
