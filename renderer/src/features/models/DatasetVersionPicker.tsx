@@ -26,6 +26,7 @@ export function DatasetVersionPicker({
   onVersion,
   label = 'Dataset',
   enabled = true,
+  optional = false,
 }: {
   value: DatasetChoice | null;
   onChange: (choice: DatasetChoice | null) => void;
@@ -33,6 +34,8 @@ export function DatasetVersionPicker({
   onVersion?: (version: DatasetVersion | null) => void;
   label?: string;
   enabled?: boolean;
+  /** No asterisk: the form works without a dataset (a validation suite may name its own holdout). */
+  optional?: boolean;
 }) {
   const datasets = useLatheQuery('datasets.list', {}, { enabled });
   const name = value?.name ?? null;
@@ -60,7 +63,7 @@ export function DatasetVersionPicker({
         onChange={(v) => onChange(v ? { name: v, version: null } : null)}
         nothingFoundMessage="No dataset by that name"
         searchable
-        required
+        required={!optional}
       />
       <Select
         label="Version"
@@ -73,7 +76,7 @@ export function DatasetVersionPicker({
         onChange={(v) => name && v && onChange({ name, version: Number(v) })}
         disabled={!name}
         allowDeselect={false}
-        required
+        required={!optional}
       />
     </SimpleGrid>
   );

@@ -106,6 +106,23 @@ function ValidateModal({
   );
 }
 
+/** How far the run is: whole steps done, plus the share of rows scored in a scoring step. */
+function progressPercent(
+  progress: { step: string; done: number; total: number } | null,
+  scored: { rows: number; totalRows: number | null } | null,
+): number {
+  if (!progress) return 2;
+  const within =
+    progress.step.startsWith('scoring') && scored?.totalRows ? Math.min(1, scored.rows / scored.totalRows) : 0;
+  return Math.max(2, ((progress.done + within) / Math.max(1, progress.total)) * 100);
+}
+
+/** " · 420,000 of 1,500,000 rows" while a scoring step runs. */
+function scoredText(step: string, scored: { rows: number; totalRows: number | null } | null): string {
+  if (!step.startsWith('scoring') || !scored) return '';
+  return ` · ${scored.rows.toLocaleString()}${scored.totalRows ? ` of ${scored.totalRows.toLocaleString()}` : ''} rows`;
+}
+
 function RunForm({
   version,
   onClose,
@@ -123,6 +140,8 @@ function RunForm({
   const [holdout, setHoldout] = useState<DatasetChoice | null>(null);
   const [baseline, setBaseline] = useState<string | null>(null);
   const [progress, setProgress] = useState<{ step: string; done: number; total: number } | null>(null);
+  // Rows scored so far in a scoring step (the longest ones), from the predict worker's progress.
+  const [scored, setScored] = useState<{ rows: number; totalRows: number | null } | null>(null);
   const text = suite ?? defaults.data?.yaml ?? '';
   const holdoutRef = choiceRef(holdout) ?? undefined;
   const [debounced] = useDebouncedValue(text, 300);
@@ -141,10 +160,21 @@ function RunForm({
   const run = useMutation({
     mutationFn: () => {
       setProgress(null);
+      setScored(null);
       setCancelled(false);
-      const off = client.on('validation.progress', (event) => {
-        if (event.ref === ref) setProgress(event);
+      const offSteps = client.on('validation.progress', (event) => {
+        if (event.ref !== ref) return;
+        setProgress(event);
+        setScored(null);
       });
+      // The candidate or a baseline being scored: any version of this model.
+      const offRows = client.on('models.predictProgress', (event) => {
+        if (event.ref.startsWith(`${version.model}@`)) setScored({ rows: event.rows, totalRows: event.totalRows });
+      });
+      const off = () => {
+        offSteps();
+        offRows();
+      };
       return client['validation.run']({
         ref,
         suite: text,
@@ -172,7 +202,12 @@ function RunForm({
           From a shell: lathe validate {ref} --suite suite.yaml --holdout NAME@V
         </Text>
       </Group>
-      <DatasetVersionPicker value={holdout} onChange={setHoldout} label="Holdout dataset (or holdout: in the suite)" />
+      <DatasetVersionPicker
+        value={holdout}
+        onChange={setHoldout}
+        label="Holdout dataset (or holdout: in the suite)"
+        optional
+      />
       {holdout && (
         <Button variant="subtle" size="compact-xs" onClick={() => setHoldout(null)} style={{ alignSelf: 'flex-start' }}>
           Clear the holdout
@@ -189,13 +224,13 @@ function RunForm({
       />
       {run.isPending && (
         <Stack gap={4} data-testid="validation-progress">
-          <Progress value={progress ? (progress.done / Math.max(1, progress.total)) * 100 : 5} animated />
+          <Progress value={progressPercent(progress, scored)} animated />
           <Group justify="space-between" wrap="nowrap">
             <Text size="xs" c="dimmed">
               {cancelled
                 ? 'Cancelling…'
                 : progress
-                  ? `${progress.done}/${progress.total} · ${progress.step}`
+                  ? `${progress.done}/${progress.total} · ${progress.step}${scoredText(progress.step, scored)}`
                   : 'Starting…'}
             </Text>
             <Button
