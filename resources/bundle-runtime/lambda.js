@@ -10,6 +10,12 @@ const { loadBundle, route } = require('./model-runtime.js');
 
 let loading;
 
+/**
+ * Lambda refuses a synchronous response over 6 MB (API Gateway then answers a bare 502). The envelope's
+ * own keys count too, so an answer body is held to a little less.
+ */
+const maxAnswerBytes = 6 * 1024 * 1024 - 4096;
+
 /** The method, path and body of an API Gateway proxy event of either payload version. */
 function requestOf(event) {
   const http = event && event.requestContext && event.requestContext.http;
@@ -28,12 +34,25 @@ async function handler(event) {
   const request = requestOf(event || {});
   const answer = await route(bundle, request.method, request.path, request.body, request.headers);
   const binary = typeof answer.body !== 'string';
-  return {
-    statusCode: answer.status,
-    headers: answer.headers,
-    body: binary ? Buffer.from(answer.body).toString('base64') : answer.body,
-    isBase64Encoded: binary,
-  };
+  const body = binary ? Buffer.from(answer.body).toString('base64') : answer.body;
+  const size = Buffer.byteLength(body);
+  if (size > maxAnswerBytes) {
+    // Said in a way the caller can act on: how many rows per request would fit.
+    const fits = answer.rows ? Math.max(1, Math.floor((answer.rows * maxAnswerBytes) / size)) : 0;
+    return {
+      statusCode: 413,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        error: {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `the answer to ${answer.rows} rows is ${(size / 1048576).toFixed(1)} MB, over Lambda's 6 MB response limit: send at most about ${fits} rows per request`,
+          field: null,
+        },
+      }),
+      isBase64Encoded: false,
+    };
+  }
+  return { statusCode: answer.status, headers: answer.headers, body, isBase64Encoded: binary };
 }
 
 module.exports = { handler, requestOf };

@@ -241,7 +241,8 @@ export function readme(manifest: Omit<BundleManifest, 'files'>): string {
       'Give it at least 512 MB of memory. Routes as above: `POST /predict`, `GET /health`, `GET /metadata`',
       '(a stage prefix such as `/prod/predict` is fine). For Arrow bodies on a REST API, add',
       '`application/vnd.apache.arrow.stream` to its binary media types so the body arrives base64 (an HTTP API',
-      'does this by itself); the Arrow answer goes back base64 with `isBase64Encoded`.',
+      'does this by itself); the Arrow answer goes back base64 with `isBase64Encoded`. Lambda sends at most 6 MB',
+      'back: a larger answer is a 413 that says how many rows per request would fit.',
       '',
     );
   if (target === 'gcf')

@@ -397,6 +397,22 @@ describe('lambda bundle', () => {
     });
     expect(mangled.statusCode).toBe(400);
     expect(JSON.parse(mangled.body).error.message).toMatch(/binary media types/);
+    // 100,000 rows answer about 9 MB of JSON, over what Lambda can send back: a 413 that says what fits.
+    const many = Array.from({ length: 500 }, () => rows).flat();
+    const tooBig = await handler({ httpMethod: 'POST', path: '/predict', body: JSON.stringify({ rows: many }) });
+    expect(tooBig.statusCode).toBe(413);
+    const refusal = JSON.parse(tooBig.body).error as { code: string; message: string };
+    expect(refusal.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(refusal.message).toMatch(
+      /^the answer to 100000 rows is \d+\.\d MB, over Lambda's 6 MB response limit: send at most about \d+ rows per request$/,
+    );
+    const fits = Number(/about (\d+) rows/.exec(refusal.message)![1]);
+    const justFits = await handler({
+      httpMethod: 'POST',
+      path: '/predict',
+      body: JSON.stringify({ rows: many.slice(0, Math.floor(fits * 0.95)) }),
+    });
+    expect(justFits.statusCode).toBe(200);
     const health = await handler({ version: '2.0', rawPath: '/health', requestContext: { http: { method: 'GET' } } });
     expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
   }, 120_000);
