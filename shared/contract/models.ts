@@ -276,6 +276,11 @@ export const modelMethods = {
         .nullable(),
     }),
   },
+  /** Stops the app's scorings (`models.predict` calls) of a version; their partial output is removed. */
+  'models.cancelPredict': {
+    input: z.object({ ref: ModelRef }).strict(),
+    output: z.object({ cancelled: z.number().int() }),
+  },
   /** An output file `models.predict` wrote (in this server's lifetime) as base64, for a download in the browser. */
   'models.downloadScores': {
     input: z.object({ out: z.string().min(1) }).strict(),

@@ -24,6 +24,7 @@ import { parseModelReference } from '../registry/model-ref.js';
 import { openSessionFromBytes } from '../infer/scoring.js';
 import { createDataResolver, type DataResolver } from './data-source.js';
 import { ModelScoring, maxDownloadBytes } from './model-scoring.js';
+import { CancelRegistry } from '../workers/cancel-registry.js';
 import { modelSelect, toSummary, toVersion, versionSelect, type ModelRow, type VersionRow } from './model-rows.js';
 
 /** What a trained model brings to the registry. */
@@ -48,6 +49,8 @@ export const lineageKinds = { modelVersion: 'model_version', run: 'run', dataset
 /** Registers, lists and serves model versions. */
 export class ModelService {
   private readonly scoring: ModelScoring;
+  /** The app's scorings running now, by version ref (see predictForApp). */
+  private readonly appPredictions = new CancelRegistry();
 
   constructor(
     private readonly db: Db,
@@ -246,6 +249,23 @@ export class ModelService {
   /** Scores a table in the predict worker and writes its output (see ModelScoring.predict). */
   predict(...args: Parameters<ModelScoring['predict']>): ReturnType<ModelScoring['predict']> {
     return this.scoring.predict(...args);
+  }
+
+  /**
+   * A scoring the app asked for (the Score panel, `models.predict`): as {@link predict}, under the version's
+   * ref so {@link cancelAppPredict} can stop it. Scorings inside validation or pipelines are not reached.
+   */
+  predictForApp(input: Parameters<ModelScoring['predict']>[0]): ReturnType<ModelScoring['predict']> {
+    const version = this.resolve(input.ref);
+    return this.appPredictions.track(`${version.model}@${version.version}`, (signal) =>
+      this.scoring.predict(input, undefined, signal),
+    );
+  }
+
+  /** Stops the app's scorings of a version; returns how many there were. */
+  cancelAppPredict(ref: string): { cancelled: number } {
+    const version = this.resolve(ref);
+    return { cancelled: this.appPredictions.cancel(`${version.model}@${version.version}`) };
   }
 
   /** Closes cached sessions. */

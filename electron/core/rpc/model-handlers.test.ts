@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,43 @@ describe('models.* over the dispatcher', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: 'a: "five" is not a number' } });
     expect(await dispatch('models.list', {})).toMatchObject({ ok: true, value: [{ name: 'iris', versionCount: 1 }] });
   });
+
+  it(
+    "models.cancelPredict stops the app's scoring of a version, which writes nothing",
+    { timeout: 120_000 },
+    async () => {
+      const file = join(scratch, 'big.parquet');
+      const table = syntheticTable(300_000, 3, 'classification');
+      await writeTable(
+        file,
+        [...table].map(([name, values]) => ({ name, values })),
+      );
+      const trained = await core.training.train({
+        data: file,
+        target: 'target',
+        epochs: 1,
+        hidden: [8],
+        backend: 'wasm',
+      });
+      const ref = `${trained.model}@${trained.version}`;
+      expect(await dispatch('models.cancelPredict', { ref })).toEqual({ ok: true, value: { cancelled: 0 } });
+      // Cancelled on the first batch's progress, as the Score panel's Cancel does.
+      let cancelled: unknown;
+      const off = core.events.onDidEmit((name) => {
+        if (name === 'models.predictProgress' && cancelled === undefined)
+          void dispatch('models.cancelPredict', { ref }).then((answer) => (cancelled = answer));
+      });
+      const out = join(scratch, 'scores.csv');
+      try {
+        const scored = await dispatch('models.predict', { ref, data: file, out });
+        expect(scored).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { cancelled: true } } });
+      } finally {
+        off();
+      }
+      expect(cancelled).toEqual({ ok: true, value: { cancelled: 1 } });
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 
   it('models.train answers with a job only once the data checks out', async () => {
     const file = join(scratch, 'table.csv');

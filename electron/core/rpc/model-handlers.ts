@@ -16,7 +16,7 @@ export function modelHandlers(core: Core): HandlersFor<keyof typeof modelMethods
     'models.bench': (input) => core.models.bench(input.ref, { provider: input.provider }),
     'models.predictRow': async (input) => ({ outputs: await core.models.predictRow(input.ref, input.row) }),
     'models.predict': async (input) => {
-      const result = await core.models.predict(input);
+      const result = await core.models.predictForApp(input);
       return {
         rows: result.rows,
         out: result.out,
@@ -27,6 +27,7 @@ export function modelHandlers(core: Core): HandlersFor<keyof typeof modelMethods
         evaluation: result.evaluation,
       };
     },
+    'models.cancelPredict': (input) => core.models.cancelAppPredict(input.ref),
     'models.downloadScores': (input) => core.models.downloadScores(input.out),
     'models.backends': async () => probeTrainingBackends(),
     // Answers once the data and options are checked and the run exists, so the form shows bad input itself.

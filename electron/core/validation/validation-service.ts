@@ -28,6 +28,7 @@ import type { ModelService } from '../models/model-service.js';
 import type { DatasetService } from '../data/dataset-service.js';
 import type { ResolvedDataset } from '../data/dataset-service.js';
 import { unreferencedObjects } from '../objects/object-references.js';
+import { CancelRegistry } from '../workers/cancel-registry.js';
 import { cancelledError } from '../workers/run-worker.js';
 import {
   defaultSuiteYaml,
@@ -73,7 +74,7 @@ export class ValidationService {
   /** Alias gates (which aliases need a passing report). */
   readonly gates: AliasGates;
   /** Validations running now, by version ref, so `cancel` can stop them. */
-  private readonly running = new Map<string, Set<AbortController>>();
+  private readonly running = new CancelRegistry();
 
   constructor(
     private readonly db: Db,
@@ -262,20 +263,7 @@ export class ValidationService {
     const options = ValidateOptions.parse(raw);
     const version = this.models.resolveScorable(options.ref);
     const ref = `${version.model}@${version.version}`;
-    // One controller per run: `cancel(ref)` aborts it, and so does the caller's signal (a pipeline's run).
-    const controller = new AbortController();
-    const forward = () => controller.abort();
-    signal?.addEventListener('abort', forward, { once: true });
-    if (signal?.aborted) controller.abort();
-    const runs = this.running.get(ref) ?? new Set<AbortController>();
-    this.running.set(ref, runs.add(controller));
-    try {
-      return await this.runChecked(options, version, ref, controller.signal, onProgress);
-    } finally {
-      signal?.removeEventListener('abort', forward);
-      runs.delete(controller);
-      if (runs.size === 0) this.running.delete(ref);
-    }
+    return this.running.track(ref, (stop) => this.runChecked(options, version, ref, stop, onProgress), signal);
   }
 
   /**
@@ -284,9 +272,7 @@ export class ValidationService {
    */
   cancel(ref: string): { cancelled: number } {
     const version = this.models.resolve(ref);
-    const runs = this.running.get(`${version.model}@${version.version}`);
-    for (const controller of runs ?? []) controller.abort();
-    return { cancelled: runs?.size ?? 0 };
+    return { cancelled: this.running.cancel(`${version.model}@${version.version}`) };
   }
 
   private async runChecked(

@@ -59,9 +59,16 @@ export function ScorePanel({ version }: { version: ModelVersion }) {
   const [keep, setKeep] = useState<string[]>([]);
   const [progress, setProgress] = useState<{ rows: number; totalRows: number | null } | null>(null);
   const columnNames = datasetVersion?.columns.map((c) => c.name) ?? [];
+  // Set by Cancel: the scoring then ends in a "cancelled" error, shown as what it is rather than a failure.
+  const [cancelled, setCancelled] = useState(false);
+  const cancel = useMutation({
+    mutationFn: () => client['models.cancelPredict']({ ref }),
+    onMutate: () => setCancelled(true),
+  });
   const score = useMutation({
     mutationFn: () => {
       setProgress(null);
+      setCancelled(false);
       const off = client.on('models.predictProgress', (p) => {
         if (p.ref === ref) setProgress({ rows: p.rows, totalRows: p.totalRows });
       });
@@ -138,13 +145,39 @@ export function ScorePanel({ version }: { version: ModelVersion }) {
           )
         )}
       </Group>
-      {score.isPending && progress && (
-        <Progress
-          value={progress.totalRows ? (progress.rows / progress.totalRows) * 100 : 50}
-          aria-label="Scoring progress"
-        />
+      {score.isPending && (
+        <Group gap="sm" wrap="nowrap" maw={640}>
+          <Progress
+            style={{ flex: 1 }}
+            value={progress?.totalRows ? (progress.rows / progress.totalRows) * 100 : 2}
+            animated
+            aria-label="Scoring progress"
+          />
+          <Text size="xs" c="dimmed" style={{ flex: 'none' }}>
+            {cancelled
+              ? 'Cancelling…'
+              : progress
+                ? `${progress.rows.toLocaleString()}${progress.totalRows ? ` of ${progress.totalRows.toLocaleString()}` : ''} rows`
+                : 'Starting…'}
+          </Text>
+          <Button
+            size="compact-xs"
+            variant="light"
+            color="red"
+            onClick={() => cancel.mutate()}
+            disabled={cancelled}
+            data-testid="score-cancel"
+          >
+            Cancel
+          </Button>
+        </Group>
       )}
-      {score.isError && (
+      {score.isError && cancelled && (
+        <Text size="sm" c="dimmed" data-testid="score-cancelled">
+          Scoring cancelled: nothing was written.
+        </Text>
+      )}
+      {score.isError && !cancelled && (
         <Alert color="red" title="Could not score">
           {ClientError.from(score.error).message}
         </Alert>
