@@ -26,6 +26,7 @@ import type { DatasetVersion, ModelVersion } from '../../../../shared/contract/i
 import { formatNumber } from '../../../../shared/format';
 import { useClient } from '../../api/hooks';
 import { ClientError } from '../../api/client-error';
+import { ProgressStatus } from '../../components/ProgressStatus';
 import { choiceRef, DatasetVersionPicker, type DatasetChoice } from './DatasetVersionPicker';
 import { useLatheQuery } from '../../api/queries';
 import { BreakableText } from '../../components/BreakableText';
@@ -153,23 +154,16 @@ export function ScorePanel({ version }: { version: ModelVersion }) {
             animated
             aria-label="Scoring progress"
           />
-          <Text size="xs" c="dimmed" style={{ flex: 'none' }}>
-            {cancelled
-              ? 'Cancelling…'
-              : progress
+          <ProgressStatus
+            status={
+              progress
                 ? `${progress.rows.toLocaleString()}${progress.totalRows ? ` of ${progress.totalRows.toLocaleString()}` : ''} rows`
-                : 'Starting…'}
-          </Text>
-          <Button
-            size="compact-xs"
-            variant="light"
-            color="red"
-            onClick={() => cancel.mutate()}
-            disabled={cancelled}
-            data-testid="score-cancel"
-          >
-            Cancel
-          </Button>
+                : null
+            }
+            cancelling={cancelled}
+            onCancel={() => cancel.mutate()}
+            cancelTestId="score-cancel"
+          />
         </Group>
       )}
       {score.isError && cancelled && (

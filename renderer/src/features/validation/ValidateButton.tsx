@@ -28,6 +28,7 @@ import { useLinkedModal } from '../../app/linked-modal';
 import { ClientError } from '../../api/client-error';
 import { EmptyState } from '../../components/EmptyState';
 import { choiceRef, DatasetVersionPicker, type DatasetChoice } from '../models/DatasetVersionPicker';
+import { ProgressStatus } from '../../components/ProgressStatus';
 import { ModalActions } from '../models/ModalActions';
 import { SuiteEditor } from './SuiteEditor';
 import { ValidationReportView } from './ValidationReportView';
@@ -225,25 +226,16 @@ function RunForm({
       {run.isPending && (
         <Stack gap={4} data-testid="validation-progress">
           <Progress value={progressPercent(progress, scored)} animated />
-          <Group justify="space-between" wrap="nowrap">
-            <Text size="xs" c="dimmed">
-              {cancelled
-                ? 'Cancelling…'
-                : progress
-                  ? `${progress.done}/${progress.total} · ${progress.step}${scoredText(progress.step, scored)}`
-                  : 'Starting…'}
-            </Text>
-            <Button
-              size="compact-xs"
-              variant="light"
-              color="red"
-              onClick={() => cancel.mutate()}
-              disabled={cancelled}
-              data-testid="validation-cancel"
-            >
-              Cancel
-            </Button>
-          </Group>
+          <ProgressStatus
+            status={
+              progress
+                ? `${progress.done}/${progress.total} · ${progress.step}${scoredText(progress.step, scored)}`
+                : null
+            }
+            cancelling={cancelled}
+            onCancel={() => cancel.mutate()}
+            cancelTestId="validation-cancel"
+          />
         </Stack>
       )}
       {cancelled && run.isError && (
