@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- bundle [--json]`: the server bundle's figures, each beside a baseline from the same run.
  *   server_ratio   rows/s of the exported server bundle (a `node server.js` child, POST /predict over
- *                  loopback, keep-alive clients, batches of 1,000 rows) over a bare onnxruntime-node loop
+ *                  loopback, keep-alive connections of a load-generator client (load-connection.ts),
+ *                  batches of 1,000 rows) over a bare onnxruntime-node loop
  *                  (session.run on ready tensors) over the same rows, same model file, in this process
  *                  (goal ≥ 0.8). Each side is measured with 1 and with 2 requests (runs) in flight and keeps
  *                  its better rate, so the baseline gets whatever concurrency gives the server. server_ratio
@@ -13,7 +14,6 @@
  * model does. Rounds alternate bare and server; medians of 5.
  */
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,6 +24,7 @@ import * as ort from 'onnxruntime-node';
 import { openCore } from '../electron/core/core.js';
 import { writeTable } from '../electron/core/data/read-table.js';
 import { syntheticTable } from '../electron/core/train/testing/training-data.js';
+import { LoadConnection } from './load-connection.js';
 
 const say = (line: string) => process.stderr.write(line + '\n');
 const BATCH = 1000;
@@ -207,42 +208,40 @@ export async function run(): Promise<Record<string, unknown>> {
     const running = await start(bundle);
     writeFileSync(join(folder, 'echo-server.js'), echoServer);
     const echo = await start(folder, 'echo-server.js');
-    // Keep-alive connections through node:http (lighter than fetch, whose cost would count against the server).
-    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     const contentType: Record<BodyFormat, string> = {
       arrow: 'application/vnd.apache.arrow.stream',
       json_rows: 'application/json',
       json_columns: 'application/json',
     };
-    /** POSTs one body; resolves with the answer's size. */
-    const post = (url: string, body: Buffer, format: BodyFormat) =>
-      new Promise<number>((resolve, reject) => {
-        const sent = request(
-          url,
-          { method: 'POST', agent, headers: { 'content-type': contentType[format], 'content-length': body.length } },
-          (response) => {
-            let size = 0;
-            response.on('data', (chunk: Buffer) => (size += chunk.length));
-            response.on('end', () =>
-              response.statusCode === 200 ? resolve(size) : reject(new Error(`POST ${url}: ${response.statusCode}`)),
-            );
-          },
-        );
-        sent.on('error', reject);
-        sent.end(body);
-      });
+    // Keep-alive connections to each server, as many as requests in flight, opened before any timing (see
+    // load-connection.ts); one the server closed while idle (its keep-alive timeout) is opened again.
+    const open = (url: string) =>
+      Promise.all(Array.from({ length: Math.max(...IN_FLIGHT) }, () => LoadConnection.open(url)));
+    const lanes = { server: await open(running.url), floor: await open(echo.url) };
+    const reopen = async (pool: LoadConnection[], url: string) => {
+      for (const [index, connection] of pool.entries())
+        if (connection.closed) pool[index] = await LoadConnection.open(url);
+    };
+    /** POSTs one body on a connection; resolves with the answer's size (a status other than 200 is an error). */
+    const post = async (connection: LoadConnection, path: string, body: Buffer, format: BodyFormat) => {
+      const answer = await connection.post(path, contentType[format], body);
+      if (answer.status !== 200) throw new Error(`POST ${path}: ${answer.status}`);
+      return answer.bytes;
+    };
     const answerBytes = {} as Record<BodyFormat, number>;
     for (const format of formats)
-      answerBytes[format] = await post(`${running.url}/predict`, bodies[format][0]!, format);
+      answerBytes[format] = await post(lanes.server[0]!, '/predict', bodies[format][0]!, format);
     /** Posts every batch to the server (or the echo floor), `connections` requests in flight; rows/s. */
     const served = async (format: BodyFormat, connections: number, count = BATCHES, floor = false) => {
-      const url = floor ? `${echo.url}/predict?bytes=${answerBytes[format]}` : `${running.url}/predict`;
+      const path = floor ? `/predict?bytes=${answerBytes[format]}` : '/predict';
+      const pool = floor ? lanes.floor : lanes.server;
+      await reopen(pool, floor ? echo.url : running.url);
       const started = performance.now();
       let next = 0;
-      const lane = async () => {
-        while (next < count) await post(url, bodies[format][next++]!, format);
+      const lane = async (connection: LoadConnection) => {
+        while (next < count) await post(connection, path, bodies[format][next++]!, format);
       };
-      await Promise.all(Array.from({ length: connections }, lane));
+      await Promise.all(pool.slice(0, connections).map(lane));
       return (count * BATCH) / ((performance.now() - started) / 1000);
     };
     // The server's own work without HTTP: the bundle's model-runtime.js in this process, body in, answer out.
@@ -303,7 +302,7 @@ export async function run(): Promise<Record<string, unknown>> {
         serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / CPU_BATCHES;
       cpu[`${format}_client_ms`] = (client.user + client.system) / 1000 / CPU_BATCHES;
     }
-    agent.destroy();
+    for (const connection of [...lanes.server, ...lanes.floor]) connection.close();
     await running.stop();
     await echo.stop();
     await inProcessBundle.release();
