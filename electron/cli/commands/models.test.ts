@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeTable } from '../../core/data/read-table.js';
 import { syntheticTable } from '../../core/train/testing/training-data.js';
 import { runLathe } from '../testing/run-lathe.js';
+
+const entry = fileURLToPath(new URL('../run.ts', import.meta.url));
 
 const fixture = new URL('../../../resources/fixtures/pytorch-mlp/', import.meta.url).pathname;
 let home: string;
@@ -106,4 +110,66 @@ describe('lathe train, predict and model', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--epochs must be an integer/);
   }, 60_000);
+
+  it('stops on Ctrl-C: the worker ends between batches and no output, whole or partial, is left', async () => {
+    const trained = await runLathe([
+      '--home',
+      home,
+      'train',
+      '--data',
+      join(home, 'houses.csv'),
+      '--target',
+      'target',
+      '--epochs',
+      '1',
+      '--hidden',
+      '8',
+      '--model-name',
+      'quick',
+    ]);
+    expect(trained.code, trained.stderr).toBe(0);
+    // A table long enough to be stopped halfway.
+    const big = join(home, 'big.parquet');
+    await writeTable(
+      big,
+      [...syntheticTable(1_500_000, 9, 'regression')].map(([name, values]) => ({ name, values })),
+    );
+    const folder = mkdtempSync(join(home, 'out-'));
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        entry,
+        '--home',
+        home,
+        'predict',
+        '--model',
+        'quick@1',
+        '--data',
+        big,
+        '--out',
+        join(folder, 'scores.csv'),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Interrupted once the first scores are on disk (the sink's temporary file).
+    const deadline = Date.now() + 60_000;
+    let ended = false;
+    void exited.then(() => (ended = true));
+    while (readdirSync(folder).length === 0 && !ended && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(ended, stderr).toBe(false);
+    expect(readdirSync(folder)).toContainEqual(expect.stringMatching(/^scores\.csv\.lathe-\d+-\d+\.tmp$/));
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code, stderr).not.toBe(0);
+    expect(stderr).toMatch(/scoring .*big\.parquet with quick@1 was cancelled/);
+    expect(readdirSync(folder)).toEqual([]);
+  }, 120_000);
 });

@@ -15,6 +15,7 @@ import type {
 import { LatheError } from '../../../shared/errors.js';
 import { etaText } from '../../../shared/training-eta.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
+import { untilInterrupted } from '../interrupt.js';
 import { withCore } from '../context.js';
 import { printResult, table, type GlobalOptions, formatTime } from '../output.js';
 
@@ -170,18 +171,25 @@ export function registerModelCommands(program: Command, globals: () => GlobalOpt
           label: local.label,
         });
         const progress = progressWriter();
-        const result = await withCore(options, async (core) => {
-          try {
-            return await core.models.predict(input, (rows, total) => {
-              const text = total
-                ? `${bar(rows / total)} ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows`
-                : `${rows.toLocaleString('en-US')} rows`;
-              progress.update(text, total !== null && rows >= total);
-            });
-          } finally {
-            progress.done();
-          }
-        });
+        // Ctrl-C stops the worker between batches and removes the partial output.
+        const result = await withCore(options, (core) =>
+          untilInterrupted(async (signal) => {
+            try {
+              return await core.models.predict(
+                input,
+                (rows, total) => {
+                  const text = total
+                    ? `${bar(rows / total)} ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows`
+                    : `${rows.toLocaleString('en-US')} rows`;
+                  progress.update(text, total !== null && rows >= total);
+                },
+                signal,
+              );
+            } finally {
+              progress.done();
+            }
+          }),
+        );
         // After the warm-up (worker start, table description, session load, first batch): the rate a longer file approaches.
         const steady =
           result.warmup && result.rows > result.warmup.rows

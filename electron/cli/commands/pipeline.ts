@@ -11,6 +11,7 @@ import type { PipelineRunDetail, PipelineRunSummary } from '../../../shared/cont
 import { LatheError } from '../../../shared/errors.js';
 import { openCore } from '../../core/core.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
+import { interruptible } from '../interrupt.js';
 import { homeFrom, withCore } from '../context.js';
 import { exitCodes, formatTime, printResult, table, type GlobalOptions } from '../output.js';
 
@@ -226,19 +227,4 @@ export function registerPipelineCommands(program: Command, globals: () => Global
       clearInterval(alive);
       await core.dispose();
     });
-}
-
-/** Calls `onStop` once on SIGINT or SIGTERM; returns the function that stops listening. */
-function interruptible(onStop: () => unknown): () => void {
-  const handler = () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-    void onStop();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
 }

@@ -10,6 +10,7 @@ import type { AliasGate, ValidationReport, ValidationReportSummary } from '../..
 import { LatheError } from '../../../shared/errors.js';
 import { parseInput } from '../../core/rpc/dispatch.js';
 import { formatNumber, renderValidationHtml } from '../../core/validation/html-report.js';
+import { untilInterrupted } from '../interrupt.js';
 import { withCore } from '../context.js';
 import { exitCodes, formatTime, printResult, table, type GlobalOptions } from '../output.js';
 
@@ -184,7 +185,10 @@ export function registerValidateCommand(program: Command, globals: () => GlobalO
         process.stderr.isTTY && !options.json
           ? (step: string, done: number, total: number) => process.stderr.write(`[${done}/${total}] ${step}\n`)
           : undefined;
-      const report = await withCore(options, (core) => core.validation.run(input, progress));
+      // Ctrl-C stops the validation at its next step (and its scoring or drift worker); nothing is stored.
+      const report = await withCore(options, (core) =>
+        untilInterrupted((signal) => core.validation.run(input, progress, signal)),
+      );
       const htmlPath = flags.html ? resolvePath(flags.html) : null;
       if (htmlPath) writeFileSync(htmlPath, renderValidationHtml(report));
       printResult(options, report, () => human(report, htmlPath));
