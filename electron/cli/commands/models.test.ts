@@ -22,6 +22,20 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
+/** `lathe train` on houses.csv (an MLP with 8 hidden units) under the model name `name`. */
+function trainHouses(name: string, epochs: number, extra: string[] = []) {
+  const data = join(home, 'houses.csv');
+  return runLathe(
+    ['--home', home, 'train', '--data', data, '--target', 'target', '--epochs', String(epochs)].concat([
+      '--hidden',
+      '8',
+      '--model-name',
+      name,
+      ...extra,
+    ]),
+  );
+}
+
 describe('lathe train, predict and model', () => {
   it('imports, exports byte for byte, scores and refuses a non-ONNX file with exit code 2', async () => {
     const imported = await runLathe([
@@ -56,22 +70,7 @@ describe('lathe train, predict and model', () => {
   }, 60_000);
 
   it('trains a regression from a file and scores it with lathe predict', async () => {
-    const trained = await runLathe([
-      '--home',
-      home,
-      'train',
-      '--data',
-      join(home, 'houses.csv'),
-      '--target',
-      'target',
-      '--epochs',
-      '3',
-      '--hidden',
-      '8',
-      '--model-name',
-      'houses',
-      '--json',
-    ]);
+    const trained = await trainHouses('houses', 3, ['--json']);
     expect(trained.code, trained.stderr).toBe(0);
     const result = JSON.parse(trained.stdout) as {
       run: string;
@@ -112,21 +111,7 @@ describe('lathe train, predict and model', () => {
   }, 60_000);
 
   it('stops on Ctrl-C: the worker ends between batches and no output, whole or partial, is left', async () => {
-    const trained = await runLathe([
-      '--home',
-      home,
-      'train',
-      '--data',
-      join(home, 'houses.csv'),
-      '--target',
-      'target',
-      '--epochs',
-      '1',
-      '--hidden',
-      '8',
-      '--model-name',
-      'quick',
-    ]);
+    const trained = await trainHouses('quick', 1);
     expect(trained.code, trained.stderr).toBe(0);
     // A table long enough to be stopped halfway.
     const big = join(home, 'big.parquet');
