@@ -129,11 +129,8 @@ function numericTensorData(type, values) {
   }
 }
 
-/**
- * Builds the session feeds, as Lathe's own scoring does (infer/scoring.ts): one column per named input, or
- * one 2-D tensor, as plain `{ type, data, dims }`.
- */
-function buildFeeds(schema, parsed) {
+/** Builds the session feeds, as Lathe's own scoring does (infer/scoring.ts): one column per named input, or one 2-D tensor. */
+function buildFeeds(ort, schema, parsed) {
   const count = parsed.count;
   if (schema.mode === 'tensor') {
     const width = schema.fields.length;
@@ -142,14 +139,14 @@ function buildFeeds(schema, parsed) {
       const values = parsed.columns.get(field.name);
       for (let i = 0; i < count; i++) data[i * width + j] = values[i];
     });
-    return { [schema.tensorInput]: { type: schema.elementType, data, dims: [count, width] } };
+    return { [schema.tensorInput]: new ort.Tensor(schema.elementType, data, [count, width]) };
   }
   const feeds = {};
   for (const field of schema.fields) {
     const values = parsed.columns.get(field.name);
     const dims = field.rank === 1 ? [count] : [count, 1];
     const data = field.onnxType === 'string' ? values : numericTensorData(field.onnxType, values);
-    feeds[field.input] = { type: field.onnxType, data, dims };
+    feeds[field.input] = new ort.Tensor(field.onnxType, data, dims);
   }
   return feeds;
 }
@@ -182,12 +179,7 @@ function outputColumns(results, outputNames, count, classes) {
   return columns;
 }
 
-/** A column's values as JSON numbers or strings (a bigint or bool tensor becomes numbers). */
-function jsonValues(values) {
-  return Array.isArray(values) ? values : Array.from(values, Number);
-}
-
-/** A loaded bundle: its manifest and the model's session; `predict` takes a parsed JSON body, `predictArrow` an Arrow stream. */
+/** A loaded bundle: its manifest and the model's session; `predictJson` takes a parsed JSON body, `predictArrow` an Arrow stream. */
 async function loadBundle(dir, options) {
   const ort = require('onnxruntime-node');
   const manifest = readManifest(dir);
@@ -199,44 +191,19 @@ async function loadBundle(dir, options) {
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   if (options && options.intraOpThreads) sessionOptions.intraOpNumThreads = options.intraOpThreads;
-  const inProcess = await ort.InferenceSession.create(path.join(dir, 'model.onnx'), sessionOptions);
-  const session = {
-    outputNames: inProcess.outputNames,
-    run(feeds) {
-      const tensors = {};
-      for (const [name, tensor] of Object.entries(feeds))
-        tensors[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
-      return inProcess.run(tensors);
-    },
-    release: () => inProcess.release(),
-  };
+  const session = await ort.InferenceSession.create(path.join(dir, 'model.onnx'), sessionOptions);
   const schema = manifest.schema.input;
   const classes = manifest.model.classes;
   /** Scores a checked request (parseRequest or readArrowRequest): the output columns. */
   async function score(parsed) {
-    const results = await session.run(buildFeeds(schema, parsed));
+    const results = await session.run(buildFeeds(ort, schema, parsed));
     return outputColumns(results, session.outputNames, parsed.count, classes);
   }
   const head = (rows) => ({ model: manifest.model.name, version: manifest.model.version, rows });
-  /** Scores a JSON body; the answer keeps its shape (rows in, rows out; columns in, columns out). */
-  async function predict(body) {
-    const parsed = parseRequest(schema, body);
-    const columns = await score(parsed);
-    if (parsed.shape === 'columns') {
-      const out = {};
-      for (const column of columns) out[column.name] = jsonValues(column.values);
-      return { ...head(parsed.count), columns: out };
-    }
-    const values = columns.map((column) => jsonValues(column.values));
-    const predictions = new Array(parsed.count);
-    for (let i = 0; i < parsed.count; i++) {
-      const row = {};
-      for (let c = 0; c < columns.length; c++) row[columns[c].name] = values[c][i];
-      predictions[i] = row;
-    }
-    return { ...head(parsed.count), predictions };
-  }
-  /** Scores a JSON body into the answer's text: what `JSON.stringify(await predict(body))` gives, written faster. */
+  /**
+   * Scores a JSON body into the answer's text; the answer keeps the request's shape (rows in, rows out;
+   * columns in, columns out).
+   */
   async function predictJson(body) {
     const parsed = parseRequest(schema, body);
     const columns = await score(parsed);
@@ -261,7 +228,7 @@ async function loadBundle(dir, options) {
       runtime: { node: process.version, onnxruntime: ort.env.versions ? ort.env.versions.common : null },
     };
   }
-  return { manifest, session, predict, predictJson, predictArrow, metadata, release: () => session.release() };
+  return { manifest, session, predictJson, predictArrow, metadata, release: () => session.release() };
 }
 
 /** A JSON answer from its text. */

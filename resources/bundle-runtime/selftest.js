@@ -73,7 +73,7 @@ async function selftest(dir) {
   try {
     // The same rows as JSON and as an Arrow stream: both request formats must give Lathe's answers.
     const arrowBody = require('./arrow-body.js');
-    const viaJson = (await bundle.predict({ rows: golden.rows })).predictions;
+    const viaJson = JSON.parse((await bundle.predictJson({ rows: golden.rows })).text).predictions;
     const viaArrow = arrowBody.readArrowAnswer(
       (await bundle.predictArrow(arrowBody.writeArrowRequest(manifest.schema.input, golden.rows), 'arrow')).arrow,
     );

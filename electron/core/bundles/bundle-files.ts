@@ -110,13 +110,8 @@ export function vendoredRuntime(): { files: BundleFile[]; onnxruntime: string } 
   );
   // Apache Arrow's single-file build (its dependencies inlined) and its licence, for Arrow request bodies.
   const arrow = packageFolder('apache-arrow');
-  walk(
-    arrow,
-    arrow,
-    (path) => path === 'Arrow.es2015.min.js' || path === 'LICENSE.txt' || path === 'NOTICE.txt',
-    files,
-    'vendor/apache-arrow',
-  );
+  for (const name of ['Arrow.es2015.min.js', 'LICENSE.txt', 'NOTICE.txt'])
+    files.push({ path: `vendor/apache-arrow/${name}`, bytes: readFileSync(join(arrow, name)) });
   const version = (JSON.parse(readFileSync(join(node, 'package.json'), 'utf8')) as { version: string }).version;
   return { files, onnxruntime: version };
 }

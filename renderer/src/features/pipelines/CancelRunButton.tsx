@@ -2,7 +2,7 @@
  * Cancel, with a confirmation: cancelling stops the running step and skips the rest, which cannot be
  * undone, so the modal says so and names the run. Refreshes what `pipelines.runChanged` would.
  */
-import { Button, Group, Modal, Text } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconPlayerStop } from '@tabler/icons-react';
@@ -10,7 +10,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { PipelineRunSummary } from '../../../../shared/contract/index';
 import { useClient } from '../../api/hooks';
 import { refreshAfter } from '../../api/queries';
-import { ClientError } from '../../api/client-error';
+import { ConfirmModal } from '../../components/ConfirmModal';
 import { shortId } from './run-format';
 
 /** The Cancel button of an active run and its confirmation. */
@@ -38,25 +38,19 @@ export function CancelRunButton({ run }: { run: PipelineRunSummary }) {
       <Button color="red" variant="light" leftSection={<IconPlayerStop size={16} />} onClick={modal.open}>
         Cancel run
       </Button>
-      <Modal opened={opened} onClose={modal.close} title={`Cancel run ${shortId(run.id)}?`}>
-        <Text size="sm">
-          The step running now is stopped and the steps after it are skipped. What finished steps made stays; the run
-          ends as cancelled and cannot be resumed.
-        </Text>
-        {cancel.isError && (
-          <Text size="sm" c="red" mt="sm">
-            {ClientError.from(cancel.error).message}
-          </Text>
-        )}
-        <Group justify="flex-end" mt="lg">
-          <Button variant="default" onClick={modal.close} data-autofocus>
-            Keep running
-          </Button>
-          <Button color="red" loading={cancel.isPending} onClick={() => cancel.mutate()}>
-            Cancel the run
-          </Button>
-        </Group>
-      </Modal>
+      <ConfirmModal
+        opened={opened}
+        onClose={modal.close}
+        title={`Cancel run ${shortId(run.id)}?`}
+        keepLabel="Keep running"
+        confirmLabel="Cancel the run"
+        onConfirm={() => cancel.mutate()}
+        pending={cancel.isPending}
+        error={cancel.error}
+      >
+        The step running now is stopped and the steps after it are skipped. What finished steps made stays; the run ends
+        as cancelled and cannot be resumed.
+      </ConfirmModal>
     </>
   );
 }

@@ -4,7 +4,7 @@
  * refreshes from the core's pipeline events through the invalidation table, so steps turn green as the
  * executor finishes them, whichever process runs it.
  */
-import { Alert, Anchor, Button, Group, Loader, Modal, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
@@ -14,6 +14,7 @@ import type { PipelineDetail, PipelineRunSummary } from '../../../../shared/cont
 import { useClient } from '../../api/hooks';
 import { refreshAfter, useLatheQuery } from '../../api/queries';
 import { ClientError } from '../../api/client-error';
+import { ConfirmModal } from '../../components/ConfirmModal';
 import { PageHeader, PageLayout } from '../../components/Page';
 import { CancelRunButton } from './CancelRunButton';
 import { DefinitionEditor } from './DefinitionEditor';
@@ -245,24 +246,18 @@ function DeletePipelineButton({ name, disabled }: { name: string; disabled: bool
           <IconTrash size={16} />
         </Button>
       </Tooltip>
-      <Modal opened={opened} onClose={modal.close} title={`Delete pipeline ${name}?`}>
-        <Text size="sm">
-          Its definition is removed and its triggers stop. The runs it made, and what they produced, stay.
-        </Text>
-        {remove.isError && (
-          <Text size="sm" c="red" mt="sm">
-            {ClientError.from(remove.error).message}
-          </Text>
-        )}
-        <Group justify="flex-end" mt="lg">
-          <Button variant="default" onClick={modal.close} data-autofocus>
-            Keep it
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-            Delete
-          </Button>
-        </Group>
-      </Modal>
+      <ConfirmModal
+        opened={opened}
+        onClose={modal.close}
+        title={`Delete pipeline ${name}?`}
+        keepLabel="Keep it"
+        confirmLabel="Delete"
+        onConfirm={() => remove.mutate()}
+        pending={remove.isPending}
+        error={remove.error}
+      >
+        Its definition is removed and its triggers stop. The runs it made, and what they produced, stay.
+      </ConfirmModal>
     </>
   );
 }
