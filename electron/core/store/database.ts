@@ -34,10 +34,10 @@ export function openDatabase(path: string, options: { migrations?: readonly Migr
   }
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma('journal_mode = WAL');
+    retryWhileBusy(() => db.pragma('journal_mode = WAL'));
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    migrate(db, path, steps);
+    retryWhileBusy(() => migrate(db, path, steps));
   } catch (error) {
     db.close();
     if (error instanceof LatheError) throw error;
@@ -46,6 +46,25 @@ export function openDatabase(path: string, options: { migrations?: readonly Migr
     });
   }
   return db;
+}
+
+/**
+ * Runs `step` again while another process holds the lock, up to the busy timeout. SQLite answers BUSY at once,
+ * without its busy handler, in a few cases: two processes opening a new home together, one switching the file
+ * to WAL while the other reads its header, is one (seen as "database is locked" from the second process).
+ */
+function retryWhileBusy<T>(step: () => T): T {
+  const deadline = Date.now() + busyTimeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
 }
 
 /** Refuses a file that exists, is not empty and does not start with SQLite's header, without writing to it. */
